@@ -1,1 +1,39 @@
-export {};
+export * from './contract/v1-common';
+export * from './contract/v1-requests';
+export * from './contract/v1-status';
+export * from './contract/v2';
+export * from './contract/errors';
+export {
+  operations,
+  operationIds,
+  getOperation,
+  isOperationId,
+  statusPathFor,
+  statusPathTemplates,
+  durationClasses,
+  UnknownOperationError,
+} from './catalog';
+export type {
+  OperationId,
+  OperationSpec,
+  FilePosition,
+  Generation,
+  StatusFamily,
+  BodyShape,
+  DurationClass,
+} from './catalog';
+export { PhotoshopError } from './errors/photoshop-error';
+export { HttpError } from './errors/http-error';
+export type { HttpErrorDetails } from './errors/http-error';
+export { RateLimitedError } from './errors/rate-limited-error';
+export { TimeoutError } from './errors/timeout-error';
+export { NetworkError } from './errors/network-error';
+export { SubmitOutcomeUnknownError } from './errors/submit-outcome-unknown-error';
+export { ForeignStatusUrlError } from './errors/foreign-status-url-error';
+export { RequestValidationError } from './errors/request-validation-error';
+export type { ValidationIssue } from './errors/request-validation-error';
+export { RemoteJobFailedError } from './errors/remote-job-failed-error';
+export type { RemoteJobError } from './errors/remote-job-failed-error';
+export { validateRequestBody, assertRequestBody } from './validate-request-body';
+export type { BodyValidationResult } from './validate-request-body';
+export { formatPath, fromZodIssues } from './validation-issues';

@@ -1,0 +1,359 @@
+import type { z } from 'zod';
+import * as v1 from './contract/v1-requests';
+import * as v2 from './contract/v2';
+import { MAX_OUTPUTS } from './contract/v1-common';
+import { PhotoshopError } from './errors/photoshop-error';
+
+export type Generation = 'v1' | 'v2';
+
+/** Which status document an operation's status URL returns. */
+export type StatusFamily = 'photoshop' | 'sensei' | 'lightroom' | 'v2';
+
+/**
+ * How the main input sits in Adobe's body: `inputs[]` (Photoshop family, array of at most one),
+ * `input` (Sensei), `inputs` object (Lightroom: `{href,storage}` or `{source,...}`),
+ * `image.source` (v2), `none` (the operation takes no main input).
+ */
+export type BodyShape =
+  'inputs[]' | 'input' | 'lightroom-inputs' | 'lightroom-inputs.source' | 'image.source' | 'none';
+
+/**
+ * How long a job usually takes on Adobe's side (photoshop-api.md §8): `simple` 5–15 s,
+ * `complex` 15–60 s, `large` 60 s and more. Used to schedule the first poll.
+ */
+export type DurationClass = 'simple' | 'complex' | 'large';
+
+export const durationClasses: Readonly<
+  Record<DurationClass, { readonly minMs: number; readonly maxMs: number | null }>
+> = {
+  simple: { minMs: 5_000, maxMs: 15_000 },
+  complex: { minMs: 15_000, maxMs: 60_000 },
+  large: { minMs: 60_000, maxMs: null },
+};
+
+/**
+ * A place in a Darkroom job that holds a file reference, written against the job's shape
+ * (`{ input, outputs, options }`): `[]` stands for any array index. Inside `options` a position
+ * holds `{ "ref": "<reference>", ...other keys }`; the builder turns it into `{href, storage}`
+ * (v1) or `{url}` (v2).
+ */
+export interface FilePosition {
+  readonly path: string;
+  readonly access: 'read' | 'write';
+  readonly what: string;
+}
+
+export interface OperationSpec {
+  readonly id: OperationId;
+  readonly generation: Generation;
+  readonly method: 'POST';
+  /** Path on the generation's base URL. */
+  readonly path: string;
+  readonly statusFamily: StatusFamily;
+  readonly statusPathTemplate: string;
+  readonly bodyShape: BodyShape;
+  /** `required`, `optional` (v2 create-composite can start from a blank document) or `none`. */
+  readonly mainInput: 'required' | 'optional' | 'none';
+  /** At most this many outputs (0: results come back in the status document instead). */
+  readonly maxOutputs: number;
+  /** Whether at least one output is required. */
+  readonly outputsRequired: boolean;
+  /**
+   * Where the job's `options` go in Adobe's body: under `options` (v1 and v2 execute-actions)
+   * or merged into the body's top level (other v2 operations).
+   */
+  readonly optionsTarget: 'options' | 'root';
+  /** Every position that holds a file reference, main input and outputs included. */
+  readonly filePositions: readonly FilePosition[];
+  readonly durationClass: DurationClass;
+  /** zod schema of the exact body Adobe accepts. */
+  readonly bodySchema: z.ZodType;
+}
+
+export const operationIds = [
+  'renditionCreate',
+  'documentManifest',
+  'documentOperations',
+  'documentCreate',
+  'smartObject',
+  'text',
+  'photoshopActions',
+  'actionJSON',
+  'actionJsonCreate',
+  'productCrop',
+  'depthBlur',
+  'artboardCreate',
+  'cutout',
+  'mask',
+  'autoTone',
+  'autoStraighten',
+  'presets',
+  'xmp',
+  'edit',
+  'v2.createComposite',
+  'v2.edit',
+  'v2.executeActions',
+  'v2.generateManifest',
+  'v2.createArtboard',
+  'v2.autoCrop',
+] as const;
+export type OperationId = (typeof operationIds)[number];
+
+export const statusPathTemplates: Readonly<Record<StatusFamily, string>> = {
+  photoshop: '/pie/psdService/status/{jobId}',
+  sensei: '/sensei/status/{jobId}',
+  lightroom: '/lrService/status/{jobId}',
+  v2: '/v2/status/{jobId}',
+};
+
+const read = (path: string, what: string): FilePosition => ({ path, access: 'read', what });
+const write = (path: string, what: string): FilePosition => ({ path, access: 'write', what });
+
+const MAIN = read('input', 'main input');
+const OUTPUTS = write('outputs[]', 'outputs');
+const ICC = read('outputs[].iccProfile.input', 'ICC profile of an output');
+const V2_ICC = read('outputs[].iccProfile.source', 'custom ICC profile of an output');
+const FONTS = read('options.fonts[]', 'fonts');
+const LAYER_INPUTS = [
+  read('options.layers[].input', 'layer image'),
+  read('options.layers[].mask.input', 'layer mask'),
+];
+const PATTERNS_BRUSHES = [
+  read('options.patterns[]', 'patterns'),
+  read('options.brushes[]', 'brushes'),
+];
+
+type Row = Omit<
+  OperationSpec,
+  'id' | 'statusPathTemplate' | 'method' | 'maxOutputs' | 'outputsRequired'
+> &
+  Partial<Pick<OperationSpec, 'maxOutputs' | 'outputsRequired'>>;
+
+function ps(path: string, bodySchema: z.ZodType, extra: Partial<Row> = {}): Row {
+  return {
+    generation: 'v1',
+    path: `/pie/psdService/${path}`,
+    statusFamily: 'photoshop',
+    bodyShape: 'inputs[]',
+    mainInput: 'required',
+    optionsTarget: 'options',
+    filePositions: [MAIN, OUTPUTS, ICC],
+    durationClass: 'complex',
+    bodySchema,
+    ...extra,
+  };
+}
+
+function lr(path: string, bodySchema: z.ZodType, extra: Partial<Row> = {}): Row {
+  return {
+    generation: 'v1',
+    path: `/lrService/${path}`,
+    statusFamily: 'lightroom',
+    bodyShape: 'lightroom-inputs.source',
+    mainInput: 'required',
+    optionsTarget: 'options',
+    filePositions: [MAIN, OUTPUTS],
+    durationClass: 'simple',
+    bodySchema,
+    ...extra,
+  };
+}
+
+function v2op(path: string, bodySchema: z.ZodType, extra: Partial<Row> = {}): Row {
+  return {
+    generation: 'v2',
+    path,
+    statusFamily: 'v2',
+    bodyShape: 'image.source',
+    mainInput: 'required',
+    optionsTarget: 'root',
+    filePositions: [MAIN, OUTPUTS, V2_ICC],
+    durationClass: 'simple',
+    bodySchema,
+    ...extra,
+  };
+}
+
+const V2_LAYER_POSITIONS = [
+  read('options.edits.layers[].image.source', 'layer image'),
+  read('options.edits.layers[].pixelMask.source', 'layer pixel mask'),
+  read('options.edits.layers[].smartObject.smartObjectFile.source', 'smart-object file'),
+  read('options.fontOptions.additionalFonts[].source', 'fonts'),
+];
+
+const rows: Record<OperationId, Row> = {
+  renditionCreate: ps('renditionCreate', v1.renditionCreateBodySchema, {
+    durationClass: 'simple',
+  }),
+  documentManifest: ps('documentManifest', v1.documentManifestBodySchema, {
+    filePositions: [MAIN],
+    maxOutputs: 0,
+    outputsRequired: false,
+    durationClass: 'simple',
+  }),
+  documentOperations: ps('documentOperations', v1.documentOperationsBodySchema, {
+    filePositions: [MAIN, OUTPUTS, ICC, ...LAYER_INPUTS, FONTS],
+  }),
+  documentCreate: ps('documentCreate', v1.documentCreateBodySchema, {
+    bodyShape: 'none',
+    mainInput: 'none',
+    filePositions: [OUTPUTS, ICC, ...LAYER_INPUTS, FONTS],
+  }),
+  smartObject: ps('smartObject', v1.smartObjectBodySchema, {
+    filePositions: [MAIN, OUTPUTS, read('options.layers[].input', 'smart-object input')],
+  }),
+  text: ps('text', v1.textBodySchema, { filePositions: [MAIN, OUTPUTS, ICC, FONTS] }),
+  photoshopActions: ps('photoshopActions', v1.photoshopActionsBodySchema, {
+    filePositions: [
+      MAIN,
+      OUTPUTS,
+      read('options.actions[]', 'actions (.atn)'),
+      FONTS,
+      ...PATTERNS_BRUSHES,
+    ],
+  }),
+  actionJSON: ps('actionJSON', v1.actionJsonBodySchema, {
+    filePositions: [
+      MAIN,
+      OUTPUTS,
+      FONTS,
+      ...PATTERNS_BRUSHES,
+      read('options.additionalImages[]', 'additional images'),
+    ],
+  }),
+  actionJsonCreate: ps('actionJsonCreate', v1.actionJsonCreateBodySchema, {
+    filePositions: [MAIN, OUTPUTS],
+    outputsRequired: false,
+    durationClass: 'simple',
+  }),
+  productCrop: ps('productCrop', v1.productCropBodySchema, { filePositions: [MAIN, OUTPUTS] }),
+  depthBlur: ps('depthBlur', v1.depthBlurBodySchema, { filePositions: [MAIN, OUTPUTS] }),
+  artboardCreate: ps('artboardCreate', v1.artboardCreateBodySchema, {
+    bodyShape: 'none',
+    mainInput: 'none',
+    filePositions: [OUTPUTS, ICC, read('options.artboard[]', 'artboard documents')],
+    durationClass: 'large',
+  }),
+  cutout: {
+    generation: 'v1',
+    path: '/sensei/cutout',
+    statusFamily: 'sensei',
+    bodyShape: 'input',
+    mainInput: 'required',
+    optionsTarget: 'options',
+    filePositions: [MAIN, OUTPUTS],
+    maxOutputs: 1,
+    durationClass: 'simple',
+    bodySchema: v1.cutoutBodySchema,
+  },
+  mask: {
+    generation: 'v1',
+    path: '/sensei/mask',
+    statusFamily: 'sensei',
+    bodyShape: 'input',
+    mainInput: 'required',
+    optionsTarget: 'options',
+    filePositions: [MAIN, OUTPUTS],
+    maxOutputs: 1,
+    durationClass: 'simple',
+    bodySchema: v1.maskBodySchema,
+  },
+  autoTone: lr('autoTone', v1.autoToneBodySchema, { bodyShape: 'lightroom-inputs' }),
+  autoStraighten: lr('autoStraighten', v1.autoStraightenBodySchema, {
+    bodyShape: 'lightroom-inputs',
+  }),
+  presets: lr('presets', v1.presetsBodySchema, {
+    filePositions: [MAIN, OUTPUTS, read('options.presets[]', 'presets (.xmp)')],
+  }),
+  xmp: lr('xmp', v1.xmpBodySchema),
+  edit: lr('edit', v1.editBodySchema),
+  'v2.createComposite': v2op('/v2/create-composite', v2.v2CreateCompositeBodySchema, {
+    mainInput: 'optional',
+    filePositions: [MAIN, OUTPUTS, V2_ICC, ...V2_LAYER_POSITIONS],
+    durationClass: 'complex',
+  }),
+  'v2.edit': v2op('/v2/edit', v2.v2EditBodySchema, {
+    filePositions: [
+      MAIN,
+      OUTPUTS,
+      read('options.edits.presets[]', 'presets'),
+      read('options.edits.xmp.source', 'XMP'),
+      read('options.edits.xmp.masks[].source', 'XMP masks'),
+    ],
+  }),
+  'v2.executeActions': v2op('/v2/execute-actions', v2.v2ExecuteActionsBodySchema, {
+    optionsTarget: 'options',
+    filePositions: [
+      MAIN,
+      OUTPUTS,
+      V2_ICC,
+      read('options.actions[].source', 'actions'),
+      read('options.additionalContents[].source', 'additional contents'),
+      read('options.brushes[].source', 'brushes'),
+      read('options.patterns[].source', 'patterns'),
+      read('options.fontOptions.additionalFonts[].source', 'fonts'),
+      read('options.uxp.source', 'UXP script'),
+    ],
+    durationClass: 'complex',
+  }),
+  'v2.generateManifest': v2op('/v2/generate-manifest', v2.v2GenerateManifestBodySchema, {
+    filePositions: [MAIN, OUTPUTS],
+  }),
+  'v2.createArtboard': v2op('/v2/create-artboard', v2.v2CreateArtboardBodySchema, {
+    bodyShape: 'none',
+    mainInput: 'none',
+    filePositions: [OUTPUTS, V2_ICC, read('options.images[].source', 'artboard images')],
+    durationClass: 'large',
+  }),
+  'v2.autoCrop': v2op('/v1/auto-crop', v2.v2AutoCropBodySchema, {
+    filePositions: [MAIN],
+    maxOutputs: 0,
+    outputsRequired: false,
+  }),
+};
+
+function freeze(id: OperationId, row: Row): OperationSpec {
+  return Object.freeze({
+    id,
+    method: 'POST' as const,
+    statusPathTemplate: statusPathTemplates[row.statusFamily],
+    maxOutputs: MAX_OUTPUTS,
+    outputsRequired: true,
+    ...row,
+    filePositions: Object.freeze([...row.filePositions]),
+  });
+}
+
+/** Every operation Darkroom can run, keyed by id. */
+export const operations: Readonly<Record<OperationId, OperationSpec>> = Object.freeze(
+  Object.fromEntries(operationIds.map((id) => [id, freeze(id, rows[id])])) as Record<
+    OperationId,
+    OperationSpec
+  >,
+);
+
+export class UnknownOperationError extends PhotoshopError {
+  constructor(readonly operationId: string) {
+    super(`Unknown Photoshop operation "${operationId}"; valid ids: ${operationIds.join(', ')}`);
+  }
+}
+
+export function isOperationId(id: string): id is OperationId {
+  return (operationIds as readonly string[]).includes(id);
+}
+
+/** The catalog entry for `id`; throws `UnknownOperationError` listing the valid ids. */
+export function getOperation(id: string): OperationSpec {
+  if (!isOperationId(id)) throw new UnknownOperationError(id);
+  return operations[id];
+}
+
+/** The status path for a job, e.g. `/sensei/status/<jobId>`. */
+export function statusPathFor(operationOrFamily: string, jobId: string): string {
+  const family = (Object.keys(statusPathTemplates) as StatusFamily[]).includes(
+    operationOrFamily as StatusFamily,
+  )
+    ? (operationOrFamily as StatusFamily)
+    : getOperation(operationOrFamily).statusFamily;
+  return statusPathTemplates[family].replace('{jobId}', encodeURIComponent(jobId));
+}
