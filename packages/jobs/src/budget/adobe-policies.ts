@@ -1,0 +1,84 @@
+import { BudgetInputError } from './budget-errors';
+import type { BudgetPolicies, BudgetWindow } from './budget-policy';
+
+export interface AdobeDefaultPoliciesOptions {
+  /**
+   * Share of each of Adobe's soft limits Darkroom leaves unused, rounded to whole requests, so
+   * that other clients of the same credential (a console test, a second deployment) and clock
+   * differences between Darkroom and Adobe do not tip the organisation into 429s.
+   * @defaultValue 0.034 (submit 14 per 3 s and 290 per minute, status 290 per 3 s)
+   */
+  headroom?: number;
+}
+
+/**
+ * Adobe's published org-wide soft limits per client credential, from the Photoshop API's
+ * technical usage notes (Firefly Services docs; Darkroom's notes: photoshop-api.md §5.2):
+ * - general POST 15 per 3 s and 300 per minute (hard 16 and 320); status GET 300 per 3 s (hard 310)
+ * - remove background (`/sensei/cutout`) POST 2 per 3 s (hard 3); its status GET 500 per 3 s (hard 1000)
+ * - masking service (`/sensei/mask`) 60 per minute and 9000 per day
+ * Soft limits are aimed at rather than hard ones: the gap between them absorbs the time a request
+ * spends in flight between our grant and Adobe's count.
+ */
+const ADOBE_SOFT_LIMITS: Record<string, BudgetWindow[]> = {
+  submit: [
+    { limit: 15, windowMs: 3_000 },
+    { limit: 300, windowMs: 60_000 },
+  ],
+  status: [{ limit: 300, windowMs: 3_000 }],
+  'submit-cutout': [{ limit: 2, windowMs: 3_000 }],
+  'status-cutout': [{ limit: 500, windowMs: 3_000 }],
+  'submit-mask': [
+    { limit: 60, windowMs: 60_000 },
+    { limit: 9_000, windowMs: 86_400_000 },
+  ],
+};
+
+/**
+ * Budgets just under Adobe's soft limits, one class per kind of call:
+ * `submit`, `status`, `submit-cutout`, `status-cutout`, `submit-mask`.
+ * Whether a cut-out or mask submit also counts against the general `submit` limits is not
+ * documented; a caller that wants to be safe takes a token from both classes.
+ */
+export function adobeDefaultPolicies(options: AdobeDefaultPoliciesOptions = {}): BudgetPolicies {
+  const headroom = options.headroom ?? 0.034;
+  if (!Number.isFinite(headroom) || headroom < 0 || headroom >= 1) {
+    throw new BudgetInputError(
+      'headroom',
+      'must be a number from 0 (inclusive) to 1 (exclusive)',
+      String(headroom),
+    );
+  }
+  const policies: BudgetPolicies = {};
+  for (const [cls, windows] of Object.entries(ADOBE_SOFT_LIMITS)) {
+    policies[cls] = {
+      windows: windows.map(({ limit, windowMs }) => ({
+        // Rounding rather than flooring keeps tiny limits whole: 2 per 3 s stays 2, not 1.
+        limit: Math.max(1, limit - Math.round(limit * headroom)),
+        windowMs,
+      })),
+    };
+  }
+  return policies;
+}
+
+/**
+ * The same policies on a clock that runs `timeFactor` times faster: every window shrinks by that
+ * factor and limits stay, matching an emulator that compresses time (factor 10: 15 per 3 s
+ * becomes 15 per 300 ms). Windows never shrink below 1 ms.
+ */
+export function scalePolicies(policies: BudgetPolicies, timeFactor: number): BudgetPolicies {
+  if (!Number.isFinite(timeFactor) || timeFactor <= 0) {
+    throw new BudgetInputError('timeFactor', 'must be a finite number above 0', String(timeFactor));
+  }
+  const scaled: BudgetPolicies = {};
+  for (const [cls, policy] of Object.entries(policies)) {
+    scaled[cls] = {
+      windows: policy.windows.map(({ limit, windowMs }) => ({
+        limit,
+        windowMs: Math.max(1, Math.round(windowMs / timeFactor)),
+      })),
+    };
+  }
+  return scaled;
+}
