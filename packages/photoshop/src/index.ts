@@ -37,3 +37,17 @@ export type { RemoteJobError } from './errors/remote-job-failed-error';
 export { validateRequestBody, assertRequestBody } from './validate-request-body';
 export type { BodyValidationResult } from './validate-request-body';
 export { formatPath, fromZodIssues } from './validation-issues';
+export {
+  editRequestSchema,
+  storageRefSchema,
+  jobOutputSchema,
+  fileRefObjectSchema,
+} from './edit-request';
+export type {
+  EditRequest,
+  JobOutput,
+  ResolveRef,
+  ResolveContext,
+  ResolvedLocation,
+} from './edit-request';
+export { buildRequestBody } from './build-request-body';
