@@ -1,0 +1,166 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { JOB_SECONDS_BUCKETS, POLL_COUNT_BUCKETS } from './buckets';
+import { boundLabel, reasonLabel } from './labels';
+
+export interface PipelineMetricsOptions {
+  /** The registry the metrics are registered in; one registry per process (or per test). */
+  register: Registry;
+  /**
+   * Histogram buckets, in seconds, for job durations, queue waits, remote run times and
+   * detection lag.
+   * @defaultValue {@link JOB_SECONDS_BUCKETS}, 0.1 s to 1800 s
+   */
+  buckets?: readonly number[];
+}
+
+/** Timings of one completed job, all in seconds. */
+export interface JobTimings {
+  /** From enqueue to completion. */
+  totalSeconds: number;
+  /** From enqueue to the first time a worker picked the job up. */
+  queueWaitSeconds?: number;
+  /** From submission to the moment Adobe reported the job finished. */
+  remoteSeconds?: number;
+  /** From the moment Adobe finished to the poll that noticed it. */
+  detectionLagSeconds?: number;
+  /** Status requests made for this job. */
+  polls: number;
+}
+
+/** The life of edit jobs in the worker: enqueued, completed, failed, retried, stalled. */
+export class PipelineMetrics {
+  private readonly enqueued: Counter<'operation'>;
+  private readonly completed: Counter<'operation' | 'account'>;
+  private readonly failed: Counter<'operation' | 'account' | 'reason'>;
+  private readonly retries: Counter<'reason'>;
+  private readonly stalls: Counter<'queue'>;
+  private readonly duration: Histogram<'operation' | 'account'>;
+  private readonly queueWait: Histogram<'operation'>;
+  private readonly remote: Histogram<'operation'>;
+  private readonly detectionLag: Histogram<'operation'>;
+  private readonly polls: Histogram<'operation'>;
+  private readonly active: Gauge;
+  private readonly concurrency: Gauge;
+
+  constructor({ register, buckets = JOB_SECONDS_BUCKETS }: PipelineMetricsOptions) {
+    const registers = [register];
+    const seconds = [...buckets];
+    this.enqueued = new Counter({
+      name: 'darkroom_jobs_enqueued_total',
+      help: 'Edit jobs added to a queue.',
+      labelNames: ['operation'],
+      registers,
+    });
+    this.completed = new Counter({
+      name: 'darkroom_jobs_completed_total',
+      help: 'Edit jobs that finished with their outputs written.',
+      labelNames: ['operation', 'account'],
+      registers,
+    });
+    this.failed = new Counter({
+      name: 'darkroom_jobs_failed_total',
+      help: 'Edit jobs that ended failed, by machine-readable reason.',
+      labelNames: ['operation', 'account', 'reason'],
+      registers,
+    });
+    this.retries = new Counter({
+      name: 'darkroom_job_retries_total',
+      help: 'Attempts that will be retried, by reason.',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.stalls = new Counter({
+      name: 'darkroom_jobs_stalled_total',
+      help: 'Jobs BullMQ found stalled (their worker stopped renewing the lock).',
+      labelNames: ['queue'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'darkroom_job_duration_seconds',
+      help: 'Time from enqueue to completion of a completed job.',
+      labelNames: ['operation', 'account'],
+      buckets: seconds,
+      registers,
+    });
+    this.queueWait = new Histogram({
+      name: 'darkroom_job_queue_wait_seconds',
+      help: 'Time a job waited in the queue before a worker first picked it up.',
+      labelNames: ['operation'],
+      buckets: seconds,
+      registers,
+    });
+    this.remote = new Histogram({
+      name: 'darkroom_job_remote_seconds',
+      help: 'Time from submission to the Photoshop API reporting the job finished.',
+      labelNames: ['operation'],
+      buckets: seconds,
+      registers,
+    });
+    this.detectionLag = new Histogram({
+      name: 'darkroom_job_detection_lag_seconds',
+      help: 'Time from the remote job finishing to the poll that noticed it.',
+      labelNames: ['operation'],
+      buckets: seconds,
+      registers,
+    });
+    this.polls = new Histogram({
+      name: 'darkroom_job_polls',
+      help: 'Status polls made for one completed job.',
+      labelNames: ['operation'],
+      buckets: [...POLL_COUNT_BUCKETS],
+      registers,
+    });
+    this.active = new Gauge({
+      name: 'darkroom_worker_active_jobs',
+      help: 'Jobs this worker is processing right now.',
+      registers,
+    });
+    this.concurrency = new Gauge({
+      name: 'darkroom_worker_concurrency',
+      help: 'Jobs this worker may process at once.',
+      registers,
+    });
+  }
+
+  jobEnqueued(operation: string, count = 1): void {
+    this.enqueued.inc({ operation: boundLabel(operation) }, count);
+  }
+
+  jobCompleted(operation: string, account: string, t: JobTimings): void {
+    const op = boundLabel(operation);
+    this.completed.inc({ operation: op, account: boundLabel(account) });
+    this.duration.observe({ operation: op, account: boundLabel(account) }, t.totalSeconds);
+    if (t.queueWaitSeconds !== undefined)
+      this.queueWait.observe({ operation: op }, t.queueWaitSeconds);
+    if (t.remoteSeconds !== undefined) this.remote.observe({ operation: op }, t.remoteSeconds);
+    if (t.detectionLagSeconds !== undefined) {
+      this.detectionLag.observe({ operation: op }, t.detectionLagSeconds);
+    }
+    this.polls.observe({ operation: op }, t.polls);
+  }
+
+  /** `reason` is a machine code (`client_error`, `remote_failed`, `retries_exhausted`, ...). */
+  jobFailed(operation: string, account: string, reason: string): void {
+    this.failed.inc({
+      operation: boundLabel(operation),
+      account: boundLabel(account),
+      reason: reasonLabel(reason),
+    });
+  }
+
+  retry(reason: string): void {
+    this.retries.inc({ reason: reasonLabel(reason) });
+  }
+
+  stalled(queue: string): void {
+    this.stalls.inc({ queue: boundLabel(queue) });
+  }
+
+  setActive(n: number): void {
+    this.active.set(n);
+  }
+
+  setConcurrency(n: number): void {
+    this.concurrency.set(n);
+  }
+}

@@ -1,0 +1,38 @@
+import { countSeries } from '../src';
+import { exerciseAllMetrics } from './exercise';
+
+describe('countSeries', () => {
+  it('reports the series of 10 operations × 3 accounts and keeps them bounded', async () => {
+    const operations = Array.from({ length: 10 }, (_, i) => `operation${i}`);
+    const accounts = ['acct-a', 'acct-b', 'acct-c'];
+    const register = exerciseAllMetrics(operations, accounts, { processMetrics: false });
+    const series = await countSeries(register);
+    console.log(`darkroom series for 10 operations × 3 accounts (no process metrics): ${series}`);
+
+    // Worked out by hand from the label sets: a change here is a cardinality change to review.
+    const jobBuckets = 15 + 3; // buckets, +Inf, _sum, _count... +Inf is one of the 16 bucket lines
+    const perHistogram = (buckets: number): number => buckets + 1 + 2;
+    const expected =
+      10 + // enqueued{operation}
+      30 + // completed{operation,account}
+      60 + // failed{operation,account,reason} for two reasons
+      3 + // retries{reason}
+      1 + // stalled{queue}
+      30 * perHistogram(15) + // duration{operation,account}
+      3 * 10 * perHistogram(15) + // queue wait, remote, detection lag {operation}
+      10 * perHistogram(9) + // polls{operation}
+      2 + // worker gauges
+      16 + // api requests{endpoint_class,status_class}
+      16 * perHistogram(12) + // api latency
+      6 + // rate limited{account,class}
+      6 * perHistogram(13) + // retry-after
+      6 + // budget granted
+      6 * perHistogram(13) + // budget wait
+      6 + // effective rate
+      1 + // queue collect errors
+      6 + // queue jobs{queue,state}
+      1; // oldest waiting age
+    expect(jobBuckets).toBe(18);
+    expect(series).toBe(expected);
+  });
+});
