@@ -17,7 +17,7 @@ describe('metric output', () => {
     const json = await register.getMetricsAsJSON();
     for (const metric of json) {
       expect(metric.name).toMatch(/^darkroom_/);
-      if (metric.type === 'counter') expect(metric.name).toMatch(/_total$/);
+      if (String(metric.type) === 'counter') expect(metric.name).toMatch(/_total$/);
       if (/duration|wait|lag|age|remote/.test(metric.name)) expect(metric.name).toMatch(/_seconds/);
     }
   });
