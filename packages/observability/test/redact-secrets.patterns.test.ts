@@ -134,3 +134,16 @@ describe('redactValue', () => {
     expect(text).toContain('s3://b/k');
   });
 });
+
+describe('redactValue references', () => {
+  it('copies an object referenced twice and cuts only real cycles', () => {
+    const shared = { ref: 's3://b/k' };
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    expect(redactValue({ a: shared, b: shared, cyclic })).toEqual({
+      a: { ref: 's3://b/k' },
+      b: { ref: 's3://b/k' },
+      cyclic: { name: 'loop', self: '[circular]' },
+    });
+  });
+});

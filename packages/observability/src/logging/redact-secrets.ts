@@ -126,7 +126,11 @@ export function redactSecrets(text: string): string {
  * A deep copy of `value` fit to show: secret-named fields replaced, URL-named fields without
  * their query string, every string passed through {@link redactSecrets}.
  */
-export function redactValue(value: unknown, key?: string, seen = new WeakSet<object>()): unknown {
+export function redactValue(value: unknown, key?: string): unknown {
+  return redactNode(value, key, new Set<object>());
+}
+
+function redactNode(value: unknown, key: string | undefined, ancestors: Set<object>): unknown {
   if (key !== undefined && isSecretName(key) && value !== null && value !== undefined) {
     return REDACTED;
   }
@@ -134,13 +138,16 @@ export function redactValue(value: unknown, key?: string, seen = new WeakSet<obj
     return redactSecrets(key !== undefined && isUrlName(key) ? stripUrlQuery(value) : value);
   }
   if (value === null || typeof value !== 'object') return value;
-  if (seen.has(value)) return '[circular]';
-  seen.add(value);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, undefined, seen));
-  if (value instanceof Error) {
-    return { name: value.name, message: redactSecrets(value.message) };
+  // Only a cycle is cut; an object referenced twice side by side is copied twice.
+  if (ancestors.has(value)) return '[circular]';
+  ancestors.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((item) => redactNode(item, undefined, ancestors));
+    if (value instanceof Error) return { name: value.name, message: redactSecrets(value.message) };
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactNode(v, k, ancestors);
+    return out;
+  } finally {
+    ancestors.delete(value);
   }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = redactValue(v, k, seen);
-  return out;
 }
