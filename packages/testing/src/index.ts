@@ -4,3 +4,7 @@ export { waitFor } from './wait';
 export { guardAgainstLeaks, leakedHandles } from './leak-guard';
 export { redisUrl, redisClient, startRedisServer } from './redis';
 export type { RedisServer, RedisServerOptions } from './redis';
+export { startS3rver, S3RVER_ACCESS_KEY_ID, S3RVER_SECRET_ACCESS_KEY } from './s3rver';
+export type { S3rverFixture } from './s3rver';
+export { startAzurite, AZURITE_ACCOUNT_NAME, AZURITE_ACCOUNT_KEY } from './azurite';
+export type { AzuriteFixture, AzuriteOptions } from './azurite';

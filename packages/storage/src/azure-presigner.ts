@@ -1,0 +1,179 @@
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import {
+  BlobSASPermissions,
+  BlobServiceClient,
+  generateBlobSASQueryParameters,
+  RestError,
+  SASProtocol,
+  StorageSharedKeyCredential,
+  type UserDelegationKey,
+} from '@azure/storage-blob';
+import { StorageBackendError } from './errors/storage-backend-error';
+import { checkTtl, checkWriteSize } from './limits';
+import type { Clock, ObjectStat, PresignedUrl, Presigner, PresignWriteOptions } from './presigner';
+import { isLoopbackUrl, type AzureAccountConfig } from './storage-config';
+import type { AzureRef } from './storage-ref';
+
+export interface AzurePresignerOptions {
+  /** @defaultValue `() => new Date()` */
+  clock?: Clock;
+  /**
+   * The Entra credential for accounts configured with `credential: 'default'`.
+   * @defaultValue a `DefaultAzureCredential`, created on first use
+   */
+  tokenCredential?: TokenCredential;
+}
+
+/** SAS start times are backdated so a service clock a little behind ours still accepts them. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+/** User-delegation keys are fetched for at least a day and reused for every SAS they cover. */
+const DELEGATION_KEY_MIN_MS = 24 * 3600_000;
+/** Azure refuses user-delegation keys that live longer than seven days. */
+const DELEGATION_KEY_MAX_MS = 7 * 24 * 3600_000;
+
+/**
+ * Presigns blob-scoped SAS URLs for one storage account: read-only (`r`) for reads, create+write
+ * (`cw`) for writes. Account-key SAS is signed locally; user-delegation SAS needs one
+ * `getUserDelegationKey` call per day or so, then is local too.
+ */
+export class AzurePresigner implements Presigner<AzureRef> {
+  private readonly service: BlobServiceClient;
+  private readonly sharedKey: StorageSharedKeyCredential | undefined;
+  private readonly protocol: SASProtocol;
+  private readonly clock: Clock;
+  private delegationKey: UserDelegationKey | undefined;
+  private pendingKey: Promise<UserDelegationKey> | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly accountName: string,
+    config: AzureAccountConfig,
+    options: AzurePresignerOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    const endpoint = config.endpoint ?? `https://${accountName}.blob.core.windows.net`;
+    // Azurite on loopback speaks plain HTTP; everywhere else a SAS is refused over HTTP.
+    this.protocol = isLoopbackUrl(new URL(endpoint)) ? SASProtocol.HttpsAndHttp : SASProtocol.Https;
+    if (config.accountKey !== undefined) {
+      this.sharedKey = new StorageSharedKeyCredential(accountName, config.accountKey);
+      this.service = new BlobServiceClient(endpoint, this.sharedKey);
+    } else {
+      this.sharedKey = undefined;
+      this.service = new BlobServiceClient(
+        endpoint,
+        options.tokenCredential ?? new DefaultAzureCredential(),
+      );
+    }
+  }
+
+  async presignRead(ref: AzureRef, ttlSeconds: number): Promise<PresignedUrl> {
+    checkTtl('azure', ttlSeconds);
+    return this.sign(ref, ttlSeconds, 'r');
+  }
+
+  async presignWrite(
+    ref: AzureRef,
+    ttlSeconds: number,
+    opts: PresignWriteOptions = {},
+  ): Promise<PresignedUrl> {
+    checkTtl('azure', ttlSeconds);
+    checkWriteSize('azure', opts.size);
+    return this.sign(ref, ttlSeconds, 'cw');
+  }
+
+  async stat(ref: AzureRef): Promise<ObjectStat> {
+    const blob = this.service.getContainerClient(ref.container).getBlobClient(ref.blob);
+    try {
+      const props = await blob.getProperties();
+      return props.contentLength === undefined
+        ? { exists: true }
+        : { exists: true, size: props.contentLength };
+    } catch (err) {
+      if (err instanceof RestError && err.statusCode === 404) return { exists: false };
+      throw backendError('getProperties', err);
+    }
+  }
+
+  close(): Promise<void> {
+    // The SDK pools sockets per process and has nothing to close; dropping the key is enough.
+    this.closing ??= Promise.resolve().then(() => {
+      this.delegationKey = undefined;
+    });
+    return this.closing;
+  }
+
+  private async sign(
+    ref: AzureRef,
+    ttlSeconds: number,
+    permissions: 'r' | 'cw',
+  ): Promise<PresignedUrl> {
+    const now = this.clock();
+    const startsOn = new Date(now.getTime() - CLOCK_SKEW_MS);
+    const expiresOn = new Date(now.getTime() + ttlSeconds * 1000);
+    const values = {
+      containerName: ref.container,
+      blobName: ref.blob,
+      permissions: BlobSASPermissions.parse(permissions),
+      startsOn,
+      expiresOn,
+      protocol: this.protocol,
+    };
+    const sas = this.sharedKey
+      ? generateBlobSASQueryParameters(values, this.sharedKey)
+      : generateBlobSASQueryParameters(
+          values,
+          await this.userDelegationKey(now, expiresOn),
+          this.accountName,
+        );
+    const url = this.service.getContainerClient(ref.container).getBlobClient(ref.blob).url;
+    return { href: `${url}?${sas.toString()}`, storage: 'azure', expiresAt: expiresOn };
+  }
+
+  /** A cached key that covers `expiresOn`, or one fresh key shared by all concurrent callers. */
+  private async userDelegationKey(now: Date, expiresOn: Date): Promise<UserDelegationKey> {
+    const cached = this.delegationKey;
+    if (
+      cached &&
+      cached.signedStartsOn.getTime() <= now.getTime() - CLOCK_SKEW_MS &&
+      cached.signedExpiresOn.getTime() >= expiresOn.getTime()
+    ) {
+      return cached;
+    }
+    this.pendingKey ??= (async () => {
+      const startsOn = new Date(now.getTime() - CLOCK_SKEW_MS);
+      const keyExpiresOn = new Date(
+        Math.min(
+          Math.max(expiresOn.getTime(), now.getTime() + DELEGATION_KEY_MIN_MS),
+          now.getTime() + DELEGATION_KEY_MAX_MS - CLOCK_SKEW_MS,
+        ),
+      );
+      try {
+        const key = await this.service.getUserDelegationKey(startsOn, keyExpiresOn);
+        this.delegationKey = key;
+        return key;
+      } catch (err) {
+        throw backendError('getUserDelegationKey', err);
+      } finally {
+        this.pendingKey = undefined;
+      }
+    })();
+    const key = await this.pendingKey;
+    if (key.signedExpiresOn.getTime() < expiresOn.getTime()) {
+      // A concurrent caller fetched a shorter key; fetch one that covers this SAS.
+      return this.userDelegationKey(now, expiresOn);
+    }
+    return key;
+  }
+}
+
+/** Status and service error code only: RestError messages and requests can carry URLs and headers. */
+function backendError(operation: string, err: unknown): StorageBackendError {
+  if (err instanceof RestError) {
+    return new StorageBackendError('azure', operation, {
+      ...(err.statusCode === undefined ? {} : { status: err.statusCode }),
+      ...(err.code === undefined ? {} : { code: err.code }),
+    });
+  }
+  const name = err instanceof Error ? err.name : typeof err;
+  return new StorageBackendError('azure', operation, { code: name });
+}

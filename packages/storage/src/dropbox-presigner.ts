@@ -1,0 +1,171 @@
+import { ObjectNotFoundError } from './errors/object-not-found-error';
+import { StorageBackendError } from './errors/storage-backend-error';
+import { DropboxTokenSource, errorName, parseJson } from './dropbox-token-source';
+import { checkTtl, checkWriteSize, MAX_TTL_SECONDS } from './limits';
+import type { Clock, ObjectStat, PresignedUrl, Presigner, PresignWriteOptions } from './presigner';
+import type { DropboxConfig } from './storage-config';
+import { formatRef, type DropboxRef } from './storage-ref';
+
+export interface DropboxPresignerOptions {
+  /** @defaultValue `() => new Date()` */
+  clock?: Clock;
+  /** @defaultValue `globalThis.fetch` */
+  fetch?: typeof fetch;
+  /** Per HTTP request. @defaultValue 30000 */
+  timeoutMs?: number;
+}
+
+/** Dropbox read links always live four hours; the API takes no duration for them. */
+const READ_LINK_SECONDS = 14_400;
+/** `get_temporary_upload_link` takes a duration of 60 to 14,400 seconds. */
+const MIN_UPLOAD_LINK_SECONDS = 60;
+
+type RpcResult =
+  | { ok: true; body: Record<string, unknown> }
+  | { ok: false; summary: string; body: Record<string, unknown> | undefined };
+
+/**
+ * Turns Dropbox paths into temporary links: `files/get_temporary_link` for reads and
+ * `files/get_temporary_upload_link` for writes (one-time use, `overwrite` mode so a retried job
+ * rewrites the same file instead of creating `name (1).png`). Unlike S3 and Azure, each presign
+ * is an HTTP call.
+ *
+ * @see https://www.dropbox.com/developers/documentation/http/documentation#files-get_temporary_link
+ * @see https://www.dropbox.com/developers/documentation/http/documentation#files-get_temporary_upload_link
+ */
+export class DropboxPresigner implements Presigner<DropboxRef> {
+  private readonly tokens: DropboxTokenSource;
+  private readonly clock: Clock;
+  private readonly fetch: typeof fetch;
+  private readonly timeoutMs: number;
+  private readonly apiBaseUrl: string;
+  private closing: Promise<void> | undefined;
+
+  constructor(config: DropboxConfig, options: DropboxPresignerOptions = {}) {
+    this.clock = options.clock ?? (() => new Date());
+    this.fetch = options.fetch ?? globalThis.fetch;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.apiBaseUrl = config.apiBaseUrl.replace(/\/+$/, '');
+    this.tokens = new DropboxTokenSource(config, {
+      clock: this.clock,
+      fetch: this.fetch,
+      timeoutMs: this.timeoutMs,
+    });
+  }
+
+  async presignRead(ref: DropboxRef, ttlSeconds: number): Promise<PresignedUrl> {
+    checkTtl('dropbox', ttlSeconds);
+    const issuedAt = this.clock().getTime();
+    const result = await this.rpc('files/get_temporary_link', { path: ref.path });
+    if (!result.ok) {
+      if (isNotFound(result.summary)) throw new ObjectNotFoundError(formatRef(ref));
+      throw rpcError('files/get_temporary_link', result.summary);
+    }
+    return {
+      href: linkOf(result.body, 'files/get_temporary_link'),
+      storage: 'dropbox',
+      // Longer than asked for when ttlSeconds < 4 h: Dropbox decides, and we report the truth.
+      expiresAt: new Date(issuedAt + READ_LINK_SECONDS * 1000),
+    };
+  }
+
+  async presignWrite(
+    ref: DropboxRef,
+    ttlSeconds: number,
+    opts: PresignWriteOptions = {},
+  ): Promise<PresignedUrl> {
+    checkTtl('dropbox', ttlSeconds);
+    checkWriteSize('dropbox', opts.size);
+    const duration = Math.min(
+      Math.max(ttlSeconds, MIN_UPLOAD_LINK_SECONDS),
+      MAX_TTL_SECONDS.dropbox,
+    );
+    const issuedAt = this.clock().getTime();
+    const result = await this.rpc('files/get_temporary_upload_link', {
+      commit_info: {
+        path: ref.path,
+        mode: 'overwrite',
+        autorename: false,
+        mute: true,
+        strict_conflict: false,
+      },
+      duration,
+    });
+    if (!result.ok) throw rpcError('files/get_temporary_upload_link', result.summary);
+    return {
+      href: linkOf(result.body, 'files/get_temporary_upload_link'),
+      storage: 'dropbox',
+      expiresAt: new Date(issuedAt + duration * 1000),
+    };
+  }
+
+  async stat(ref: DropboxRef): Promise<ObjectStat> {
+    const result = await this.rpc('files/get_metadata', { path: ref.path });
+    if (!result.ok) {
+      if (isNotFound(result.summary)) return { exists: false };
+      throw rpcError('files/get_metadata', result.summary);
+    }
+    // A folder at the path is not an object the Photoshop API could read or overwrite.
+    if (result.body['.tag'] !== 'file') return { exists: false };
+    const size = result.body.size;
+    return typeof size === 'number' ? { exists: true, size } : { exists: true };
+  }
+
+  close(): Promise<void> {
+    this.closing ??= Promise.resolve();
+    return this.closing;
+  }
+
+  /**
+   * One RPC call. A 401 means the token expired or was revoked early: refresh once and retry.
+   * A 409 is an endpoint-specific error, returned for the caller to classify.
+   */
+  private async rpc(endpoint: string, arg: unknown, retried = false): Promise<RpcResult> {
+    const token = await this.tokens.token();
+    let response: Response;
+    try {
+      response = await this.fetch(`${this.apiBaseUrl}/2/${endpoint}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(arg),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      throw new StorageBackendError('dropbox', endpoint, { code: errorName(err) }, { cause: err });
+    }
+    const text = await response.text();
+    const body = parseJson(text);
+    if (response.ok) {
+      if (!body) throw new StorageBackendError('dropbox', endpoint, { code: 'malformed_response' });
+      return { ok: true, body };
+    }
+    const summary = typeof body?.error_summary === 'string' ? body.error_summary : '';
+    if (response.status === 401 && !retried) {
+      this.tokens.invalidate(token);
+      return this.rpc(endpoint, arg, true);
+    }
+    if (response.status === 409) return { ok: false, summary, body };
+    // Other errors are plain text (400) or JSON with an error_summary; a summary names the
+    // problem without echoing tokens. Plain text is cut short and kept only as the message.
+    throw new StorageBackendError('dropbox', endpoint, {
+      status: response.status,
+      ...(summary ? { code: summary } : { message: text.slice(0, 200) }),
+    });
+  }
+}
+
+function isNotFound(summary: string): boolean {
+  return summary.startsWith('path/not_found');
+}
+
+function rpcError(endpoint: string, summary: string): StorageBackendError {
+  return new StorageBackendError('dropbox', endpoint, { status: 409, code: summary || 'conflict' });
+}
+
+function linkOf(body: Record<string, unknown>, endpoint: string): string {
+  const link = body.link;
+  if (typeof link !== 'string') {
+    throw new StorageBackendError('dropbox', endpoint, { code: 'malformed_response' });
+  }
+  return link;
+}

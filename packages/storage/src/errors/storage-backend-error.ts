@@ -1,0 +1,31 @@
+import { StorageError } from './storage-error';
+
+/**
+ * A storage service answered with an error (or could not be reached). The message carries the
+ * provider, the operation, the HTTP status and the service's own error code; never a URL query
+ * string, a token or a key.
+ */
+export class StorageBackendError extends StorageError {
+  readonly provider: 's3' | 'azure' | 'dropbox';
+  readonly operation: string;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+
+  constructor(
+    provider: 's3' | 'azure' | 'dropbox',
+    operation: string,
+    detail: { status?: number; code?: string; message?: string },
+    options?: { cause?: unknown },
+  ) {
+    const parts = [
+      detail.status === undefined ? undefined : `status ${detail.status}`,
+      detail.code,
+      detail.message,
+    ].filter((p): p is string => p !== undefined && p !== '');
+    super(`${provider} ${operation} failed${parts.length ? `: ${parts.join(', ')}` : ''}`, options);
+    this.provider = provider;
+    this.operation = operation;
+    this.status = detail.status;
+    this.code = detail.code;
+  }
+}

@@ -1,0 +1,181 @@
+import type { TokenCredential } from '@azure/identity';
+import { AzurePresigner } from './azure-presigner';
+import { DropboxPresigner } from './dropbox-presigner';
+import { StorageConfigError } from './errors/storage-config-error';
+import { StorageError } from './errors/storage-error';
+import type { Clock, ObjectStat, PresignedUrl, Presigner, PresignWriteOptions } from './presigner';
+import { S3Presigner } from './s3-presigner';
+import {
+  storageConfigSchema,
+  type ResolvedStorageConfig,
+  type StorageConfig,
+} from './storage-config';
+import { toRef, type StorageRef } from './storage-ref';
+
+export interface StorageRegistryOptions {
+  /** Used for every signature and expiry. @defaultValue `() => new Date()` */
+  clock?: Clock;
+  /**
+   * Entra credential for Azure accounts configured with `credential: 'default'`.
+   * @defaultValue a `DefaultAzureCredential`
+   */
+  azureCredential?: TokenCredential;
+  /** HTTP client for Dropbox. @defaultValue `globalThis.fetch` */
+  fetch?: typeof fetch;
+  /** Per Dropbox HTTP request. @defaultValue 30000 */
+  dropboxTimeoutMs?: number;
+}
+
+/**
+ * Routes a storage reference to the presigner for its provider, bucket or account, per config.
+ * Presigners (and their HTTP clients) are created on first use and reused.
+ */
+export class StorageRegistry {
+  private readonly config: ResolvedStorageConfig;
+  private readonly presigners = new Map<string, Presigner>();
+  private closing: Promise<void> | undefined;
+
+  /** @throws {StorageConfigError} `invalid_config` naming the first bad path */
+  constructor(
+    config: StorageConfig,
+    private readonly options: StorageRegistryOptions = {},
+  ) {
+    const parsed = storageConfigSchema.safeParse(config);
+    if (!parsed.success) {
+      // zod issues name the path and the rule, never the value, so no secret leaks here.
+      const [first] = parsed.error.issues;
+      const detail = parsed.error.issues
+        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+        .join('; ');
+      throw new StorageConfigError('invalid_config', first?.path.join('.') || '(root)', detail);
+    }
+    this.config = parsed.data;
+  }
+
+  presignRead(ref: string | StorageRef, ttlSeconds: number): Promise<PresignedUrl> {
+    return this.run(ref, (presigner, parsed) => presigner.presignRead(parsed, ttlSeconds));
+  }
+
+  presignWrite(
+    ref: string | StorageRef,
+    ttlSeconds: number,
+    opts?: PresignWriteOptions,
+  ): Promise<PresignedUrl> {
+    return this.run(ref, (presigner, parsed) => presigner.presignWrite(parsed, ttlSeconds, opts));
+  }
+
+  stat(ref: string | StorageRef): Promise<ObjectStat> {
+    return this.run(ref, (presigner, parsed) => presigner.stat(parsed));
+  }
+
+  /**
+   * The presigner that serves `ref`.
+   * @throws {StorageConfigError} when no config covers the bucket, account or provider
+   */
+  presignerFor(ref: string | StorageRef): Presigner {
+    if (this.closing) throw new StorageError('storage registry is closed');
+    const parsed = toRef(ref);
+    const cacheKey = this.routeKey(parsed);
+    let presigner = this.presigners.get(cacheKey);
+    if (!presigner) {
+      presigner = this.create(parsed);
+      this.presigners.set(cacheKey, presigner);
+    }
+    return presigner;
+  }
+
+  /** Closes every presigner it created, even if one fails; the same promise when called twice. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const results = await Promise.allSettled(
+        [...this.presigners.values()].map((p) => (p.close ? p.close() : Promise.resolve())),
+      );
+      this.presigners.clear();
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    })();
+    return this.closing;
+  }
+
+  private async run<T>(
+    ref: string | StorageRef,
+    action: (presigner: Presigner, parsed: StorageRef) => Promise<T>,
+  ): Promise<T> {
+    const parsed = toRef(ref);
+    return action(this.presignerFor(parsed), parsed);
+  }
+
+  private routeKey(ref: StorageRef): string {
+    switch (ref.scheme) {
+      case 's3': {
+        const s3 = this.config.s3;
+        if (!s3) throw new StorageConfigError('s3_not_configured', 's3', 'no S3 config at all');
+        if (s3.buckets && Object.hasOwn(s3.buckets, ref.bucket)) return `s3:bucket:${ref.bucket}`;
+        if (s3.default) return 's3:default';
+        throw new StorageConfigError(
+          'unknown_bucket',
+          `s3.buckets.${ref.bucket}`,
+          `bucket ${ref.bucket} is not configured and there is no s3.default`,
+        );
+      }
+      case 'azure': {
+        const azure = this.config.azure;
+        if (!azure) {
+          throw new StorageConfigError('azure_not_configured', 'azure', 'no Azure config at all');
+        }
+        if (Object.hasOwn(azure.accounts, ref.account)) return `azure:${ref.account}`;
+        throw new StorageConfigError(
+          'unknown_account',
+          `azure.accounts.${ref.account}`,
+          `storage account ${ref.account} is not configured`,
+        );
+      }
+      case 'dropbox':
+        if (!this.config.dropbox) {
+          throw new StorageConfigError('dropbox_not_configured', 'dropbox', 'no Dropbox config');
+        }
+        return 'dropbox';
+    }
+  }
+
+  /** Called after routeKey, so the config entry is known to exist. */
+  private create(ref: StorageRef): Presigner {
+    const { clock } = this.options;
+    const clockOption = clock ? { clock } : {};
+    switch (ref.scheme) {
+      case 's3': {
+        const s3 = this.config.s3;
+        const target =
+          s3?.buckets && Object.hasOwn(s3.buckets, ref.bucket)
+            ? s3.buckets[ref.bucket]
+            : s3?.default;
+        if (!target)
+          throw new StorageConfigError('unknown_bucket', `s3.buckets.${ref.bucket}`, 'gone');
+        return new S3Presigner(target, clockOption);
+      }
+      case 'azure': {
+        const account = this.config.azure?.accounts[ref.account];
+        if (!account) {
+          throw new StorageConfigError('unknown_account', `azure.accounts.${ref.account}`, 'gone');
+        }
+        return new AzurePresigner(ref.account, account, {
+          ...clockOption,
+          ...(this.options.azureCredential
+            ? { tokenCredential: this.options.azureCredential }
+            : {}),
+        });
+      }
+      case 'dropbox': {
+        const dropbox = this.config.dropbox;
+        if (!dropbox) throw new StorageConfigError('dropbox_not_configured', 'dropbox', 'gone');
+        return new DropboxPresigner(dropbox, {
+          ...clockOption,
+          ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+          ...(this.options.dropboxTimeoutMs === undefined
+            ? {}
+            : { timeoutMs: this.options.dropboxTimeoutMs }),
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,154 @@
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { uniqueBucketName } from './names';
+
+/** Azurite's well-known development account (public, documented, not a secret). */
+export const AZURITE_ACCOUNT_NAME = 'devstoreaccount1';
+export const AZURITE_ACCOUNT_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export interface AzuriteFixture {
+  /** Blob endpoint with the account in the path: `http://127.0.0.1:<port>/devstoreaccount1`. */
+  endpoint: string;
+  port: number;
+  accountName: string;
+  accountKey: string;
+  /** An account entry for @darkroom/storage's config (`azure.accounts.devstoreaccount1`). */
+  config: { accountKey: string; endpoint: string };
+  /** Creates a container (a fresh unique name by default) and returns its name. */
+  createContainer(name?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface AzuriteOptions {
+  /** How long to wait for the blob service to listen. @defaultValue 20000 */
+  startTimeoutMs?: number;
+}
+
+const LISTENING = /successfully listens on (http:\/\/[^\s]+)/;
+
+/**
+ * Starts Azurite's blob service (only) as a child process on a free loopback port, in memory,
+ * without telemetry and without the API-version check (the SDK may be newer than Azurite).
+ * Azurite checks SAS signatures, permissions and expiry like Azure does.
+ */
+export async function startAzurite(options: AzuriteOptions = {}): Promise<AzuriteFixture> {
+  const main = require.resolve('azurite/dist/src/blob/main.js');
+  // In-memory persistence writes nothing, but Azurite resolves paths against its cwd: give it an
+  // empty folder rather than the caller's.
+  const cwd = await mkdtemp(join(tmpdir(), 'darkroom-azurite-'));
+  const child = spawn(
+    process.execPath,
+    [
+      main,
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      '0',
+      '--inMemoryPersistence',
+      '--skipApiVersionCheck',
+      '--disableTelemetry',
+      '--loose',
+      '--silent',
+    ],
+    { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+    }
+    child.stdout.destroy();
+    child.stderr.destroy();
+    await rm(cwd, { recursive: true, force: true });
+  };
+
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) => {
+      let output = '';
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`Azurite did not start within ${options.startTimeoutMs ?? 20_000} ms`)),
+        options.startTimeoutMs ?? 20_000,
+      );
+      const onData = (chunk: Buffer): void => {
+        output += chunk.toString();
+        const match = LISTENING.exec(output);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          child.stdout.off('data', onData);
+          // Keep draining so a chatty child never blocks on a full pipe.
+          child.stdout.resume();
+          resolve(Number(new URL(match[1]).port));
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`Azurite exited with code ${String(code)}: ${output.slice(-500)}`));
+      });
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  const endpoint = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT_NAME}`;
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint,
+    port,
+    accountName: AZURITE_ACCOUNT_NAME,
+    accountKey: AZURITE_ACCOUNT_KEY,
+    config: { accountKey: AZURITE_ACCOUNT_KEY, endpoint },
+    createContainer: async (name = uniqueBucketName('container')) => {
+      await createContainer(endpoint, name);
+      return name;
+    },
+    close: () => (closing ??= stop()),
+  };
+}
+
+/**
+ * Create Container over REST with Shared Key auth, so this package needs no Azure SDK.
+ * @see https://learn.microsoft.com/rest/api/storageservices/authorize-with-shared-key
+ */
+async function createContainer(endpoint: string, name: string): Promise<void> {
+  const url = new URL(`${endpoint}/${name}?restype=container`);
+  const headers: Record<string, string> = {
+    'x-ms-date': new Date().toUTCString(),
+    'x-ms-version': '2021-12-02',
+  };
+  const canonicalHeaders = Object.keys(headers)
+    .sort()
+    .map((key) => `${key}:${headers[key]}\n`)
+    .join('');
+  // Path-style emulator URLs already hold the account, and the resource repeats it.
+  const canonicalResource = `/${AZURITE_ACCOUNT_NAME}${url.pathname}\nrestype:container`;
+  // VERB, then eleven standard headers (all empty here), then x-ms-* headers and the resource.
+  const stringToSign =
+    ['PUT', ...Array<string>(11).fill('')].join('\n') + '\n' + canonicalHeaders + canonicalResource;
+  const signature = createHmac('sha256', Buffer.from(AZURITE_ACCOUNT_KEY, 'base64'))
+    .update(stringToSign, 'utf8')
+    .digest('base64');
+  const response = await fetch(url, {
+    method: 'PUT',
+    headers: { ...headers, Authorization: `SharedKey ${AZURITE_ACCOUNT_NAME}:${signature}` },
+  });
+  const body = await response.text();
+  if (response.status !== 201) {
+    throw new Error(
+      `Azurite refused to create container ${name}: ${response.status} ${body.slice(0, 300)}`,
+    );
+  }
+}
