@@ -51,3 +51,16 @@ export type {
   ResolvedLocation,
 } from './edit-request';
 export { buildRequestBody } from './build-request-body';
+export { normalizeStatus, toJobState } from './normalize-status';
+export type { NormalizedStatus, NormalizedOutput, JobState } from './normalize-status';
+export { redactUrl } from './redact-url';
+export { parseRetryAfter, DEFAULT_RETRY_AFTER_MS } from './retry-after';
+export { classifyError } from './classify-error';
+export type { ErrorAction, ErrorClassification } from './classify-error';
+export { httpErrorFromReply } from './http-error-from-reply';
+export type { TokenProvider } from './token-provider';
+export type { RequestEvent } from './request-event';
+export { ImsTokenProvider, createImsAuth } from './ims-token-provider';
+export type { ImsTokenProviderOptions } from './ims-token-provider';
+export { PhotoshopClient } from './photoshop-client';
+export type { PhotoshopClientOptions, SubmitResult } from './photoshop-client';

@@ -1,0 +1,317 @@
+import axios, { type AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import axiosRetry from 'axios-retry';
+import { getOperation, statusPathTemplates, type StatusFamily } from './catalog';
+import { v1SubmitReplySchema } from './contract/v1-status';
+import { v2SubmitReplySchema } from './contract/v2';
+import { ForeignStatusUrlError } from './errors/foreign-status-url-error';
+import { HttpError } from './errors/http-error';
+import { NetworkError } from './errors/network-error';
+import { PhotoshopError } from './errors/photoshop-error';
+import { SubmitOutcomeUnknownError } from './errors/submit-outcome-unknown-error';
+import { TimeoutError } from './errors/timeout-error';
+import { httpErrorFromReply } from './http-error-from-reply';
+import { normalizeStatus, type NormalizedStatus } from './normalize-status';
+import { redactUrl } from './redact-url';
+import type { RequestEvent } from './request-event';
+import type { TokenProvider } from './token-provider';
+import { assertRequestBody } from './validate-request-body';
+
+export interface PhotoshopClientOptions {
+  /**
+   * API base URL per generation.
+   * @defaultValue `{ v1: 'https://image.adobe.io', v2: 'https://photoshop-api.adobe.io' }`
+   */
+  baseUrls?: { v1: string; v2: string };
+  /**
+   * Origins (scheme, host, port) whose status URLs may be followed; the token goes nowhere else.
+   * @defaultValue the origins of `baseUrls`
+   */
+  allowedOrigins?: readonly string[];
+  /** The client id, sent as `x-api-key`. */
+  apiKey: string;
+  /** IMS org id, sent as `x-gw-ims-org-id` (needed only for I/O Events webhooks). */
+  orgId?: string;
+  /** Bearer tokens; `ImsTokenProvider` or anything with `getToken`/`invalidate`. */
+  auth: TokenProvider;
+  /**
+   * Per-request timeout (each attempt).
+   * @defaultValue 30_000
+   */
+  timeoutMs?: number;
+  /**
+   * Retries for 5xx replies (and, on GET, for replies that never came). Adobe asks for three
+   * with exponential back-off (general-workflow.md), so at most four requests.
+   * @defaultValue `{ retries: 3, baseDelayMs: 500 }`
+   */
+  retry?: { retries?: number; baseDelayMs?: number };
+  /** Called after every HTTP attempt, for metrics. */
+  onRequest?: (event: RequestEvent) => void;
+}
+
+export interface SubmitResult {
+  statusUrl: string;
+  jobId?: string;
+}
+
+type EndpointClass = RequestEvent['endpointClass'];
+
+interface Tracked {
+  darkroom?: { endpointClass: EndpointClass; attempt: number; startedAt: number };
+}
+
+const DEFAULT_BASE_URLS = { v1: 'https://image.adobe.io', v2: 'https://photoshop-api.adobe.io' };
+
+// Codes that prove the request never reached the server, so even a POST is safe to report as a
+// plain connection failure rather than an unknown outcome.
+const NEVER_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
+
+function isTimeout(err: AxiosError): boolean {
+  return err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT';
+}
+
+/** Family of a status URL from its path; one published example drops the `/pie` prefix. */
+function familyFromPath(pathname: string): StatusFamily | undefined {
+  if (/\/psdService\/status\//.test(pathname)) return 'photoshop';
+  if (pathname.startsWith('/sensei/status/')) return 'sensei';
+  if (pathname.startsWith('/lrService/status/')) return 'lightroom';
+  if (/^\/v\d+\/status\//.test(pathname)) return 'v2';
+  return undefined;
+}
+
+/**
+ * Talks to Adobe's Photoshop API (both generations). Retries follow general-workflow.md: 5xx
+ * replies are retried with exponential back-off and jitter (three retries); a GET that got no
+ * reply is retried too; a POST that got no reply is never resent (Adobe may have created the job)
+ * and throws `SubmitOutcomeUnknownError`. 429 throws `RateLimitedError` at once; 401 refreshes the
+ * token once and repeats the request once.
+ */
+export class PhotoshopClient {
+  private readonly http: AxiosInstance;
+  private readonly baseUrls: { v1: string; v2: string };
+  private readonly allowedOrigins: readonly string[];
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: PhotoshopClientOptions) {
+    const bases = options.baseUrls ?? DEFAULT_BASE_URLS;
+    this.baseUrls = { v1: bases.v1.replace(/\/+$/, ''), v2: bases.v2.replace(/\/+$/, '') };
+    this.allowedOrigins = (options.allowedOrigins ?? [this.baseUrls.v1, this.baseUrls.v2]).map(
+      (o) => new URL(o).origin,
+    );
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.http = axios.create({
+      timeout: this.timeoutMs,
+      maxRedirects: 0,
+      transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: true },
+    });
+    this.installMetrics();
+    const retries = options.retry?.retries ?? 3;
+    const baseDelayMs = options.retry?.baseDelayMs ?? 500;
+    axiosRetry(this.http, {
+      retries,
+      shouldResetTimeout: true,
+      retryCondition: (err) => {
+        if (axios.isCancel(err) || err.code === 'ERR_CANCELED') return false;
+        if (err.response) return err.response.status >= 500;
+        // No reply: only idempotent GETs may be repeated.
+        return (err.config?.method ?? 'get').toLowerCase() === 'get';
+      },
+      // Exponential with "equal jitter": half fixed, half random, so a fleet does not retry in step.
+      retryDelay: (retryCount) => {
+        const ceiling = baseDelayMs * 2 ** (retryCount - 1);
+        return ceiling / 2 + Math.random() * (ceiling / 2);
+      },
+    });
+  }
+
+  /**
+   * Validates `body` against the operation's contract (refusing bad bodies before any request)
+   * and POSTs it. Returns the status URL to poll.
+   */
+  async submit(
+    operationId: string,
+    body: unknown,
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<SubmitResult> {
+    const op = getOperation(operationId);
+    const valid = assertRequestBody(op.id, body);
+    const base = this.baseUrls[op.generation];
+    const url = `${base}${op.path}`;
+    let data: unknown;
+    try {
+      data = await this.send('submit', { method: 'POST', url, data: valid }, opts.signal);
+    } catch (err) {
+      if (err instanceof TimeoutError || err instanceof NetworkError) {
+        if (!(err instanceof NetworkError && err.code && NEVER_SENT.has(err.code))) {
+          throw new SubmitOutcomeUnknownError(op.id, redactUrl(url), { cause: err });
+        }
+      }
+      throw err;
+    }
+    if (op.generation === 'v2') {
+      const reply = v2SubmitReplySchema.safeParse(data);
+      if (!reply.success) throw new PhotoshopError(`${op.id} reply has no jobId/statusUrl`);
+      return { statusUrl: new URL(reply.data.statusUrl, base).toString(), jobId: reply.data.jobId };
+    }
+    const reply = v1SubmitReplySchema.safeParse(data);
+    if (!reply.success) throw new PhotoshopError(`${op.id} reply has no _links.self.href`);
+    const statusUrl = new URL(reply.data._links.self.href, base).toString();
+    const jobId = new URL(statusUrl).pathname.split('/').filter(Boolean).pop();
+    return jobId ? { statusUrl, jobId } : { statusUrl };
+  }
+
+  /**
+   * GETs a status URL (only on an allowed origin; anything else throws `ForeignStatusUrlError`
+   * before a request is made) and normalises the reply.
+   */
+  async getStatus(
+    statusUrl: string,
+    opts: { signal?: AbortSignal; operationId?: string } = {},
+  ): Promise<NormalizedStatus> {
+    const url = this.checkOrigin(statusUrl);
+    const family = opts.operationId
+      ? getOperation(opts.operationId).statusFamily
+      : familyFromPath(url.pathname);
+    if (!family) {
+      throw new PhotoshopError(
+        `cannot tell the status family of ${redactUrl(statusUrl)}; expected one of ${Object.values(statusPathTemplates).join(', ')}`,
+      );
+    }
+    const data = await this.send('status', { method: 'GET', url: url.toString() }, opts.signal);
+    return normalizeStatus(family, data);
+  }
+
+  /** GET /pie/psdService/hello: a cheap check that the key and token are accepted. */
+  async hello(opts: { signal?: AbortSignal } = {}): Promise<string> {
+    const data = await this.send(
+      'other',
+      { method: 'GET', url: `${this.baseUrls.v1}/pie/psdService/hello`, responseType: 'text' },
+      opts.signal,
+    );
+    return typeof data === 'string' ? data : JSON.stringify(data);
+  }
+
+  private checkOrigin(statusUrl: string): URL {
+    let url: URL;
+    try {
+      url = new URL(statusUrl);
+    } catch {
+      throw new ForeignStatusUrlError('(not an absolute URL)', this.allowedOrigins);
+    }
+    if (!this.allowedOrigins.includes(url.origin)) {
+      throw new ForeignStatusUrlError(url.origin, this.allowedOrigins);
+    }
+    return url;
+  }
+
+  private async headers(signal: AbortSignal | undefined): Promise<Record<string, string>> {
+    const token = await this.options.auth.getToken(signal);
+    return {
+      Authorization: `Bearer ${token}`,
+      'x-api-key': this.options.apiKey,
+      'Content-Type': 'application/json',
+      ...(this.options.orgId ? { 'x-gw-ims-org-id': this.options.orgId } : {}),
+    };
+  }
+
+  /** One logical request: axios-retry handles 5xx; a 401 gets one fresh token and one repeat. */
+  private async send(
+    endpointClass: EndpointClass,
+    config: AxiosRequestConfig,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    let refreshed = false;
+    for (;;) {
+      const request: AxiosRequestConfig & Tracked = {
+        ...config,
+        headers: await this.headers(signal),
+        ...(signal ? { signal } : {}),
+        darkroom: { endpointClass, attempt: 0, startedAt: 0 },
+      };
+      try {
+        const res = await this.http.request<unknown>(request);
+        return res.data;
+      } catch (err) {
+        const mapped = this.mapError(err, config, signal);
+        if (mapped instanceof HttpError && mapped.status === 401 && !refreshed) {
+          refreshed = true;
+          this.options.auth.invalidate();
+          continue;
+        }
+        throw mapped;
+      }
+    }
+  }
+
+  private mapError(err: unknown, config: AxiosRequestConfig, signal?: AbortSignal): unknown {
+    const method = (config.method ?? 'GET').toUpperCase();
+    const url = redactUrl(config.url ?? '');
+    if (!axios.isAxiosError(err)) return err;
+    // Never pass the axios error on as a cause: its config holds the Authorization header.
+    if (axios.isCancel(err) || err.code === 'ERR_CANCELED') {
+      return signal?.reason instanceof Error
+        ? signal.reason
+        : new PhotoshopError(`${method} ${url} aborted`);
+    }
+    if (err.response) {
+      return httpErrorFromReply({
+        status: err.response.status,
+        method,
+        url,
+        data: err.response.data,
+        retryAfter: err.response.headers['retry-after'] as string | undefined,
+      });
+    }
+    if (isTimeout(err)) return new TimeoutError(method, url, this.timeoutMs);
+    return new NetworkError(method, url, err.code);
+  }
+
+  private installMetrics(): void {
+    const report = (
+      config: (AxiosRequestConfig & Tracked) | undefined,
+      status?: number,
+      error?: string,
+    ) => {
+      const t = config?.darkroom;
+      if (!t || !this.options.onRequest) return;
+      this.options.onRequest({
+        endpointClass: t.endpointClass,
+        method: (config.method ?? 'GET').toUpperCase(),
+        durationMs: Date.now() - t.startedAt,
+        attempt: t.attempt,
+        ...(status !== undefined ? { status } : {}),
+        ...(error !== undefined ? { error } : {}),
+      });
+    };
+    this.http.interceptors.request.use((config) => {
+      const t = (config as Tracked).darkroom;
+      if (t) {
+        t.attempt += 1;
+        t.startedAt = Date.now();
+      }
+      return config;
+    });
+    this.http.interceptors.response.use(
+      (res) => {
+        report(res.config, res.status);
+        return res;
+      },
+      (err: unknown) => {
+        if (axios.isAxiosError(err)) {
+          const status = err.response?.status;
+          report(
+            err.config,
+            status,
+            status !== undefined ? `http_${status}` : (err.code ?? 'network'),
+          );
+        }
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  }
+}
