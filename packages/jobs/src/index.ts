@@ -1,1 +1,41 @@
-export {};
+export * from './constants';
+export { editJobInputSchema, validateEditJob } from './edit-job';
+export type { EditJobInput, EditRequest, ValidatedEditJob } from './edit-job';
+export type { EditJobData, EditJobResult, EditOutputResult, EditStep } from './job-data';
+export { EditQueue } from './edit-queue';
+export type {
+  EditQueueOptions,
+  EnqueueResult,
+  EditJobStatus,
+  EditJobState,
+  CancelOutcome,
+} from './edit-queue';
+export { EditJobValidationError } from './errors/edit-job-validation-error';
+export type { JobIssue } from './errors/edit-job-validation-error';
+export { IdempotencyConflictError } from './errors/idempotency-conflict-error';
+export { RedisUnavailableError } from './errors/redis-unavailable-error';
+export { JobFailure, FAILURE_REASONS, parseFailedReason } from './errors/job-failure';
+export type { FailureReason } from './errors/job-failure';
+export {
+  createProducerConnection,
+  createWorkerConnection,
+  describeTarget,
+  isConnectionError,
+} from './redis-connection';
+export type { RedisTarget } from './redis-connection';
+export { cancelKey } from './cancellation';
+export { DurationEstimator } from './duration-estimator';
+export type { DurationEstimatorOptions } from './duration-estimator';
+export { PollSchedule } from './poll-schedule';
+export type { PollScheduleOptions, DurationEstimate } from './poll-schedule';
+export { createStepMachine, submitClassOf, statusClassOf } from './step-machine';
+export type {
+  StepMachineOptions,
+  StepObserver,
+  StoragePort,
+  ApiPort,
+  BudgetPort,
+} from './step-machine';
+export { queueSnapshot } from './queue-snapshot';
+export type { QueueSnapshot } from './queue-snapshot';
+export * from './budget';

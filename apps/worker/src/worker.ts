@@ -1,0 +1,352 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import {
+  createStepMachine,
+  createWorkerConnection,
+  DurationEstimator,
+  PollSchedule,
+  queueSnapshot,
+  RateBudget,
+  adobeDefaultPolicies,
+  scalePolicies,
+  type EditJobData,
+  type EditJobResult,
+  type StepObserver,
+} from '@darkroom/jobs';
+import {
+  ApiMetrics,
+  BudgetMetrics,
+  collectProcessMetrics,
+  createLogger,
+  PipelineMetrics,
+  QueueMetrics,
+  scopeJobLogger,
+  type Logger,
+} from '@darkroom/observability';
+import { ImsTokenProvider, PhotoshopClient } from '@darkroom/photoshop';
+import { StorageRegistry } from '@darkroom/storage';
+import type { WorkerConfig } from './config';
+import { startHealthServer } from './health-server';
+import { checkRedis } from './redis-checks';
+
+/** Expected remote durations per duration class before any job has finished (Adobe's guide). */
+const CLASS_DURATION_MS: Record<string, { meanMs: number; deviationMs: number }> = {
+  simple: { meanMs: 10_000, deviationMs: 2_500 },
+  complex: { meanMs: 37_500, deviationMs: 11_000 },
+  large: { meanMs: 90_000, deviationMs: 30_000 },
+};
+
+export interface DarkroomWorker {
+  /** The port of the health and metrics server (useful with port 0). */
+  port: number;
+  register: Registry;
+  logger: Logger;
+  /** Readiness as /readyz reports it. */
+  readiness(): Promise<{ ready: boolean; reasons: string[] }>;
+  /** Stops taking jobs, lets in-flight calls finish (up to the drain deadline) and releases everything. */
+  close(): Promise<void>;
+}
+
+export interface CreateWorkerDeps {
+  /** Where log lines go (tests capture them); default stdout. */
+  logDestination?: NodeJS.WritableStream;
+}
+
+/**
+ * Wires one worker process: the BullMQ Worker running Darkroom's step machine, the shared rate
+ * budget, API clients per account, storage presigners, metrics, health endpoints and the
+ * consumer watchdog.
+ */
+export async function createWorker(
+  config: WorkerConfig,
+  deps: CreateWorkerDeps = {},
+): Promise<DarkroomWorker> {
+  const logger = createLogger({
+    level: config.logLevel,
+    name: 'darkroom-worker',
+    ...(deps.logDestination ? { destination: deps.logDestination } : {}),
+  });
+  const register = new Registry();
+  collectProcessMetrics(register);
+  const pipeline = new PipelineMetrics({ register });
+  const api = new ApiMetrics({ register });
+  const budgetMetrics = new BudgetMetrics({ register });
+
+  const redis: Redis = createWorkerConnection(config.redisUrl);
+  const cleanups: (() => Promise<unknown>)[] = [
+    async () => redis.quit().catch(() => redis.disconnect()),
+  ];
+  const runCleanups = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+
+  try {
+    await redis.ping();
+    for (const warning of await checkRedis(redis, {
+      requireNoeviction: config.requireNoeviction,
+    })) {
+      logger.warn({ check: 'redis' }, warning);
+    }
+  } catch (err) {
+    await runCleanups();
+    throw err;
+  }
+
+  const storage = new StorageRegistry(config.storage);
+  cleanups.push(() => storage.close());
+
+  const clients = new Map<string, PhotoshopClient>();
+  for (const [name, account] of Object.entries(config.accounts)) {
+    const auth = new ImsTokenProvider({
+      imsBaseUrl: account.imsUrl,
+      clientId: account.clientId,
+      clientSecret: account.clientSecret,
+      scope: account.scope,
+    });
+    clients.set(
+      name,
+      new PhotoshopClient({
+        baseUrls: { v1: account.v1BaseUrl, v2: account.v2BaseUrl },
+        apiKey: account.clientId,
+        ...(account.orgId ? { orgId: account.orgId } : {}),
+        auth,
+        timeoutMs: config.apiTimeoutMs,
+        onRequest: (event) => {
+          const statusClass = event.status
+            ? (`${Math.floor(event.status / 100)}xx` as '2xx')
+            : 'error';
+          api.request(event.endpointClass, statusClass, event.durationMs / 1000);
+        },
+      }),
+    );
+  }
+
+  const budget = new RateBudget({
+    redis,
+    prefix: `${config.prefix}:budget`,
+    policies: scalePolicies(
+      adobeDefaultPolicies({ headroom: config.budgetHeadroom }),
+      config.budgetTimeFactor,
+    ),
+  });
+  const estimator = new DurationEstimator({
+    redis,
+    prefix: `${config.prefix}:${config.queueName}`,
+  });
+
+  const jobLog = (job: Job<EditJobData>) =>
+    scopeJobLogger(logger, {
+      jobId: String(job.id),
+      operation: job.data.request.operation,
+      account: job.data.account,
+      attempt: job.attemptsMade + 1,
+      maxAttempts: job.opts.attempts ?? 1,
+      step: job.data.step,
+    });
+
+  const observer: StepObserver = {
+    submitted: (job, info) => jobLog(job).info({ remoteJobId: info.remoteJobId }, 'submitted'),
+    polled: (job, info) => jobLog(job).debug({ remoteState: info.state }, 'polled'),
+    budgetGranted: (account, cls) => budgetMetrics.granted(account, cls),
+    budgetWait: (account, cls, ms) => budgetMetrics.waited(account, cls, ms / 1000),
+    rateLimited: (account, cls, ms) => {
+      api.rateLimited(account, cls.startsWith('status') ? 'status' : 'submit', ms / 1000);
+      logger.warn(
+        { account, class: cls, retryAfterMs: ms },
+        'rate limited by Adobe; budget paused',
+      );
+    },
+    retrying: (job, reason, err) => {
+      pipeline.retry(reason);
+      jobLog(job).warn(
+        { reason, err: err instanceof Error ? err.message : String(err) },
+        'attempt failed; will retry',
+      );
+    },
+    completed: (job, result) => {
+      const t = result.timings;
+      pipeline.jobCompleted(job.data.request.operation, job.data.account, {
+        totalSeconds: (t.completedAt - t.enqueuedAt) / 1000,
+        queueWaitSeconds: t.queuedMs / 1000,
+        remoteSeconds: t.remoteMs / 1000,
+        detectionLagSeconds: t.detectionLagMs / 1000,
+        polls: result.polls,
+      });
+      jobLog(job).info(
+        { polls: result.polls, remoteMs: t.remoteMs, detectionLagMs: t.detectionLagMs },
+        'completed',
+      );
+    },
+    failed: (job, reason, message) => {
+      pipeline.jobFailed(job.data.request.operation, job.data.account, reason);
+      jobLog(job).warn({ reason }, `failed: ${message}`);
+    },
+  };
+
+  const processor = createStepMachine({
+    redis,
+    prefix: config.prefix,
+    queueName: config.queueName,
+    storage: {
+      presignRead: (ref, ttl) => storage.presignRead(ref, ttl),
+      presignWrite: (ref, ttl, opts) => storage.presignWrite(ref, ttl, opts),
+      stat: (ref) => storage.stat(ref),
+    },
+    api: (account) => {
+      const client = clients.get(account);
+      if (!client) throw new Error(`account '${account}' is not configured on this worker`);
+      return client;
+    },
+    budget,
+    estimator,
+    schedule: new PollSchedule(),
+    defaultEstimate: (cls) => {
+      const base = CLASS_DURATION_MS[cls] ?? CLASS_DURATION_MS.simple!;
+      return {
+        meanMs: base.meanMs * config.expectedDurationScale,
+        deviationMs: base.deviationMs * config.expectedDurationScale,
+      };
+    },
+    observer,
+  });
+
+  const queue = new Queue<EditJobData, EditJobResult>(config.queueName, {
+    connection: redis,
+    prefix: config.prefix,
+  });
+  queue.on('error', () => undefined);
+  cleanups.push(() => queue.close());
+  new QueueMetrics({ register, collect: async () => [await queueSnapshot(queue, redis)] });
+  pipeline.setConcurrency(config.concurrency);
+
+  let lastPickup = Date.now();
+  let active = 0;
+  let stopping = false;
+  let redisUp = true;
+
+  const startConsumer = (): Worker<EditJobData, EditJobResult> => {
+    const worker = new Worker<EditJobData, EditJobResult>(config.queueName, processor, {
+      connection: createWorkerConnection(config.redisUrl),
+      prefix: config.prefix,
+      concurrency: config.concurrency,
+      autorun: true,
+    });
+    worker.on('active', () => {
+      lastPickup = Date.now();
+      active += 1;
+      pipeline.setActive(active);
+    });
+    const settled = (): void => {
+      active = Math.max(0, active - 1);
+      pipeline.setActive(active);
+    };
+    worker.on('completed', settled);
+    worker.on('failed', (job, err) => {
+      settled();
+      // BullMQ's own failure of a job that stalled too often; the step machine counts the rest.
+      if (job && /stalled more than allowable limit/.test(err.message)) {
+        pipeline.jobFailed(job.data.request.operation, job.data.account, 'stalled');
+      }
+    });
+    worker.on('stalled', () => pipeline.stalled(config.queueName));
+    worker.on('error', (err) => logger.error({ err: err.message }, 'worker error'));
+    return worker;
+  };
+  let consumer = startConsumer();
+
+  // The watchdog: jobs wait, slots are free, yet nothing was picked up for a while. That is the
+  // silent consumer reported against BullMQ after Redis outages; replace the consumer in-process.
+  let wedged = false;
+  const watchdog = setInterval(
+    () => {
+      void (async () => {
+        try {
+          await redis.ping();
+          redisUp = true;
+          const counts = await queue.getJobCounts('waiting', 'prioritized');
+          const backlog = (counts.waiting ?? 0) + (counts.prioritized ?? 0);
+          wedged =
+            backlog > 0 &&
+            active < config.concurrency &&
+            Date.now() - lastPickup > config.wedgeAfterMs;
+          if (wedged && !stopping) {
+            logger.error(
+              { backlog, idleMs: Date.now() - lastPickup },
+              'consumer took no job while jobs wait; restarting it',
+            );
+            const old = consumer;
+            consumer = startConsumer();
+            lastPickup = Date.now();
+            await old.close(true).catch(() => undefined);
+          }
+        } catch {
+          redisUp = false;
+        }
+      })();
+    },
+    Math.min(5_000, config.wedgeAfterMs / 2),
+  );
+  watchdog.unref();
+  redis.on('ready', () => {
+    redisUp = true;
+  });
+  redis.on('close', () => {
+    redisUp = false;
+  });
+
+  const readiness = async (): Promise<{ ready: boolean; reasons: string[] }> => {
+    const reasons: string[] = [];
+    if (stopping) reasons.push('shutting down');
+    if (!redisUp || redis.status !== 'ready') reasons.push('redis unreachable');
+    if (wedged) reasons.push('consumer wedged: jobs wait but none is taken');
+    if (!consumer.isRunning()) reasons.push('consumer not running');
+    return { ready: reasons.length === 0, reasons };
+  };
+
+  const health = await startHealthServer({
+    host: config.host,
+    port: config.port,
+    register,
+    live: () => true,
+    ready: readiness,
+  });
+  logger.info(
+    {
+      port: health.port,
+      queue: config.queueName,
+      concurrency: config.concurrency,
+      accounts: Object.keys(config.accounts),
+    },
+    'worker started',
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      stopping = true;
+      clearInterval(watchdog);
+      // close() waits for active jobs: each is one HTTP call at most, since polling jobs wait as
+      // delayed jobs, not in a slot. Past the deadline, abort them: the step machine puts an
+      // aborted job back as delayed with its state.
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), config.drainTimeoutMs);
+      });
+      const drained = await Promise.race([
+        consumer.close().then(() => 'drained' as const),
+        deadline,
+      ]);
+      clearTimeout(timer);
+      if (drained === 'timeout') {
+        logger.warn({ active }, 'drain deadline passed; aborting in-flight calls');
+        consumer.cancelAllJobs('shutdown');
+        await consumer.close(true).catch(() => undefined);
+      }
+      await health.close();
+      await runCleanups();
+      logger.info('worker stopped');
+    })());
+
+  return { port: health.port, register, logger, readiness, close };
+}

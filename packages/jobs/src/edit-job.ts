@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import {
+  buildRequestBody,
+  getOperation,
+  operationIds,
+  RequestValidationError,
+} from '@darkroom/photoshop';
+import { storageRefSchema } from '@darkroom/storage';
+import { EditJobValidationError, type JobIssue } from './errors/edit-job-validation-error';
+
+/** Labels that end up in Redis keys, metric labels and logs: short and plain. */
+const label = (what: string) =>
+  z
+    .string()
+    .min(1, `${what} must not be empty`)
+    .max(64, `${what} must be at most 64 characters`)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, `${what} may hold letters, digits, '.', '_' and '-'`);
+
+const outputSchema = z
+  .object({ ref: storageRefSchema })
+  .catchall(z.unknown())
+  .describe('an output: a storage reference plus the operation output options');
+
+/**
+ * What application code passes to `EditQueue.enqueue`: one operation from the catalog, exactly
+ * one main input reference, outputs and options written with storage references (never URLs),
+ * and who pays.
+ */
+export const editJobInputSchema = z
+  .object({
+    operation: z.enum(operationIds, {
+      error: () => `operation must be one of: ${operationIds.join(', ')}`,
+    }),
+    input: storageRefSchema.optional(),
+    outputs: z
+      .array(outputSchema)
+      .min(1, 'at least one output is required')
+      .max(25, "at most 25 outputs (Adobe's limit per request)"),
+    options: z.record(z.string(), z.unknown()).optional(),
+    account: label('account').default('default'),
+    tenant: label('tenant').optional(),
+    priority: z
+      .number()
+      .int('priority must be an integer')
+      .min(1, 'priority must be at least 1 (1 is the highest)')
+      .max(2_097_152, 'priority must be at most 2097152')
+      .optional(),
+    deadline: z
+      .union([z.date(), z.number().int().positive(), z.iso.datetime({ offset: true })], {
+        error: () => 'deadline must be a Date, epoch milliseconds or an ISO-8601 timestamp',
+      })
+      .optional(),
+    idempotencyKey: z
+      .string()
+      .min(1, 'idempotencyKey must not be empty')
+      .max(200, 'idempotencyKey must be at most 200 characters')
+      .regex(/^[\x21-\x7e]+$/, 'idempotencyKey must be printable ASCII without spaces')
+      .optional(),
+  })
+  .strict();
+
+export type EditJobInput = z.input<typeof editJobInputSchema>;
+type ParsedInput = z.output<typeof editJobInputSchema>;
+
+/** The request part of a job: what is sent to Adobe once references are presigned. */
+export interface EditRequest {
+  operation: string;
+  input?: string;
+  outputs: ({ ref: string } & Record<string, unknown>)[];
+  options?: Record<string, unknown>;
+}
+
+/** A validated job, ready to be stored. */
+export interface ValidatedEditJob {
+  request: EditRequest;
+  account: string;
+  tenant?: string;
+  priority?: number;
+  deadlineAt?: number;
+  idempotencyKey?: string;
+  /** sha256 of the request, account and tenant: tells a replay from a conflicting reuse of a key. */
+  fingerprint: string;
+}
+
+function issuesFromZod(error: z.ZodError): JobIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    rule: issue.code,
+    message: issue.message,
+  }));
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+// Validation builds the real Adobe body with a resolver that does no I/O, so every rule of the
+// contract (output options, file positions inside options, limits) is checked before Redis.
+const dryResolve = () =>
+  Promise.resolve({ href: 'https://validation.invalid/x', storage: 'external' as const });
+
+/**
+ * Validates one job and returns it normalised, or throws `EditJobValidationError` listing every
+ * bad field (path and rule). Nothing here touches Redis, storage or the network.
+ */
+export async function validateEditJob(input: unknown): Promise<ValidatedEditJob> {
+  const issues: JobIssue[] = [];
+  if (input && typeof input === 'object' && 'inputs' in input) {
+    issues.push({
+      path: 'inputs',
+      rule: 'single_input',
+      message:
+        "an edit job takes exactly one main input: Adobe's Photoshop API endpoints only support a single file input; give one `input` reference",
+    });
+  }
+  const parsed = editJobInputSchema.safeParse(
+    issues.length > 0 ? omit(input as Record<string, unknown>, 'inputs') : input,
+  );
+  if (!parsed.success) issues.push(...issuesFromZod(parsed.error));
+  if (!parsed.success || issues.length > 0) throw new EditJobValidationError(issues);
+  const job: ParsedInput = parsed.data;
+
+  const operation = getOperation(job.operation);
+  if (operation.mainInput === 'required' && !job.input) {
+    throw new EditJobValidationError([
+      { path: 'input', rule: 'required', message: `${job.operation} needs a main input reference` },
+    ]);
+  }
+  if (operation.mainInput === 'none' && job.input) {
+    throw new EditJobValidationError([
+      { path: 'input', rule: 'not_allowed', message: `${job.operation} takes no main input` },
+    ]);
+  }
+
+  const request: EditRequest = {
+    operation: job.operation,
+    ...(job.input ? { input: job.input } : {}),
+    outputs: job.outputs as EditRequest['outputs'],
+    ...(job.options ? { options: job.options } : {}),
+  };
+  try {
+    await buildRequestBody(job.operation, requestBody(request), dryResolve);
+  } catch (err) {
+    if (err instanceof RequestValidationError) {
+      throw new EditJobValidationError(
+        err.issues.map((i) => ({ path: i.path, rule: i.rule, message: i.message })),
+      );
+    }
+    throw err;
+  }
+
+  let deadlineAt: number | undefined;
+  if (job.deadline !== undefined) {
+    deadlineAt =
+      job.deadline instanceof Date
+        ? job.deadline.getTime()
+        : typeof job.deadline === 'number'
+          ? job.deadline
+          : Date.parse(job.deadline);
+    if (!Number.isFinite(deadlineAt)) {
+      throw new EditJobValidationError([
+        { path: 'deadline', rule: 'invalid_date', message: 'deadline is not a valid time' },
+      ]);
+    }
+  }
+
+  const fingerprint = createHash('sha256')
+    .update(canonical({ request, account: job.account, tenant: job.tenant }))
+    .digest('hex');
+  return {
+    request,
+    account: job.account,
+    ...(job.tenant ? { tenant: job.tenant } : {}),
+    ...(job.priority ? { priority: job.priority } : {}),
+    ...(deadlineAt ? { deadlineAt } : {}),
+    ...(job.idempotencyKey ? { idempotencyKey: job.idempotencyKey } : {}),
+    fingerprint,
+  };
+}
+
+/** The part of a request Adobe's body is built from (the operation picks the endpoint). */
+export function requestBody(request: EditRequest): Omit<EditRequest, 'operation'> {
+  const { operation: _operation, ...body } = request;
+  return body;
+}
+
+function omit(obj: Record<string, unknown>, key: string): Record<string, unknown> {
+  const { [key]: _dropped, ...rest } = obj;
+  return rest;
+}

@@ -1,0 +1,50 @@
+import type { Queue } from 'bullmq';
+import type { Cluster, Redis } from 'ioredis';
+
+export interface QueueSnapshot {
+  queue: string;
+  counts: {
+    waiting: number;
+    prioritized: number;
+    delayed: number;
+    active: number;
+    failed: number;
+    completed: number;
+  };
+  /** Age of the job at the head of the wait list (the next FIFO job to run), or null if none waits. */
+  oldestWaitingAgeSeconds: number | null;
+}
+
+/**
+ * Counts per state and the age of the oldest waiting job, for metrics scrapes. Constant work:
+ * a few counts and one small hash field, never a scan of job bodies.
+ */
+export async function queueSnapshot(queue: Queue, redis: Redis | Cluster): Promise<QueueSnapshot> {
+  const counts = await queue.getJobCounts(
+    'waiting',
+    'prioritized',
+    'delayed',
+    'active',
+    'failed',
+    'completed',
+  );
+  // BullMQ pushes new jobs at the head of the wait list and workers take from the tail.
+  const oldestId = await redis.lindex(queue.toKey('wait'), -1);
+  let oldestWaitingAgeSeconds: number | null = null;
+  if (oldestId) {
+    const timestamp = await redis.hget(queue.toKey(oldestId), 'timestamp');
+    if (timestamp) oldestWaitingAgeSeconds = Math.max(0, (Date.now() - Number(timestamp)) / 1000);
+  }
+  return {
+    queue: queue.name,
+    counts: {
+      waiting: counts.waiting ?? 0,
+      prioritized: counts.prioritized ?? 0,
+      delayed: counts.delayed ?? 0,
+      active: counts.active ?? 0,
+      failed: counts.failed ?? 0,
+      completed: counts.completed ?? 0,
+    },
+    oldestWaitingAgeSeconds,
+  };
+}

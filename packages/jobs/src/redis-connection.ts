@@ -1,0 +1,100 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { RedisUnavailableError } from './errors/redis-unavailable-error';
+
+/** A Redis URL (`redis://`, `rediss://` for TLS) or ioredis options. */
+export type RedisTarget = string | RedisOptions;
+
+/** Where a connection points, for messages: host and port, never the password. */
+export function describeTarget(target: RedisTarget): string {
+  if (typeof target === 'string') {
+    try {
+      const url = new URL(target);
+      return `${url.hostname}:${url.port || '6379'}`;
+    } catch {
+      return 'the configured Redis';
+    }
+  }
+  return `${target.host ?? '127.0.0.1'}:${target.port ?? 6379}`;
+}
+
+function toOptions(target: RedisTarget, extra: RedisOptions): RedisOptions {
+  if (typeof target !== 'string') return { ...target, ...extra };
+  const url = new URL(target);
+  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : undefined;
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 6379,
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(db !== undefined && Number.isFinite(db) ? { db } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    ...extra,
+  };
+}
+
+/**
+ * A producer connection: commands fail at once while Redis is down instead of piling up in an
+ * offline queue, so callers get an answer within a second.
+ * @see https://docs.bullmq.io/patterns/failing-fast-when-redis-is-down
+ */
+export function createProducerConnection(target: RedisTarget, extra: RedisOptions = {}): Redis {
+  const client = new Redis(
+    toOptions(target, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 1_000,
+      // Keep reconnecting in the background; callers fail fast meanwhile.
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+      ...extra,
+    }),
+  );
+  // Errors surface through the commands; an unhandled 'error' event would crash the process.
+  client.on('error', () => undefined);
+  return client;
+}
+
+/**
+ * A worker connection: BullMQ's blocking commands need `maxRetriesPerRequest: null`, and the
+ * connection must never give up reconnecting (a worker that stops reconnecting after an outage
+ * is the "silent consumer" failure reported against BullMQ).
+ */
+export function createWorkerConnection(target: RedisTarget, extra: RedisOptions = {}): Redis {
+  const client = new Redis(
+    toOptions(target, {
+      maxRetriesPerRequest: null,
+      enableReadyCheck: true,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+      ...extra,
+    }),
+  );
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** Waits for a producer connection to be ready, or throws `RedisUnavailableError` in `timeoutMs`. */
+export async function ensureReady(client: Redis, target: string, timeoutMs = 1_000): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new RedisUnavailableError(target));
+    }, timeoutMs);
+    const onReady = (): void => {
+      cleanup();
+      resolve();
+    };
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+    };
+    client.on('ready', onReady);
+  });
+}
+
+/** True when an error means "Redis could not be reached" rather than a logic error. */
+export function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|enableOfflineQueue|MaxRetriesPerRequest|connect ETIMEDOUT|Reached the max retries/i.test(
+    err.message,
+  );
+}
