@@ -8,3 +8,5 @@ export { startS3rver, S3RVER_ACCESS_KEY_ID, S3RVER_SECRET_ACCESS_KEY } from './s
 export type { S3rverFixture } from './s3rver';
 export { startAzurite, AZURITE_ACCOUNT_NAME, AZURITE_ACCOUNT_KEY } from './azurite';
 export type { AzuriteFixture, AzuriteOptions } from './azurite';
+export { startDropboxDouble, dropboxContentHash } from './dropbox-double';
+export type { DropboxDouble, DropboxDoubleCounts, DropboxDoubleOptions } from './dropbox-double';
