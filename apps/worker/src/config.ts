@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseEnv, type EnvSource } from '@darkroom/config';
 import { storageConfigSchema, type StorageConfig } from '@darkroom/storage';
+import { accountSchema, type AccountConfig } from '@darkroom/jobs';
 
 const json = <T extends z.ZodType>(schema: T, what: string) =>
   z
@@ -14,21 +15,6 @@ const json = <T extends z.ZodType>(schema: T, what: string) =>
       }
     })
     .pipe(schema);
-
-/** One Adobe credential (an "account" in job data names one of these). */
-export const accountSchema = z.object({
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
-  orgId: z.string().optional(),
-  scope: z.string().default('openid,AdobeID,read_organizations'),
-  /** IMS base URL. @defaultValue https://ims-na1.adobelogin.com */
-  imsUrl: z.url().default('https://ims-na1.adobelogin.com'),
-  /** v1 API base URL. @defaultValue https://image.adobe.io */
-  v1BaseUrl: z.url().default('https://image.adobe.io'),
-  /** v2 API base URL. @defaultValue https://photoshop-api.adobe.io */
-  v2BaseUrl: z.url().default('https://photoshop-api.adobe.io'),
-});
-export type AccountConfig = z.output<typeof accountSchema>;
 
 const envSchema = z
   .object({

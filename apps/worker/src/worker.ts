@@ -9,6 +9,7 @@ import {
   queueSnapshot,
   RateBudget,
   adobeDefaultPolicies,
+  checkRedis,
   scalePolicies,
   type EditJobData,
   type EditJobResult,
@@ -28,7 +29,6 @@ import { ImsTokenProvider, PhotoshopClient } from '@darkroom/photoshop';
 import { StorageRegistry } from '@darkroom/storage';
 import type { WorkerConfig } from './config';
 import { startHealthServer } from './health-server';
-import { checkRedis } from './redis-checks';
 
 /** Expected remote durations per duration class before any job has finished (Adobe's guide). */
 const CLASS_DURATION_MS: Record<string, { meanMs: number; deviationMs: number }> = {
@@ -36,6 +36,10 @@ const CLASS_DURATION_MS: Record<string, { meanMs: number; deviationMs: number }>
   complex: { meanMs: 37_500, deviationMs: 11_000 },
   large: { meanMs: 90_000, deviationMs: 30_000 },
 };
+
+/** Metrics label budgets by kind of call only (submit or status), keeping series bounded. */
+const callClass = (cls: string): 'submit' | 'status' =>
+  cls.startsWith('status') ? 'status' : 'submit';
 
 export interface DarkroomWorker {
   /** The port of the health and metrics server (useful with port 0). */
@@ -148,10 +152,10 @@ export async function createWorker(
   const observer: StepObserver = {
     submitted: (job, info) => jobLog(job).info({ remoteJobId: info.remoteJobId }, 'submitted'),
     polled: (job, info) => jobLog(job).debug({ remoteState: info.state }, 'polled'),
-    budgetGranted: (account, cls) => budgetMetrics.granted(account, cls),
-    budgetWait: (account, cls, ms) => budgetMetrics.waited(account, cls, ms / 1000),
+    budgetGranted: (account, cls) => budgetMetrics.granted(account, callClass(cls)),
+    budgetWait: (account, cls, ms) => budgetMetrics.waited(account, callClass(cls), ms / 1000),
     rateLimited: (account, cls, ms) => {
-      api.rateLimited(account, cls.startsWith('status') ? 'status' : 'submit', ms / 1000);
+      api.rateLimited(account, callClass(cls), ms / 1000);
       logger.warn(
         { account, class: cls, retryAfterMs: ms },
         'rate limited by Adobe; budget paused',

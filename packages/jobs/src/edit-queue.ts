@@ -302,7 +302,6 @@ export class EditQueue {
       'active',
       'completed',
       'failed',
-      'paused',
     );
   }
 

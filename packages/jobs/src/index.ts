@@ -39,3 +39,7 @@ export type {
 export { queueSnapshot } from './queue-snapshot';
 export type { QueueSnapshot } from './queue-snapshot';
 export * from './budget';
+export { accountSchema } from './account-config';
+export type { AccountConfig } from './account-config';
+export { checkRedis, readRedisSettings, RedisMisconfiguredError } from './redis-checks';
+export type { RedisSettings } from './redis-checks';

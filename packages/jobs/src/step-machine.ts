@@ -48,7 +48,7 @@ export interface BudgetPort {
     account: string,
     cls: string,
   ): Promise<{ granted: true } | { granted: false; retryInMs: number; reason?: string }>;
-  penalize(account: string, cls: string, retryAfterMs: number): Promise<void>;
+  penalize(account: string, cls: string, retryAfterMs: number): Promise<unknown>;
 }
 
 /** Optional observers: metrics and logs hang off these without the step machine knowing them. */
