@@ -284,6 +284,11 @@ export class RateBudget {
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
+    // An already-fired signal never dispatches 'abort' again, so check it first.
+    if (signal?.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
     const onAbort = (): void => {
       clearTimeout(timer);
       reject(signal?.reason as Error);
