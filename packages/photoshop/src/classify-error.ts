@@ -75,8 +75,10 @@ export function classifyError(err: unknown): ErrorClassification {
   if (err instanceof RequestValidationError) return { action: 'fail', reason: 'invalid_request' };
   if (err instanceof ForeignStatusUrlError) return { action: 'fail', reason: 'foreign_status_url' };
   if (err instanceof UnknownOperationError) return { action: 'fail', reason: 'unknown_operation' };
-  if (err instanceof Error) {
-    if (err.name === 'AbortError') return { action: 'retry', reason: 'aborted' };
+  // Shape checks, not instanceof: abort reasons and socket errors can come from another realm.
+  if (typeof err === 'object' && err !== null) {
+    if ((err as { name?: unknown }).name === 'AbortError')
+      return { action: 'retry', reason: 'aborted' };
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string' && NO_REPLY_CODES.has(code)) {
       return { action: 'retry', reason: 'connection_failed' };

@@ -254,9 +254,13 @@ export class PhotoshopClient {
     if (!axios.isAxiosError(err)) return err;
     // Never pass the axios error on as a cause: its config holds the Authorization header.
     if (axios.isCancel(err) || err.code === 'ERR_CANCELED') {
-      return signal?.reason instanceof Error
-        ? signal.reason
-        : new PhotoshopError(`${method} ${url} aborted`);
+      // The caller's reason (a DOMException AbortError by default) may come from another realm, so
+      // it is recognised by shape rather than with instanceof.
+      const reason: unknown = signal?.reason;
+      if (typeof reason === 'object' && reason !== null && 'name' in reason) return reason;
+      const aborted = new PhotoshopError(`${method} ${url} aborted`);
+      aborted.name = 'AbortError';
+      return aborted;
     }
     if (err.response) {
       return httpErrorFromReply({
