@@ -68,7 +68,12 @@ export class S3Presigner implements Presigner<S3Ref> {
       Key: ref.key,
       ...(opts.contentType === undefined ? {} : { ContentType: opts.contentType }),
     });
-    return this.sign(command, ttlSeconds);
+    // The SDK signs only `host` unless told otherwise; naming content-type binds it in.
+    return this.sign(
+      command,
+      ttlSeconds,
+      opts.contentType === undefined ? undefined : new Set(['content-type']),
+    );
   }
 
   async stat(ref: S3Ref): Promise<ObjectStat> {
@@ -98,10 +103,15 @@ export class S3Presigner implements Presigner<S3Ref> {
   private async sign(
     command: GetObjectCommand | PutObjectCommand,
     ttlSeconds: number,
+    signableHeaders?: Set<string>,
   ): Promise<PresignedUrl> {
     const signingDate = this.clock();
     try {
-      const href = await getSignedUrl(this.client, command, { expiresIn: ttlSeconds, signingDate });
+      const href = await getSignedUrl(this.client, command, {
+        expiresIn: ttlSeconds,
+        signingDate,
+        ...(signableHeaders ? { signableHeaders } : {}),
+      });
       return {
         href,
         storage: 'external',
