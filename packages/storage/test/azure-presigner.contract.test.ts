@@ -37,7 +37,7 @@ describe('Azure presigner against Azurite', () => {
 
   runPresignerContract(
     'azure (Azurite)',
-    async () => {
+    () => {
       const stale = new StorageRegistry(
         { azure: { accounts: { [azurite.accountName]: azurite.config } } },
         { clock: () => new Date(Date.now() - 2 * 3600_000) },

@@ -39,7 +39,7 @@ describe('Dropbox presigner against the Dropbox double', () => {
 
   runPresignerContract(
     'dropbox (double)',
-    async () => ({
+    () => ({
       storage: registry,
       kind: 'dropbox',
       newRef,

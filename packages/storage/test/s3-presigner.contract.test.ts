@@ -31,7 +31,7 @@ describe('S3 presigner against s3rver', () => {
 
   runPresignerContract(
     's3 (s3rver)',
-    async () => {
+    () => {
       // Signed two hours in the past with a one-minute TTL: expired on arrival.
       const stale = new StorageRegistry({ s3: { default: s3.config } }, { clock: TWO_HOURS_AGO });
       return {

@@ -64,7 +64,7 @@ async function download(url: PresignedUrl): Promise<{ status: number; bytes: Buf
  */
 export function runPresignerContract(
   name: string,
-  makeHarness: () => Promise<PresignerHarness>,
+  makeHarness: () => PresignerHarness | Promise<PresignerHarness>,
   checks: BackendChecks,
 ): void {
   describe(`presigner contract: ${name}`, () => {
