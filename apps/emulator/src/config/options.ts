@@ -1,0 +1,184 @@
+import type { FaultConfig } from '../faults/fault-config';
+
+/** One OAuth server-to-server credential the emulator's IMS accepts. */
+export interface EmulatorClient {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** How long a simulated remote job takes, per duration class, before `timeFactor`. */
+export interface DurationRange {
+  /** Shortest simulated duration in milliseconds. */
+  minMs: number;
+  /** Longest simulated duration in milliseconds. */
+  maxMs: number;
+}
+
+/**
+ * Durations are drawn uniformly between `minMs` and `maxMs` (a uniform draw is easy to reason
+ * about in tests: every job lands inside the documented range), then multiplied by `timeFactor`.
+ */
+export interface DurationOptions {
+  /** @defaultValue `{ minMs: 5000, maxMs: 15000 }` (Adobe's v2 guide: simple operations 5–15 s) */
+  simple: DurationRange;
+  /** @defaultValue `{ minMs: 15000, maxMs: 60000 }` (Adobe's v2 guide: actions, composites 15–60 s) */
+  complex: DurationRange;
+  /**
+   * Share of the duration a job spends `pending` before it turns `running`.
+   * @defaultValue 0.2
+   */
+  pendingShare: number;
+}
+
+/** A request budget: at most `limit` requests in any sliding window of `windowMs`. */
+export interface RateWindow {
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * Adobe's organisation-wide hard limits, applied per client id.
+ * @see /work/shared/adobe/photoshop-api.md §5.2
+ */
+export interface RateLimitOptions {
+  /** @defaultValue `[{ limit: 16, windowMs: 3000 }, { limit: 320, windowMs: 60000 }]` */
+  submit: RateWindow[];
+  /** @defaultValue `[{ limit: 310, windowMs: 3000 }]` */
+  status: RateWindow[];
+  /** Remove-background submits (`/sensei/cutout`, `/sensei/mask`). @defaultValue `[{ limit: 3, windowMs: 3000 }]` */
+  senseiSubmit: RateWindow[];
+  /** Remove-background status reads. @defaultValue `[{ limit: 1000, windowMs: 3000 }]` */
+  senseiStatus: RateWindow[];
+}
+
+export type ProcessingMode = 'real' | 'placeholder';
+
+export interface EmulatorOptions {
+  /** Port to listen on; 0 picks a free one. @defaultValue 0 */
+  port?: number;
+  /** @defaultValue '127.0.0.1' */
+  host?: string;
+  /**
+   * Multiplies every simulated duration (and, with `scaleRateLimits`, every rate window):
+   * 0.01 makes a 10 s job take 100 ms; 0 makes jobs finish as soon as their image work is done.
+   * @defaultValue 1
+   */
+  timeFactor?: number;
+  /** Credentials IMS accepts. @defaultValue one development client, see {@link DEFAULT_CLIENT} */
+  clients?: EmulatorClient[];
+  /** Lifetime of issued access tokens in seconds (not scaled by `timeFactor`). @defaultValue 86399 */
+  tokenLifetimeSeconds?: number;
+  /** Simulated durations. */
+  durations?: Partial<DurationOptions>;
+  /** `false` switches every rate limit off. @defaultValue Adobe's hard limits */
+  limits?: Partial<RateLimitOptions> | false;
+  /** Scale rate windows by `timeFactor` (when `timeFactor` > 0). @defaultValue false */
+  scaleRateLimits?: boolean;
+  /** Faults to inject from the start. @defaultValue none */
+  faults?: FaultConfig;
+  /** Seed for every random draw (durations and faults), so runs are reproducible. @defaultValue 1 */
+  seed?: number;
+  /**
+   * `placeholder` skips the input download and the image work and uploads a tiny generated
+   * image of each requested type. Only for measuring queue overhead; never the default.
+   * @defaultValue 'real'
+   */
+  processing?: ProcessingMode;
+  /**
+   * Accept `http://` hrefs on loopback hosts (127.0.0.0/8, ::1, localhost), because local
+   * storage (s3rver, Azurite) is plain HTTP. Adobe itself requires `https://`.
+   * @defaultValue true
+   */
+  allowHttpLoopbackStorage?: boolean;
+  /** Timeout for each input download and output upload. @defaultValue 30000 */
+  transferTimeoutMs?: number;
+  /** Largest input the emulator downloads, in bytes. @defaultValue 1 GiB */
+  maxInputBytes?: number;
+  /** How long finished jobs are kept for status reads. @defaultValue 24 h (not scaled) */
+  jobRetentionMs?: number;
+}
+
+export const DEFAULT_CLIENT: EmulatorClient = {
+  clientId: 'darkroom-dev',
+  clientSecret: 'darkroom-dev-secret',
+};
+
+export const DEFAULT_LIMITS: RateLimitOptions = {
+  submit: [
+    { limit: 16, windowMs: 3000 },
+    { limit: 320, windowMs: 60_000 },
+  ],
+  status: [{ limit: 310, windowMs: 3000 }],
+  senseiSubmit: [{ limit: 3, windowMs: 3000 }],
+  senseiStatus: [{ limit: 1000, windowMs: 3000 }],
+};
+
+export const DEFAULT_DURATIONS: DurationOptions = {
+  simple: { minMs: 5000, maxMs: 15_000 },
+  complex: { minMs: 15_000, maxMs: 60_000 },
+  pendingShare: 0.2,
+};
+
+export interface ResolvedOptions {
+  port: number;
+  host: string;
+  timeFactor: number;
+  clients: EmulatorClient[];
+  tokenLifetimeSeconds: number;
+  durations: DurationOptions;
+  limits: RateLimitOptions | false;
+  scaleRateLimits: boolean;
+  faults: FaultConfig;
+  seed: number;
+  processing: ProcessingMode;
+  allowHttpLoopbackStorage: boolean;
+  transferTimeoutMs: number;
+  maxInputBytes: number;
+  jobRetentionMs: number;
+}
+
+export class EmulatorOptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = this.constructor.name;
+  }
+}
+
+export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
+  const timeFactor = options.timeFactor ?? 1;
+  if (!Number.isFinite(timeFactor) || timeFactor < 0) {
+    throw new EmulatorOptionsError(`timeFactor must be a number >= 0, got ${String(timeFactor)}`);
+  }
+  const processing = options.processing ?? 'real';
+  if (processing !== 'real' && processing !== 'placeholder') {
+    throw new EmulatorOptionsError(`processing must be 'real' or 'placeholder'`);
+  }
+  const clients = options.clients ?? [DEFAULT_CLIENT];
+  if (clients.length === 0) throw new EmulatorOptionsError('clients must not be empty');
+  const durations = { ...DEFAULT_DURATIONS, ...options.durations };
+  for (const [name, range] of [
+    ['simple', durations.simple],
+    ['complex', durations.complex],
+  ] as const) {
+    if (range.minMs < 0 || range.maxMs < range.minMs) {
+      throw new EmulatorOptionsError(`durations.${name} needs 0 <= minMs <= maxMs`);
+    }
+  }
+  return {
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    timeFactor,
+    clients,
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 86_399,
+    durations,
+    limits: options.limits === false ? false : { ...DEFAULT_LIMITS, ...options.limits },
+    scaleRateLimits: options.scaleRateLimits ?? false,
+    faults: options.faults ?? {},
+    seed: options.seed ?? 1,
+    processing,
+    allowHttpLoopbackStorage: options.allowHttpLoopbackStorage ?? true,
+    transferTimeoutMs: options.transferTimeoutMs ?? 30_000,
+    maxInputBytes: options.maxInputBytes ?? 1024 * 1024 * 1024,
+    jobRetentionMs: options.jobRetentionMs ?? 24 * 60 * 60 * 1000,
+  };
+}

@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import { type OperationSpec } from '@darkroom/photoshop';
+import { type DurationRange, type ResolvedOptions } from '../config/options';
+import { type FaultInjector } from '../faults/fault-injector';
+import { SeededRandom } from '../faults/random';
+import { withoutQuery } from '../http/redact';
+import { loadDocument, renderDocument } from '../image/document';
+import { placeholderBytes } from '../image/encode';
+import { type Raster } from '../image/raster';
+import { fileName } from '../operations/shared-steps';
+import { mainInputHref, outputTargets, type OutputTarget } from '../operations/job-files';
+import { runners } from '../operations/registry';
+import { type JobResult, type WorkContext } from '../operations/work-context';
+import { type EmulatorMetrics } from '../stats/metrics';
+import { type Evidence } from '../stats/evidence';
+import { JobFailedError, failures } from './job-failure';
+import { type JobRecord, phaseOf } from './job-record';
+import { Semaphore } from './semaphore';
+import { downloadInput, uploadOutput } from './transfer';
+
+/** Jobs longer than "complex" (artboards): Adobe's guide says 60 s and more. */
+const LARGE: DurationRange = { minMs: 60_000, maxMs: 120_000 };
+
+/**
+ * Accepts jobs, runs their work once their simulated `pending` time is over, and keeps them
+ * for status reads. Time is lazy: the phase is computed from timestamps when read, so a status
+ * GET costs no timer; only the start of the work is scheduled.
+ */
+export class JobManager {
+  private readonly jobs = new Map<string, JobRecord>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+  private readonly durations: SeededRandom;
+  private readonly work = new Semaphore(2);
+  private readonly placeholders = new Map<string, Promise<Buffer>>();
+  private readonly sweeper: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly faults: FaultInjector,
+    private readonly evidence: Evidence,
+    private readonly metrics: EmulatorMetrics,
+  ) {
+    // Durations have their own stream so turning faults on does not change job timings.
+    this.durations = new SeededRandom(options.seed ^ 0x5bd1e995);
+    this.sweeper = setInterval(() => this.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+
+  submit(op: OperationSpec, body: Record<string, unknown>, clientId: string): JobRecord {
+    const now = Date.now();
+    const range =
+      op.durationClass === 'large'
+        ? LARGE
+        : op.durationClass === 'complex'
+          ? this.options.durations.complex
+          : this.options.durations.simple;
+    const duration = this.durations.between(range.minMs, range.maxMs) * this.options.timeFactor;
+    const outputs = outputTargets(op, body);
+    const job: JobRecord = {
+      id: randomUUID(),
+      op,
+      clientId,
+      body,
+      outputs,
+      mainInput: mainInputHref(op, body),
+      createdAt: now,
+      startAt: now + duration * this.options.durations.pendingShare,
+      finishAt: now + duration,
+      embedded: new Map(),
+      injectedFailure: this.faults.jobFails(),
+      statusGets: 0,
+    };
+    const uploadFault = outputs.findIndex((o) => o.href !== undefined && this.faults.uploadFails());
+    if (uploadFault >= 0) job.failUploadIndex = uploadFault;
+    this.jobs.set(job.id, job);
+    this.schedule(job);
+    return job;
+  }
+
+  get(id: string): JobRecord | undefined {
+    return this.jobs.get(id);
+  }
+
+  list(): JobRecord[] {
+    return [...this.jobs.values()];
+  }
+
+  private schedule(job: JobRecord): void {
+    const delay = Math.max(0, job.startAt - Date.now());
+    const start = (): void => {
+      const run = this.run(job).finally(() => this.inFlight.delete(run));
+      this.inFlight.add(run);
+    };
+    if (delay === 0) {
+      start();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      start();
+    }, delay);
+    this.timers.add(timer);
+  }
+
+  private async run(job: JobRecord): Promise<void> {
+    const started = Date.now();
+    try {
+      if (job.injectedFailure) {
+        this.evidence.fault(job.clientId, 'jobFailure');
+        this.metrics.faults.inc({ kind: 'jobFailure' });
+        throw new JobFailedError(failures.internal('the remote job failed (injected fault)'));
+      }
+      if (this.options.processing === 'placeholder') {
+        job.result = await this.placeholderWork(job);
+      } else {
+        const release = await this.work.acquire();
+        try {
+          job.result = await runners[job.op.id](this.context(job));
+        } finally {
+          release();
+        }
+      }
+    } catch (err) {
+      if (this.abort.signal.aborted) return;
+      job.failure =
+        err instanceof JobFailedError
+          ? err.failure
+          : failures.internal(err instanceof Error ? err.message : String(err));
+    }
+    if (this.abort.signal.aborted) return;
+    job.settledAt = Date.now();
+    this.metrics.jobs.inc({ operation: job.op.id, outcome: job.failure ? 'failed' : 'succeeded' });
+    this.metrics.jobSeconds.observe({ operation: job.op.id }, (job.settledAt - started) / 1000);
+  }
+
+  private transferOptions() {
+    return {
+      timeoutMs: this.options.transferTimeoutMs,
+      maxInputBytes: this.options.maxInputBytes,
+      signal: this.abort.signal,
+    };
+  }
+
+  private async writeOutput(
+    job: JobRecord,
+    output: OutputTarget,
+    bytes: Buffer,
+    contentType: string,
+  ): Promise<void> {
+    const index = job.outputs.indexOf(output);
+    if (output.embedded !== undefined) {
+      job.embedded.set(
+        index,
+        output.embedded === 'base64'
+          ? bytes.toString('base64')
+          : output.embedded === 'json'
+            ? (JSON.parse(bytes.toString('utf8')) as unknown)
+            : bytes.toString('utf8'),
+      );
+      return;
+    }
+    if (!output.href)
+      throw new JobFailedError(failures.invalidRequest(output.path, 'the output has no href'));
+    if (index === job.failUploadIndex) {
+      this.evidence.fault(job.clientId, 'uploadFailure');
+      this.metrics.faults.inc({ kind: 'uploadFailure' });
+      throw new JobFailedError(
+        failures.uploadFailed(withoutQuery(output.href), 'upload failed (injected fault)'),
+      );
+    }
+    await uploadOutput(output.href, bytes, contentType, this.transferOptions());
+  }
+
+  private context(job: JobRecord): WorkContext {
+    const downloads = new Map<string, Promise<Buffer>>();
+    const images = new Map<string, Promise<Raster>>();
+    const download = (href: string): Promise<Buffer> => {
+      let bytes = downloads.get(href);
+      if (!bytes) {
+        bytes = downloadInput(href, this.transferOptions());
+        downloads.set(href, bytes);
+      }
+      return bytes;
+    };
+    const loadDocumentFrom = async (href: string) => {
+      const bytes = await download(href);
+      try {
+        return await loadDocument(bytes, fileName(href, 'input'));
+      } catch (err) {
+        throw new JobFailedError(
+          failures.inputUnreadable(
+            withoutQuery(href),
+            `not a readable PSD, JPEG, PNG or TIFF file: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+        );
+      }
+    };
+    return {
+      op: job.op,
+      body: job.body,
+      outputs: job.outputs,
+      mainInput: job.mainInput,
+      download,
+      loadDocument: loadDocumentFrom,
+      loadImage: (href) => {
+        let image = images.get(href);
+        if (!image) {
+          image = loadDocumentFrom(href).then((doc) => renderDocument(doc));
+          images.set(href, image);
+        }
+        return image;
+      },
+      write: (output, bytes, contentType) => this.writeOutput(job, output, bytes, contentType),
+    };
+  }
+
+  /** Benchmark mode: no download, no image work; a tiny generated file per output. */
+  private async placeholderWork(job: JobRecord): Promise<JobResult> {
+    for (const output of job.outputs) {
+      let bytes = this.placeholders.get(output.type);
+      if (!bytes) {
+        bytes = placeholderBytes(output.type);
+        this.placeholders.set(output.type, bytes);
+      }
+      await this.writeOutput(job, output, await bytes, output.type);
+    }
+    if (job.op.id === 'documentManifest' || job.op.id === 'v2.generateManifest') {
+      return {
+        manifest: {
+          document: { name: 'placeholder.psd', width: 4, height: 4, imageMode: 'rgb', bitDepth: 8 },
+          layers: [],
+        },
+      };
+    }
+    if (job.op.id === 'v2.autoCrop') return { autoCrop: { subject: [], objects: [], crops: [] } };
+    return {};
+  }
+
+  /** Forgets finished jobs older than the retention period. */
+  private sweep(): void {
+    const cutoff = Date.now() - this.options.jobRetentionMs;
+    for (const [id, job] of this.jobs) {
+      if (job.settledAt !== undefined && job.settledAt < cutoff) this.jobs.delete(id);
+    }
+  }
+
+  phase(job: JobRecord, now = Date.now()) {
+    return phaseOf(job, now);
+  }
+
+  /** Stops scheduling, aborts transfers in flight and waits for running work to end. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.sweeper);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.abort.abort();
+    await Promise.allSettled([...this.inFlight]);
+  }
+}

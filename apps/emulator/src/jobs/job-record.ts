@@ -1,0 +1,47 @@
+import { type OperationSpec } from '@darkroom/photoshop';
+import { type OutputTarget } from '../operations/job-files';
+import { type JobResult } from '../operations/work-context';
+import { type JobFailure } from './job-failure';
+
+export type JobPhase = 'pending' | 'running' | 'succeeded' | 'failed';
+
+/** One accepted job. Holds presigned URLs in memory only; nothing here is persisted. */
+export interface JobRecord {
+  id: string;
+  op: OperationSpec;
+  clientId: string;
+  body: Record<string, unknown>;
+  outputs: OutputTarget[];
+  mainInput: string | undefined;
+  createdAt: number;
+  /** When the job turns `running` and its work starts. */
+  startAt: number;
+  /** Earliest time it may report a final status (the simulated duration). */
+  finishAt: number;
+  /** When its work ended (success or failure). */
+  settledAt?: number;
+  result?: JobResult;
+  failure?: JobFailure;
+  /** v2 embedded outputs: output index → content for the status document. */
+  embedded: Map<number, unknown>;
+  /** Decided at submit from the seeded fault stream, so runs are reproducible. */
+  injectedFailure: boolean;
+  /** Index of the output whose upload the fault injector fails, if any. */
+  failUploadIndex?: number;
+  statusGets: number;
+}
+
+/** The phase a client sees at `now`: time first, then the outcome once the work has ended. */
+export function phaseOf(job: JobRecord, now: number): JobPhase {
+  if (now < job.startAt) return 'pending';
+  if (job.settledAt === undefined || now < job.finishAt) return 'running';
+  return job.failure ? 'failed' : 'succeeded';
+}
+
+/** When the status last changed, as seen at `now`. */
+export function modifiedAt(job: JobRecord, now: number): number {
+  const phase = phaseOf(job, now);
+  if (phase === 'pending') return job.createdAt;
+  if (phase === 'running') return job.startAt;
+  return Math.max(job.finishAt, job.settledAt ?? job.finishAt);
+}

@@ -1,0 +1,287 @@
+import { documentFromRaster, renderDocument } from '../image/document';
+import {
+  applyLayerEdits,
+  LayerEditError,
+  type LayerEdit,
+  type LayerRef,
+  type Placement,
+} from '../image/layer-edits';
+import { buildManifest } from '../image/manifest';
+import { blankRaster, type Raster } from '../image/raster';
+import { autoTone as autoToneImage, applyToneEdits, type ToneEdits } from '../image/tone';
+import { JobFailedError, failures } from '../jobs/job-failure';
+import { imageSpec } from './output-specs';
+import { unsupportedSettings } from './sensei-lightroom-operations';
+import {
+  IMAGE_TYPES,
+  cropDocument,
+  fileName,
+  requireWritable,
+  sideBySide,
+  subjectBox,
+  writeDocumentOutputs,
+  writeRasterOutputs,
+} from './shared-steps';
+import { type JobResult, type WorkContext } from './work-context';
+
+type Body = Record<string, unknown>;
+
+function obj(value: unknown): Body {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Body)
+    : {};
+}
+
+function list(value: unknown): Body[] {
+  return Array.isArray(value) ? value.map(obj) : [];
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : undefined;
+}
+
+const COMPOSITE_TYPES = new Set([...IMAGE_TYPES, 'image/vnd.adobe.photoshop']);
+
+function ref(value: unknown): LayerRef {
+  const o = obj(value);
+  return {
+    ...(typeof o.id === 'number' ? { id: o.id } : {}),
+    ...(typeof o.name === 'string' ? { name: o.name } : {}),
+  };
+}
+
+function placementOf(operation: Body): Placement | undefined {
+  const placement = obj(operation.placement);
+  const kind = placement.type ?? 'top';
+  if (kind === 'top') return { kind: 'top' };
+  if (kind === 'bottom') return { kind: 'bottom' };
+  if (kind === 'above' || kind === 'below' || kind === 'into') {
+    return { kind, ref: ref(placement.referenceLayer) };
+  }
+  return undefined;
+}
+
+/** `edits.layers[]` of create-composite as layer edits (image, visibility, opacity, text, SO). */
+function v2LayerEdits(layers: Body[]): LayerEdit[] {
+  return layers.map((layer, i) => {
+    const operation = obj(layer.operation);
+    const action = (operation.type as LayerEdit['action'] | undefined) ?? 'edit';
+    const edit: LayerEdit = { action, path: `edits.layers[${i}]`, target: ref(layer) };
+    if (typeof layer.name === 'string') edit.name = layer.name;
+    if (typeof layer.isVisible === 'boolean') edit.visible = layer.isVisible;
+    const opacity = num(obj(layer.blendOptions).opacity);
+    if (opacity !== undefined) edit.opacity = opacity / 100;
+    const image =
+      obj(obj(layer.image).source).url ??
+      obj(obj(obj(layer.smartObject).smartObjectFile).source).url;
+    if (typeof image === 'string') {
+      edit.imageHref = image;
+      edit.rasterizeSmartObject = layer.smartObject !== undefined;
+    }
+    const offset = obj(obj(layer.transform).offset);
+    const dimension = obj(obj(layer.transform).dimension);
+    if (layer.transform) {
+      edit.bounds = {
+        ...(num(offset.horizontal) !== undefined ? { left: num(offset.horizontal) } : {}),
+        ...(num(offset.vertical) !== undefined ? { top: num(offset.vertical) } : {}),
+        ...(num(dimension.width) !== undefined ? { width: num(dimension.width) } : {}),
+        ...(num(dimension.height) !== undefined ? { height: num(dimension.height) } : {}),
+      };
+    }
+    const content = obj(layer.text).content;
+    if (typeof content === 'string') edit.text = content;
+    const rgb = obj(obj(obj(layer.fill).solidColor).rgb);
+    if (rgb.red !== undefined || rgb.green !== undefined || rgb.blue !== undefined) {
+      edit.fill = [num(rgb.red) ?? 0, num(rgb.green) ?? 0, num(rgb.blue) ?? 0];
+    }
+    if (action === 'add' || action === 'move') {
+      const placement = placementOf(operation);
+      if (placement) edit.placement = placement;
+    }
+    return edit;
+  });
+}
+
+export async function createComposite(ctx: WorkContext): Promise<JobResult> {
+  requireWritable(ctx.outputs, COMPOSITE_TYPES);
+  const image = obj(ctx.body.image);
+  let doc;
+  if (ctx.mainInput) {
+    doc = await ctx.loadDocument(ctx.mainInput, 'image.source');
+  } else {
+    const width = num(image.width) ?? 100;
+    const height = num(image.height) ?? 100;
+    const fill = image.fill === 'transparent' ? undefined : [255, 255, 255, 255];
+    doc = documentFromRaster(
+      blankRaster(width, height, fill),
+      `${typeof image.name === 'string' ? image.name : 'Untitled-1'}.psd`,
+    );
+    if (!fill) doc.psd.children = [];
+    doc.edited = true;
+  }
+  const edits = obj(ctx.body.edits);
+  try {
+    await applyLayerEdits(doc, v2LayerEdits(list(edits.layers)), (href) =>
+      ctx.loadImage(href, 'edits.layers[].image.source'),
+    );
+  } catch (err) {
+    if (err instanceof LayerEditError)
+      throw new JobFailedError(failures.invalidRequest(err.path, err.message));
+    throw err;
+  }
+  const bounds = obj(obj(obj(edits.document).crop).bounds);
+  if (Object.keys(bounds).length > 0) {
+    const top = num(bounds.top) ?? 0;
+    const left = num(bounds.left) ?? 0;
+    cropDocument(doc, {
+      top,
+      left,
+      width: Math.max(1, (num(bounds.right) ?? doc.psd.width) - left),
+      height: Math.max(1, (num(bounds.bottom) ?? doc.psd.height) - top),
+    });
+  }
+  await writeDocumentOutputs(ctx, doc, (o) => imageSpec(o, 'v2'));
+  return {};
+}
+
+const V2_LIGHT: Record<string, keyof ToneEdits> = {
+  exposure: 'exposure',
+  contrast: 'contrast',
+  blacks: 'blacks',
+  whites: 'whites',
+};
+const V2_COLOR: Record<string, keyof ToneEdits> = {
+  saturation: 'saturation',
+  vibrance: 'vibrance',
+};
+
+export async function v2Edit(ctx: WorkContext): Promise<JobResult> {
+  requireWritable(ctx.outputs, new Set(['image/jpeg', 'image/png']));
+  const edits = obj(ctx.body.edits);
+  const light = obj(edits.light);
+  const color = obj(edits.color);
+  const unsupported = [
+    ...unsupportedSettings(light, Object.keys(V2_LIGHT)).map((k) => `light.${k}`),
+    ...unsupportedSettings(color, Object.keys(V2_COLOR)).map((k) => `color.${k}`),
+    ...unsupportedSettings(obj(edits.effects), []).map((k) => `effects.${k}`),
+    ...unsupportedSettings(obj(edits.sharpen), []).map((k) => `sharpen.${k}`),
+    ...unsupportedSettings(obj(edits.noiseReduction), ['luminance']).map(
+      (k) => `noiseReduction.${k}`,
+    ),
+    ...(list(edits.presets).length > 0 ? ['presets'] : []),
+    ...(edits.xmp ? ['xmp'] : []),
+    ...(obj(edits.autoStraighten).enabled === true ? ['autoStraighten'] : []),
+  ];
+  if (unsupported.length > 0) {
+    throw new JobFailedError(
+      failures.notImplemented('edits', `the edits ${unsupported.join(', ')}`),
+    );
+  }
+  const tone: ToneEdits = {};
+  for (const [key, target] of Object.entries(V2_LIGHT)) {
+    const v = num(light[key]);
+    if (v !== undefined) tone[target] = v;
+  }
+  for (const [key, target] of Object.entries(V2_COLOR)) {
+    const v = num(color[key]);
+    if (v !== undefined) tone[target] = v;
+  }
+  const sharpness = num(edits.sharpness);
+  if (sharpness !== undefined) tone.sharpness = sharpness;
+  const luminance = num(obj(edits.noiseReduction).luminance);
+  if (luminance !== undefined) tone.noiseReduction = luminance;
+  let raster: Raster = await ctx.loadImage(ctx.mainInput ?? '', 'image.source');
+  if (edits.autoTone === true) raster = autoToneImage(raster);
+  raster = await applyToneEdits(raster, tone);
+  await writeRasterOutputs(ctx, raster, (o) => imageSpec(o, 'v2'));
+  return {};
+}
+
+export async function generateManifest(ctx: WorkContext): Promise<JobResult> {
+  const doc = await ctx.loadDocument(ctx.mainInput ?? '', 'image.source');
+  const manifest = buildManifest(doc);
+  const bytes = Buffer.from(JSON.stringify(manifest));
+  for (const output of ctx.outputs) await ctx.write(output, bytes, 'application/json');
+  return { manifest };
+}
+
+export async function createArtboard(ctx: WorkContext): Promise<JobResult> {
+  requireWritable(ctx.outputs, COMPOSITE_TYPES);
+  const images: { name: string; raster: Raster }[] = [];
+  for (const [i, image] of list(ctx.body.images).entries()) {
+    const href = String(obj(obj(image).source).url);
+    const doc = await ctx.loadDocument(href, `images[${i}].source`);
+    images.push({ name: fileName(href, `Artboard ${i + 1}`), raster: renderDocument(doc) });
+  }
+  const spacing = num(ctx.body.artboardSpacing) ?? 50;
+  await writeDocumentOutputs(ctx, sideBySide(images, spacing), (o) => imageSpec(o, 'v2'));
+  return {};
+}
+
+function ratioOf(value: string): number {
+  const [w, h] = value.split(':').map(Number);
+  return (w ?? 1) / (h ?? 1);
+}
+
+/**
+ * Auto-crop, approximated: the subject is the border-colour flood-fill estimate; each asked
+ * aspect ratio gets the smallest crop of that ratio centred on the subject, scaled by `zoom`.
+ * Only `outputType: boundingBoxes` is available: the emulator does not host cropped images.
+ */
+export async function autoCrop(ctx: WorkContext): Promise<JobResult> {
+  if ((ctx.body.outputType ?? 'images') === 'images') {
+    throw new JobFailedError(
+      failures.notImplemented(
+        'outputType',
+        'hosting cropped images (use outputType "boundingBoxes")',
+      ),
+    );
+  }
+  const raster = await ctx.loadImage(ctx.mainInput ?? '', 'image.source');
+  const subject = subjectBox(raster);
+  const box = (b: { left: number; top: number; width: number; height: number }) => ({
+    x: b.left,
+    y: b.top,
+    width: b.width,
+    height: b.height,
+  });
+  const ratios = Array.isArray(ctx.body.aspectRatio)
+    ? (ctx.body.aspectRatio as string[])
+    : [typeof ctx.body.aspectRatio === 'string' ? ctx.body.aspectRatio : '1:1'];
+  const zooms = Array.isArray(ctx.body.zoom)
+    ? (ctx.body.zoom as number[])
+    : [num(ctx.body.zoom) ?? 1];
+  const crops = ratios.map((ratio, i) => {
+    const r = ratioOf(ratio);
+    const zoom = Math.min(1, Math.max(0.01, zooms[i] ?? zooms[0] ?? 1));
+    let width = Math.max(subject.width, subject.height * r) / zoom;
+    let height = width / r;
+    width = Math.min(width, raster.width);
+    height = Math.min(height, raster.height);
+    const cx = subject.left + subject.width / 2;
+    const cy = subject.top + subject.height / 2;
+    const left = Math.min(Math.max(0, cx - width / 2), raster.width - width);
+    const top = Math.min(Math.max(0, cy - height / 2), raster.height - height);
+    return {
+      boundingBoxes: [
+        {
+          x: Math.round(left),
+          y: Math.round(top),
+          width: Math.round(width),
+          height: Math.round(height),
+        },
+      ],
+    };
+  });
+  const mode = ctx.body.mode;
+  return {
+    autoCrop: {
+      subject: [{ boundingBoxes: [box(subject)] }],
+      objects:
+        mode === 'objectDetection' || mode === 'fullSceneDetection'
+          ? [{ label: 'subject', ...box(subject) }]
+          : [],
+      crops: mode === 'smartCrop' || mode === 'subjectCrop' ? crops : [],
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+
+/**
+ * A tiny storage double for tests: GET serves stored bytes, PUT stores them. Paths can be made
+ * to answer a fixed status (403, 404, 410...) to exercise the emulator's input failures.
+ */
+export interface FileServer {
+  url: string;
+  /** Stores bytes at `path` (e.g. `/in/a.psd`). */
+  put(path: string, bytes: Buffer): void;
+  get(path: string): { bytes: Buffer; contentType: string | undefined } | undefined;
+  /** Makes `path` answer `status` with no body. */
+  fail(path: string, status: number): void;
+  /** Requests seen, as `METHOD path` (query strings dropped). */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+export async function startFileServer(): Promise<FileServer> {
+  const files = new Map<string, { bytes: Buffer; contentType: string | undefined }>();
+  const failures = new Map<string, number>();
+  const requests: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    requests.push(`${req.method ?? 'GET'} ${path}`);
+    const status = failures.get(path);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (status !== undefined) {
+        res.writeHead(status).end();
+        return;
+      }
+      if (req.method === 'PUT') {
+        files.set(path, { bytes: Buffer.concat(chunks), contentType: req.headers['content-type'] });
+        res.writeHead(200).end();
+        return;
+      }
+      const file = files.get(path);
+      if (!file) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-length': file.bytes.length }).end(file.bytes);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    put: (path, bytes) => files.set(path, { bytes, contentType: undefined }),
+    get: (path) => files.get(path),
+    fail: (path, status) => failures.set(path, status),
+    requests,
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
