@@ -1,1 +1,11 @@
-export {};
+export { createDashboard, DashboardOptionsError } from './create-dashboard';
+export type { Dashboard } from './create-dashboard';
+export type { DashboardOptions } from './dashboard-options';
+export { AuthConfigError, ROLES, parseTokens, parseUsers } from './auth/auth-config';
+export type { AuthConfig, BasicUser, BearerToken, Role } from './auth/auth-config';
+export { authenticate, roleFor, REALM } from './auth/authenticate';
+export { adminForWrites } from './auth/authorize';
+export { safeEqual } from './auth/safe-equal';
+export { formatJobName, formatJobPayload, statusPath } from './job-view/format-job';
+export { dashboardConfigFromEnv } from './dashboard-env';
+export type { DashboardConfig } from './dashboard-env';

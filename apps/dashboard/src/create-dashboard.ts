@@ -1,0 +1,172 @@
+import { type AddressInfo } from 'node:net';
+import { type Server } from 'node:http';
+import { dirname } from 'node:path';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { redactValue } from '@darkroom/observability';
+import { Queue } from 'bullmq';
+import express, { type Express, type RequestHandler } from 'express';
+import { Redis } from 'ioredis';
+import { authenticate } from './auth/authenticate';
+import { adminForWrites } from './auth/authorize';
+import { type Role } from './auth/auth-config';
+import { type DashboardOptions } from './dashboard-options';
+import { formatJobName, formatJobPayload } from './job-view/format-job';
+
+export interface Dashboard {
+  /** The Express app: every route behind authentication. Mount it or call `listen`. */
+  app: Express;
+  /** Listens on `port` (0 for a free one) and resolves with the address it got. */
+  listen(port: number, host?: string): Promise<{ port: number; url: string }>;
+  /** Stops the server (if listening), closes the queues and the Redis connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Thrown for options the dashboard cannot start with; names the option and the rule. */
+export class DashboardOptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = this.constructor.name;
+  }
+}
+
+function normaliseBasePath(path: string): string {
+  if (!path.startsWith('/')) {
+    throw new DashboardOptionsError('basePath: must start with "/"');
+  }
+  const trimmed = path.replace(/\/+$/, '');
+  return trimmed === '' ? '/' : trimmed;
+}
+
+/**
+ * Ends a connection whatever its state. `quit()` on a connection still connecting returns at
+ * once but leaves the socket and a timer behind for seconds, so wait for it to settle first.
+ */
+async function closeRedis(connection: Redis): Promise<void> {
+  if (connection.status === 'connecting' || connection.status === 'connect') {
+    await new Promise<void>((resolve) => {
+      const settle = (): void => {
+        connection.off('ready', settle).off('error', settle).off('end', settle);
+        resolve();
+      };
+      connection.once('ready', settle).once('error', settle).once('end', settle);
+    });
+  }
+  if (connection.status === 'ready') await connection.quit();
+  else connection.disconnect();
+}
+
+/**
+ * Bull Board over Darkroom's queues, behind authentication. Two boards share the queues: a
+ * read-only one for viewers (its UI hides the action buttons) and a writable one for admins;
+ * each request is sent to the board its role allows, after the credential and role checks.
+ * Job views pass through Darkroom's redaction, so a presigned URL or token that slipped into
+ * Redis never reaches the browser.
+ */
+export function createDashboard(options: DashboardOptions): Dashboard {
+  const { redis, prefix, auth, title = 'Darkroom' } = options;
+  const basePath = normaliseBasePath(options.basePath ?? '/');
+  if (options.queues.length === 0) {
+    throw new DashboardOptionsError('queues: at least one queue name is required');
+  }
+
+  // One connection for every queue: the board only reads and issues short commands.
+  const connection =
+    typeof redis === 'string'
+      ? new Redis(redis, { maxRetriesPerRequest: null })
+      : new Redis({ ...redis, maxRetriesPerRequest: null });
+  const queues = options.queues.map((name) => new Queue(name, { connection, prefix }));
+  const uiBasePath = dirname(require.resolve('@bull-board/ui/package.json'));
+
+  const board = (readOnlyMode: boolean): RequestHandler => {
+    const serverAdapter = new ExpressAdapter();
+    serverAdapter.setBasePath(basePath);
+    const adapters = queues.map((queue) => {
+      const adapter = new BullMQAdapter(queue, { readOnlyMode, allowRetries: !readOnlyMode });
+      adapter.setFormatter('data', formatJobPayload);
+      adapter.setFormatter('returnValue', formatJobPayload);
+      adapter.setFormatter('name', formatJobName);
+      return adapter;
+    });
+    createBullBoard({
+      queues: adapters,
+      serverAdapter,
+      options: {
+        uiBasePath,
+        uiConfig: { boardTitle: title, hideDocsLink: true },
+        // Failure reasons, stack traces, logs and options are not covered by the formatters;
+        // the whole reply of every API call goes through the same redaction.
+        handlerHooks: {
+          after: (_context, result) => ({
+            ...result,
+            // redactValue keeps the shape of what it copies, so the body type still holds.
+            body: redactValue(result.body) as typeof result.body,
+          }),
+        },
+      },
+    });
+    return serverAdapter.getRouter() as RequestHandler;
+  };
+  const boards: Record<Role, RequestHandler> = { viewer: board(true), admin: board(false) };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(authenticate(auth));
+  app.use(adminForWrites());
+  app.use(basePath, (req, res, next) => {
+    const role = res.locals.role as Role;
+    boards[role](req, res, next);
+  });
+
+  let server: Server | undefined;
+  let closing: Promise<void> | undefined;
+
+  const listen = (port: number, host = '127.0.0.1'): Promise<{ port: number; url: string }> =>
+    new Promise((resolve, reject) => {
+      if (server) {
+        reject(new DashboardOptionsError('listen: the dashboard is already listening'));
+        return;
+      }
+      const s = app.listen(port, host);
+      server = s;
+      s.once('error', reject);
+      s.once('listening', () => {
+        const address = s.address() as AddressInfo;
+        const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        resolve({
+          port: address.port,
+          url: `http://${shownHost}:${address.port}${basePath === '/' ? '/' : `${basePath}/`}`,
+        });
+      });
+    });
+
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      const errors: unknown[] = [];
+      const attempt = async (step: () => Promise<unknown>): Promise<void> => {
+        try {
+          await step();
+        } catch (err) {
+          errors.push(err);
+        }
+      };
+      const s = server;
+      if (s) {
+        await attempt(
+          () =>
+            new Promise<void>((resolve, reject) => {
+              s.close((err) => (err ? reject(err) : resolve()));
+              s.closeAllConnections();
+            }),
+        );
+      }
+      for (const queue of queues) await attempt(() => queue.close());
+      await attempt(() => closeRedis(connection));
+      if (errors.length > 0) {
+        throw new AggregateError(errors, 'the dashboard did not close cleanly');
+      }
+    })());
+
+  return { app, listen, close };
+}

@@ -1,0 +1,89 @@
+import { parseEnv, type EnvSource } from '@darkroom/config';
+import { z } from 'zod';
+import { AuthConfigError, parseTokens, parseUsers, type AuthConfig } from './auth/auth-config';
+import { type DashboardOptions } from './dashboard-options';
+
+const schema = z
+  .object({
+    DASHBOARD_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+    /** Loopback by default; a container sets 0.0.0.0. */
+    DASHBOARD_HOST: z.string().min(1).default('127.0.0.1'),
+    DASHBOARD_BASE_PATH: z.string().startsWith('/').default('/'),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .default('redis://127.0.0.1:6379'),
+    DARKROOM_QUEUES: z.string().default('darkroom-edits'),
+    DARKROOM_PREFIX: z.string().min(1).default('{darkroom}'),
+    DASHBOARD_AUTH: z.enum(['basic', 'bearer']).default('basic'),
+    DASHBOARD_USERS: z.string().optional(),
+    DASHBOARD_TOKENS: z.string().optional(),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+  })
+  .superRefine((env, ctx) => {
+    const queues = env.DARKROOM_QUEUES.split(',').filter((q) => q.trim().length > 0);
+    if (queues.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DARKROOM_QUEUES'],
+        message: 'at least one queue name is required',
+      });
+    }
+    const variable = env.DASHBOARD_AUTH === 'basic' ? 'DASHBOARD_USERS' : 'DASHBOARD_TOKENS';
+    const list = env.DASHBOARD_AUTH === 'basic' ? env.DASHBOARD_USERS : env.DASHBOARD_TOKENS;
+    if (list === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [variable],
+        message: `required when DASHBOARD_AUTH=${env.DASHBOARD_AUTH}`,
+      });
+      return;
+    }
+    try {
+      if (env.DASHBOARD_AUTH === 'basic') parseUsers(list);
+      else parseTokens(list);
+    } catch (err) {
+      // The parser's messages name the entry and rule, never the secret itself.
+      const message = err instanceof AuthConfigError ? err.message : 'could not be parsed';
+      ctx.addIssue({ code: 'custom', path: [variable], message });
+    }
+  });
+
+/** Everything `main` needs: the dashboard's options and where to listen. */
+export interface DashboardConfig {
+  dashboard: DashboardOptions;
+  port: number;
+  host: string;
+  logLevel: z.output<typeof schema>['LOG_LEVEL'];
+}
+
+/**
+ * Reads the dashboard's configuration from an environment-like object: `DASHBOARD_PORT`,
+ * `DASHBOARD_HOST`, `DASHBOARD_BASE_PATH`, `REDIS_URL`, `DARKROOM_QUEUES` (comma list),
+ * `DARKROOM_PREFIX`, `DASHBOARD_AUTH` (`basic` or `bearer`) with `DASHBOARD_USERS`
+ * (`user:password:role,...`) or `DASHBOARD_TOKENS` (`token:role,...`), `LOG_LEVEL`.
+ * Throws a `ConfigError` naming each bad variable.
+ */
+export function dashboardConfigFromEnv(source: EnvSource): DashboardConfig {
+  const env = parseEnv(schema, source);
+  const auth: AuthConfig =
+    env.DASHBOARD_AUTH === 'basic'
+      ? { mode: 'basic', users: parseUsers(env.DASHBOARD_USERS ?? '') }
+      : { mode: 'bearer', tokens: parseTokens(env.DASHBOARD_TOKENS ?? '') };
+  return {
+    dashboard: {
+      redis: env.REDIS_URL,
+      queues: env.DARKROOM_QUEUES.split(',')
+        .map((q) => q.trim())
+        .filter((q) => q.length > 0),
+      prefix: env.DARKROOM_PREFIX,
+      auth,
+      basePath: env.DASHBOARD_BASE_PATH,
+    },
+    port: env.DASHBOARD_PORT,
+    host: env.DASHBOARD_HOST,
+    logLevel: env.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,138 @@
+import { guardAgainstLeaks, redisUrl } from '@darkroom/testing';
+import request from 'supertest';
+import { createDashboard, type Dashboard } from '../src';
+import { PREFIX, darkroomJobData, seedQueue, type SeededQueue } from './seed-queue';
+
+guardAgainstLeaks();
+
+const PLANTED = [
+  'planted0sig1',
+  'AKIAPLANTED',
+  'plantedSasSig',
+  'PlantedDropboxToken',
+  'planted-bearer',
+  'planted-secret',
+];
+
+interface JobReply {
+  job: {
+    name: string;
+    data: Record<string, unknown>;
+    returnValue: Record<string, unknown> | null;
+    failedReason?: string;
+    stacktrace: string[];
+  };
+}
+
+describe('createDashboard job views', () => {
+  let seeded: SeededQueue;
+  let dashboard: Dashboard;
+
+  beforeAll(async () => {
+    seeded = await seedQueue([
+      {
+        name: 'autoTone',
+        data: darkroomJobData({
+          outputs: [
+            {
+              ref: 's3://darkroom-out/cat.png',
+              type: 'image/png',
+              uploadUrl:
+                'https://darkroom-out.s3.amazonaws.com/cat.png?X-Amz-Credential=AKIAPLANTED&X-Amz-Signature=planted0sig1',
+            },
+          ],
+          clientSecret: 'planted-secret',
+          note: 'debug copy: https://content.dropboxapi.com/apitul/1/PlantedDropboxToken',
+          customField: { nested: 'Bearer planted-bearer' },
+        }),
+        returnValue: {
+          outputs: [{ ref: 's3://darkroom-out/cat.png', bytes: 1234 }],
+          statusUrl: 'https://image.adobe.io/pie/psdService/status/abc?sig=plantedSasSig',
+          polls: 3,
+        },
+      },
+      {
+        name: 'removeBackground',
+        data: darkroomJobData({ operation: 'removeBackground', account: 'acct-b', step: 'submit' }),
+        failWith:
+          'client_error: InputValidationError reading https://acct.blob.core.windows.net/in/cat.psd?sv=2024&sig=plantedSasSig',
+      },
+    ]);
+    dashboard = createDashboard({
+      redis: redisUrl(),
+      queues: [seeded.name],
+      prefix: PREFIX,
+      auth: { mode: 'basic', users: [{ username: 'v', password: 'p', role: 'viewer' }] },
+    });
+  });
+
+  afterAll(async () => {
+    await dashboard.close();
+    await seeded.close();
+  });
+
+  const getJob = async (id: string | undefined): Promise<{ text: string; body: JobReply }> => {
+    const res = await request(dashboard.app)
+      .get(`/api/queues/${encodeURIComponent(seeded.name)}/${id}`)
+      .auth('v', 'p');
+    expect(res.status).toBe(200);
+    return { text: res.text, body: res.body as JobReply };
+  };
+
+  it('shows what an operator needs of a completed job and none of the planted secrets', async () => {
+    const { text, body } = await getJob(seeded.ids[0]);
+    for (const secret of PLANTED) expect(text).not.toContain(secret);
+    expect(body.job.name).toBe('autoTone · acct-a · poll');
+    expect(Object.keys(body.job.data).slice(0, 8)).toEqual([
+      'operation',
+      'account',
+      'step',
+      'polls',
+      'remoteJobId',
+      'submittedAt',
+      'statusPath',
+      'input',
+    ]);
+    expect(body.job.data).toMatchObject({
+      operation: 'autoTone',
+      account: 'acct-a',
+      step: 'poll',
+      polls: 3,
+      remoteJobId: '8ec6e2c6-3b2a-4d0e',
+      statusPath: '/pie/psdService/status/8ec6e2c6-3b2a-4d0e',
+      input: 's3://darkroom-in/cats/cat.psd',
+      clientSecret: '[redacted]',
+    });
+    expect(body.job.data).not.toHaveProperty('statusUrl');
+    expect(body.job.data.outputs).toEqual([
+      {
+        ref: 's3://darkroom-out/cat.png',
+        type: 'image/png',
+        uploadUrl: 'https://darkroom-out.s3.amazonaws.com/cat.png',
+      },
+    ]);
+    expect(body.job.returnValue).toMatchObject({
+      statusPath: '/pie/psdService/status/abc',
+      polls: 3,
+    });
+  });
+
+  it('shows the failure reason of a failed job with its signed URL removed', async () => {
+    const { text, body } = await getJob(seeded.ids[1]);
+    for (const secret of PLANTED) expect(text).not.toContain(secret);
+    expect(body.job.failedReason).toBe(
+      'client_error: InputValidationError reading https://acct.blob.core.windows.net/in/cat.psd?[redacted]',
+    );
+    expect(body.job.stacktrace.join('\n')).toContain('client_error: InputValidationError');
+  });
+
+  it('redacts job lists the same way', async () => {
+    const res = await request(dashboard.app)
+      .get('/api/queues')
+      .query({ activeQueue: seeded.name, status: 'latest', page: 1, jobsPerPage: 10 })
+      .auth('v', 'p');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('removeBackground · acct-b · submit');
+    for (const secret of PLANTED) expect(res.text).not.toContain(secret);
+  });
+});

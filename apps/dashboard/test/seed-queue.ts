@@ -1,0 +1,91 @@
+import { redisUrl, uniqueName, waitFor } from '@darkroom/testing';
+import { Queue, Worker } from 'bullmq';
+
+export const PREFIX = '{darkroom-test}';
+
+export interface SeedJob {
+  name: string;
+  data: Record<string, unknown>;
+  /** The worker fails this job with this message instead of completing it. */
+  failWith?: string;
+  /** What the worker returns when it completes the job. */
+  returnValue?: unknown;
+}
+
+export interface SeededQueue {
+  name: string;
+  queue: Queue;
+  /** Ids of the seeded jobs, in seeding order. */
+  ids: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh queue whose jobs went through a real BullMQ Worker: completed or failed with a reason,
+ * as a Darkroom worker leaves them. `waiting` jobs are added after the worker stops and stay.
+ */
+export async function seedQueue(
+  jobs: SeedJob[],
+  waiting: SeedJob[] = [],
+  name = uniqueName('darkroom-edits'),
+): Promise<SeededQueue> {
+  const connection = { url: redisUrl() };
+  const queue = new Queue(name, { connection, prefix: PREFIX });
+  const byName = new Map(jobs.map((j) => [j.name, j]));
+  const worker = new Worker(
+    name,
+    (job) => {
+      const seed = byName.get(job.name);
+      if (seed?.failWith !== undefined) throw new Error(seed.failWith);
+      return Promise.resolve(seed?.returnValue ?? { ok: true });
+    },
+    { connection: { ...connection, maxRetriesPerRequest: null }, prefix: PREFIX, concurrency: 4 },
+  );
+  try {
+    const added = [];
+    for (const job of jobs) added.push(await queue.add(job.name, job.data, { attempts: 1 }));
+    const expectFailed = jobs.filter((j) => j.failWith !== undefined).length;
+    const expectCompleted = jobs.length - expectFailed;
+    await waitFor(
+      async () => {
+        const counts = await queue.getJobCounts('completed', 'failed');
+        return counts.completed === expectCompleted && counts.failed === expectFailed;
+      },
+      { what: `the worker to finish ${jobs.length} seeded jobs`, timeoutMs: 15_000 },
+    );
+    await worker.close();
+    for (const job of waiting) added.push(await queue.add(job.name, job.data));
+    return {
+      name,
+      queue,
+      ids: added.map((j) => String(j.id)),
+      close: async () => {
+        await queue.obliterate({ force: true });
+        await queue.close();
+      },
+    };
+  } catch (err) {
+    await worker.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+    throw err;
+  }
+}
+
+/** Job data shaped like Darkroom's, with secrets planted where none should ever be. */
+export function darkroomJobData(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    operation: 'autoTone',
+    input: 's3://darkroom-in/cats/cat.psd',
+    outputs: [{ ref: 's3://darkroom-out/cats/cat.png', type: 'image/png' }],
+    options: {},
+    account: 'acct-a',
+    step: 'poll',
+    statusUrl:
+      'https://image.adobe.io/pie/psdService/status/8ec6e2c6-3b2a-4d0e?X-Amz-Signature=planted0sig1',
+    remoteJobId: '8ec6e2c6-3b2a-4d0e',
+    polls: 3,
+    submittedAt: '2026-11-29T06:00:00.000Z',
+    ...overrides,
+  };
+}
