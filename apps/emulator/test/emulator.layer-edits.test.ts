@@ -1,0 +1,134 @@
+import { guardAgainstLeaks } from '@darkroom/testing';
+import { pixel, readPsdLayers, solidPng, twoLayerPsd } from './support/fixtures';
+import { type Harness, startHarness, statusLink } from './support/harness';
+
+guardAgainstLeaks();
+
+describe('layer edits (documentOperations, smartObject, layer renditions)', () => {
+  let h: Harness;
+  const input = () => [{ href: `${h.files.url}/in/two.psd`, storage: 'external' }];
+  const out = (name: string, type = 'image/png') => ({
+    href: `${h.files.url}/out/${name}`,
+    storage: 'external',
+    type,
+  });
+
+  beforeAll(async () => {
+    h = await startHarness();
+    h.files.put('/in/two.psd', twoLayerPsd());
+    h.files.put('/in/green.png', await solidPng(8, 8, [0, 255, 0]));
+  });
+  afterAll(() => h.close());
+
+  async function run(path: string, body: unknown): Promise<void> {
+    const submitted = await h.post(path, body);
+    expect(submitted.status).toBe(202);
+    const done = await h.waitDone(statusLink(submitted));
+    expect(done.body.outputs[0].errors).toBeUndefined();
+    expect(done.body.outputs[0].status).toBe('succeeded');
+  }
+
+  it('hiding a layer shows in the re-rendered composite and in the written PSD', async () => {
+    await run('/pie/psdService/documentOperations', {
+      inputs: input(),
+      options: { layers: [{ name: 'Blue', visible: false, edit: {} }] },
+      outputs: [out('hidden.png'), out('hidden.psd', 'image/vnd.adobe.photoshop')],
+    });
+    expect(await pixel(h.files.get('/out/hidden.png')?.bytes, 20, 20)).toEqual([255, 0, 0, 255]);
+    const psd = readPsdLayers(h.files.get('/out/hidden.psd')?.bytes ?? Buffer.alloc(0));
+    expect(psd.children?.find((l) => l.name === 'Blue')?.hidden).toBe(true);
+  });
+
+  it('adds a pixel layer from an input image at the given bounds', async () => {
+    await run('/pie/psdService/documentOperations', {
+      inputs: input(),
+      options: {
+        layers: [
+          {
+            add: { insertTop: true },
+            name: 'Green',
+            type: 'layer',
+            input: { href: `${h.files.url}/in/green.png`, storage: 'external' },
+            bounds: { top: 0, left: 0, width: 12, height: 12 },
+          },
+        ],
+      },
+      outputs: [out('added.png'), out('added.psd', 'image/vnd.adobe.photoshop')],
+    });
+    expect(await pixel(h.files.get('/out/added.png')?.bytes, 5, 5)).toEqual([0, 255, 0, 255]);
+    expect(await pixel(h.files.get('/out/added.png')?.bytes, 20, 20)).toEqual([0, 0, 255, 255]);
+    const psd = readPsdLayers(h.files.get('/out/added.psd')?.bytes ?? Buffer.alloc(0));
+    expect(psd.children?.map((l) => l.name)).toEqual(['Red', 'Blue', 'Green']);
+    const green = psd.children?.[2];
+    expect([green?.left, green?.top, green?.right, green?.bottom]).toEqual([0, 0, 12, 12]);
+  });
+
+  it('renames, moves and deletes layers', async () => {
+    await run('/pie/psdService/documentOperations', {
+      inputs: input(),
+      options: {
+        layers: [
+          { id: 2, name: 'Ocean', edit: {} },
+          { id: 2, move: { insertBelow: { id: 1 } } },
+        ],
+      },
+      outputs: [out('moved.png'), out('moved.psd', 'image/vnd.adobe.photoshop')],
+    });
+    // Blue went below the full-canvas Red layer, so the composite is all red.
+    expect(await pixel(h.files.get('/out/moved.png')?.bytes, 20, 20)).toEqual([255, 0, 0, 255]);
+    expect(
+      readPsdLayers(h.files.get('/out/moved.psd')?.bytes ?? Buffer.alloc(0)).children?.map(
+        (l) => l.name,
+      ),
+    ).toEqual(['Ocean', 'Red']);
+
+    await run('/pie/psdService/documentOperations', {
+      inputs: input(),
+      options: { layers: [{ name: 'Red', delete: {} }] },
+      outputs: [out('deleted.png')],
+    });
+    expect(await pixel(h.files.get('/out/deleted.png')?.bytes, 2, 2)).toEqual([0, 0, 0, 0]);
+    expect(await pixel(h.files.get('/out/deleted.png')?.bytes, 20, 20)).toEqual([0, 0, 255, 255]);
+  });
+
+  it('replaces a smart object scaled to the layer bounds', async () => {
+    await run('/pie/psdService/smartObject', {
+      inputs: input(),
+      options: {
+        layers: [
+          { name: 'Blue', input: { href: `${h.files.url}/in/green.png`, storage: 'external' } },
+        ],
+      },
+      outputs: [out('so.png')],
+    });
+    const png = h.files.get('/out/so.png')?.bytes;
+    expect(await pixel(png, 10, 10)).toEqual([0, 255, 0, 255]);
+    expect(await pixel(png, 29, 29)).toEqual([0, 255, 0, 255]);
+    expect(await pixel(png, 30, 30)).toEqual([255, 0, 0, 255]);
+  });
+
+  it('renders only the named layers', async () => {
+    await run('/pie/psdService/renditionCreate', {
+      inputs: input(),
+      outputs: [{ ...out('only-blue.png'), layers: [{ name: 'Blue' }] }],
+    });
+    const png = h.files.get('/out/only-blue.png')?.bytes;
+    expect(await pixel(png, 2, 2)).toEqual([0, 0, 0, 0]);
+    expect(await pixel(png, 20, 20)).toEqual([0, 0, 255, 255]);
+  });
+
+  it('fails the job, naming the edit, when a layer does not exist', async () => {
+    const submitted = await h.post('/pie/psdService/documentOperations', {
+      inputs: input(),
+      options: { layers: [{ name: 'Nope', visible: false, edit: {} }] },
+      outputs: [out('never.png')],
+    });
+    const done = await h.waitDone(statusLink(submitted));
+    expect(done.body.outputs[0].status).toBe('failed');
+    expect(done.body.outputs[0].errors.details[0]).toEqual({
+      name: 'options.layers[0]',
+      reason: 'no layer with name "Nope"',
+    });
+    expect(h.files.get('/out/never.png')).toBeUndefined();
+  });
+});

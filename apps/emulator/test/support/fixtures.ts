@@ -1,0 +1,82 @@
+import { initializeCanvas, readPsd, writePsdBuffer, type Psd } from 'ag-psd';
+import sharp from 'sharp';
+
+initializeCanvas(
+  () => {
+    throw new Error('no canvas in tests');
+  },
+  ((width: number, height: number) => ({
+    width,
+    height,
+    data: new Uint8ClampedArray(width * height * 4),
+  })) as never,
+);
+
+function solid(width: number, height: number, rgba: [number, number, number, number]) {
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < data.length; i += 4) data.set(rgba, i);
+  return { width, height, data };
+}
+
+/**
+ * A 40×40 PSD with two layers: "Red" filling the canvas (bottom) and "Blue" covering
+ * (10,10)–(30,30) on top; the stored composite matches.
+ */
+export function twoLayerPsd(): Buffer {
+  const composite = solid(40, 40, [255, 0, 0, 255]);
+  for (let y = 10; y < 30; y += 1)
+    for (let x = 10; x < 30; x += 1) composite.data.set([0, 0, 255, 255], (y * 40 + x) * 4);
+  const psd: Psd = {
+    width: 40,
+    height: 40,
+    imageData: composite,
+    children: [
+      {
+        id: 1,
+        name: 'Red',
+        top: 0,
+        left: 0,
+        right: 40,
+        bottom: 40,
+        imageData: solid(40, 40, [255, 0, 0, 255]),
+      },
+      {
+        id: 2,
+        name: 'Blue',
+        top: 10,
+        left: 10,
+        right: 30,
+        bottom: 30,
+        imageData: solid(20, 20, [0, 0, 255, 255]),
+      },
+    ],
+  };
+  return writePsdBuffer(psd, { generateThumbnail: false });
+}
+
+export function readPsdLayers(bytes: Buffer): Psd {
+  return readPsd(bytes, { useImageData: true, skipThumbnail: true });
+}
+
+export function solidPng(
+  width: number,
+  height: number,
+  rgb: [number, number, number],
+): Promise<Buffer> {
+  return sharp({
+    create: { width, height, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } },
+  })
+    .png()
+    .toBuffer();
+}
+
+/** RGBA of one pixel of an encoded image. */
+export async function pixel(bytes: Buffer | undefined, x: number, y: number): Promise<number[]> {
+  if (!bytes) throw new Error('no image');
+  const { data, info } = await sharp(bytes)
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const o = (y * info.width + x) * 4;
+  return [data[o] ?? -1, data[o + 1] ?? -1, data[o + 2] ?? -1, data[o + 3] ?? -1];
+}
