@@ -66,6 +66,11 @@ export interface OperationSpec {
   /** Every position that holds a file reference, main input and outputs included. */
   readonly filePositions: readonly FilePosition[];
   readonly durationClass: DurationClass;
+  /**
+   * Adobe's published schema for the body: a file under specs/v1 (`PITS/post_text.schema.json`)
+   * or a component of specs/v2/photoshopv2-api.json (`#/components/schemas/ActionsRequest`).
+   */
+  readonly officialSchema: string;
   /** zod schema of the exact body Adobe accepts. */
   readonly bodySchema: z.ZodType;
 }
@@ -125,7 +130,7 @@ const PATTERNS_BRUSHES = [
 
 type Row = Omit<
   OperationSpec,
-  'id' | 'statusPathTemplate' | 'method' | 'maxOutputs' | 'outputsRequired'
+  'id' | 'statusPathTemplate' | 'method' | 'maxOutputs' | 'outputsRequired' | 'officialSchema'
 > &
   Partial<Pick<OperationSpec, 'maxOutputs' | 'outputsRequired'>>;
 
@@ -180,6 +185,34 @@ const V2_LAYER_POSITIONS = [
   read('options.edits.layers[].smartObject.smartObjectFile.source', 'smart-object file'),
   read('options.fontOptions.additionalFonts[].source', 'fonts'),
 ];
+
+const officialSchemas: Record<OperationId, string> = {
+  renditionCreate: 'PITS/post_rendition_create.schema.json',
+  documentManifest: 'PITS/post_document_manifest.schema.json',
+  documentOperations: 'PITS/post_document_operations.schema.json',
+  documentCreate: 'PITS/post_document_create.schema.json',
+  smartObject: 'PITS/post_smart_object.schema.json',
+  text: 'PITS/post_text.schema.json',
+  photoshopActions: 'PITS/post_photoshop_actions.schema.json',
+  actionJSON: 'PITS/post_action_json.schema.json',
+  actionJsonCreate: 'PITS/post_action_json_create.schema.json',
+  productCrop: 'PITS/post_product_crop_action_json.schema.json',
+  depthBlur: 'PITS/post_depth_blur.schema.json',
+  artboardCreate: 'PITS/post_artboard_create.schema.json',
+  cutout: 'ic/post_cutout.schema.json',
+  mask: 'ic/post_cutout.schema.json',
+  autoTone: 'acr/post_auto_tone.schema.json',
+  autoStraighten: 'acr/post_auto_straighten.schema.json',
+  presets: 'acr/post_presets.schema.json',
+  xmp: 'acr/post_xmp.schema.json',
+  edit: 'acr/post_image_edit.schema.json',
+  'v2.createComposite': '#/components/schemas/CreateCompositeRequest',
+  'v2.edit': '#/components/schemas/EditRequest',
+  'v2.executeActions': '#/components/schemas/ActionsRequest',
+  'v2.generateManifest': '#/components/schemas/GenerateManifestRequest',
+  'v2.createArtboard': '#/components/schemas/CreateArtboardRequest',
+  'v2.autoCrop': '#/components/schemas/AutoCropRequest',
+};
 
 const rows: Record<OperationId, Row> = {
   renditionCreate: ps('renditionCreate', v1.renditionCreateBodySchema, {
@@ -317,6 +350,7 @@ function freeze(id: OperationId, row: Row): OperationSpec {
     id,
     method: 'POST' as const,
     statusPathTemplate: statusPathTemplates[row.statusFamily],
+    officialSchema: officialSchemas[id],
     maxOutputs: MAX_OUTPUTS,
     outputsRequired: true,
     ...row,

@@ -1,0 +1,76 @@
+import { buildRequestBody, operationIds, operations } from '../src';
+import { v1Validator, v2Validator } from './support/official-validators';
+import { httpsResolve, sampleJobs } from './support/sample-jobs';
+
+function officialValidator(id: (typeof operationIds)[number]) {
+  const schema = operations[id].officialSchema;
+  return schema.startsWith('#/components/schemas/')
+    ? v2Validator(schema.slice('#/components/schemas/'.length))
+    : v1Validator(schema.replace(/\.schema\.json$/, '.schema.json'));
+}
+
+describe('buildRequestBody output against Adobe published schemas', () => {
+  test.each(operationIds)('%s validates against its official schema', async (id) => {
+    const body = await buildRequestBody(id, sampleJobs[id], httpsResolve);
+    const validate = officialValidator(id);
+    const ok = validate(body);
+    if (!ok)
+      throw new Error(
+        `${id}: ${JSON.stringify(validate.errors, null, 2)}\n${JSON.stringify(body, null, 2)}`,
+      );
+    expect(ok).toBe(true);
+  });
+
+  test('the validators do reject what Adobe rejects (http hrefs, 26 outputs, bad v2 mediaType)', async () => {
+    const body = await buildRequestBody(
+      'renditionCreate',
+      sampleJobs.renditionCreate,
+      httpsResolve,
+    );
+    const plainHttp = JSON.parse(JSON.stringify(body).replace(/https:/g, 'http:')) as unknown;
+    expect(officialValidator('renditionCreate')(plainHttp)).toBe(false);
+    const many = {
+      ...body,
+      outputs: Array.from({ length: 26 }, () => (body.outputs as unknown[])[0]),
+    };
+    expect(officialValidator('renditionCreate')(many)).toBe(false);
+    const v2 = await buildRequestBody(
+      'v2.createComposite',
+      sampleJobs['v2.createComposite'],
+      httpsResolve,
+    );
+    (v2.outputs as { mediaType?: string }[])[0]!.mediaType = 'image/bmp';
+    expect(officialValidator('v2.createComposite')(v2)).toBe(false);
+  });
+
+  test.each(operationIds)('%s: the sample job covers every catalog file position', (id) => {
+    const patterns = new Set<string>();
+    const walk = (node: unknown, path: string): void => {
+      if (Array.isArray(node)) return node.forEach((n) => walk(n, `${path}[]`));
+      if (typeof node !== 'object' || node === null) return;
+      if ('ref' in node) patterns.add(path);
+      for (const [k, v] of Object.entries(node)) walk(v, path ? `${path}.${k}` : k);
+    };
+    const job = sampleJobs[id] as { input?: string };
+    walk(job, '');
+    if (job.input) patterns.add('input');
+    expect([...patterns].sort()).toEqual(operations[id].filePositions.map((p) => p.path).sort());
+  });
+
+  test.each(operationIds)(
+    '%s: every catalog file position is exercised and resolved',
+    async (id) => {
+      const seen: string[] = [];
+      const body = await buildRequestBody(id, sampleJobs[id], (ref, ctx) => {
+        seen.push(ref);
+        return httpsResolve(ref, ctx);
+      });
+      const text = JSON.stringify(body);
+      expect(text).not.toContain('"ref"');
+      for (const ref of seen) expect(text).toContain(ref.replace(/^[a-z]+:\/*/, ''));
+      const refs = JSON.stringify(sampleJobs[id]).match(/"ref":"[^"]+"/g) ?? [];
+      const mainInput = (sampleJobs[id] as { input?: string }).input ? 1 : 0;
+      expect(seen).toHaveLength(refs.length + mainInput);
+    },
+  );
+});
