@@ -2,70 +2,93 @@ import { type Raster } from './raster';
 
 /**
  * Foreground estimate used by cut-out, mask and product crop. An honest approximation of
- * Adobe's Sensei model: the background is taken to be the median colour of the image border,
- * and a pixel is background when it is within `tolerance` of that colour AND connected to the
- * border through such pixels (a flood fill from the edges), so same-coloured areas inside the
- * subject survive. Transparent pixels count as background.
+ * Adobe's Sensei model, a "magic wand" from the edges: the background colour is the median of
+ * the image border; border pixels near it seed a flood fill that spreads to neighbours whose
+ * colour differs from the current pixel by at most `step` (so smooth gradients and shadows
+ * are followed) while staying within `tolerance` of the background colour. Whatever the fill
+ * does not reach is the subject. Transparent pixels count as background.
  *
- * Returns one byte per pixel: 255 foreground, 0 background; with `soft`, pixels near the
- * threshold get an intermediate value so the edge is feathered.
+ * Returns one byte per pixel: 255 subject, 0 background; with `soft`, the edge is feathered by
+ * a 3×3 box blur of that binary mask.
  */
 export function foregroundMask(
   raster: Raster,
-  options: { tolerance?: number; soft?: boolean } = {},
+  options: { tolerance?: number; step?: number; soft?: boolean } = {},
 ): Uint8Array {
   const { width, height, data } = raster;
-  const tolerance = options.tolerance ?? 48;
+  const tolerance = options.tolerance ?? 110;
+  const step = options.step ?? 14;
   const bg = borderColour(raster);
   const n = width * height;
-  const distance = new Float32Array(n);
-  for (let i = 0; i < n; i += 1) {
+  const distanceToBg = (i: number): number => {
     const o = i * 4;
-    if ((data[o + 3] ?? 0) < 16) {
-      distance[i] = 0;
-      continue;
-    }
+    if ((data[o + 3] ?? 0) < 16) return 0;
     const dr = (data[o] ?? 0) - bg[0];
     const dg = (data[o + 1] ?? 0) - bg[1];
     const db = (data[o + 2] ?? 0) - bg[2];
-    distance[i] = Math.sqrt(dr * dr + dg * dg + db * db);
-  }
+    return Math.sqrt(dr * dr + dg * dg + db * db);
+  };
+  const between = (a: number, b: number): number => {
+    const oa = a * 4;
+    const ob = b * 4;
+    if ((data[oa + 3] ?? 0) < 16 && (data[ob + 3] ?? 0) < 16) return 0;
+    const dr = (data[oa] ?? 0) - (data[ob] ?? 0);
+    const dg = (data[oa + 1] ?? 0) - (data[ob + 1] ?? 0);
+    const db = (data[oa + 2] ?? 0) - (data[ob + 2] ?? 0);
+    return Math.sqrt(dr * dr + dg * dg + db * db);
+  };
   const background = new Uint8Array(n);
   const stack: number[] = [];
-  const push = (i: number): void => {
-    if (background[i] === 0 && (distance[i] ?? Infinity) <= tolerance) {
+  const seed = (i: number): void => {
+    if (background[i] === 0 && distanceToBg(i) <= tolerance * 0.6) {
       background[i] = 1;
       stack.push(i);
     }
   };
   for (let x = 0; x < width; x += 1) {
-    push(x);
-    push((height - 1) * width + x);
+    seed(x);
+    seed((height - 1) * width + x);
   }
   for (let y = 0; y < height; y += 1) {
-    push(y * width);
-    push(y * width + width - 1);
+    seed(y * width);
+    seed(y * width + width - 1);
   }
+  const grow = (from: number, to: number): void => {
+    if (background[to] === 0 && between(from, to) <= step && distanceToBg(to) <= tolerance) {
+      background[to] = 1;
+      stack.push(to);
+    }
+  };
   while (stack.length > 0) {
     const i = stack.pop() ?? 0;
     const x = i % width;
-    if (x > 0) push(i - 1);
-    if (x < width - 1) push(i + 1);
-    if (i >= width) push(i - width);
-    if (i < n - width) push(i + width);
+    if (x > 0) grow(i, i - 1);
+    if (x < width - 1) grow(i, i + 1);
+    if (i >= width) grow(i, i - width);
+    if (i < n - width) grow(i, i + width);
   }
   const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i += 1) {
-    if (background[i] === 0) {
-      mask[i] = 255;
-    } else if (options.soft) {
-      // Background pixels close to the threshold are partly kept: a feathered edge.
-      const d = distance[i] ?? 0;
-      mask[i] =
-        d > tolerance * 0.5 ? Math.round(((d - tolerance * 0.5) / (tolerance * 0.5)) * 128) : 0;
+  for (let i = 0; i < n; i += 1) mask[i] = background[i] === 0 ? 255 : 0;
+  if (!options.soft) return mask;
+  const soft = new Uint8Array(n);
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      let sum = 0;
+      let count = 0;
+      for (let dy = -1; dy <= 1; dy += 1) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= height) continue;
+        for (let dx = -1; dx <= 1; dx += 1) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= width) continue;
+          sum += mask[yy * width + xx] ?? 0;
+          count += 1;
+        }
+      }
+      soft[y * width + x] = Math.round(sum / count);
     }
   }
-  return mask;
+  return soft;
 }
 
 /** Per-channel median of the outermost ring of pixels. */
