@@ -63,9 +63,9 @@ export function adobeDefaultPolicies(options: AdobeDefaultPoliciesOptions = {}):
 }
 
 /**
- * The same policies on a clock that runs `timeFactor` times faster: every window shrinks by that
- * factor and limits stay, matching an emulator that compresses time (factor 10: 15 per 3 s
- * becomes 15 per 300 ms). Windows never shrink below 1 ms.
+ * The same policies with every window multiplied by `timeFactor` and the limits unchanged, the
+ * convention of the emulator's `timeFactor` with `scaleRateLimits` (0.1: 15 per 3 s becomes 15 per
+ * 300 ms). Pass the emulator's factor as is; windows never shrink below 1 ms.
  */
 export function scalePolicies(policies: BudgetPolicies, timeFactor: number): BudgetPolicies {
   if (!Number.isFinite(timeFactor) || timeFactor <= 0) {
@@ -76,7 +76,7 @@ export function scalePolicies(policies: BudgetPolicies, timeFactor: number): Bud
     scaled[cls] = {
       windows: policy.windows.map(({ limit, windowMs }) => ({
         limit,
-        windowMs: Math.max(1, Math.round(windowMs / timeFactor)),
+        windowMs: Math.max(1, Math.round(windowMs * timeFactor)),
       })),
     };
   }

@@ -46,15 +46,15 @@ describe('adobeDefaultPolicies', () => {
 });
 
 describe('scalePolicies', () => {
-  it('shrinks every window by the time factor and keeps the limits', () => {
-    const scaled = scalePolicies(adobeDefaultPolicies(), 10);
+  it('multiplies every window by the time factor, as the emulator does, and keeps the limits', () => {
+    const scaled = scalePolicies(adobeDefaultPolicies(), 0.1);
     expect(scaled.submit).toEqual({
       windows: [
         { limit: 14, windowMs: 300 },
         { limit: 290, windowMs: 6_000 },
       ],
     });
-    expect(scalePolicies({ x: { windows: [{ limit: 1, windowMs: 3 }] } }, 1_000)).toEqual({
+    expect(scalePolicies({ x: { windows: [{ limit: 1, windowMs: 3 }] } }, 0.001)).toEqual({
       x: { windows: [{ limit: 1, windowMs: 1 }] },
     });
   });
