@@ -1,0 +1,158 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { guardAgainstLeaks, redisUrl } from '@darkroom/testing';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { createDashboard, type Dashboard } from '../src';
+import { PREFIX, darkroomJobData, seedQueue, type SeededQueue } from './seed-queue';
+
+guardAgainstLeaks();
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = resolve(__dirname, '../../../test-artifacts/dashboard');
+const REASON = 'client_error: InputValidationError input is not a PSD, PNG or JPEG file';
+const USERS = {
+  viewer: { username: 'viewer', password: 'viewer-pass' },
+  admin: { username: 'admin', password: 'admin-pass' },
+};
+
+async function openBrowser(credentials: {
+  username: string;
+  password: string;
+}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'darkroom-chromium-'));
+  try {
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      httpCredentials: credentials,
+      viewport: { width: 1400, height: 900 },
+    });
+    return {
+      context,
+      close: async () => {
+        await context.close();
+        await rm(userDataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await rm(userDataDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+describe('dashboard in headless Chromium', () => {
+  let seeded: SeededQueue;
+  let dashboard: Dashboard;
+  let url: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `no Chromium at ${CHROMIUM}: install the Debian package chromium (apt-get install -y chromium)`,
+      );
+    }
+    seeded = await seedQueue([
+      { name: 'autoTone', data: darkroomJobData() },
+      { name: 'autoTone', data: darkroomJobData({ account: 'acct-b' }) },
+      { name: 'autoCrop', data: darkroomJobData({ operation: 'autoCrop' }) },
+      {
+        name: 'removeBackground',
+        data: darkroomJobData({ operation: 'removeBackground', step: 'submit' }),
+        failWith: REASON,
+      },
+    ]);
+    dashboard = createDashboard({
+      redis: redisUrl(),
+      queues: [seeded.name],
+      prefix: PREFIX,
+      auth: {
+        mode: 'basic',
+        users: [
+          { ...USERS.viewer, role: 'viewer' },
+          { ...USERS.admin, role: 'admin' },
+        ],
+      },
+    });
+    ({ url } = await dashboard.listen(0));
+    await mkdir(ARTIFACTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await dashboard.close();
+    await seeded.close();
+  });
+
+  it('logs in, sees the queue with its jobs, opens the failed job and reads its reason', async () => {
+    const failedId = seeded.ids[3] ?? '';
+    const browser = await openBrowser(USERS.viewer);
+    try {
+      const page = await browser.context.newPage();
+      const home = await page.goto(url);
+      expect(home?.status()).toBe(200);
+      await page.getByText(seeded.name).first().waitFor({ timeout: 15_000 });
+
+      await page.goto(`${url}queue/${encodeURIComponent(seeded.name)}?status=completed`);
+      await page.getByText('autoCrop · acct-a · poll').first().waitFor({ timeout: 15_000 });
+
+      await page.goto(`${url}queue/${encodeURIComponent(seeded.name)}/${failedId}`);
+      const reason = page.getByText(REASON).first();
+      await reason.waitFor({ timeout: 15_000 });
+      expect(await reason.textContent()).toContain(REASON);
+      // A viewer gets the read-only board: no retry button on a failed job.
+      expect(await page.getByRole('button', { name: /retry/i }).count()).toBe(0);
+      await page.screenshot({ path: join(ARTIFACTS, 'failed-job-viewer.png'), fullPage: true });
+
+      const html = await page.content();
+      expect(html).not.toContain('planted0sig1');
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('shows the admin job actions that the viewer does not get', async () => {
+    const jobUrl = `${url}queue/${encodeURIComponent(seeded.name)}/${seeded.ids[3] ?? ''}`;
+    const buttonsAs = async (user: { username: string; password: string }): Promise<number> => {
+      const browser = await openBrowser(user);
+      try {
+        const page = await browser.context.newPage();
+        await page.goto(jobUrl);
+        await page.getByText(REASON).first().waitFor({ timeout: 15_000 });
+        await page.getByText('Logs', { exact: true }).first().waitFor({ timeout: 15_000 });
+        if (user === USERS.admin) {
+          await page.screenshot({ path: join(ARTIFACTS, 'failed-job-admin.png'), fullPage: true });
+        }
+        return await page.locator('button').count();
+      } finally {
+        await browser.close();
+      }
+    };
+    const viewer = await buttonsAs(USERS.viewer);
+    const admin = await buttonsAs(USERS.admin);
+    // Retry, duplicate, edit and remove appear on the admin's job card only.
+    expect(admin - viewer).toBeGreaterThanOrEqual(3);
+  });
+
+  it('shows the browser nothing without credentials', async () => {
+    const browser = await openBrowser({ username: 'viewer', password: 'wrong' });
+    try {
+      const page = await browser.context.newPage();
+      const res = await page.goto(url);
+      expect(res?.status()).toBe(401);
+      expect(await page.content()).not.toContain(seeded.name);
+    } finally {
+      await browser.close();
+    }
+  });
+});
