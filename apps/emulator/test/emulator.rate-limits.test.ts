@@ -1,0 +1,124 @@
+import { guardAgainstLeaks, waitFor } from '@darkroom/testing';
+import { type Harness, startHarness } from './support/harness';
+
+guardAgainstLeaks();
+
+function rendition(h: Harness, n: number) {
+  return {
+    inputs: [{ href: `${h.files.url}/in/missing-${n}.psd`, storage: 'external' }],
+    outputs: [
+      { href: `${h.files.url}/out/${n}.jpg?sig=abc`, storage: 'external', type: 'image/jpeg' },
+    ],
+  };
+}
+
+describe("Adobe's rate limits", () => {
+  it('accepts exactly 16 of 20 submits in one 3 s window; the rest get 429 with Retry-After', async () => {
+    const h = await startHarness();
+    try {
+      const replies = [];
+      for (let n = 0; n < 20; n += 1)
+        replies.push(await h.post('/pie/psdService/renditionCreate', rendition(h, n)));
+      expect(replies.filter((r) => r.status === 202)).toHaveLength(16);
+      const refused = replies.filter((r) => r.status === 429);
+      expect(refused).toHaveLength(4);
+      for (const r of refused) {
+        const seconds = Number(r.headers.get('retry-after'));
+        expect(Number.isInteger(seconds)).toBe(true);
+        expect(seconds).toBeGreaterThanOrEqual(1);
+        expect(seconds).toBeLessThanOrEqual(3);
+        expect(Number(r.headers.get('retry-after-ms'))).toBeLessThanOrEqual(3000);
+        expect(r.body).toMatchObject({ code: 429, type: 'TooManyRequests' });
+      }
+      const stats = h.emulator.stats().clients['darkroom-dev'];
+      expect(stats).toMatchObject({ submits: 20, accepted: 16, throttled: 4 });
+      // The 429s were not charged: submits per output location count accepted jobs only.
+      expect(Object.values(h.emulator.stats().submitsByLocation).reduce((a, b) => a + b, 0)).toBe(
+        16,
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('remove-background submits have their own tighter budget (3 per 3 s) and v2 answers in its shape', async () => {
+    const h = await startHarness();
+    try {
+      const statuses = [];
+      for (let n = 0; n < 4; n += 1) {
+        const reply = await h.post('/sensei/mask', {
+          input: { href: `${h.files.url}/in/${n}.jpg`, storage: 'external' },
+          output: { href: `${h.files.url}/out/${n}.png`, storage: 'external' },
+        });
+        statuses.push(reply.status);
+      }
+      expect(statuses).toEqual([202, 202, 202, 429]);
+      // The general budget is separate and still open.
+      expect((await h.post('/pie/psdService/renditionCreate', rendition(h, 1))).status).toBe(202);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('limits status reads and answers v2 429s with unauthorized_rate_limited', async () => {
+    const h = await startHarness({ limits: { status: [{ limit: 3, windowMs: 60_000 }] } });
+    try {
+      const submitted = await h.post('/v2/create-composite', {
+        image: { width: 10, height: 10 },
+        outputs: [{ destination: { url: `${h.files.url}/out/blank.png` }, mediaType: 'image/png' }],
+      });
+      const link = String(submitted.body.statusUrl);
+      const statuses = [];
+      for (let n = 0; n < 4; n += 1) statuses.push(await h.get(link));
+      expect(statuses.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+      expect(statuses[3]?.body).toEqual({
+        error_code: 'unauthorized_rate_limited',
+        message: expect.any(String),
+      });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('scales windows by timeFactor when asked, with fractional Retry-After seconds', async () => {
+    const h = await startHarness({
+      timeFactor: 0.5,
+      scaleRateLimits: true,
+      limits: { submit: [{ limit: 2, windowMs: 1000 }] },
+      durations: { simple: { minMs: 0, maxMs: 0 } },
+    });
+    try {
+      const first = [];
+      for (let n = 0; n < 3; n += 1)
+        first.push(await h.post('/pie/psdService/renditionCreate', rendition(h, n)));
+      expect(first.map((r) => r.status)).toEqual([202, 202, 429]);
+      const retryAfter = Number(first[2]?.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(0.5);
+      // The scaled 500 ms window passes and the budget refills.
+      await waitFor(
+        async () =>
+          (await h.post('/pie/psdService/renditionCreate', rendition(h, 9))).status === 202,
+        {
+          timeoutMs: 3000,
+          intervalMs: 100,
+          what: 'the scaled window to pass',
+        },
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('can be switched off', async () => {
+    const h = await startHarness({ limits: false });
+    try {
+      const statuses = new Set<number>();
+      for (let n = 0; n < 30; n += 1)
+        statuses.add((await h.post('/pie/psdService/renditionCreate', rendition(h, n))).status);
+      expect([...statuses]).toEqual([202]);
+    } finally {
+      await h.close();
+    }
+  });
+});
