@@ -41,7 +41,7 @@ describe('RateBudget keys', () => {
       timeoutMs: 5_000,
       what: 'the budget keys to expire',
     });
-  });
+  }, 15_000);
 
   it.each([
     ['empty', ''],
