@@ -67,7 +67,7 @@ describe('buildRequestBody output against Adobe published schemas', () => {
       });
       const text = JSON.stringify(body);
       expect(text).not.toContain('"ref"');
-      for (const ref of seen) expect(text).toContain(ref.replace(/^[a-z]+:\/*/, ''));
+      for (const ref of seen) expect(text).toContain(ref.replace(/^[a-z0-9]+:\/*/, ''));
       const refs = JSON.stringify(sampleJobs[id]).match(/"ref":"[^"]+"/g) ?? [];
       const mainInput = (sampleJobs[id] as { input?: string }).input ? 1 : 0;
       expect(seen).toHaveLength(refs.length + mainInput);

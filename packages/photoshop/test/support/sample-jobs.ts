@@ -291,7 +291,7 @@ export const httpsResolve: ResolveRef = (ref, ctx) => {
     : ref.startsWith('dropbox:')
       ? 'dropbox'
       : 'external';
-  const path = ref.replace(/^[a-z]+:\/*/, '');
+  const path = ref.replace(/^[a-z0-9]+:\/*/, '');
   return Promise.resolve({
     href: `https://storage.example/${path}?X-Sig=${ctx.access}${ctx.contentType ? `&ct=${encodeURIComponent(ctx.contentType)}` : ''}`,
     storage,
