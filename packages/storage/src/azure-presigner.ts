@@ -6,6 +6,7 @@ import {
   RestError,
   SASProtocol,
   StorageSharedKeyCredential,
+  type StoragePipelineOptions,
   type UserDelegationKey,
 } from '@azure/storage-blob';
 import { StorageBackendError } from './errors/storage-backend-error';
@@ -22,7 +23,20 @@ export interface AzurePresignerOptions {
    * @defaultValue a `DefaultAzureCredential`, created on first use
    */
   tokenCredential?: TokenCredential;
+  /**
+   * Passed to the SDK client that `stat` and `getUserDelegationKey` use: proxy, retries,
+   * keep-alive, a custom HTTP client. Signing itself is local and ignores it.
+   * @defaultValue the SDK's defaults
+   */
+  pipelineOptions?: StoragePipelineOptions;
 }
+
+/**
+ * The SAS version we sign. Pinned because the string-to-sign changes between versions: 12.32's
+ * default (2026-04-06) adds fields for user-delegation SAS that Azurite 3.35 (the last release on
+ * Node 20) does not know, so its signatures would not verify there. Azure accepts this version.
+ */
+export const AZURE_SAS_VERSION = '2025-11-05';
 
 /** SAS start times are backdated so a service clock a little behind ours still accepts them. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -56,12 +70,13 @@ export class AzurePresigner implements Presigner<AzureRef> {
     this.protocol = isLoopbackUrl(new URL(endpoint)) ? SASProtocol.HttpsAndHttp : SASProtocol.Https;
     if (config.accountKey !== undefined) {
       this.sharedKey = new StorageSharedKeyCredential(accountName, config.accountKey);
-      this.service = new BlobServiceClient(endpoint, this.sharedKey);
+      this.service = new BlobServiceClient(endpoint, this.sharedKey, options.pipelineOptions);
     } else {
       this.sharedKey = undefined;
       this.service = new BlobServiceClient(
         endpoint,
         options.tokenCredential ?? new DefaultAzureCredential(),
+        options.pipelineOptions,
       );
     }
   }
@@ -117,6 +132,7 @@ export class AzurePresigner implements Presigner<AzureRef> {
       startsOn,
       expiresOn,
       protocol: this.protocol,
+      version: AZURE_SAS_VERSION,
     };
     const sas = this.sharedKey
       ? generateBlobSASQueryParameters(values, this.sharedKey)

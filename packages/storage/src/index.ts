@@ -45,7 +45,7 @@ export type {
 
 export { S3Presigner } from './s3-presigner';
 export type { S3PresignerOptions } from './s3-presigner';
-export { AzurePresigner } from './azure-presigner';
+export { AzurePresigner, AZURE_SAS_VERSION } from './azure-presigner';
 export type { AzurePresignerOptions } from './azure-presigner';
 export { DropboxPresigner } from './dropbox-presigner';
 export type { DropboxPresignerOptions } from './dropbox-presigner';

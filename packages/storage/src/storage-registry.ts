@@ -1,4 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
+import type { StoragePipelineOptions } from '@azure/storage-blob';
 import { AzurePresigner } from './azure-presigner';
 import { DropboxPresigner } from './dropbox-presigner';
 import { StorageConfigError } from './errors/storage-config-error';
@@ -20,6 +21,8 @@ export interface StorageRegistryOptions {
    * @defaultValue a `DefaultAzureCredential`
    */
   azureCredential?: TokenCredential;
+  /** SDK pipeline options for Azure calls (`stat`, user-delegation keys). @defaultValue SDK defaults */
+  azurePipelineOptions?: StoragePipelineOptions;
   /** HTTP client for Dropbox. @defaultValue `globalThis.fetch` */
   fetch?: typeof fetch;
   /** Per Dropbox HTTP request. @defaultValue 30000 */
@@ -162,6 +165,9 @@ export class StorageRegistry {
           ...clockOption,
           ...(this.options.azureCredential
             ? { tokenCredential: this.options.azureCredential }
+            : {}),
+          ...(this.options.azurePipelineOptions
+            ? { pipelineOptions: this.options.azurePipelineOptions }
             : {}),
         });
       }

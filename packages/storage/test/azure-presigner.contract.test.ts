@@ -5,7 +5,7 @@ import {
   uniqueName,
   type AzuriteFixture,
 } from '@darkroom/testing';
-import { AzurePresigner, StorageRegistry, type AzureRef } from '../src';
+import { AZURE_SAS_VERSION, AzurePresigner, StorageRegistry, type AzureRef } from '../src';
 import { runPresignerContract } from './contract/presigner-contract';
 
 guardAgainstLeaks();
@@ -62,6 +62,7 @@ describe('Azure presigner against Azurite', () => {
     expect(read.searchParams.get('sp')).toBe('r');
     expect(read.searchParams.get('sr')).toBe('b');
     expect(read.searchParams.get('spr')).toBe('https,http');
+    expect(read.searchParams.get('sv')).toBe(AZURE_SAS_VERSION);
     const write = new URL((await registry.presignWrite(newRef(), 300)).href);
     expect(write.searchParams.get('sp')).toBe('cw');
   });

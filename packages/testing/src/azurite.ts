@@ -1,6 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uniqueBucketName } from './names';
@@ -11,8 +13,13 @@ export const AZURITE_ACCOUNT_KEY =
   'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export interface AzuriteFixture {
-  /** Blob endpoint with the account in the path: `http://127.0.0.1:<port>/devstoreaccount1`. */
+  /**
+   * Blob endpoint with the account in the path: `http://127.0.0.1:<port>/devstoreaccount1`
+   * (`https://` with `oauth: true`).
+   */
   endpoint: string;
+  /** With `oauth: true`, the PEM certificate Azurite serves; clients must trust it. */
+  ca: string | undefined;
   port: number;
   accountName: string;
   accountKey: string;
@@ -26,9 +33,48 @@ export interface AzuriteFixture {
 export interface AzuriteOptions {
   /** How long to wait for the blob service to listen. @defaultValue 20000 */
   startTimeoutMs?: number;
+  /**
+   * Serve HTTPS with a fresh self-signed certificate for 127.0.0.1 and accept Entra bearer
+   * tokens (`--oauth basic`: Azurite checks issuer, audience and lifetime, not the signature),
+   * which user-delegation SAS needs. Requires the `openssl` command.
+   * @defaultValue false
+   */
+  oauth?: boolean;
 }
 
-const LISTENING = /successfully listens on (http:\/\/[^\s]+)/;
+async function selfSignedCertificate(dir: string): Promise<{ cert: string; key: string }> {
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      (err) =>
+        err
+          ? reject(new Error(`openssl could not make a test certificate: ${err.message}`))
+          : resolve(),
+    );
+  });
+  return { cert, key };
+}
+
+const LISTENING = /successfully listens on (https?:\/\/[^\s]+)/;
 
 /**
  * Starts Azurite's blob service (only) as a child process on a free loopback port, in memory,
@@ -40,6 +86,14 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   // In-memory persistence writes nothing, but Azurite resolves paths against its cwd: give it an
   // empty folder rather than the caller's.
   const cwd = await mkdtemp(join(tmpdir(), 'darkroom-azurite-'));
+  let tls: { cert: string; key: string } | undefined;
+  try {
+    tls = options.oauth ? await selfSignedCertificate(cwd) : undefined;
+  } catch (err) {
+    await rm(cwd, { recursive: true, force: true });
+    throw err;
+  }
+  const ca = tls ? await readFile(tls.cert, 'utf8') : undefined;
   const child = spawn(
     process.execPath,
     [
@@ -53,6 +107,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
       '--disableTelemetry',
       '--loose',
       '--silent',
+      ...(tls ? ['--oauth', 'basic', '--cert', tls.cert, '--key', tls.key] : []),
     ],
     { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -103,16 +158,17 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     throw err;
   }
 
-  const endpoint = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT_NAME}`;
+  const endpoint = `${tls ? 'https' : 'http'}://127.0.0.1:${port}/${AZURITE_ACCOUNT_NAME}`;
   let closing: Promise<void> | undefined;
   return {
     endpoint,
+    ca,
     port,
     accountName: AZURITE_ACCOUNT_NAME,
     accountKey: AZURITE_ACCOUNT_KEY,
     config: { accountKey: AZURITE_ACCOUNT_KEY, endpoint },
     createContainer: async (name = uniqueBucketName('container')) => {
-      await createContainer(endpoint, name);
+      await createContainer(endpoint, name, ca);
       return name;
     },
     close: () => (closing ??= stop()),
@@ -123,7 +179,11 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
  * Create Container over REST with Shared Key auth, so this package needs no Azure SDK.
  * @see https://learn.microsoft.com/rest/api/storageservices/authorize-with-shared-key
  */
-async function createContainer(endpoint: string, name: string): Promise<void> {
+async function createContainer(
+  endpoint: string,
+  name: string,
+  ca: string | undefined,
+): Promise<void> {
   const url = new URL(`${endpoint}/${name}?restype=container`);
   const headers: Record<string, string> = {
     'x-ms-date': new Date().toUTCString(),
@@ -141,14 +201,31 @@ async function createContainer(endpoint: string, name: string): Promise<void> {
   const signature = createHmac('sha256', Buffer.from(AZURITE_ACCOUNT_KEY, 'base64'))
     .update(stringToSign, 'utf8')
     .digest('base64');
-  const response = await fetch(url, {
-    method: 'PUT',
-    headers: { ...headers, Authorization: `SharedKey ${AZURITE_ACCOUNT_NAME}:${signature}` },
-  });
-  const body = await response.text();
-  if (response.status !== 201) {
-    throw new Error(
-      `Azurite refused to create container ${name}: ${response.status} ${body.slice(0, 300)}`,
-    );
+  // node:http(s) rather than fetch: fetch cannot be told to trust the self-signed certificate.
+  const { status, body } = await new Promise<{ status: number; body: string }>(
+    (resolve, reject) => {
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      const req = send(
+        url,
+        {
+          method: 'PUT',
+          headers: { ...headers, Authorization: `SharedKey ${AZURITE_ACCOUNT_NAME}:${signature}` },
+          ...(ca ? { ca } : {}),
+          agent: false,
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    },
+  );
+  if (status !== 201) {
+    throw new Error(`Azurite refused to create container ${name}: ${status} ${body.slice(0, 300)}`);
   }
 }

@@ -20,4 +20,17 @@ describe('startAzurite', () => {
     }
     await expect(fetch(`${azurite.endpoint}/x?restype=container`)).rejects.toThrow();
   });
+
+  it('serves HTTPS with a self-signed certificate and accepts bearer tokens with oauth', async () => {
+    const azurite = await startAzurite({ oauth: true });
+    try {
+      expect(azurite.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/devstoreaccount1$/);
+      expect(azurite.ca).toContain('BEGIN CERTIFICATE');
+      await expect(azurite.createContainer()).resolves.toMatch(/^container-/);
+      // Without trusting the certificate, a client refuses the connection.
+      await expect(fetch(`${azurite.endpoint}?comp=list`)).rejects.toThrow();
+    } finally {
+      await azurite.close();
+    }
+  });
 });
