@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access --
+   replies are JSON documents that these tests read field by field */
 import { guardAgainstLeaks } from '@darkroom/testing';
 import { pixel, readPsdLayers, solidPng, twoLayerPsd } from './support/fixtures';
 import { type Harness, startHarness, statusLink } from './support/harness';

@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment --
+   replies are JSON documents that these tests read field by field */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { guardAgainstLeaks } from '@darkroom/testing';

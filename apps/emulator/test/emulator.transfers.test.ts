@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return --
+   replies are JSON documents that these tests read field by field */
 import { guardAgainstLeaks } from '@darkroom/testing';
 import { solidPng } from './support/fixtures';
 import { type Harness, startHarness, statusLink } from './support/harness';

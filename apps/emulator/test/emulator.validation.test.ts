@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment --
+   replies are JSON documents that these tests read field by field */
 import { guardAgainstLeaks } from '@darkroom/testing';
 import { type Harness, startHarness } from './support/harness';
 import { v2Validator } from './support/schemas';

@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access --
+   replies are JSON documents that these tests read field by field */
 import { waitFor } from '@darkroom/testing';
 import { createEmulator, DEFAULT_CLIENT, type Emulator, type EmulatorOptions } from '../../src';
 import { type FileServer, startFileServer } from './file-server';
@@ -5,7 +7,8 @@ import { type FileServer, startFileServer } from './file-server';
 export interface Reply {
   status: number;
   headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- replies are checked field by field in tests
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any family's JSON document
+  body: any;
 }
 
 export interface Harness {
@@ -49,9 +52,9 @@ async function toReply(response: Response): Promise<Reply> {
   return { status: response.status, headers: response.headers, body };
 }
 
-export function terminalStatus(body: any): string | undefined {
-  // eslint-disable-line @typescript-eslint/no-explicit-any -- any family's status document
-  const status: unknown = body?.status ?? body?.outputs?.[0]?.status;
+export function terminalStatus(body: unknown): string | undefined {
+  const doc = body as { status?: unknown; outputs?: Array<{ status?: unknown }> } | undefined;
+  const status = doc?.status ?? doc?.outputs?.[0]?.status;
   return status === 'succeeded' || status === 'failed' ? status : undefined;
 }
 
