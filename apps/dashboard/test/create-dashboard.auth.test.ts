@@ -33,8 +33,9 @@ describe('createDashboard authentication and roles (basic)', () => {
   });
 
   afterAll(async () => {
-    await dashboard.close();
-    await seeded.close();
+    // Either may be missing when beforeAll failed part-way.
+    await (dashboard as Dashboard | undefined)?.close();
+    await (seeded as SeededQueue | undefined)?.close();
   });
 
   const families = (): { name: string; method: 'get' | 'put'; path: string }[] => [
@@ -160,8 +161,9 @@ describe('createDashboard authentication and roles (bearer)', () => {
   });
 
   afterAll(async () => {
-    await dashboard.close();
-    await seeded.close();
+    // Either may be missing when beforeAll failed part-way.
+    await (dashboard as Dashboard | undefined)?.close();
+    await (seeded as SeededQueue | undefined)?.close();
   });
 
   it('serves the board under its base path to valid tokens only, with roles', async () => {

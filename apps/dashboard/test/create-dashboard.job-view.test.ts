@@ -67,8 +67,9 @@ describe('createDashboard job views', () => {
   });
 
   afterAll(async () => {
-    await dashboard.close();
-    await seeded.close();
+    // Either may be missing when beforeAll failed part-way.
+    await (dashboard as Dashboard | undefined)?.close();
+    await (seeded as SeededQueue | undefined)?.close();
   });
 
   const getJob = async (id: string | undefined): Promise<{ text: string; body: JobReply }> => {

@@ -90,8 +90,9 @@ describe('dashboard in headless Chromium', () => {
   });
 
   afterAll(async () => {
-    await dashboard.close();
-    await seeded.close();
+    // Either may be missing when beforeAll failed part-way.
+    await (dashboard as Dashboard | undefined)?.close();
+    await (seeded as SeededQueue | undefined)?.close();
   });
 
   it('logs in, sees the queue with its jobs, opens the failed job and reads its reason', async () => {
