@@ -382,6 +382,16 @@ describe('PhotoshopClient happy paths', () => {
     });
   });
 
+  test('a status link without the /pie prefix (one published example) is still read as Photoshop', async () => {
+    adobe.route('GET', '/psdService/status/abc', (_req, res) => json(res, 200, succeeded));
+    await expect(
+      client().getStatus(`${adobe.origin}/psdService/status/abc`),
+    ).resolves.toMatchObject({
+      state: 'succeeded',
+      outputs: [{ href: 'out', type: 'image/png' }],
+    });
+  });
+
   test('hello returns the welcome text', async () => {
     adobe.route('GET', '/pie/psdService/hello', (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });

@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import {
-  hrefSchema,
-  iccProfileSchema,
   layerLocatorSchema,
   lrFileRefSchema,
   lrOutputSchema,
@@ -13,7 +11,6 @@ import {
   v1FileRefSchema,
   v1InputsSchema,
   v1OutputSchema,
-  v1StorageSchema,
 } from './v1-common';
 
 export const boundsSchema = z.looseObject({
@@ -195,12 +192,18 @@ const actionFileSchema = v1FileRefSchema.extend({ actionName: z.string().optiona
 /** POST /pie/psdService/photoshopActions */
 export const photoshopActionsBodySchema = z.looseObject({
   inputs: v1InputsSchema.min(1),
-  options: z.looseObject({
-    actions: z.array(actionFileSchema).min(1),
-    fonts: z.array(v1FileRefSchema).optional(),
-    patterns: z.array(v1FileRefSchema).optional(),
-    brushes: z.array(v1FileRefSchema).optional(),
-  }),
+  // The schema file requires `actions` or `uxp` (anyOf) but declares only `actions`; both pass.
+  options: z
+    .looseObject({
+      actions: z.array(actionFileSchema).min(1).optional(),
+      uxp: z.unknown().optional(),
+      fonts: z.array(v1FileRefSchema).optional(),
+      patterns: z.array(v1FileRefSchema).optional(),
+      brushes: z.array(v1FileRefSchema).optional(),
+    })
+    .refine((o) => o.actions !== undefined || o.uxp !== undefined, {
+      message: 'options needs actions (or uxp)',
+    }),
   outputs: outputsOf(v1ActionOutputSchema),
 });
 
@@ -361,5 +364,3 @@ export const editBodySchema = z.looseObject({
     })
     .optional(),
 });
-
-export { hrefSchema, iccProfileSchema, v1StorageSchema };
