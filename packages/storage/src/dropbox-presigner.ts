@@ -147,9 +147,11 @@ export class DropboxPresigner implements Presigner<DropboxRef> {
     if (response.status === 409) return { ok: false, summary, body };
     // Other errors are plain text (400) or JSON with an error_summary; a summary names the
     // problem without echoing tokens. Plain text is cut short and kept only as the message.
+    const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
     throw new StorageBackendError('dropbox', endpoint, {
       status: response.status,
       ...(summary ? { code: summary } : { message: text.slice(0, 200) }),
+      ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
     });
   }
 }

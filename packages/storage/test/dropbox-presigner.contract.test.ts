@@ -160,6 +160,21 @@ describe('Dropbox presigner against the Dropbox double', () => {
       }
     });
 
+    it('passes on Dropbox rate limiting with its Retry-After, and server errors with status', async () => {
+      double.failNextRpcCalls(1, 429, 7);
+      const limited = await registry.presignWrite(newRef(), 300).catch((e: unknown) => e);
+      expect(limited).toBeInstanceOf(StorageBackendError);
+      expect(limited).toMatchObject({
+        status: 429,
+        code: 'too_many_requests/..',
+        retryAfterSeconds: 7,
+      });
+      double.failNextRpcCalls(1, 503);
+      await expect(registry.stat(newRef())).rejects.toMatchObject({ status: 503 });
+      // The next call goes through: nothing is left broken behind.
+      await expect(registry.stat(newRef())).resolves.toEqual({ exists: false });
+    });
+
     it('stats a folder as no object', async () => {
       const folder = `/${uniqueName('folder')}`;
       double.putFile(`${folder}/inside.png`, Buffer.from('x'));

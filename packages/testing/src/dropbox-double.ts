@@ -39,6 +39,11 @@ export interface DropboxDouble {
   readFile(path: string): Buffer | undefined;
   /** Makes every access token issued so far invalid, as a revoked app would see. */
   revokeAccessTokens(): void;
+  /**
+   * Answers the next `count` RPC calls (any `files/…` route) with `status` in Dropbox's shape:
+   * 429 is `too_many_requests` with `Retry-After`, anything else a plain-text server error.
+   */
+  failNextRpcCalls(count: number, status: 429 | 500 | 503, retryAfterSeconds?: number): void;
   close(): Promise<void>;
 }
 
@@ -168,6 +173,11 @@ export async function startDropboxDouble(
     unauthorized: 0,
   };
   let revision = 0;
+  let faults: { remaining: number; status: number; retryAfterSeconds: number } = {
+    remaining: 0,
+    status: 500,
+    retryAfterSeconds: 1,
+  };
 
   const store = (pathDisplay: string, bytes: Buffer): StoredFile => {
     const key = pathDisplay.toLowerCase();
@@ -315,6 +325,19 @@ export async function startDropboxDouble(
   ): Promise<void> => {
     const arg = await rpcArgument(route, req, res);
     if (!arg) return;
+    if (faults.remaining > 0) {
+      faults.remaining -= 1;
+      if (faults.status === 429) {
+        res.setHeader('Retry-After', String(faults.retryAfterSeconds));
+        sendJson(res, 429, {
+          error_summary: 'too_many_requests/..',
+          error: { reason: { '.tag': 'too_many_requests' }, retry_after: faults.retryAfterSeconds },
+        });
+      } else {
+        sendText(res, faults.status, 'The double was told to fail this call.');
+      }
+      return;
+    }
     switch (route) {
       case 'files/get_temporary_link': {
         counts.getTemporaryLink += 1;
@@ -526,6 +549,9 @@ export async function startDropboxDouble(
     },
     readFile: (path) => files.get(path.toLowerCase())?.bytes,
     revokeAccessTokens: () => accessTokens.clear(),
+    failNextRpcCalls: (count, status, retryAfterSeconds = 1) => {
+      faults = { remaining: count, status, retryAfterSeconds };
+    },
     close: () =>
       (closing ??= Promise.allSettled([closeServer(api), closeServer(content)]).then(
         () => undefined,

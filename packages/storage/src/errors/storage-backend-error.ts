@@ -10,11 +10,13 @@ export class StorageBackendError extends StorageError {
   readonly operation: string;
   readonly status: number | undefined;
   readonly code: string | undefined;
+  /** From a 429 or 503 reply's `Retry-After`, when the service sent one. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     provider: 's3' | 'azure' | 'dropbox',
     operation: string,
-    detail: { status?: number; code?: string; message?: string },
+    detail: { status?: number; code?: string; message?: string; retryAfterSeconds?: number },
     options?: { cause?: unknown },
   ) {
     const parts = [
@@ -27,5 +29,6 @@ export class StorageBackendError extends StorageError {
     this.operation = operation;
     this.status = detail.status;
     this.code = detail.code;
+    this.retryAfterSeconds = detail.retryAfterSeconds;
   }
 }
