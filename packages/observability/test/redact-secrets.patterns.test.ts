@@ -51,6 +51,12 @@ const SAMPLES: { name: string; text: string; secret: string; survives: string }[
     survives: 'Authorization: Bearer',
   },
   {
+    name: 'Basic credentials',
+    text: 'Authorization: Basic dmlld2VyOnNlY3JldC1wYXNz',
+    secret: 'dmlld2VyOnNlY3JldC1wYXNz',
+    survives: 'Authorization: Basic',
+  },
+  {
     name: 'access_token pair',
     text: 'POST /ims/token/v3 -> access_token=ya29.SecretAccessValue&expires_in=86399',
     secret: 'ya29.SecretAccessValue',
@@ -99,6 +105,7 @@ describe('redactSecrets', () => {
       'status https://image.adobe.io/pie/psdService/status/8ec6e2c6-3b2a?page=2',
       'a token bucket refilled 5 tokens; signature verified',
       '{"operation":"autoTone","step":"poll","polls":3}',
+      'WWW-Authenticate: Basic realm="Darkroom"; use Basic auth or a Bearer token',
     ];
     for (const text of ordinary) expect(redactSecrets(text)).toBe(text);
   });

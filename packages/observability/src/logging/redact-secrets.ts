@@ -94,7 +94,11 @@ const SECRET_ESCAPED_JSON_FIELD = new RegExp(
   'gi',
 );
 
-const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi;
+/**
+ * `Bearer`/`Basic` credentials. Eight characters at least and not a `realm=` challenge, so prose
+ * ("Basic auth", "a Bearer token") and `WWW-Authenticate` headers stay readable.
+ */
+const BEARER = /\b(Bearer|Basic)\s+(?!realm=)[A-Za-z0-9\-._~+/]{8,}=*/gi;
 
 /**
  * Removes secrets from any text, wherever they sit: the signed part of presigned S3 and Azure
