@@ -1,0 +1,55 @@
+import { EmulatorOptionsError, parseEmulatorArgs } from '../src';
+
+describe('parseEmulatorArgs', () => {
+  it('reads flags', () => {
+    expect(
+      parseEmulatorArgs([
+        '--',
+        '--port',
+        '7070',
+        '--time-factor',
+        '0.1',
+        '--processing',
+        'placeholder',
+        '--no-rate-limits',
+        '--client',
+        'a:b',
+        '--client',
+        'c:d:e',
+        '--faults',
+        '{"submit":{"errorRate":0.1}}',
+      ]),
+    ).toEqual({
+      port: 7070,
+      timeFactor: 0.1,
+      processing: 'placeholder',
+      limits: false,
+      clients: [
+        { clientId: 'a', clientSecret: 'b' },
+        { clientId: 'c', clientSecret: 'd:e' },
+      ],
+      faults: { submit: { errorRate: 0.1 } },
+    });
+  });
+
+  it('falls back to the environment, flags winning', () => {
+    expect(
+      parseEmulatorArgs(['--port', '1'], {
+        EMULATOR_PORT: '2',
+        EMULATOR_HOST: '0.0.0.0',
+        EMULATOR_SEED: '9',
+        EMULATOR_SCALE_RATE_LIMITS: '1',
+      }),
+    ).toEqual({ port: 1, host: '0.0.0.0', seed: 9, scaleRateLimits: true });
+  });
+
+  it('names the bad option', () => {
+    expect(() => parseEmulatorArgs(['--time-factor', 'fast'])).toThrow(
+      new EmulatorOptionsError('time-factor must be a number, got "fast"'),
+    );
+    expect(() => parseEmulatorArgs(['--faults', '{"submit":{"errorRate":3}}'])).toThrow(
+      /faults: submit.errorRate/,
+    );
+    expect(() => parseEmulatorArgs(['--processing', 'fake'])).toThrow(/processing/);
+  });
+});
