@@ -59,6 +59,12 @@ describe('StorageRegistry routing', () => {
     const other = new URL((await registry.presignRead('s3://archive/a.png', 60)).href);
     expect(other.hostname).toBe('archive.s3.eu-west-1.amazonaws.com');
     expect(other.searchParams.get('X-Amz-Credential')).toMatch(/^AKIADEFAULT\/\d{8}\/eu-west-1\//);
+
+    // Dotted names would break the wildcard TLS certificate of virtual-hosted URLs.
+    const dotted = new URL((await registry.presignRead('s3://my.dotted.bucket/x y.png', 60)).href);
+    expect(`${dotted.origin}${dotted.pathname}`).toBe(
+      'https://s3.eu-west-1.amazonaws.com/my.dotted.bucket/x%20y.png',
+    );
   });
 
   it('routes Azure by account and says storage "azure"; S3 says "external"', async () => {

@@ -161,6 +161,39 @@ describe('startDropboxDouble', () => {
     expect(await expired.json()).toMatchObject({ error: { '.tag': 'expired_access_token' } });
   });
 
+  it('can hand out shorter-lived read links', async () => {
+    const short = await startDropboxDouble({ readLinkTtlSeconds: 60 });
+    try {
+      const tokenReply = await fetch(short.tokenUrl, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: short.refreshToken,
+          client_id: short.appKey,
+          client_secret: short.appSecret,
+        }),
+      });
+      const { access_token } = (await tokenReply.json()) as { access_token: string };
+      short.putFile('/a.png', Buffer.from('a'));
+      const reply = await fetch(`${short.apiBaseUrl}/2/files/get_temporary_link`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${access_token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ path: '/a.png' }),
+      });
+      const { link } = (await reply.json()) as { link: string };
+      short.advanceClock(59);
+      const fresh = await fetch(link);
+      expect(fresh.status).toBe(200);
+      await fresh.arrayBuffer();
+      short.advanceClock(2);
+      const stale = await fetch(link);
+      expect(stale.status).toBe(410);
+      await stale.arrayBuffer();
+    } finally {
+      await short.close();
+    }
+  });
+
   it('closes idempotently', async () => {
     const other = await startDropboxDouble();
     const first = other.close();
