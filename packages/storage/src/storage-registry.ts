@@ -76,15 +76,7 @@ export class StorageRegistry {
    * @throws {StorageConfigError} when no config covers the bucket, account or provider
    */
   presignerFor(ref: string | StorageRef): Presigner {
-    if (this.closing) throw new StorageError('storage registry is closed');
-    const parsed = toRef(ref);
-    const cacheKey = this.routeKey(parsed);
-    let presigner = this.presigners.get(cacheKey);
-    if (!presigner) {
-      presigner = this.create(parsed);
-      this.presigners.set(cacheKey, presigner);
-    }
-    return presigner;
+    return this.route(toRef(ref));
   }
 
   /** Closes every presigner it created, even if one fails; the same promise when called twice. */
@@ -105,7 +97,18 @@ export class StorageRegistry {
     action: (presigner: Presigner, parsed: StorageRef) => Promise<T>,
   ): Promise<T> {
     const parsed = toRef(ref);
-    return action(this.presignerFor(parsed), parsed);
+    return action(this.route(parsed), parsed);
+  }
+
+  private route(parsed: StorageRef): Presigner {
+    if (this.closing) throw new StorageError('storage registry is closed');
+    const cacheKey = this.routeKey(parsed);
+    let presigner = this.presigners.get(cacheKey);
+    if (!presigner) {
+      presigner = this.create(parsed);
+      this.presigners.set(cacheKey, presigner);
+    }
+    return presigner;
   }
 
   private routeKey(ref: StorageRef): string {
