@@ -105,6 +105,18 @@ function precheck(op: OperationSpec, job: unknown): ValidationIssue[] {
       message: `${op.id} takes no main input; its files go in options`,
     });
   }
+  const options = isPlainObject(job.options) ? job.options : undefined;
+  if (options && op.optionsTarget === 'root') {
+    // v2 options are merged into the body's top level: they may not replace what the builder owns.
+    const owned = ['outputs', ...(hasInput || op.mainInput === 'none' ? ['image'] : [])];
+    for (const key of owned.filter((k) => k in options)) {
+      issues.push({
+        path: `options.${key}`,
+        rule: 'managed-field',
+        message: `"${key}" is built from the job's ${key === 'image' ? 'input' : 'outputs'}`,
+      });
+    }
+  }
   const outputs = Array.isArray(job.outputs) ? job.outputs : [];
   if (outputs.length > op.maxOutputs) {
     issues.push({

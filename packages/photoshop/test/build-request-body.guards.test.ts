@@ -121,6 +121,29 @@ describe('buildRequestBody guards (nothing is presigned for a refused job)', () 
     );
   });
 
+  test('v2 options cannot replace the image or outputs the builder makes', async () => {
+    const issues = await refused('v2.createComposite', {
+      input: 's3://a/1.psd',
+      outputs: out(1).map(({ ref }) => ({ ref, mediaType: 'image/png' })),
+      options: { image: { width: 10, height: 10 }, outputs: [] },
+    });
+    expect(issues.map((i) => `${i.path} ${i.rule}`)).toEqual(
+      expect.arrayContaining(['options.image managed-field', 'options.outputs managed-field']),
+    );
+  });
+
+  test('v2.createComposite without input starts from a blank document in options.image', async () => {
+    const body = await buildRequestBody(
+      'v2.createComposite',
+      {
+        outputs: [{ ref: 's3://o/new.psd', mediaType: 'image/vnd.adobe.photoshop' }],
+        options: { image: { width: 640, height: 480, fill: 'white' } },
+      },
+      httpsResolve,
+    );
+    expect(body.image).toEqual({ width: 640, height: 480, fill: 'white' });
+  });
+
   test('main input required / not accepted', async () => {
     expect(await refused('renditionCreate', { outputs: out(1) })).toContainEqual(
       expect.objectContaining({ path: 'input', rule: 'input-required' }),

@@ -21,6 +21,19 @@ describe('buildRequestBody output against Adobe published schemas', () => {
     expect(ok).toBe(true);
   });
 
+  test('v2.createComposite from a blank document (no main input) validates too', async () => {
+    const body = await buildRequestBody(
+      'v2.createComposite',
+      {
+        outputs: [{ ref: 's3://out/new.psd', mediaType: 'image/vnd.adobe.photoshop' }],
+        options: { image: { width: 640, height: 480, fill: 'transparent', mode: 'rgb' } },
+      },
+      httpsResolve,
+    );
+    const validate = officialValidator('v2.createComposite');
+    expect(validate(body)).toBe(true);
+  });
+
   test('the validators do reject what Adobe rejects (http hrefs, 26 outputs, bad v2 mediaType)', async () => {
     const body = await buildRequestBody(
       'renditionCreate',
