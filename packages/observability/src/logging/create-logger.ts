@@ -21,10 +21,14 @@ export interface CreateLoggerOptions {
   base?: Record<string, unknown>;
 }
 
-/** Field names redacted by path, at the top level and up to two levels down. */
+/**
+ * Secret fields redacted by path. Paths are exact, without `*` wildcards: a wildcard makes
+ * fast-redact visit every key of every object and cut pino's throughput about tenfold
+ * (`pnpm bench`). Secret-named fields anywhere else are still caught by the line scrub, which
+ * matches them by name at any depth.
+ */
 const SECRET_FIELDS = [
   'authorization',
-  'Authorization',
   'token',
   'accessToken',
   'access_token',
@@ -41,19 +45,27 @@ const SECRET_FIELDS = [
   'cookie',
 ];
 const URL_FIELDS = ['url', 'href', 'statusUrl', 'uploadUrl', 'downloadUrl', 'presignedUrl', 'link'];
-const HEADER_PATHS = [
-  'headers.authorization',
-  'headers["x-api-key"]',
-  'headers.cookie',
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
+/** Objects that commonly carry HTTP headers or a request URL: Node, undici and error shapes. */
+const CONTAINERS = ['req', 'res', 'request', 'response', 'config', 'options', 'err', 'error'];
+const HEADER_NAMES = [
+  'authorization',
+  'cookie',
+  '"set-cookie"',
+  '"x-api-key"',
+  '"x-gw-ims-org-id"',
 ];
 
-function pathsFor(fields: string[]): string[] {
-  return fields.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
-}
+const REDACT_PATHS = [
+  ...SECRET_FIELDS,
+  ...URL_FIELDS,
+  ...HEADER_NAMES.map((h) => `headers.${h}`),
+  ...CONTAINERS.flatMap((c) => [
+    `${c}.url`,
+    `${c}.href`,
+    ...SECRET_FIELDS.map((f) => `${c}.${f}`),
+    ...HEADER_NAMES.map((h) => `${c}.headers.${h}`),
+  ]),
+];
 
 /** Secret fields become `[redacted]`; URL fields keep their path so a line is still useful. */
 function censor(value: unknown, path: string[]): unknown {
@@ -76,7 +88,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: {
-      paths: [...pathsFor(SECRET_FIELDS), ...pathsFor(URL_FIELDS), ...HEADER_PATHS],
+      paths: REDACT_PATHS,
       censor,
     },
     hooks: { streamWrite: redactSecrets },
