@@ -16,7 +16,7 @@ import { type Evidence } from '../stats/evidence';
 import { JobFailedError, failures } from './job-failure';
 import { type JobRecord, phaseOf } from './job-record';
 import { Semaphore } from './semaphore';
-import { downloadInput, uploadOutput } from './transfer';
+import { downloadInput, TransferAgents, uploadOutput } from './transfer';
 
 /** Jobs longer than "complex" (artboards): Adobe's guide says 60 s and more. */
 const LARGE: DurationRange = { minMs: 60_000, maxMs: 120_000 };
@@ -35,6 +35,7 @@ export class JobManager {
   private readonly work = new Semaphore(2);
   private readonly placeholders = new Map<string, Promise<Buffer>>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly agents = new TransferAgents();
   private closed = false;
 
   constructor(
@@ -141,6 +142,7 @@ export class JobManager {
       timeoutMs: this.options.transferTimeoutMs,
       maxInputBytes: this.options.maxInputBytes,
       signal: this.abort.signal,
+      agents: this.agents,
     };
   }
 
@@ -260,5 +262,6 @@ export class JobManager {
     this.timers.clear();
     this.abort.abort();
     await Promise.allSettled([...this.inFlight]);
+    this.agents.destroy();
   }
 }
