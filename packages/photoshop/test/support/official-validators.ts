@@ -62,21 +62,29 @@ function toDraft07(node: unknown): unknown {
   return out;
 }
 
-let v2Ajv: { ajv: Ajv; definitions: Json } | undefined;
-const v2Cache = new Map<string, ValidateFunction>();
+const openApiAjv = new Map<string, { ajv: Ajv; definitions: Json }>();
+const openApiCache = new Map<string, ValidateFunction>();
+
+/** Validator for a component of an OpenAPI file (`v2/photoshopv2-api.json`, `v1/ffs-photoshop_api.json`). */
+export function openApiValidator(file: string, component: string): ValidateFunction {
+  const key = `${file}#${component}`;
+  const cached = openApiCache.get(key);
+  if (cached) return cached;
+  let entry = openApiAjv.get(file);
+  if (!entry) {
+    const spec = readSpec(file) as { components: { schemas: Json } };
+    entry = { ajv: newAjv(), definitions: toDraft07(spec.components.schemas) as Json };
+    openApiAjv.set(file, entry);
+  }
+  const validate = entry.ajv.compile({
+    $ref: `#/definitions/${component}`,
+    definitions: entry.definitions,
+  });
+  openApiCache.set(key, validate);
+  return validate;
+}
 
 /** Validator for a request schema of specs/v2/photoshopv2-api.json by component name. */
 export function v2Validator(component: string): ValidateFunction {
-  const cached = v2Cache.get(component);
-  if (cached) return cached;
-  if (!v2Ajv) {
-    const spec = readSpec('v2/photoshopv2-api.json') as { components: { schemas: Json } };
-    v2Ajv = { ajv: newAjv(), definitions: toDraft07(spec.components.schemas) as Json };
-  }
-  const validate = v2Ajv.ajv.compile({
-    $ref: `#/definitions/${component}`,
-    definitions: v2Ajv.definitions,
-  });
-  v2Cache.set(component, validate);
-  return validate;
+  return openApiValidator('v2/photoshopv2-api.json', component);
 }

@@ -97,14 +97,17 @@ export function openApiExamples(relative: string): { where: string; value: unkno
  * per field, not per document). Enum fields whose example is not in the enum take the first
  * allowed value; the test reports those separately.
  */
-export function exampleFromSchema(relative: string): unknown {
+export function exampleFromSchema(relative: string, pointer = ''): unknown {
   const dir = join(SPECS_DIR, relative, '..');
-  const root = readSpec(relative) as Json;
+  const doc0 = readSpec(relative) as Json;
+  let start: unknown = doc0;
+  for (const part of pointer.split('/').filter(Boolean)) start = (start as Json)[part];
+  const root = start as Json;
   const resolve = (ref: string, current: Json): [Json, Json] => {
-    const [file, pointer = ''] = ref.split('#');
+    const [file, at = ''] = ref.split('#');
     const doc = file ? (parseLenientJson(readFileSync(join(dir, file), 'utf8')) as Json) : current;
     let node: unknown = doc;
-    for (const part of pointer.split('/').filter(Boolean)) node = (node as Json)[part];
+    for (const part of at.split('/').filter(Boolean)) node = (node as Json)[part];
     return [node as Json, doc];
   };
   const build = (schema: Json, doc: Json, depth: number): unknown => {
@@ -118,6 +121,14 @@ export function exampleFromSchema(relative: string): unknown {
       if (!allowed || allowed.includes(schema.example)) return schema.example;
     }
     if (allowed) return allowed[0];
+    const variants = (schema.allOf ?? schema.oneOf ?? schema.anyOf) as Json[] | undefined;
+    if (Array.isArray(variants) && !isObj(schema.properties)) {
+      const parts = (schema.allOf ? variants : variants.slice(0, 1)).map((v) =>
+        build(v, doc, depth + 1),
+      );
+      if (parts.every(isObj)) return Object.assign({}, ...parts) as Json;
+      return parts[0];
+    }
     if (isObj(schema.properties)) {
       const obj: Json = {};
       for (const [k, sub] of Object.entries(schema.properties)) {
@@ -133,5 +144,5 @@ export function exampleFromSchema(relative: string): unknown {
     }
     return 'default' in schema ? schema.default : undefined;
   };
-  return build(root, root, 0);
+  return build(root, doc0, 0);
 }
