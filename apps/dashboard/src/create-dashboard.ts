@@ -130,7 +130,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       }
       const s = app.listen(port, host);
       server = s;
-      s.once('error', reject);
+      s.once('error', (err) => {
+        // Nothing is listening, so close() has no server to stop and listen() may be retried.
+        server = undefined;
+        reject(err);
+      });
       s.once('listening', () => {
         const address = s.address() as AddressInfo;
         const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
