@@ -13,7 +13,7 @@ const schema = z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .default('redis://127.0.0.1:6379'),
-    DARKROOM_QUEUES: z.string().default('darkroom-edits'),
+    DARKROOM_QUEUES: z.string().default('edits'),
     DARKROOM_PREFIX: z.string().min(1).default('{darkroom}'),
     DASHBOARD_AUTH: z.enum(['basic', 'bearer']).default('basic'),
     DASHBOARD_USERS: z.string().optional(),
