@@ -95,8 +95,16 @@ export class ImsTokenProvider implements TokenProvider {
     });
   }
 
-  /** Forget the cached token (after a 401); the next `getToken` asks IMS again. */
-  invalidate(): void {
+  /**
+   * Forget the cached token (after a 401); the next `getToken` asks IMS again. With
+   * `rejectedToken`, a report about a token already replaced (or being replaced) is ignored, so
+   * many requests failing with the same stale token cause one refresh, not one each.
+   */
+  invalidate(rejectedToken?: string): void {
+    if (rejectedToken !== undefined) {
+      if (this.cached && this.cached.token !== rejectedToken) return;
+      if (!this.cached && this.inflight) return;
+    }
     this.cached = undefined;
     this.inflight = undefined;
     this.generation += 1;

@@ -209,8 +209,7 @@ export class PhotoshopClient {
     return url;
   }
 
-  private async headers(signal: AbortSignal | undefined): Promise<Record<string, string>> {
-    const token = await this.options.auth.getToken(signal);
+  private headers(token: string): Record<string, string> {
     return {
       Authorization: `Bearer ${token}`,
       'x-api-key': this.options.apiKey,
@@ -227,9 +226,10 @@ export class PhotoshopClient {
   ): Promise<unknown> {
     let refreshed = false;
     for (;;) {
+      const token = await this.options.auth.getToken(signal);
       const request: AxiosRequestConfig & Tracked = {
         ...config,
-        headers: await this.headers(signal),
+        headers: this.headers(token),
         ...(signal ? { signal } : {}),
         darkroom: { endpointClass, attempt: 0, startedAt: 0 },
       };
@@ -240,7 +240,7 @@ export class PhotoshopClient {
         const mapped = this.mapError(err, config, signal);
         if (mapped instanceof HttpError && mapped.status === 401 && !refreshed) {
           refreshed = true;
-          this.options.auth.invalidate();
+          this.options.auth.invalidate(token);
           continue;
         }
         throw mapped;

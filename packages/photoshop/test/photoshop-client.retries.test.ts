@@ -206,6 +206,19 @@ describe('PhotoshopClient retry rules (counted by a real server)', () => {
     expect(adobe.count('POST', TOKEN_PATH)).toBe(2);
   });
 
+  test('10 concurrent requests rejected with the same stale token cause one refresh', async () => {
+    adobe.route('GET', STATUS_PATH, (req, res) =>
+      req.headers.authorization === 'Bearer token-1'
+        ? json(res, 401, { error_code: '401013', message: 'Oauth token is not valid' })
+        : json(res, 200, succeeded),
+    );
+    const c = client();
+    const all = await Promise.all(Array.from({ length: 10 }, () => c.getStatus(statusUrl())));
+    expect(all.every((s) => s.state === 'succeeded')).toBe(true);
+    expect(adobe.count('POST', TOKEN_PATH)).toBe(2);
+    expect(adobe.count('GET', STATUS_PATH)).toBe(20);
+  });
+
   test('401 twice surfaces the 401 after 2 API requests and 2 token requests', async () => {
     adobe.route('GET', STATUS_PATH, (_req, res) =>
       json(res, 401, { error_code: '401013', message: 'bad' }),
