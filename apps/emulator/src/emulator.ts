@@ -350,6 +350,12 @@ class EmulatorServer {
     const locations = job.outputs.flatMap((o) => (o.href ? [withoutQuery(o.href)] : []));
     if (locations.length === 0 && job.mainInput) locations.push(withoutQuery(job.mainInput));
     for (const location of new Set(locations)) this.evidence.location(location);
+    if (this.faults.dropsAcceptedReply()) {
+      this.evidence.fault(clientId, 'dropAfterAccept');
+      this.metrics.faults.inc({ kind: 'dropAfterAccept' });
+      req.socket.destroy();
+      return;
+    }
     const origin = this.originOf(req);
     const link = statusUrl(origin, job);
     this.reply(

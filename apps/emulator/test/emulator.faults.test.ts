@@ -47,6 +47,15 @@ describe('fault injection', () => {
     expect(h.emulator.stats().clients['darkroom-dev']?.faults.drop).toBe(1);
   });
 
+  it('accepts a submit but loses its reply', async () => {
+    h.emulator.setFaults({ submit: { dropAfterAcceptRate: 1 } });
+    await expect(h.post('/pie/psdService/renditionCreate', body('lost'))).rejects.toThrow();
+    // The job exists and runs although the client never heard of it.
+    const job = h.emulator.jobs().find((j) => j.outputs[0] === `${h.files.url}/out/lost.png`);
+    expect(job?.operation).toBe('renditionCreate');
+    expect(h.emulator.stats().submitsByLocation[`${h.files.url}/out/lost.png`]).toBe(1);
+  });
+
   it('adds latency', async () => {
     h.emulator.setFaults({ status: { latencyMs: 300 } });
     const submitted = await h.post('/pie/psdService/renditionCreate', body('d'));

@@ -16,6 +16,11 @@ const requestFaultsSchema = z.strictObject({
   latencyMs: z.number().int().min(0).optional(),
   /** Share of requests that get `latencyMs`. @defaultValue 1 when latencyMs is set */
   latencyRate: rate.optional(),
+  /**
+   * Submits only: share of submits that are accepted (the job exists and runs) but whose reply
+   * is lost (socket destroyed), the case where a client cannot know whether it submitted.
+   */
+  dropAfterAcceptRate: rate.optional(),
 });
 
 const throttleSchema = z.strictObject({

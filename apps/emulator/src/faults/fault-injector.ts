@@ -65,6 +65,11 @@ export class FaultInjector {
     return { kind: 'none', latencyMs };
   }
 
+  /** Whether an accepted submit loses its reply. */
+  dropsAcceptedReply(): boolean {
+    return this.random.chance(this.config.submit?.dropAfterAcceptRate);
+  }
+
   jobFails(): boolean {
     return this.random.chance(this.config.jobFailureRate);
   }
