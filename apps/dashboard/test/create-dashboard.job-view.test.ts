@@ -32,19 +32,23 @@ describe('createDashboard job views', () => {
     seeded = await seedQueue([
       {
         name: 'autoTone',
-        data: darkroomJobData({
-          outputs: [
-            {
-              ref: 's3://darkroom-out/cat.png',
-              type: 'image/png',
-              uploadUrl:
-                'https://darkroom-out.s3.amazonaws.com/cat.png?X-Amz-Credential=AKIAPLANTED&X-Amz-Signature=planted0sig1',
-            },
-          ],
-          clientSecret: 'planted-secret',
-          note: 'debug copy: https://content.dropboxapi.com/apitul/1/PlantedDropboxToken',
-          customField: { nested: 'Bearer planted-bearer' },
-        }),
+        data: darkroomJobData(
+          {
+            clientSecret: 'planted-secret',
+            note: 'debug copy: https://content.dropboxapi.com/apitul/1/PlantedDropboxToken',
+            customField: { nested: 'Bearer planted-bearer' },
+          },
+          {
+            outputs: [
+              {
+                ref: 's3://darkroom-out/cat.png',
+                type: 'image/png',
+                uploadUrl:
+                  'https://darkroom-out.s3.amazonaws.com/cat.png?X-Amz-Credential=AKIAPLANTED&X-Amz-Signature=planted0sig1',
+              },
+            ],
+          },
+        ),
         returnValue: {
           outputs: [{ ref: 's3://darkroom-out/cat.png', bytes: 1234 }],
           statusUrl: 'https://image.adobe.io/pie/psdService/status/abc?sig=plantedSasSig',
@@ -53,7 +57,10 @@ describe('createDashboard job views', () => {
       },
       {
         name: 'removeBackground',
-        data: darkroomJobData({ operation: 'removeBackground', account: 'acct-b', step: 'submit' }),
+        data: darkroomJobData(
+          { account: 'acct-b', step: 'submit' },
+          { operation: 'removeBackground' },
+        ),
         failWith:
           'client_error: InputValidationError reading https://acct.blob.core.windows.net/in/cat.psd?sv=2024&sig=plantedSasSig',
       },
@@ -84,15 +91,16 @@ describe('createDashboard job views', () => {
     const { text, body } = await getJob(seeded.ids[0]);
     for (const secret of PLANTED) expect(text).not.toContain(secret);
     expect(body.job.name).toBe('autoTone · acct-a · poll');
-    expect(Object.keys(body.job.data).slice(0, 8)).toEqual([
+    expect(Object.keys(body.job.data).slice(0, 9)).toEqual([
       'operation',
       'account',
       'step',
       'polls',
       'remoteJobId',
-      'submittedAt',
       'statusPath',
-      'input',
+      'enqueuedAt',
+      'submittedAt',
+      'deadlineAt',
     ]);
     expect(body.job.data).toMatchObject({
       operation: 'autoTone',
@@ -101,11 +109,12 @@ describe('createDashboard job views', () => {
       polls: 3,
       remoteJobId: '8ec6e2c6-3b2a-4d0e',
       statusPath: '/pie/psdService/status/8ec6e2c6-3b2a-4d0e',
-      input: 's3://darkroom-in/cats/cat.psd',
+      submittedAt: '2025-11-29T06:00:01.000Z',
       clientSecret: '[redacted]',
+      request: { input: 's3://darkroom-in/cats/cat.psd' },
     });
     expect(body.job.data).not.toHaveProperty('statusUrl');
-    expect(body.job.data.outputs).toEqual([
+    expect((body.job.data.request as { outputs: unknown }).outputs).toEqual([
       {
         ref: 's3://darkroom-out/cat.png',
         type: 'image/png',

@@ -66,10 +66,10 @@ describe('dashboard in headless Chromium', () => {
     seeded = await seedQueue([
       { name: 'autoTone', data: darkroomJobData() },
       { name: 'autoTone', data: darkroomJobData({ account: 'acct-b' }) },
-      { name: 'autoCrop', data: darkroomJobData({ operation: 'autoCrop' }) },
+      { name: 'autoCrop', data: darkroomJobData({}, { operation: 'autoCrop' }) },
       {
         name: 'removeBackground',
-        data: darkroomJobData({ operation: 'removeBackground', step: 'submit' }),
+        data: darkroomJobData({ step: 'submit' }, { operation: 'removeBackground' }),
         failWith: REASON,
       },
     ]);

@@ -72,20 +72,35 @@ export async function seedQueue(
   }
 }
 
-/** Job data shaped like Darkroom's, with secrets planted where none should ever be. */
-export function darkroomJobData(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+/**
+ * Job data shaped like what Darkroom's queue stores (`EditJobData`), with a secret planted in
+ * the status link where none should ever be. `overrides` replaces top-level fields and
+ * `request` fields are merged.
+ */
+export function darkroomJobData(
+  overrides: Record<string, unknown> = {},
+  request: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
-    operation: 'autoTone',
-    input: 's3://darkroom-in/cats/cat.psd',
-    outputs: [{ ref: 's3://darkroom-out/cats/cat.png', type: 'image/png' }],
-    options: {},
+    v: 1,
+    request: {
+      operation: 'autoTone',
+      input: 's3://darkroom-in/cats/cat.psd',
+      outputs: [{ ref: 's3://darkroom-out/cats/cat.png', type: 'image/png' }],
+      options: {},
+      ...request,
+    },
     account: 'acct-a',
+    deadlineAt: 1_764_399_600_000,
+    enqueuedAt: 1_764_396_000_000,
+    fingerprint: '9f86d081884c7d65',
+    nonce: 'c0ffee',
     step: 'poll',
     statusUrl:
       'https://image.adobe.io/pie/psdService/status/8ec6e2c6-3b2a-4d0e?X-Amz-Signature=planted0sig1',
     remoteJobId: '8ec6e2c6-3b2a-4d0e',
+    submittedAt: 1_764_396_001_000,
     polls: 3,
-    submittedAt: '2026-11-29T06:00:00.000Z',
     ...overrides,
   };
 }
