@@ -53,7 +53,7 @@ export type {
 export { buildRequestBody } from './build-request-body';
 export { normalizeStatus, toJobState } from './normalize-status';
 export type { NormalizedStatus, NormalizedOutput, JobState } from './normalize-status';
-export { redactUrl } from './redact-url';
+export { redactUrl, redactUrlsIn } from './redact-url';
 export { parseRetryAfter, DEFAULT_RETRY_AFTER_MS } from './retry-after';
 export { classifyError } from './classify-error';
 export type { ErrorAction, ErrorClassification } from './classify-error';

@@ -1,6 +1,7 @@
 import {
   manifestDocumentSchema,
   normalizeStatus,
+  psManifestStatusSchema,
   psStatusSchema,
   v1ErrorBodySchema,
   v2StatusSchema,
@@ -86,6 +87,20 @@ describe('contract accepts both sides where Adobe files disagree', () => {
     expect(v2StatusSchema.safeParse({ status: 'succeeded', result: { outputs: [] } }).success).toBe(
       true,
     );
+  });
+
+  test('the manifest status variant requires document and layers once succeeded', () => {
+    expect(psManifestStatusSchema.safeParse({ outputs: [{ status: 'running' }] }).success).toBe(
+      true,
+    );
+    expect(psManifestStatusSchema.safeParse({ outputs: [{ status: 'succeeded' }] }).success).toBe(
+      false,
+    );
+    expect(
+      psManifestStatusSchema.safeParse({
+        outputs: [{ status: 'succeeded', document: { name: 'a.psd' }, layers: [] }],
+      }).success,
+    ).toBe(true);
   });
 
   test('status reply spelling jobId or jobID', () => {

@@ -99,6 +99,21 @@ describe('normalizeStatus', () => {
     });
   });
 
+  test('a failure echoing a presigned href keeps no query string', () => {
+    const s = normalizeStatus('photoshop', {
+      outputs: [
+        {
+          status: 'failed',
+          errors: {
+            type: 'FileLinkInvalidError',
+            details: { name: 'https://b.example/k.psd?sig=secret' },
+          },
+        },
+      ],
+    });
+    expect(s.error?.details).toEqual({ name: 'https://b.example/k.psd' });
+  });
+
   test('a stray ":Z" timestamp still parses', () => {
     const s = normalizeStatus('photoshop', {
       outputs: [{ status: 'running', created: '2020-02-11T21:08:43.789:Z' }],

@@ -342,6 +342,27 @@ describe('PhotoshopClient guards', () => {
   });
 });
 
+test('an error body echoing a presigned href keeps no query string', async () => {
+  adobe.route('POST', '/pie/psdService/renditionCreate', (_req, res) =>
+    json(res, 403, {
+      type: 'InputFileExistsErrors',
+      title: 'Unable to access https://bucket.example/in.psd?X-Amz-Signature=abc',
+      details: {
+        name: 'https://bucket.example/in.psd?X-Amz-Signature=abc',
+        reason: 'Unable to access the input href',
+      },
+    }),
+  );
+  const err = (await client()
+    .submit('renditionCreate', renditionBody)
+    .catch((e: unknown) => e)) as HttpError;
+  expect(err.details).toEqual({
+    name: 'https://bucket.example/in.psd',
+    reason: 'Unable to access the input href',
+  });
+  expect(`${err.message} ${JSON.stringify(err)}`).not.toContain('X-Amz-Signature');
+});
+
 describe('PhotoshopClient happy paths', () => {
   test('v1 submit sends the documented headers and returns the status link and job id', async () => {
     adobe.route('POST', '/pie/psdService/renditionCreate', (_req, res) =>

@@ -132,8 +132,17 @@ export const psStatusSchema = z.looseObject({
 });
 export type PsStatus = z.infer<typeof psStatusSchema>;
 
-/** The documentManifest variant: outputs carry the document and its layers. */
-export const psManifestStatusSchema = psStatusSchema;
+/** The documentManifest variant: a succeeded output carries the document and its layer tree. */
+export const psManifestStatusSchema = psStatusSchema.extend({
+  outputs: z
+    .array(
+      psOutputStatusSchema.refine(
+        (o) => o.status !== 'succeeded' || (o.document !== undefined && o.layers !== undefined),
+        { message: 'a succeeded manifest output carries document and layers', path: ['document'] },
+      ),
+    )
+    .optional(),
+});
 
 /** GET /sensei/status/{jobId}: one flat job. */
 export const senseiStatusSchema = z.looseObject({
