@@ -5,7 +5,7 @@ import { type FaultInjector } from '../faults/fault-injector';
 import { SeededRandom } from '../faults/random';
 import { withoutQuery } from '../http/redact';
 import { loadDocument, renderDocument } from '../image/document';
-import { placeholderBytes } from '../image/encode';
+import { contentTypeFor, placeholderBytes } from '../image/encode';
 import { type Raster } from '../image/raster';
 import { fileName } from '../operations/shared-steps';
 import { mainInputHref, outputTargets, type OutputTarget } from '../operations/job-files';
@@ -17,6 +17,18 @@ import { JobFailedError, failures } from './job-failure';
 import { type JobRecord, phaseOf } from './job-record';
 import { Semaphore } from './semaphore';
 import { downloadInput, TransferAgents, uploadOutput } from './transfer';
+
+/** v2 embedded output content: text, base64, or parsed JSON (text when it is not JSON). */
+function embeddedContent(kind: string, bytes: Buffer): unknown {
+  if (kind === 'base64') return bytes.toString('base64');
+  const text = bytes.toString('utf8');
+  if (kind !== 'json') return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
 
 /** Jobs longer than "complex" (artboards): Adobe's guide says 60 s and more. */
 const LARGE: DurationRange = { minMs: 60_000, maxMs: 120_000 };
@@ -154,14 +166,7 @@ export class JobManager {
   ): Promise<void> {
     const index = job.outputs.indexOf(output);
     if (output.embedded !== undefined) {
-      job.embedded.set(
-        index,
-        output.embedded === 'base64'
-          ? bytes.toString('base64')
-          : output.embedded === 'json'
-            ? (JSON.parse(bytes.toString('utf8')) as unknown)
-            : bytes.toString('utf8'),
-      );
+      job.embedded.set(index, embeddedContent(output.embedded, bytes));
       return;
     }
     if (!output.href)
@@ -227,7 +232,7 @@ export class JobManager {
         bytes = placeholderBytes(output.type);
         this.placeholders.set(output.type, bytes);
       }
-      await this.writeOutput(job, output, await bytes, output.type);
+      await this.writeOutput(job, output, await bytes, contentTypeFor(output.type));
     }
     if (job.op.id === 'documentManifest' || job.op.id === 'v2.generateManifest') {
       return {
