@@ -115,8 +115,11 @@ describe('dashboard in headless Chromium', () => {
       expect(await page.getByRole('button', { name: /retry/i }).count()).toBe(0);
       await page.screenshot({ path: join(ARTIFACTS, 'failed-job-viewer.png'), fullPage: true });
 
-      const html = await page.content();
-      expect(html).not.toContain('planted0sig1');
+      // The data tab shows the status link as a path only.
+      await page.getByText('Data', { exact: true }).first().click();
+      await page.getByText('/pie/psdService/status/8ec6e2c6-3b2a-4d0e').first().waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, 'failed-job-data.png'), fullPage: true });
+      expect(await page.content()).not.toContain('planted0sig1');
     } finally {
       await browser.close();
     }
