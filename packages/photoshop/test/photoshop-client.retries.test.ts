@@ -254,6 +254,18 @@ describe('PhotoshopClient retry rules (counted by a real server)', () => {
   });
 });
 
+test('aborting during the back-off stops the retries at once', async () => {
+  adobe.route('GET', STATUS_PATH, (_req, res) => json(res, 503, {}));
+  const controller = new AbortController();
+  const c = client({ retry: { retries: 3, baseDelayMs: 60_000 } });
+  const pending = c.getStatus(statusUrl(), { signal: controller.signal }).catch((e: unknown) => e);
+  while (adobe.count('GET', STATUS_PATH) === 0) await new Promise((r) => setImmediate(r));
+  controller.abort();
+  const err = (await pending) as Error;
+  expect(err.name).toBe('AbortError');
+  expect(adobe.count('GET', STATUS_PATH)).toBe(1);
+});
+
 describe('PhotoshopClient ambiguous submits', () => {
   test('a submit POST reset before the reply is not resent: SubmitOutcomeUnknownError after 1 request', async () => {
     adobe.route('POST', '/pie/psdService/renditionCreate', (_req, res) => {
