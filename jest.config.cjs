@@ -3,4 +3,6 @@
 module.exports = {
   projects: ['packages/*/jest.config.cjs', 'apps/*/jest.config.cjs'],
   maxWorkers: 2,
+  // testTimeout is a global option: a project's own setting does not apply under `projects`.
+  testTimeout: 60_000,
 };

@@ -43,10 +43,13 @@ const envSchema = z
     ADOBE_API_URL: z.url().optional(),
     ADOBE_API_V2_URL: z.url().optional(),
     DARKROOM_STORAGE: json(storageConfigSchema, 'DARKROOM_STORAGE').optional(),
-    /** Scales the rate-budget windows (e.g. to match an emulator running at a time factor). */
-    BUDGET_TIME_FACTOR: z.coerce.number().positive().default(1),
-    /** Fraction of Adobe's soft limits the fleet aims at. */
-    BUDGET_HEADROOM: z.coerce.number().min(0.1).max(1).default(0.95),
+    /**
+     * Multiplies every rate-budget window, like the emulator's time factor: 0.01 turns Adobe's
+     * 15 per 3 s into 15 per 30 ms, matching an emulator started with `--time-factor 0.01`.
+     */
+    BUDGET_TIME_SCALE: z.coerce.number().positive().default(1),
+    /** Share of Adobe's soft limits the fleet leaves unused (0.034: 14 submits per 3 s of 15). */
+    BUDGET_HEADROOM: z.coerce.number().min(0).max(0.9).default(0.034),
     API_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     /** Expected remote duration is multiplied by this until the estimate has learned (emulator runs). */
     EXPECTED_DURATION_SCALE: z.coerce.number().positive().default(1),
@@ -84,7 +87,7 @@ export interface WorkerConfig {
   requireNoeviction: boolean;
   accounts: Record<string, AccountConfig>;
   storage: StorageConfig;
-  budgetTimeFactor: number;
+  budgetTimeScale: number;
   budgetHeadroom: number;
   apiTimeoutMs: number;
   expectedDurationScale: number;
@@ -117,7 +120,7 @@ export function parseWorkerConfig(source: EnvSource): WorkerConfig {
     requireNoeviction: env.WORKER_REQUIRE_NOEVICTION,
     accounts,
     storage: env.DARKROOM_STORAGE ?? ({} as StorageConfig),
-    budgetTimeFactor: env.BUDGET_TIME_FACTOR,
+    budgetTimeScale: env.BUDGET_TIME_SCALE,
     budgetHeadroom: env.BUDGET_HEADROOM,
     apiTimeoutMs: env.API_TIMEOUT_MS,
     expectedDurationScale: env.EXPECTED_DURATION_SCALE,

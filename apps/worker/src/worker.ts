@@ -26,7 +26,7 @@ import {
   type Logger,
 } from '@darkroom/observability';
 import { ImsTokenProvider, PhotoshopClient } from '@darkroom/photoshop';
-import { StorageRegistry } from '@darkroom/storage';
+import { StorageRegistry, uploadRequestInit } from '@darkroom/storage';
 import type { WorkerConfig } from './config';
 import { startHealthServer } from './health-server';
 
@@ -131,7 +131,7 @@ export async function createWorker(
     prefix: `${config.prefix}:budget`,
     policies: scalePolicies(
       adobeDefaultPolicies({ headroom: config.budgetHeadroom }),
-      config.budgetTimeFactor,
+      config.budgetTimeScale,
     ),
   });
   const estimator = new DurationEstimator({
@@ -196,6 +196,18 @@ export async function createWorker(
       presignRead: (ref, ttl) => storage.presignRead(ref, ttl),
       presignWrite: (ref, ttl, opts) => storage.presignWrite(ref, ttl, opts),
       stat: (ref) => storage.stat(ref),
+      upload: async (ref, body, contentType) => {
+        const signed = await storage.presignWrite(ref, 300, { contentType, size: body.length });
+        const init = uploadRequestInit(signed.storage, contentType);
+        const res = await fetch(signed.href, {
+          method: init.method,
+          headers: init.headers,
+          body,
+          redirect: 'error',
+        });
+        // The URL carries a signature: say which reference failed, never the URL.
+        if (!res.ok) throw new Error(`writing ${ref} answered HTTP ${res.status}`);
+      },
     },
     api: (account) => {
       const client = clients.get(account);

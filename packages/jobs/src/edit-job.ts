@@ -140,6 +140,22 @@ export async function validateEditJob(input: unknown): Promise<ValidatedEditJob>
     ]);
   }
 
+  if (operation.maxOutputs === 0) {
+    // Results such as a manifest come back in Adobe's status reply; Darkroom writes them to the
+    // job's one output as JSON.
+    const only = job.outputs[0];
+    const type = only?.type;
+    if (job.outputs.length !== 1 || (type !== undefined && type !== 'application/json')) {
+      throw new EditJobValidationError([
+        {
+          path: 'outputs',
+          rule: 'single_json_output',
+          message: `${job.operation} returns its result in the status reply: give exactly one output, of type application/json, where Darkroom writes it`,
+        },
+      ]);
+    }
+  }
+
   const request: EditRequest = {
     operation: job.operation,
     ...(job.input ? { input: job.input } : {}),
@@ -186,10 +202,15 @@ export async function validateEditJob(input: unknown): Promise<ValidatedEditJob>
   };
 }
 
-/** The part of a request Adobe's body is built from (the operation picks the endpoint). */
-export function requestBody(request: EditRequest): Omit<EditRequest, 'operation'> {
-  const { operation: _operation, ...body } = request;
-  return body;
+/**
+ * The part of a request Adobe's body is built from: the operation picks the endpoint, and the
+ * outputs of an operation that answers in its status reply are Darkroom's to write, not Adobe's.
+ */
+export function requestBody(
+  request: EditRequest,
+): Omit<EditRequest, 'operation' | 'outputs'> & { outputs?: EditRequest['outputs'] } {
+  const { operation, outputs, ...body } = request;
+  return getOperation(operation).maxOutputs === 0 ? body : { ...body, outputs };
 }
 
 function omit(obj: Record<string, unknown>, key: string): Record<string, unknown> {

@@ -27,6 +27,8 @@ export interface StoragePort {
     opts?: { contentType?: string },
   ): Promise<{ href: string; storage: 'external' | 'azure' | 'dropbox' }>;
   stat(ref: string): Promise<{ exists: boolean; size?: number }>;
+  /** Writes bytes to a reference (Darkroom's own outputs, such as a manifest). */
+  upload(ref: string, body: Buffer, contentType: string): Promise<void>;
 }
 
 /** The API calls the step machine needs (satisfied by `PhotoshopClient`). */
@@ -338,6 +340,17 @@ export function createStepMachine(options: StepMachineOptions) {
     }
 
     await options.estimator.record(operation.id, Math.max(0, remoteFinishedAt - remoteStart));
+    if (operation.maxOutputs === 0) {
+      const target = data.request.outputs[0];
+      if (target) {
+        const document = withoutUrls(status.manifest ?? status.raw);
+        await options.storage.upload(
+          target.ref,
+          Buffer.from(JSON.stringify(document, null, 2)),
+          'application/json',
+        );
+      }
+    }
     const outputs = [];
     for (const output of data.request.outputs) {
       const stat = await options.storage.stat(output.ref);
@@ -383,6 +396,24 @@ export function createStepMachine(options: StepMachineOptions) {
     if (job.data.step === 'poll' && job.data.statusUrl) return poll(job, token, signal);
     return submit(job, token, signal);
   };
+}
+
+/**
+ * A copy of a result document without URLs: Adobe's replies echo presigned hrefs (and manifest
+ * thumbnails are presigned GETs), which must not land in storage or Redis beside the result.
+ */
+export function withoutUrls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUrls);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+      if (typeof inner === 'string' && /^https?:\/\//i.test(inner)) continue;
+      if (key === '_links' || key === 'thumbnail') continue;
+      out[key] = withoutUrls(inner);
+    }
+    return out;
+  }
+  return value;
 }
 
 function describeError(err: unknown): string {
