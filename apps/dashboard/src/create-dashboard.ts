@@ -112,6 +112,16 @@ export function createDashboard(options: DashboardOptions): Dashboard {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    // Job views are operational data: not to be framed by another site, cached by a proxy, or
+    // leaked through a Referer header when an operator follows a link.
+    res.set({
+      'X-Frame-Options': 'DENY',
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    });
+    next();
+  });
   app.use(authenticate(auth));
   app.use(adminForWrites());
   app.use(basePath, (req, res, next) => {

@@ -106,6 +106,11 @@ describe('createDashboard authentication and roles (basic)', () => {
     const page = await request(dashboard.app).get('/').auth(ADMIN.user, ADMIN.pass);
     expect(page.status).toBe(200);
     expect(page.text).toContain('<title>Darkroom</title>');
+    expect(page.headers).toMatchObject({
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    });
 
     const queues = await request(dashboard.app).get('/api/queues').auth(ADMIN.user, ADMIN.pass);
     const body = queues.body as { queues: { name: string; readOnlyMode: boolean }[] };
