@@ -51,6 +51,30 @@ const SAMPLES: { name: string; text: string; secret: string; survives: string }[
     survives: 'Authorization: Bearer',
   },
   {
+    name: 'presigned URL encoded into another URL',
+    text: 'redirect https://app.example.com/done?next=https%3A%2F%2Fb.s3.amazonaws.com%2Fk%3FX-Amz-Credential%3DAKIAENCODED%26X-Amz-Signature%3Dencodedsig0123',
+    secret: 'encodedsig0123',
+    survives: 'https://app.example.com/done',
+  },
+  {
+    name: 'encoded signature pair outside a URL',
+    text: 'param: %3FX-Amz-Signature%3Dencodedsig4567%26X-Amz-Date%3D1',
+    secret: 'encodedsig4567',
+    survives: 'X-Amz-Date%3D1',
+  },
+  {
+    name: 'AWS Authorization header',
+    text: 'Authorization: AWS4-HMAC-SHA256 Credential=AKIAHEADER/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=fe5f80f77d5fa3be',
+    secret: 'fe5f80f77d5fa3be',
+    survives: 'SignedHeaders=host',
+  },
+  {
+    name: 'Azure connection string',
+    text: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsu==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;',
+    secret: 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1',
+    survives: 'AccountName=devstoreaccount1',
+  },
+  {
     name: 'Basic credentials',
     text: 'Authorization: Basic dmlld2VyOnNlY3JldC1wYXNz',
     secret: 'dmlld2VyOnNlY3JldC1wYXNz',

@@ -23,7 +23,7 @@ export function isUrlName(name: string): boolean {
  * CloudFront (`Signature`, `Key-Pair-Id`, `Policy`), OAuth (`access_token`, `code`).
  */
 const SIGNED_QUERY =
-  /(?:^|[?&;])(?:x-amz-[a-z-]+|sig|signature|key-pair-id|policy|(?:access|refresh|id)_token|token|code|client_secret|api_?key|sas)=/i;
+  /(?:^|[?&;]|%3F|%26)(?:x-amz-[a-z-]+|sig|signature|key-pair-id|policy|(?:access|refresh|id)_token|token|code|client_secret|api_?key|sas)(?:=|%3D)/i;
 
 /** Characters that end a URL inside a log line, JSON string, HTML attribute or prose. */
 const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>\\`]+/gi;
@@ -76,8 +76,14 @@ function redactUrl(url: string): string {
   return `${url.slice(0, afterScheme)}${authority}${rest}`;
 }
 
+/**
+ * `name=value` pairs outside a URL, or inside one that was URL-encoded into another (`%26`,
+ * `%3F`, `%3D`): presigning parameters, OAuth tokens, the `Signature=`/`Credential=` parts of an
+ * AWS `Authorization` header, and the `AccountKey=`/`SharedAccessSignature=` of Azure
+ * connection strings.
+ */
 const SECRET_PAIR =
-  /(^|[\s?&;,"'({[])((?:x-amz-(?:signature|credential|security-token))|sig|signature|(?:access|refresh|id)_token|client_secret|password|api_?key)(=|%3D)(?!\[redacted\])[^&\s"'<>\\,;)}\]]+/gi;
+  /(^|[\s?&;,"'({[]|%26|%3F)((?:x-amz-(?:signature|credential|security-token))|sig|signature|credential|(?:access|refresh|id)_token|client_secret|password|api_?key|accountkey|sharedaccesssignature)(=|%3D)(?!\[redacted\])(?:(?!%26)[^&\s"'<>\\,;)}\]])+/gi;
 
 /** Field names whose value is a secret, as a regular-expression alternation. */
 const SECRET_FIELD_NAMES =
