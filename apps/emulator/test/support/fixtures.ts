@@ -80,3 +80,44 @@ export async function pixel(bytes: Buffer | undefined, x: number, y: number): Pr
   const o = (y * info.width + x) * 4;
   return [data[o] ?? -1, data[o + 1] ?? -1, data[o + 2] ?? -1, data[o + 3] ?? -1];
 }
+
+/** A 20×20 white PSD with a text layer "Title" reading "Hello" (a black box stands in for its glyphs). */
+export function textLayerPsd(): Buffer {
+  const white = (w: number, h: number) => solid(w, h, [255, 255, 255, 255]);
+  const composite = white(20, 20);
+  for (let y = 2; y < 10; y += 1)
+    for (let x = 2; x < 18; x += 1) composite.data.set([0, 0, 0, 255], (y * 20 + x) * 4);
+  return writePsdBuffer(
+    {
+      width: 20,
+      height: 20,
+      imageData: composite,
+      children: [
+        {
+          id: 1,
+          name: 'Background',
+          top: 0,
+          left: 0,
+          right: 20,
+          bottom: 20,
+          imageData: white(20, 20),
+        },
+        {
+          id: 2,
+          name: 'Title',
+          top: 2,
+          left: 2,
+          right: 18,
+          bottom: 10,
+          imageData: solid(16, 8, [0, 0, 0, 255]),
+          text: {
+            text: 'Hello',
+            transform: [1, 0, 0, 1, 2, 8],
+            style: { font: { name: 'ArialMT' }, fontSize: 8 },
+          },
+        },
+      ],
+    },
+    { generateThumbnail: false },
+  );
+}
