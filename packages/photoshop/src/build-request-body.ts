@@ -13,8 +13,9 @@ type Json = Record<string, unknown>;
 const SINGLE_INPUT_RULE =
   'Adobe accepts one main input per request ("All the endpoints only support a single file input", general-workflow.md)';
 
-// Keys that would let a job point Adobe (and so the worker's credentials-free fetch on Adobe's
-// side) at an arbitrary URL. Files are only ever named by storage references.
+// Keys through which a job could make Adobe read from or write to any URL it names (a fetch from
+// an internal address, an upload into someone else's bucket). Jobs name files only by storage
+// reference, and only the worker's presigner turns those into URLs.
 const DIRECT_URL_KEYS = new Set(['href', 'url']);
 // Output keys the builder owns: a job names where an output goes with `ref` only.
 const MANAGED_OUTPUT_KEYS = new Set(['storage', 'destination', 'storageType']);
