@@ -23,6 +23,7 @@ import {
   invalidContentType,
   invalidJson,
   notFound,
+  payloadTooLarge,
   serverError,
   tooManyRequests,
   validationError,
@@ -72,7 +73,7 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024 + 64 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 const SUBMIT_ROUTES = new Map<string, OperationSpec>(
   Object.values(operations).map((op) => [op.path, op]),
@@ -308,7 +309,7 @@ class EmulatorServer {
       raw = await readBody(req, MAX_BODY_BYTES);
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
-        return this.replyError(res, route, invalidJson(op.generation, err.message));
+        return this.replyError(res, route, payloadTooLarge(op.generation, err.limit));
       }
       throw err;
     }
@@ -383,7 +384,13 @@ class EmulatorServer {
     this.evidence.client(clientId).statusGets += 1;
     const budget: Budget = family === 'sensei' ? 'senseiStatus' : 'status';
     if (await this.gate(req, res, 'status', budget, clientId, route, generation)) return;
-    const job = this.jobs.get(decodeURIComponent(id));
+    let jobId: string;
+    try {
+      jobId = decodeURIComponent(id);
+    } catch {
+      return this.replyError(res, route, notFound(generation));
+    }
+    const job = this.jobs.get(jobId);
     if (!job || job.op.statusFamily !== family)
       return this.replyError(res, route, notFound(generation));
     job.statusGets += 1;

@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access --
    replies are JSON documents that these tests read field by field */
+import { execFileSync } from 'node:child_process';
 import { guardAgainstLeaks, waitFor } from '@darkroom/testing';
 import { type EmulatorStats } from '../src';
 import { solidPng } from './support/fixtures';
@@ -84,6 +85,8 @@ describe('job lifecycle, evidence and metrics', () => {
     expect(text).toMatch(/emulator_jobs_total\{operation="autoTone",outcome="succeeded"\} 1/);
     expect(text).toMatch(/emulator_http_requests_total\{route="status",status_class="2xx"\} \d+/);
     expect(await h.emulator.metrics()).toContain('emulator_job_work_seconds_bucket');
+    // Prometheus's own linter accepts the exposition.
+    expect(execFileSync('promtool', ['check', 'metrics'], { input: text }).toString()).toBe('');
   });
 
   it('close() is idempotent and ends work still waiting to run', async () => {

@@ -46,6 +46,13 @@ describe('input and output transfers', () => {
     expect(output.errors.details[0].name).toBe(`${h.files.url}${input}`);
   });
 
+  it('an input that is no image ends the job failed as unreadable', async () => {
+    h.files.put('/in/notes.txt', Buffer.from('not an image'));
+    const output = await renditionOf('/in/notes.txt');
+    expect(output.status).toBe('failed');
+    expect(output.errors).toMatchObject({ type: 'InputValidationError', code: 400 });
+  });
+
   it('does not follow redirects', async () => {
     const before = h.files.requests.length;
     await renditionOf('/in/moved.png');

@@ -98,6 +98,11 @@ describe('request validation and unknown jobs', () => {
     expect(await v2.json()).toMatchObject({ error_code: 'invalid_json' });
   });
 
+  it('413 for bodies of 1 MB and more', async () => {
+    const reply = await h.post('/v2/create-composite', { padding: 'x'.repeat(1024 * 1024) });
+    expect([reply.status, reply.body.error_code]).toEqual([413, 'payload_too_large']);
+  });
+
   it('404 for unknown job ids in each generation’s shape', async () => {
     const id = '0b4ce7d3-1111-4b8e-9a1d-000000000000';
     for (const path of ['/pie/psdService/status/', '/sensei/status/', '/lrService/status/']) {
@@ -107,6 +112,7 @@ describe('request validation and unknown jobs', () => {
         { type: 'ResourceNotFound', title: 'Requested resource was not found', code: 404 },
       ]);
     }
+    expect((await h.get('/pie/psdService/status/%E0%A4%A')).status).toBe(404);
     const v2 = await h.get(`/v2/status/${id}`);
     expect([v2.status, v2.body]).toEqual([
       404,

@@ -85,6 +85,22 @@ export function invalidContentType(generation: ApiGeneration, got: string): Erro
       };
 }
 
+/** Adobe caps v2 payloads below 1 MB; the emulator refuses bodies above that for both generations. */
+export function payloadTooLarge(generation: ApiGeneration, limit: number): ErrorReply {
+  const reason = `request body is larger than ${limit} bytes`;
+  return generation === 'v1'
+    ? {
+        status: 413,
+        body: {
+          type: 'PayloadTooLarge',
+          code: 413,
+          title: 'Payload Too Large',
+          details: [{ name: '(body)', reason }],
+        },
+      }
+    : { status: 413, body: { error_code: 'payload_too_large', message: reason } };
+}
+
 export function notFound(generation: ApiGeneration): ErrorReply {
   return generation === 'v1'
     ? {
