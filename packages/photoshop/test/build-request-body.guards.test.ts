@@ -169,6 +169,24 @@ describe('buildRequestBody guards (nothing is presigned for a refused job)', () 
     );
   });
 
+  test("JPEG takes quality, PNG takes compression (the files' if/then rules)", async () => {
+    const issues = await buildRequestBody(
+      'renditionCreate',
+      {
+        input: 's3://a/1.psd',
+        outputs: [
+          { ref: 's3://o/1.png', type: 'image/png', quality: 5 },
+          { ref: 's3://o/2.jpg', type: 'image/jpeg', compression: 'small' },
+        ],
+      },
+      httpsResolve,
+    ).catch((e: unknown) => (e as RequestValidationError).issues);
+    expect(issues).toEqual([
+      expect.objectContaining({ path: 'outputs[0].quality', rule: 'format-option' }),
+      expect.objectContaining({ path: 'outputs[1].compression', rule: 'format-option' }),
+    ]);
+  });
+
   test('nested layer children hold refs too, and the job is not mutated', async () => {
     const job = {
       input: 's3://a/1.psd',

@@ -66,30 +66,34 @@ export const iccProfileSchema = z.looseObject({
 export const MAX_OUTPUTS = 25;
 
 /** One Photoshop-family output (`file_output.schema.json#/definitions/output_object`). */
-export const v1OutputSchema = z.looseObject({
-  href: hrefSchema,
-  storage: v1StorageSchema,
-  type: v1OutputTypeSchema,
-  width: z.number().optional(),
-  maxWidth: z.number().optional(),
-  quality: z.number().min(1).max(7).optional(),
-  compression: z.enum(['small', 'medium', 'large']).optional(),
-  overwrite: z.boolean().optional(),
-  trimToCanvas: z.boolean().optional(),
-  layers: z.array(layerLocatorSchema).optional(),
-  iccProfile: iccProfileSchema.optional(),
-});
+export const v1OutputSchema = z
+  .looseObject({
+    href: hrefSchema,
+    storage: v1StorageSchema,
+    type: v1OutputTypeSchema,
+    width: z.number().optional(),
+    maxWidth: z.number().optional(),
+    quality: z.number().min(1).max(7).optional(),
+    compression: z.enum(['small', 'medium', 'large']).optional(),
+    overwrite: z.boolean().optional(),
+    trimToCanvas: z.boolean().optional(),
+    layers: z.array(layerLocatorSchema).optional(),
+    iccProfile: iccProfileSchema.optional(),
+  })
+  .superRefine(formatOptionsRule);
 export type V1Output = z.infer<typeof v1OutputSchema>;
 
 /** Outputs of the action family (`file_output_pegasus.schema.json`): GIF allowed, JPEG quality 1–12. */
-export const v1ActionOutputSchema = z.looseObject({
-  href: hrefSchema,
-  storage: v1StorageSchema,
-  type: v1ActionOutputTypeSchema,
-  overwrite: z.boolean().optional(),
-  compression: z.enum(['small', 'medium', 'large']).optional(),
-  quality: z.number().min(1).max(12).optional(),
-});
+export const v1ActionOutputSchema = z
+  .looseObject({
+    href: hrefSchema,
+    storage: v1StorageSchema,
+    type: v1ActionOutputTypeSchema,
+    overwrite: z.boolean().optional(),
+    compression: z.enum(['small', 'medium', 'large']).optional(),
+    quality: z.number().min(1).max(12).optional(),
+  })
+  .superRefine(formatOptionsRule);
 
 /** actionJsonCreate writes the converted action as JSON. */
 export const v1ActionJsonCreateOutputSchema = z.looseObject({
@@ -116,6 +120,32 @@ export const senseiOutputSchema = z.looseObject({
   color: z.looseObject({ space: z.enum(['rgba', 'rgb']) }).optional(),
   mask: z.looseObject({ format: z.enum(['soft', 'binary']) }).optional(),
 });
+
+/**
+ * The files' if/then rules: JPEG outputs take `quality` and no `compression`, PNG outputs take
+ * `compression` and no `quality`.
+ */
+function formatOptionsRule(
+  o: { type: string; quality?: number; compression?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (o.type === 'image/png' && o.quality !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      params: { rule: 'format-option' },
+      path: ['quality'],
+      message: 'quality applies to JPEG outputs, not PNG',
+    });
+  }
+  if (o.type === 'image/jpeg' && o.compression !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      params: { rule: 'format-option' },
+      path: ['compression'],
+      message: 'compression applies to PNG outputs, not JPEG',
+    });
+  }
+}
 
 export function outputsOf<T extends z.ZodType>(item: T) {
   return z.array(item).min(1).max(MAX_OUTPUTS);

@@ -170,6 +170,7 @@ export const smartObjectBodySchema = z.looseObject({
           })
           .refine((l) => l.id !== undefined || l.name !== undefined, {
             message: 'each smart-object layer needs an id or a name',
+            params: { rule: 'layer-locator' },
           }),
       )
       .min(1),
@@ -203,6 +204,7 @@ export const photoshopActionsBodySchema = z.looseObject({
     })
     .refine((o) => o.actions !== undefined || o.uxp !== undefined, {
       message: 'options needs actions (or uxp)',
+      params: { rule: 'actions-or-uxp' },
     }),
   outputs: outputsOf(v1ActionOutputSchema),
 });
@@ -267,6 +269,7 @@ export const depthBlurBodySchema = z.looseObject({
     })
     .refine((o) => !(o.focusSubject !== undefined && o.focalSelector !== undefined), {
       message: 'focusSubject and focalSelector cannot be used together',
+      params: { rule: 'exclusive-options' },
     })
     .optional(),
   outputs: outputsOf(v1ActionOutputSchema),

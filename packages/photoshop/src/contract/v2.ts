@@ -228,6 +228,7 @@ export const v2ExecuteActionsBodySchema = z.looseObject({
     })
     .refine((o) => o.actions !== undefined || o.uxp !== undefined, {
       message: 'options needs actions or uxp',
+      params: { rule: 'actions-or-uxp' },
     }),
   outputs: v2Outputs(v2OutputSchema),
 });
