@@ -109,6 +109,67 @@ describe('layer edits (documentOperations, smartObject, layer renditions)', () =
     expect(await pixel(png, 30, 30)).toEqual([255, 0, 0, 255]);
   });
 
+  it('adds adjustment layers that change what lies below them', async () => {
+    await run('/pie/psdService/documentOperations', {
+      inputs: input(),
+      options: {
+        layers: [
+          {
+            add: { insertAbove: { id: 1 } },
+            name: 'Brighter',
+            type: 'adjustmentLayer',
+            adjustments: { brightnessContrast: { brightness: 150, contrast: 0 } },
+          },
+          {
+            add: { insertTop: true },
+            name: 'Grey',
+            type: 'adjustmentLayer',
+            adjustments: {
+              hueSaturation: {
+                channels: [{ channel: 'master', hue: 0, saturation: -100, lightness: 0 }],
+              },
+            },
+            blendOptions: { opacity: 100 },
+          },
+        ],
+      },
+      outputs: [out('adjusted.png'), out('adjusted.psd', 'image/vnd.adobe.photoshop')],
+    });
+    const png = h.files.get('/out/adjusted.png')?.bytes;
+    // Red brightened by 0.3 (G and B 0 → 77), then desaturated to its HSL lightness: (255+77)/2.
+    const [r, g, b] = await pixel(png, 2, 2);
+    expect(Math.abs((r ?? 0) - 166)).toBeLessThanOrEqual(1);
+    expect([r, g]).toEqual([b, b]);
+    const psd = readPsdLayers(h.files.get('/out/adjusted.psd')?.bytes ?? Buffer.alloc(0));
+    expect(psd.children?.map((l) => [l.name, l.adjustment?.type])).toEqual([
+      ['Red', undefined],
+      ['Brighter', 'brightness/contrast'],
+      ['Blue', undefined],
+      ['Grey', 'hue/saturation'],
+    ]);
+  });
+
+  it('refuses adjustment kinds it cannot render instead of ignoring them', async () => {
+    const submitted = await h.post('/pie/psdService/documentOperations', {
+      inputs: input(),
+      options: {
+        layers: [
+          {
+            add: { insertTop: true },
+            type: 'adjustmentLayer',
+            adjustments: { colorBalance: { preserveLuminosity: true, shadowLevels: [10, 0, 0] } },
+          },
+        ],
+      },
+      outputs: [out('balance.png')],
+    });
+    const done = await h.waitDone(statusLink(submitted));
+    expect(done.body.outputs[0]).toMatchObject({
+      status: 'failed',
+      errors: { type: 'NotImplementedByEmulator' },
+    });
+  });
+
   it('renders only the named layers', async () => {
     await run('/pie/psdService/renditionCreate', {
       inputs: input(),

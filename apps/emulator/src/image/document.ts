@@ -1,4 +1,5 @@
 import { type Layer, type PixelData, type Psd } from 'ag-psd';
+import { applyAdjustment, fromAgPsd } from './adjustments';
 import { blankRaster, blendOver, decodeWithSharp, type Raster } from './raster';
 import { isPsd, readPsdFile } from './psd-io';
 
@@ -134,6 +135,12 @@ function compositeInto(
     if (layer.hidden) continue;
     const isSelected = inheritedSelected || !selection || selected(layer, selection);
     const opacity = layer.opacity ?? 1;
+    if (layer.adjustment) {
+      // An adjustment layer changes what lies below it (within its group, groups being isolated).
+      const adjustment = fromAgPsd(layer.adjustment);
+      if (adjustment && isSelected) applyAdjustment(target, adjustment, opacity);
+      continue;
+    }
     if (isGroup(layer)) {
       // Groups are composited in isolation and then blended with the group's opacity
       // (pass-through groups are treated as normal: exact for normal-mode children).

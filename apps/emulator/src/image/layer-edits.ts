@@ -1,4 +1,5 @@
 import { type Layer } from 'ag-psd';
+import { type Adjustment, toAgPsd } from './adjustments';
 import { type ImageDocument, asPixelData, nextLayerId, walkLayers } from './document';
 import { blankRaster, resizeRaster, type Raster } from './raster';
 
@@ -38,6 +39,8 @@ export interface LayerEdit {
   placement?: Placement;
   /** New text content of a text layer (glyphs are not re-rendered). */
   text?: string;
+  /** Adjustment settings (adds an adjustment layer, or changes an existing one). */
+  adjustment?: Adjustment;
   /** `add` of a group (layerSection). */
   group?: boolean;
   /** Smart-object replacement: drop the embedded smart-object link once pixels are replaced. */
@@ -162,6 +165,7 @@ function applyProperties(doc: ImageDocument, layer: Layer, edit: LayerEdit): voi
     layer.right = doc.psd.width;
     layer.bottom = doc.psd.height;
   }
+  if (edit.adjustment) layer.adjustment = toAgPsd(edit.adjustment);
   if (edit.text !== undefined) {
     if (!layer.text)
       throw new LayerEditError(`layer "${layer.name ?? ''}" is not a text layer`, edit.path);

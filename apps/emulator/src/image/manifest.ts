@@ -1,4 +1,5 @@
 import { type Layer } from 'ag-psd';
+import { manifestAdjustments } from './adjustments';
 import { type ImageDocument, isGroup } from './document';
 
 export interface ManifestLayer {
@@ -11,6 +12,7 @@ export interface ManifestLayer {
   bounds: { top: number; left: number; width: number; height: number };
   blendOptions: { opacity: number; blendMode: string };
   text?: { content: string };
+  adjustments?: Record<string, unknown>;
   smartObject?: { name?: string; linked: boolean; type?: string };
   children?: ManifestLayer[];
 }
@@ -89,6 +91,8 @@ export function buildManifest(doc: ImageDocument): Manifest {
       };
       counter += 1;
       if (layer.text) entry.text = { content: layer.text.text };
+      const adjustments = layer.adjustment ? manifestAdjustments(layer.adjustment) : undefined;
+      if (adjustments) entry.adjustments = adjustments;
       if (layer.placedLayer) {
         const file = psd.linkedFiles?.find((f) => f.id === layer.placedLayer?.id);
         entry.smartObject = {

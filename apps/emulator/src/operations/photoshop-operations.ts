@@ -10,6 +10,7 @@ import { buildManifest } from '../image/manifest';
 import { blankRaster, cropRaster, type Raster, resizeRaster, boundingBox } from '../image/raster';
 import { blurRaster } from '../image/tone';
 import { JobFailedError, failures } from '../jobs/job-failure';
+import { v1Adjustment } from './adjustment-options';
 import { imageSpec } from './output-specs';
 import {
   IMAGE_TYPES,
@@ -94,6 +95,8 @@ export function v1LayerEdits(layers: Body[], pathPrefix: string): LayerEdit[] {
     const text = obj(layer.text);
     if (typeof text.contents === 'string') edit.text = text.contents;
     if (layer.type === 'layerSection') edit.group = true;
+    const adjustment = v1Adjustment(layer.adjustments, `${path}.adjustments`);
+    if (adjustment) edit.adjustment = adjustment;
     if (action === 'add' || action === 'move') {
       const placement = placementOf(obj(action === 'add' ? layer.add : layer.move));
       if (placement) edit.placement = placement;

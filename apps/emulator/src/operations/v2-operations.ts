@@ -10,6 +10,7 @@ import { buildManifest } from '../image/manifest';
 import { blankRaster, type Raster } from '../image/raster';
 import { autoTone as autoToneImage, applyToneEdits, type ToneEdits } from '../image/tone';
 import { JobFailedError, failures } from '../jobs/job-failure';
+import { v2Adjustment } from './adjustment-options';
 import { imageSpec } from './output-specs';
 import { unsupportedSettings } from './sensei-lightroom-operations';
 import {
@@ -94,6 +95,8 @@ function v2LayerEdits(layers: Body[]): LayerEdit[] {
     if (rgb.red !== undefined || rgb.green !== undefined || rgb.blue !== undefined) {
       edit.fill = [num(rgb.red) ?? 0, num(rgb.green) ?? 0, num(rgb.blue) ?? 0];
     }
+    const adjustment = v2Adjustment(layer.adjustments, `${edit.path}.adjustments`);
+    if (adjustment) edit.adjustment = adjustment;
     if (action === 'add' || action === 'move') {
       const placement = placementOf(operation);
       if (placement) edit.placement = placement;
