@@ -170,6 +170,18 @@ describe('layer edits (documentOperations, smartObject, layer renditions)', () =
     });
   });
 
+  it('re-renders blend modes and pixel masks of the PSD', async () => {
+    h.files.put('/in/screen.psd', twoLayerPsd({ blueMode: 'screen', blueMaskLeftHalf: true }));
+    await run('/pie/psdService/documentOperations', {
+      inputs: [{ href: `${h.files.url}/in/screen.psd`, storage: 'external' }],
+      options: { layers: [{ name: 'Red', visible: true, edit: {} }] },
+      outputs: [out('screen.png')],
+    });
+    const png = h.files.get('/out/screen.png')?.bytes;
+    expect(await pixel(png, 12, 20)).toEqual([255, 0, 255, 255]);
+    expect(await pixel(png, 25, 20)).toEqual([255, 0, 0, 255]);
+  });
+
   it('renders only the named layers', async () => {
     await run('/pie/psdService/renditionCreate', {
       inputs: input(),

@@ -1,6 +1,7 @@
 import { type Layer, type PixelData, type Psd } from 'ag-psd';
 import { applyAdjustment, fromAgPsd } from './adjustments';
-import { blankRaster, blendOver, decodeWithSharp, type Raster } from './raster';
+import { blendFunction } from './blend-modes';
+import { applyMask, blankRaster, blendOver, decodeWithSharp, type Raster } from './raster';
 import { isPsd, readPsdFile } from './psd-io';
 
 /** A document being worked on: ag-psd's tree plus what the emulator needs to know about it. */
@@ -142,22 +143,36 @@ function compositeInto(
       continue;
     }
     if (isGroup(layer)) {
-      // Groups are composited in isolation and then blended with the group's opacity
+      // Groups are composited in isolation and then blended with the group's opacity and mode
       // (pass-through groups are treated as normal: exact for normal-mode children).
       const group = blankRaster(target.width, target.height);
       compositeInto(group, layer.children, selection, isSelected);
-      blendOver(target, group, 0, 0, opacity);
+      blendOver(target, group, 0, 0, opacity, blendFunction(layer.blendMode));
       continue;
     }
     if (!isSelected || !layer.imageData) continue;
-    blendOver(target, toRaster(layer.imageData), layer.left ?? 0, layer.top ?? 0, opacity);
+    const left = layer.left ?? 0;
+    const top = layer.top ?? 0;
+    let pixels = toRaster(layer.imageData);
+    const mask = layer.mask;
+    if (mask?.imageData && !mask.disabled) {
+      pixels = applyMask(pixels, left, top, {
+        raster: toRaster(mask.imageData),
+        left: mask.left ?? 0,
+        top: mask.top ?? 0,
+        defaultValue: mask.defaultColor ?? 0,
+      });
+    }
+    blendOver(target, pixels, left, top, opacity, blendFunction(layer.blendMode));
   }
 }
 
 /**
  * The pixels of the document. An unedited PSD uses the composite Photoshop stored in the file
- * (its own rendering, blend modes and effects included); anything edited, or a render of chosen
- * layers, is re-composited here with normal blending and layer opacity.
+ * (its own rendering, effects included); anything edited, or a render of chosen layers, is
+ * re-composited here: layer opacity, separable blend modes, enabled pixel masks and the
+ * adjustment layers the emulator knows. Layer effects, clipping, vector masks and the
+ * non-separable blend modes are not rendered.
  */
 export function renderDocument(doc: ImageDocument, selection?: LayerSelection): Raster {
   const { psd } = doc;

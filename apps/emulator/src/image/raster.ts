@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { type BlendFunction } from './blend-modes';
 
 /** Straight (not premultiplied) 8-bit RGBA pixels, row-major. */
 export interface Raster {
@@ -81,8 +82,9 @@ export function cropRaster(
 }
 
 /**
- * Draws `src` over `dst` at (left, top) with normal blending and `opacity` (0–1), in place.
- * Straight alpha: out = src·a + dst·(1 − a), with alpha composed the same way.
+ * Draws `src` over `dst` at (left, top) with `opacity` (0–1), in place. Straight alpha, source-over
+ * compositing; with a blend function the colour where both are present is B(backdrop, source)
+ * (W3C Compositing and Blending), otherwise the source colour (normal blending).
  */
 export function blendOver(
   dst: Raster,
@@ -90,6 +92,7 @@ export function blendOver(
   left: number,
   top: number,
   opacity: number,
+  blend?: BlendFunction,
 ): void {
   if (opacity <= 0) return;
   const x0 = Math.max(0, left);
@@ -107,12 +110,38 @@ export function blendOver(
       const da = (d[di + 3] ?? 0) / 255;
       const oa = sa + da * (1 - sa);
       const k = da * (1 - sa);
-      d[di] = ((s[si] ?? 0) * sa + (d[di] ?? 0) * k) / oa;
-      d[di + 1] = ((s[si + 1] ?? 0) * sa + (d[di + 1] ?? 0) * k) / oa;
-      d[di + 2] = ((s[si + 2] ?? 0) * sa + (d[di + 2] ?? 0) * k) / oa;
+      for (let c = 0; c < 3; c += 1) {
+        const sc = s[si + c] ?? 0;
+        const dc = d[di + c] ?? 0;
+        // Where the backdrop is present the source colour is replaced by the blend result.
+        const mixed = blend ? (1 - da) * sc + da * 255 * blend(dc / 255, sc / 255) : sc;
+        d[di + c] = (mixed * sa + dc * k) / oa;
+      }
       d[di + 3] = oa * 255;
     }
   }
+}
+
+/** Multiplies the alpha of a layer raster (placed at left/top) by a mask's grey values. */
+export function applyMask(
+  layer: Raster,
+  left: number,
+  top: number,
+  mask: { raster: Raster; left: number; top: number; defaultValue: number },
+): Raster {
+  const data = new Uint8ClampedArray(layer.data);
+  const m = mask.raster;
+  for (let y = 0; y < layer.height; y += 1) {
+    const my = top + y - mask.top;
+    for (let x = 0; x < layer.width; x += 1) {
+      const mx = left + x - mask.left;
+      const inside = mx >= 0 && my >= 0 && mx < m.width && my < m.height;
+      const value = inside ? (m.data[(my * m.width + mx) * 4] ?? 0) : mask.defaultValue;
+      const o = (y * layer.width + x) * 4 + 3;
+      data[o] = ((data[o] ?? 0) * value) / 255;
+    }
+  }
+  return { width: layer.width, height: layer.height, data };
 }
 
 /** Bounding box of pixels for which `keep(index)` is true, or undefined when none are. */

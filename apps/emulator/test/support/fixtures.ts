@@ -1,4 +1,4 @@
-import { initializeCanvas, readPsd, writePsdBuffer, type Psd } from 'ag-psd';
+import { initializeCanvas, readPsd, writePsdBuffer, type BlendMode, type Psd } from 'ag-psd';
 import sharp from 'sharp';
 
 initializeCanvas(
@@ -22,7 +22,9 @@ function solid(width: number, height: number, rgba: [number, number, number, num
  * A 40×40 PSD with two layers: "Red" filling the canvas (bottom) and "Blue" covering
  * (10,10)–(30,30) on top; the stored composite matches.
  */
-export function twoLayerPsd(): Buffer {
+export function twoLayerPsd(
+  options: { blueMode?: BlendMode; blueMaskLeftHalf?: boolean } = {},
+): Buffer {
   const composite = solid(40, 40, [255, 0, 0, 255]);
   for (let y = 10; y < 30; y += 1)
     for (let x = 10; x < 30; x += 1) composite.data.set([0, 0, 255, 255], (y * 40 + x) * 4);
@@ -48,6 +50,20 @@ export function twoLayerPsd(): Buffer {
         right: 30,
         bottom: 30,
         imageData: solid(20, 20, [0, 0, 255, 255]),
+        ...(options.blueMode ? { blendMode: options.blueMode } : {}),
+        // A mask that shows the left half of the layer (x 10–19) and hides the rest.
+        ...(options.blueMaskLeftHalf
+          ? {
+              mask: {
+                top: 10,
+                left: 10,
+                right: 20,
+                bottom: 30,
+                defaultColor: 0,
+                imageData: solid(10, 20, [255, 255, 255, 255]),
+              },
+            }
+          : {}),
       },
     ],
   };
