@@ -59,6 +59,48 @@ describe('input and output transfers', () => {
     expect(h.files.requests.slice(before)).toEqual(['GET /in/moved.png']);
   });
 
+  it('uploads the way each storage expects: Azure Put Blob, Dropbox upload link, plain PUT', async () => {
+    const before = h.files.requests.length;
+    const submitted = await h.post('/pie/psdService/renditionCreate', {
+      inputs: [{ href: `${h.files.url}/in/red.png`, storage: 'external' }],
+      outputs: [
+        { href: `${h.files.url}/out/blob.png?sv=x&sig=y`, storage: 'azure', type: 'image/png' },
+        { href: `${h.files.url}/out/dbx.png`, storage: 'dropbox', type: 'image/png' },
+        {
+          href: `${h.files.url}/out/s3.jpg?X-Amz-Signature=z`,
+          storage: 'external',
+          type: 'image/jpeg',
+        },
+      ],
+    });
+    await h.waitDone(statusLink(submitted));
+    const seen = h.files.requests
+      .slice(before)
+      .map((r, i) => ({ r, headers: h.files.headers[before + i] }));
+    const find = (r: string) => seen.find((s) => s.r === r)?.headers;
+    expect(find('PUT /out/blob.png')).toMatchObject({
+      'x-ms-blob-type': 'BlockBlob',
+      'content-type': 'image/png',
+    });
+    expect(find('POST /out/dbx.png')).toMatchObject({ 'content-type': 'application/octet-stream' });
+    expect(find('PUT /out/s3.jpg')).toMatchObject({ 'content-type': 'image/jpeg' });
+    expect(find('PUT /out/s3.jpg')?.['x-ms-blob-type']).toBeUndefined();
+
+    const v2 = await h.post('/v2/create-composite', {
+      image: { source: { url: `${h.files.url}/in/red.png` } },
+      outputs: [
+        {
+          destination: { url: `${h.files.url}/out/v2blob.png`, storageType: 'azure' },
+          mediaType: 'image/png',
+        },
+      ],
+    });
+    await h.waitDone(statusLink(v2));
+    expect(h.files.headers[h.files.requests.lastIndexOf('PUT /out/v2blob.png')]).toMatchObject({
+      'x-ms-blob-type': 'BlockBlob',
+    });
+  });
+
   it('a failed output upload ends the job failed with an upload error', async () => {
     const output = await renditionOf('/in/red.png', '/out/readonly.png');
     expect(output.status).toBe('failed');

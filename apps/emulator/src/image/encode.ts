@@ -72,10 +72,6 @@ export function pngLevelFromV2(compression: string | undefined): number {
   return level < 0 ? 6 : level;
 }
 
-export function contentTypeFor(type: string): string {
-  return type === 'vnd.adobe.photoshop' ? 'image/vnd.adobe.photoshop' : type;
-}
-
 function targetWidth(docWidth: number, spec: ImageOutputSpec): number | undefined {
   if (spec.width !== undefined && spec.width > 0) return spec.width;
   if (spec.maxWidth !== undefined && spec.maxWidth > 0 && spec.maxWidth < docWidth) {

@@ -5,7 +5,7 @@ import { type FaultInjector } from '../faults/fault-injector';
 import { SeededRandom } from '../faults/random';
 import { withoutQuery } from '../http/redact';
 import { loadDocument, renderDocument } from '../image/document';
-import { contentTypeFor, placeholderBytes } from '../image/encode';
+import { placeholderBytes } from '../image/encode';
 import { type Raster } from '../image/raster';
 import { fileName } from '../operations/shared-steps';
 import { mainInputHref, outputTargets, type OutputTarget } from '../operations/job-files';
@@ -16,7 +16,7 @@ import { type Evidence } from '../stats/evidence';
 import { JobFailedError, failures } from './job-failure';
 import { type JobRecord, phaseOf } from './job-record';
 import { Semaphore } from './semaphore';
-import { downloadInput, TransferAgents, uploadOutput } from './transfer';
+import { downloadInput, TransferAgents, uploadOutput, uploadRequest } from './transfer';
 
 /** v2 embedded output content: text, base64, or parsed JSON (text when it is not JSON). */
 function embeddedContent(kind: string, bytes: Buffer): unknown {
@@ -178,7 +178,12 @@ export class JobManager {
         failures.uploadFailed(withoutQuery(output.href), 'upload failed (injected fault)'),
       );
     }
-    await uploadOutput(output.href, bytes, contentType, this.transferOptions());
+    await uploadOutput(
+      output.href,
+      bytes,
+      uploadRequest(output.storage, contentType),
+      this.transferOptions(),
+    );
   }
 
   private context(job: JobRecord): WorkContext {
@@ -232,7 +237,7 @@ export class JobManager {
         bytes = placeholderBytes(output.type);
         this.placeholders.set(output.type, bytes);
       }
-      await this.writeOutput(job, output, await bytes, contentTypeFor(output.type));
+      await this.writeOutput(job, output, await bytes, output.type);
     }
     if (job.op.id === 'documentManifest' || job.op.id === 'v2.generateManifest') {
       return {

@@ -40,9 +40,9 @@ interface Exchange {
 /** One HTTP exchange; redirects are never followed (Adobe's service does not follow them). */
 function exchange(
   href: string,
-  method: 'GET' | 'PUT',
+  method: 'GET' | 'PUT' | 'POST',
   options: TransferOptions,
-  body?: { bytes: Buffer; contentType: string },
+  body?: { bytes: Buffer; headers: Record<string, string> },
 ): Promise<Exchange> {
   return new Promise((resolve, reject) => {
     let url: URL;
@@ -62,7 +62,7 @@ function exchange(
         signal: options.signal,
         timeout: options.timeoutMs,
         headers: body
-          ? { 'content-type': body.contentType, 'content-length': body.bytes.length }
+          ? { ...body.headers, 'content-length': String(body.bytes.length) }
           : undefined,
       },
       (response) => resolve({ status: response.statusCode ?? 0, response }),
@@ -134,17 +134,39 @@ export async function downloadInput(href: string, options: TransferOptions): Pro
   }
 }
 
-/** One PUT of an output to its href; body = the bytes, Content-Type = the output type. */
+/**
+ * How the bytes go to each kind of write URL, as Darkroom's storage layer expects an uploader
+ * to send them: a PUT with the output's type for presigned URLs (S3 and the like); Azure's Put
+ * Blob also needs `x-ms-blob-type: BlockBlob`; a Dropbox temporary upload link takes the
+ * documented POST of `application/octet-stream`.
+ */
+export function uploadRequest(
+  storage: string | undefined,
+  contentType: string,
+): { method: 'PUT' | 'POST'; headers: Record<string, string> } {
+  if (storage === 'azure') {
+    return {
+      method: 'PUT',
+      headers: { 'x-ms-blob-type': 'BlockBlob', 'content-type': contentType },
+    };
+  }
+  if (storage === 'dropbox') {
+    return { method: 'POST', headers: { 'content-type': 'application/octet-stream' } };
+  }
+  return { method: 'PUT', headers: { 'content-type': contentType } };
+}
+
+/** One upload of an output to its href; body = the bytes. */
 export async function uploadOutput(
   href: string,
   bytes: Buffer,
-  contentType: string,
+  request: { method: 'PUT' | 'POST'; headers: Record<string, string> },
   options: TransferOptions,
 ): Promise<void> {
   const name = withoutQuery(href);
   let reply: Exchange;
   try {
-    reply = await exchange(href, 'PUT', options, { bytes, contentType });
+    reply = await exchange(href, request.method, options, { bytes, headers: request.headers });
   } catch (err) {
     throw new JobFailedError(failures.uploadFailed(name, `upload failed: ${reasonOf(err)}`));
   }

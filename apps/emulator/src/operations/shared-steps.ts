@@ -7,7 +7,6 @@ import {
 import { foregroundMask } from '../image/background';
 import {
   PSD_TYPES,
-  contentTypeFor,
   encodeDocumentOutput,
   encodeRaster,
   type ImageOutputSpec,
@@ -54,7 +53,7 @@ export async function writeDocumentOutputs(
     } else {
       bytes = await encodeDocumentOutput(doc, spec);
     }
-    await ctx.write(output, bytes, contentTypeFor(spec.type));
+    await ctx.write(output, bytes, spec.type);
   }
 }
 
@@ -69,7 +68,7 @@ export async function writeRasterOutputs(
     const bytes = PSD_TYPES.has(spec.type)
       ? await encodeDocumentOutput(documentFromRaster(raster, 'result.psd'), spec)
       : await encodeRaster(raster, spec);
-    await ctx.write(output, bytes, contentTypeFor(spec.type));
+    await ctx.write(output, bytes, spec.type);
   }
 }
 

@@ -14,6 +14,8 @@ export interface FileServer {
   fail(path: string, status: number): void;
   /** Requests seen, as `METHOD path` (query strings dropped). */
   requests: string[];
+  /** Headers of each request, in the order of `requests`. */
+  headers: Array<Record<string, string | string[] | undefined>>;
   close(): Promise<void>;
 }
 
@@ -21,9 +23,11 @@ export async function startFileServer(): Promise<FileServer> {
   const files = new Map<string, { bytes: Buffer; contentType: string | undefined }>();
   const failures = new Map<string, number>();
   const requests: string[] = [];
+  const headers: Array<Record<string, string | string[] | undefined>> = [];
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     requests.push(`${req.method ?? 'GET'} ${path}`);
+    headers.push(req.headers);
     const status = failures.get(path);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -32,7 +36,8 @@ export async function startFileServer(): Promise<FileServer> {
         res.writeHead(status).end();
         return;
       }
-      if (req.method === 'PUT') {
+      // PUT for presigned URLs and Azure, POST for Dropbox temporary upload links.
+      if (req.method === 'PUT' || req.method === 'POST') {
         files.set(path, { bytes: Buffer.concat(chunks), contentType: req.headers['content-type'] });
         res.writeHead(200).end();
         return;
@@ -54,6 +59,7 @@ export async function startFileServer(): Promise<FileServer> {
     get: (path) => files.get(path),
     fail: (path, status) => failures.set(path, status),
     requests,
+    headers,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
