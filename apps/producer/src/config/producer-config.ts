@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { parseEnv, type EnvSource } from '@darkroom/config';
+
+const envSchema = z.object({
+  PRODUCER_HOST: z.string().min(1).default('0.0.0.0'),
+  PRODUCER_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  DARKROOM_PREFIX: z.string().min(1).default('{darkroom}'),
+  DARKROOM_QUEUE: z.string().min(1).default('edits'),
+  PRODUCER_TOKENS: z
+    .string({ error: 'set PRODUCER_TOKENS to a comma-separated list of bearer tokens' })
+    .transform((text) =>
+      text
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t.length > 0),
+    )
+    .pipe(z.array(z.string()).min(1, 'PRODUCER_TOKENS must name at least one token')),
+  PRODUCER_MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(1000),
+  PRODUCER_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, 'a size such as 512kb or 1mb')
+    .default('1mb'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface ProducerConfig {
+  host: string;
+  port: number;
+  redisUrl: string;
+  prefix: string;
+  queueName: string;
+  tokens: string[];
+  maxBatch: number;
+  bodyLimit: string;
+  logLevel: string;
+}
+
+/** Reads the HTTP service's configuration from an environment-like object; throws `ConfigError`. */
+export function parseProducerConfig(source: EnvSource): ProducerConfig {
+  const env = parseEnv(envSchema, source);
+  return {
+    host: env.PRODUCER_HOST,
+    port: env.PRODUCER_PORT,
+    redisUrl: env.REDIS_URL,
+    prefix: env.DARKROOM_PREFIX,
+    queueName: env.DARKROOM_QUEUE,
+    tokens: env.PRODUCER_TOKENS,
+    maxBatch: env.PRODUCER_MAX_BATCH,
+    bodyLimit: env.PRODUCER_BODY_LIMIT,
+    logLevel: env.LOG_LEVEL,
+  };
+}

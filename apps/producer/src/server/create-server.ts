@@ -1,0 +1,105 @@
+import express, { type Express } from 'express';
+import type { EditQueue } from '@darkroom/jobs';
+import { createLogger, type Logger } from '@darkroom/observability';
+import { FinishWatcher } from '../finish-watcher';
+import { ApiError } from './api-error';
+import { bearerAuth } from './bearer-auth';
+import { editRoutes } from './edit-routes';
+import { errorHandler } from './error-handler';
+import { openApiDocument } from './openapi-document';
+import { locals, requestContext } from './request-context';
+
+export interface ServerDeps {
+  /** Where jobs go; the caller owns it and closes it. */
+  edits: EditQueue;
+  /** Bearer tokens accepted on every route but /healthz and /readyz. None configured: all refused. */
+  tokens: readonly string[];
+  /** One JSON line per request. @defaultValue a pino logger on standard output, level info */
+  logger?: Logger;
+  /** Most jobs in one `POST /v1/edits:batch`. @defaultValue 1000 */
+  maxBatch?: number;
+  /** Largest accepted body, in body-parser's notation. @defaultValue '1mb' */
+  bodyLimit?: string;
+  /** Longest `GET /v1/edits/:id?wait=`, in seconds. @defaultValue 60 */
+  maxWaitSeconds?: number;
+  /**
+   * How often `GET /v1/edits/:id/events` re-reads a job that has not finished, to report step
+   * changes; a finish is reported at once whatever this is.
+   * @defaultValue 1000
+   */
+  eventsIntervalMs?: number;
+  /** How long /readyz waits for Redis. @defaultValue 1000 */
+  readyTimeoutMs?: number;
+}
+
+/**
+ * The producer's HTTP API as an express app (it does not listen; `main.ts` does). Routes:
+ * `POST /v1/edits`, `POST /v1/edits:batch`, `GET /v1/edits/:id[?wait=]`,
+ * `GET /v1/edits/:id/events`, `DELETE /v1/edits/:id`, `GET /healthz`, `GET /readyz`,
+ * `GET /openapi.json`.
+ */
+export function createServer(deps: ServerDeps): Express {
+  const maxBatch = deps.maxBatch ?? 1000;
+  const maxWaitSeconds = deps.maxWaitSeconds ?? 60;
+  const readyTimeoutMs = deps.readyTimeoutMs ?? 1000;
+  const logger = deps.logger ?? createLogger({ name: 'darkroom-producer' });
+  const openapi = openApiDocument({ maxBatch, maxWaitSeconds });
+
+  // Long-polls and event streams share one events connection while any of them waits.
+  const watcher = new FinishWatcher(deps.edits.queue);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestContext(logger));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        deps.edits.counts(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timed out')), readyTimeoutMs);
+        }),
+      ]);
+      res.json({ status: 'ready' });
+    } catch {
+      locals(res).errorCode = 'redis_unavailable';
+      res.status(503).json({
+        status: 'not_ready',
+        error: { code: 'redis_unavailable', message: 'Redis is unreachable' },
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+
+  app.use(bearerAuth(deps.tokens));
+  app.use(
+    express.json({
+      limit: deps.bodyLimit ?? '1mb',
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+    }),
+  );
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.use(
+    editRoutes({
+      edits: deps.edits,
+      watcher,
+      maxBatch,
+      maxWaitSeconds,
+      eventsIntervalMs: deps.eventsIntervalMs ?? 1000,
+    }),
+  );
+  app.use((req, _res, next) => {
+    next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`));
+  });
+  app.use(errorHandler);
+  return app;
+}

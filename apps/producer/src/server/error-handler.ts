@@ -1,0 +1,65 @@
+import type { ErrorRequestHandler } from 'express';
+import {
+  EditJobValidationError,
+  IdempotencyConflictError,
+  RedisUnavailableError,
+  isConnectionError,
+} from '@darkroom/jobs';
+import { ApiError } from './api-error';
+import { locals } from './request-context';
+
+/** The shape body-parser gives its errors (`type` names what went wrong). */
+interface BodyParserError {
+  type?: unknown;
+  status?: unknown;
+}
+
+/** Turns anything a route threw into an {@link ApiError}; unknown errors become a 500. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof EditJobValidationError) {
+    return new ApiError(400, 'invalid_request', 'the edit job is invalid', err.issues);
+  }
+  if (err instanceof IdempotencyConflictError) {
+    return new ApiError(
+      409,
+      'idempotency_conflict',
+      `the idempotency key was already used for job ${err.jobId} with a different body; use a new key or resend the original body`,
+    );
+  }
+  if (err instanceof RedisUnavailableError || isConnectionError(err)) {
+    return new ApiError(503, 'redis_unavailable', 'the job store is unreachable; retry later');
+  }
+  const parser = (err ?? {}) as BodyParserError;
+  switch (parser.type) {
+    case 'entity.parse.failed':
+      // The parser's own message quotes the body, which may hold anything: never echo it.
+      return new ApiError(400, 'invalid_json', 'the request body is not valid JSON', [
+        { path: '', rule: 'invalid_json', message: 'the request body must be one JSON object' },
+      ]);
+    case 'entity.too.large':
+      return new ApiError(413, 'payload_too_large', 'the request body is larger than allowed');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError(415, 'unsupported_media_type', 'send the body as UTF-8 JSON');
+  }
+  if (typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) {
+    return new ApiError(400, 'invalid_request', 'the request could not be read');
+  }
+  return new ApiError(500, 'internal', 'internal error; the request id identifies it in the logs');
+}
+
+/** Answers every error as `{ error: { code, message, issues? } }` with its status. */
+export const errorHandler: ErrorRequestHandler = (err, _req, res, next) => {
+  if (res.headersSent) {
+    next(err);
+    return;
+  }
+  const apiError = toApiError(err);
+  const context = locals(res);
+  context.errorCode = apiError.code;
+  if (apiError.status >= 500 && apiError.code === 'internal') {
+    context.log.error({ err: err instanceof Error ? err.message : String(err) }, 'request failed');
+  }
+  res.status(apiError.status).json(apiError.toJSON());
+};
