@@ -36,6 +36,7 @@ import { statusDocument, statusUrl } from './jobs/status-views';
 import { SlidingWindowLimiter } from './limits/rate-limiter';
 import { type EmulatorStats, Evidence } from './stats/evidence';
 import { EmulatorMetrics } from './stats/metrics';
+import { mainInputHref, outputTargets } from './operations/job-files';
 import { hrefIssues } from './validation/href-rules';
 
 /** A job as the admin listing shows it: no presigned query strings. */
@@ -85,6 +86,18 @@ const STATUS_PREFIXES: Array<[string, StatusFamily]> = [
   ['/lrService/status/', 'lightroom'],
   ['/v2/status/', 'v2'],
 ];
+
+/** Where a submit writes (outputs without query strings), or its input when it has no outputs. */
+function submitLocations(op: OperationSpec, body: unknown): Set<string> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return new Set();
+  const record = body as Record<string, unknown>;
+  const locations = outputTargets(op, record).flatMap((o) =>
+    o.href ? [withoutQuery(o.href)] : [],
+  );
+  const input = mainInputHref(op, record);
+  if (locations.length === 0 && input) locations.push(withoutQuery(input));
+  return new Set(locations);
+}
 
 function generationOfPath(path: string): ApiGeneration {
   return path.startsWith('/v2/') || path === '/v1/auto-crop' ? 'v2' : 'v1';
@@ -318,6 +331,16 @@ class EmulatorServer {
     const { clientId } = auth;
     const stats = this.evidence.client(clientId);
     stats.submits += 1;
+    let body: unknown;
+    let parseError: string | undefined;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+      parseError = err instanceof Error ? err.message : 'unparseable';
+    }
+    // Every submit that reached the service counts as an attempt for its locations, whatever
+    // the answer (429, 5xx, dropped, 400 or 202): retries show up here, jobs in submitsByLocation.
+    for (const location of submitLocations(op, body)) this.evidence.attempt(location);
     const budget: Budget = op.statusFamily === 'sensei' ? 'senseiSubmit' : 'submit';
     if (await this.gate(req, res, 'submit', budget, clientId, route, op.generation)) return;
 
@@ -326,16 +349,9 @@ class EmulatorServer {
       stats.rejected += 1;
       return this.replyError(res, route, invalidContentType(op.generation, contentType));
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch (err) {
+    if (parseError !== undefined) {
       stats.rejected += 1;
-      return this.replyError(
-        res,
-        route,
-        invalidJson(op.generation, err instanceof Error ? err.message : 'unparseable'),
-      );
+      return this.replyError(res, route, invalidJson(op.generation, parseError));
     }
     const checked = validateRequestBody(op.id, body);
     const issues = [
@@ -348,9 +364,7 @@ class EmulatorServer {
     }
     const job = this.jobs.submit(op, checked.body, clientId);
     stats.accepted += 1;
-    const locations = job.outputs.flatMap((o) => (o.href ? [withoutQuery(o.href)] : []));
-    if (locations.length === 0 && job.mainInput) locations.push(withoutQuery(job.mainInput));
-    for (const location of new Set(locations)) this.evidence.location(location);
+    for (const location of submitLocations(op, job.body)) this.evidence.location(location);
     if (this.faults.dropsAcceptedReply()) {
       this.evidence.fault(clientId, 'dropAfterAccept');
       this.metrics.faults.inc({ kind: 'dropAfterAccept' });

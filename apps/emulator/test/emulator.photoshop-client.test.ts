@@ -123,6 +123,9 @@ describe('Darkroom’s PhotoshopClient against the emulator', () => {
       }),
     ).rejects.toBeInstanceOf(HttpError);
     expect(emulator.stats().clients[DEFAULT_CLIENT.clientId]?.faults.error503).toBe(4);
+    // Four attempts reached the service for that output; none became a job.
+    expect(emulator.stats().submitAttemptsByLocation[`${files.url}/out/y.jpg`]).toBe(4);
+    expect(emulator.stats().submitsByLocation[`${files.url}/out/y.jpg`]).toBeUndefined();
   });
 
   it('reports 429 with the Retry-After wait, and a lost submit reply as an unknown outcome', async () => {

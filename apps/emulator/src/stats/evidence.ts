@@ -17,6 +17,11 @@ export interface EmulatorStats {
   clients: Record<string, ClientStats>;
   /** Accepted submits per output location (href without query); operations without outputs count their input. */
   submitsByLocation: Record<string, number>;
+  /**
+   * Every submit that reached the service (past the gateway) per location, whatever it was
+   * answered: 202, 400, 429, an injected 5xx or a dropped connection. Retries show up here.
+   */
+  submitAttemptsByLocation: Record<string, number>;
   /** Status GETs per job id. */
   statusGetsByJob: Record<string, number>;
   /** Requests refused by the gateway (bad token or API key). */
@@ -26,6 +31,7 @@ export interface EmulatorStats {
 export class Evidence {
   private clients = new Map<string, ClientStats>();
   private byLocation = new Map<string, number>();
+  private attemptsByLocation = new Map<string, number>();
   private byJob = new Map<string, number>();
   private unauthorizedCount = 0;
 
@@ -47,6 +53,10 @@ export class Evidence {
     this.byLocation.set(key, (this.byLocation.get(key) ?? 0) + 1);
   }
 
+  attempt(key: string): void {
+    this.attemptsByLocation.set(key, (this.attemptsByLocation.get(key) ?? 0) + 1);
+  }
+
   statusGet(jobId: string): void {
     this.byJob.set(jobId, (this.byJob.get(jobId) ?? 0) + 1);
   }
@@ -61,6 +71,7 @@ export class Evidence {
         [...this.clients].map(([id, s]) => [id, { ...s, faults: { ...s.faults } }]),
       ),
       submitsByLocation: Object.fromEntries(this.byLocation),
+      submitAttemptsByLocation: Object.fromEntries(this.attemptsByLocation),
       statusGetsByJob: Object.fromEntries(this.byJob),
       unauthorized: this.unauthorizedCount,
     };
@@ -69,6 +80,7 @@ export class Evidence {
   reset(): void {
     this.clients = new Map();
     this.byLocation = new Map();
+    this.attemptsByLocation = new Map();
     this.byJob = new Map();
     this.unauthorizedCount = 0;
   }
