@@ -96,6 +96,12 @@ export interface EmulatorOptions {
   maxInputBytes?: number;
   /** How long finished jobs are kept for status reads. @defaultValue 24 h (not scaled) */
   jobRetentionMs?: number;
+  /**
+   * Jobs doing image work at the same time; the rest wait (and stay `running`). Compositing
+   * runs on the event loop, so a cap keeps the API responsive during bursts.
+   * @defaultValue 2
+   */
+  imageWorkConcurrency?: number;
 }
 
 export const DEFAULT_CLIENT: EmulatorClient = {
@@ -135,6 +141,7 @@ export interface ResolvedOptions {
   transferTimeoutMs: number;
   maxInputBytes: number;
   jobRetentionMs: number;
+  imageWorkConcurrency: number;
 }
 
 export class EmulatorOptionsError extends Error {
@@ -180,5 +187,6 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     transferTimeoutMs: options.transferTimeoutMs ?? 30_000,
     maxInputBytes: options.maxInputBytes ?? 1024 * 1024 * 1024,
     jobRetentionMs: options.jobRetentionMs ?? 24 * 60 * 60 * 1000,
+    imageWorkConcurrency: Math.max(1, options.imageWorkConcurrency ?? 2),
   };
 }

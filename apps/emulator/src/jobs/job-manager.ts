@@ -44,7 +44,7 @@ export class JobManager {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   private readonly durations: SeededRandom;
-  private readonly work = new Semaphore(2);
+  private readonly work: Semaphore;
   private readonly placeholders = new Map<string, Promise<Buffer>>();
   private readonly sweeper: NodeJS.Timeout;
   private readonly agents = new TransferAgents();
@@ -58,6 +58,7 @@ export class JobManager {
   ) {
     // Durations have their own stream so turning faults on does not change job timings.
     this.durations = new SeededRandom(options.seed ^ 0x5bd1e995);
+    this.work = new Semaphore(options.imageWorkConcurrency);
     this.sweeper = setInterval(() => this.sweep(), 60_000);
     this.sweeper.unref();
   }
