@@ -141,7 +141,9 @@ class EmulatorServer {
           sendJson(res, 500, serverError(generationOfPath(req.url ?? '/'), 500).body);
         }
         // A handler bug must not take the emulator down; it shows up as a 500 in the client.
-        console.error('emulator: request failed', err);
+        // Query strings are cut from the log line: they may hold presigned signatures.
+        const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+        console.error(`emulator: request failed: ${text.replace(/\?[^\s"'`]*/g, '?…')}`);
       });
     });
     this.server.on('connection', (socket: Socket) => {
@@ -532,7 +534,14 @@ class EmulatorServer {
  */
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const server = new EmulatorServer(resolveOptions(options));
-  const port = await server.listen();
+  let port: number;
+  try {
+    port = await server.listen();
+  } catch (err) {
+    // A port already in use must not leave the job manager's timers behind.
+    await server.close();
+    throw err;
+  }
   let closing: Promise<void> | undefined;
   return {
     url: server.origin,

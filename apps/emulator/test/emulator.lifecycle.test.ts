@@ -2,7 +2,7 @@
    replies are JSON documents that these tests read field by field */
 import { execFileSync } from 'node:child_process';
 import { guardAgainstLeaks, waitFor } from '@darkroom/testing';
-import { type EmulatorStats } from '../src';
+import { createEmulator, type EmulatorStats } from '../src';
 import { solidPng } from './support/fixtures';
 import { type Harness, startHarness, statusLink } from './support/harness';
 
@@ -87,6 +87,10 @@ describe('job lifecycle, evidence and metrics', () => {
     expect(await h.emulator.metrics()).toContain('emulator_job_work_seconds_bucket');
     // Prometheus's own linter accepts the exposition.
     expect(execFileSync('promtool', ['check', 'metrics'], { input: text }).toString()).toBe('');
+  });
+
+  it('rejects, leaving nothing behind, when its port is taken', async () => {
+    await expect(createEmulator({ port: h.emulator.port })).rejects.toThrow(/EADDRINUSE/);
   });
 
   it('close() is idempotent and ends work still waiting to run', async () => {
