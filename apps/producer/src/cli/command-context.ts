@@ -1,0 +1,29 @@
+import { EditQueue } from '@darkroom/jobs';
+import type { CliConfig } from './cli-config';
+import type { CliIo } from './cli-io';
+import type { Output } from './output';
+
+/** What every command gets: its own arguments, the output, the config and the outside world. */
+export interface CommandContext {
+  argv: string[];
+  io: CliIo;
+  out: Output;
+  config: CliConfig;
+}
+
+/** Runs `fn` with an `EditQueue` on the configured queue and closes it afterwards. */
+export async function withQueue<T>(
+  config: CliConfig,
+  fn: (edits: EditQueue) => Promise<T>,
+): Promise<T> {
+  const edits = new EditQueue({
+    connection: config.redisUrl,
+    prefix: config.prefix,
+    queueName: config.queueName,
+  });
+  try {
+    return await fn(edits);
+  } finally {
+    await edits.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,168 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { withQueue, type CommandContext } from './command-context';
+import { enqueueManifest, type ManifestSummary } from './enqueue-manifest';
+import { EXIT } from './exit-codes';
+import { CSV_COLUMNS, manifestFormat, readManifest } from './manifest-reader';
+import { parseOutputFlag } from './output-flag';
+import { parseCommandArgs } from './parse-command-args';
+import { UsageError } from './usage-error';
+
+export const ENQUEUE_HELP = `darkroom enqueue --operation <id> [--input <ref>] --output <ref>:<type>[:<width>]... [options]
+darkroom enqueue --json '<job JSON>'      (or --json - to read the job from stdin)
+darkroom enqueue --from <manifest.jsonl|manifest.csv> [--chunk-size <n>]
+
+One job from flags:
+  --operation <id>          an operation of the catalog, e.g. renditionCreate
+  --input <ref>             s3://bucket/key, azure://account/container/blob or dropbox:/path
+  --output <ref>:<type>[:<width>]   repeatable, e.g. s3://out/a.jpg:image/jpeg:1024
+  --options '<JSON>'        operation options
+  --account <name> --tenant <name> --priority <n> --idempotency-key <key> --deadline <ISO time>
+
+Many jobs from a manifest (every line validated on its own; bad lines are reported, not fatal):
+  .jsonl: one job JSON per line
+  .csv:   a header row naming some of these columns, one job with one output per row:
+          ${CSV_COLUMNS.join(',')}
+  --chunk-size <n>          jobs per enqueueMany call (default 500)
+
+--json after the other options (without a job) prints one JSON document instead of text.
+Exit code: 0; 2 for an invalid job or, with --from, when any line was rejected; 3 Redis down.`;
+
+/**
+ * `--json` names a job when a JSON object or `-` follows it, else it asks for JSON output.
+ * Rewrites the first form to `--job <value>` for parseArgs.
+ */
+function splitJsonFlag(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (
+      arg === '--json' &&
+      next !== undefined &&
+      (next === '-' || next.trimStart().startsWith('{'))
+    ) {
+      out.push('--job', next);
+      i += 1;
+    } else if (arg.startsWith('--json=')) {
+      out.push('--job', arg.slice('--json='.length));
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+async function readAll(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UsageError(`${what} is not valid JSON`, [
+      { path: '', rule: 'invalid_json', message: `${what} is not valid JSON` },
+    ]);
+  }
+}
+
+export async function enqueueCommand(ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('enqueue', splitJsonFlag(ctx.argv), {
+    job: { type: 'string' },
+    from: { type: 'string' },
+    'chunk-size': { type: 'string' },
+    operation: { type: 'string' },
+    input: { type: 'string' },
+    output: { type: 'string', multiple: true },
+    options: { type: 'string' },
+    account: { type: 'string' },
+    tenant: { type: 'string' },
+    priority: { type: 'string' },
+    'idempotency-key': { type: 'string' },
+    deadline: { type: 'string' },
+  });
+  if (positionals.length > 0) {
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(positionals[0])}; see darkroom enqueue --help`,
+    );
+  }
+  const sources = [
+    values.job !== undefined,
+    values.from !== undefined,
+    values.operation !== undefined,
+  ];
+  if (sources.filter(Boolean).length !== 1) {
+    throw new UsageError(
+      'give exactly one of --operation (with --output), --json <job> or --from <manifest>',
+    );
+  }
+
+  if (values.from !== undefined) {
+    const chunkSize = Number(values['chunk-size'] ?? 500);
+    if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > 10_000) {
+      throw new UsageError('--chunk-size takes a number of jobs from 1 to 10000');
+    }
+    const path = resolve(ctx.io.cwd ?? process.cwd(), values.from);
+    const format = manifestFormat(path);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      throw new UsageError(
+        `cannot read ${values.from}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      );
+    }
+    const lines = readManifest(text, format);
+    const summary = await withQueue(ctx.config, (edits) =>
+      enqueueManifest(edits, values.from as string, lines, { chunkSize, out: ctx.out }),
+    );
+    ctx.out.result(summary, manifestSummaryLines);
+    return summary.rejected.length > 0 ? EXIT.usage : EXIT.ok;
+  }
+
+  let job: unknown;
+  if (values.job !== undefined) {
+    if (values.job === '-') {
+      if (!ctx.io.stdin)
+        throw new UsageError('--json - reads the job from stdin, but there is none');
+      job = parseJson(await readAll(ctx.io.stdin), 'the job on stdin');
+    } else {
+      job = parseJson(values.job, 'the --json job');
+    }
+  } else {
+    job = {
+      operation: values.operation,
+      ...(values.input ? { input: values.input } : {}),
+      outputs: (values.output ?? []).map(parseOutputFlag),
+      ...(values.options ? { options: parseJson(values.options, '--options') } : {}),
+      ...(values.account ? { account: values.account } : {}),
+      ...(values.tenant ? { tenant: values.tenant } : {}),
+      ...(values.priority ? { priority: Number(values.priority) } : {}),
+      ...(values['idempotency-key'] ? { idempotencyKey: values['idempotency-key'] } : {}),
+      ...(values.deadline ? { deadline: values.deadline } : {}),
+    };
+  }
+  const result = await withQueue(ctx.config, (edits) => edits.enqueue(job));
+  ctx.out.result(result, (r) => [
+    r.duplicate ? `${r.id} (already enqueued with this idempotency key)` : r.id,
+  ]);
+  return EXIT.ok;
+}
+
+function manifestSummaryLines(s: ManifestSummary): string[] {
+  const lines = [
+    `${s.file}: ${s.lines} lines, ${s.enqueued} enqueued, ${s.duplicates} duplicates, ${s.rejected.length} rejected`,
+  ];
+  for (const r of s.rejected) {
+    const reasons = r.issues
+      .map((i) => `${i.path || '(job)'}: ${i.message} [${i.rule}]`)
+      .join('; ');
+    lines.push(`  line ${r.line}: ${reasons}`);
+  }
+  return lines;
+}

@@ -1,0 +1,100 @@
+import {
+  EditJobValidationError,
+  validateEditJob,
+  type EditQueue,
+  type JobIssue,
+  type ValidatedEditJob,
+} from '@darkroom/jobs';
+import { findIdempotencyConflicts } from '../idempotency-precheck';
+import type { ManifestLine } from './manifest-reader';
+import { ProgressReporter } from './progress-reporter';
+import type { Output } from './output';
+
+export interface ManifestSummary {
+  file: string;
+  lines: number;
+  enqueued: number;
+  duplicates: number;
+  rejected: { line: number; issues: JobIssue[] }[];
+}
+
+/**
+ * Validates every line on its own (a bad line is reported with its number and reasons, never
+ * fatal), then enqueues the good ones in chunks with `enqueueMany`. Lines whose idempotency key
+ * is already taken by a different body are rejected before their chunk is added.
+ */
+export async function enqueueManifest(
+  edits: EditQueue,
+  file: string,
+  lines: ManifestLine[],
+  options: { chunkSize: number; out: Output },
+): Promise<ManifestSummary> {
+  const summary: ManifestSummary = {
+    file,
+    lines: lines.length,
+    enqueued: 0,
+    duplicates: 0,
+    rejected: [],
+  };
+  const progress = new ProgressReporter(options.out);
+  let done = 0;
+  let pending: { line: number; input: unknown; job: ValidatedEditJob }[] = [];
+
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const chunk = pending;
+    pending = [];
+    const conflicts = await findIdempotencyConflicts(
+      edits.queue,
+      chunk.map((c) => c.job),
+    );
+    const accepted = chunk.filter((c, i) => {
+      const conflict = conflicts.get(i);
+      if (conflict) {
+        summary.rejected.push({
+          line: c.line,
+          issues: [
+            { path: 'idempotencyKey', rule: 'idempotency_conflict', message: conflict.message },
+          ],
+        });
+      }
+      return !conflict;
+    });
+    const results = await edits.enqueueMany(
+      accepted.map((c) => c.input),
+      { chunkSize: options.chunkSize },
+    );
+    for (const result of results) {
+      if (result.duplicate) summary.duplicates += 1;
+      else summary.enqueued += 1;
+    }
+    done += chunk.length;
+    progress.update({ done, total: lines.length, ...counts(summary) });
+  };
+
+  for (const entry of lines) {
+    if ('issue' in entry) {
+      summary.rejected.push({ line: entry.line, issues: [entry.issue] });
+      done += 1;
+      continue;
+    }
+    try {
+      pending.push({ line: entry.line, input: entry.job, job: await validateEditJob(entry.job) });
+    } catch (err) {
+      if (!(err instanceof EditJobValidationError)) throw err;
+      summary.rejected.push({ line: entry.line, issues: err.issues });
+      done += 1;
+      continue;
+    }
+    if (pending.length >= options.chunkSize) await flush();
+  }
+  await flush();
+  progress.update({ done: lines.length, total: lines.length, ...counts(summary) });
+  progress.finish();
+  summary.rejected.sort((a, b) => a.line - b.line);
+  return summary;
+}
+
+function counts(s: ManifestSummary): { enqueued: number; duplicates: number; rejected: number } {
+  return { enqueued: s.enqueued, duplicates: s.duplicates, rejected: s.rejected.length };
+}

@@ -1,0 +1,34 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './usage-error';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Options every command accepts. */
+export const COMMON_OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+/** `node:util` parseArgs with the common options, whose errors become usage errors (exit 2). */
+export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: { ...COMMON_OPTIONS, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new UsageError(`${message}. See: darkroom ${command} --help`);
+  }
+}
+
+/** Exactly one positional job id, or a usage error naming the command. */
+export function singleId(command: string, positionals: string[]): string {
+  const [id, ...rest] = positionals;
+  if (!id || rest.length > 0) {
+    throw new UsageError(`darkroom ${command} takes exactly one job id: darkroom ${command} <id>`);
+  }
+  return id;
+}

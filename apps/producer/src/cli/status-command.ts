@@ -1,0 +1,48 @@
+import type { EditJobStatus } from '@darkroom/jobs';
+import { FinishWatcher } from '../finish-watcher';
+import { withQueue, type CommandContext } from './command-context';
+import { EXIT } from './exit-codes';
+import { parseCommandArgs, singleId } from './parse-command-args';
+import { statusLines } from './status-text';
+import { JobNotFoundError, UsageError } from './usage-error';
+
+export const STATUS_HELP = `darkroom status <id> [--wait <seconds>] [--json]
+
+Prints a job's state, step, polls, result (output references and sizes) or failure reason.
+  --wait <seconds>  wait up to this long for the job to finish first
+Exit code: 0, or 1 when the job failed, 4 when there is no such job.`;
+
+const finished = (s: EditJobStatus) => s.state === 'completed' || s.state === 'failed';
+
+export async function statusCommand({ argv, out, config, io }: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('status', argv, { wait: { type: 'string' } });
+  const id = singleId('status', positionals);
+  const waitSeconds = values.wait === undefined ? 0 : Number(values.wait);
+  if (!Number.isFinite(waitSeconds) || waitSeconds < 0) {
+    throw new UsageError('--wait takes a number of seconds, e.g. --wait 60');
+  }
+  return withQueue(config, async (edits) => {
+    let status = await edits.get(id);
+    if (!status) throw new JobNotFoundError(id, config.queueName);
+    if (waitSeconds > 0 && !finished(status)) {
+      const watcher = new FinishWatcher(edits.queue);
+      try {
+        await watcher.wait(
+          id,
+          waitSeconds * 1000,
+          io.signal ?? new AbortController().signal,
+          async () => {
+            const now = await edits.get(id);
+            return !now || finished(now);
+          },
+        );
+      } finally {
+        await watcher.close();
+      }
+      status = await edits.get(id);
+      if (!status) throw new JobNotFoundError(id, config.queueName);
+    }
+    out.result(status, statusLines);
+    return status.state === 'failed' ? EXIT.failed : EXIT.ok;
+  });
+}
