@@ -208,6 +208,7 @@ class EmulatorServer {
           return this.status(req, res, family, path.slice(prefix.length));
       }
       if (path === '/pie/psdService/hello') return this.hello(req, res);
+      if (path.startsWith('/hosted/')) return this.hosted(req, res, path.slice('/hosted/'.length));
       if (path === '/metrics') {
         const text = await this.metrics.registry.metrics();
         return sendText(res, 200, text, this.metrics.registry.contentType);
@@ -364,7 +365,8 @@ class EmulatorServer {
       stats.rejected += 1;
       return this.replyError(res, route, validationError(op.generation, issues));
     }
-    const job = this.jobs.submit(op, checked.body, clientId);
+    const origin = this.originOf(req);
+    const job = this.jobs.submit(op, checked.body, clientId, origin);
     stats.accepted += 1;
     for (const location of submitLocations(op, job.body)) this.evidence.location(location);
     if (this.faults.dropsAcceptedReply()) {
@@ -373,7 +375,6 @@ class EmulatorServer {
       req.socket.destroy();
       return;
     }
-    const origin = this.originOf(req);
     const link = statusUrl(origin, job);
     this.reply(
       res,
@@ -412,6 +413,17 @@ class EmulatorServer {
     job.statusGets += 1;
     this.evidence.statusGet(job.id);
     this.reply(res, route, 200, statusDocument(this.originOf(req), job));
+  }
+
+  /** Files the emulator hosts (v2 hosted outputs, auto-crop images): the token is the credential. */
+  private hosted(req: IncomingMessage, res: ServerResponse, token: string): void {
+    req.resume();
+    const file = this.jobs.hostedFiles.get(token);
+    if (file === undefined) return this.reply(res, 'hosted', 404, { error: 'not_found' });
+    if (file === 'expired') return this.reply(res, 'hosted', 410, { error: 'expired' });
+    this.metrics.requests.inc({ route: 'hosted', status_class: '2xx' });
+    res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.bytes.length });
+    res.end(file.bytes);
   }
 
   private hello(req: IncomingMessage, res: ServerResponse): void {

@@ -134,19 +134,30 @@ describe('cut-out, mask, Lightroom and crop operations on real photos', () => {
     expect(cropped.height).toBeLessThanOrEqual(source.height ?? 0);
   });
 
-  it('v2 auto-crop reports the subject box; v2 edit and status follow the v2 shapes', async () => {
+  it('v2 auto-crop reports boxes and serves the cropped images; v2 edit and status follow the v2 shapes', async () => {
     const crop = await h.post('/v1/auto-crop', {
-      image: { source: { url: `${f()}/in/heroImage.png` } },
+      image: { source: { url: `${f()}/in/input.jpg` } },
       mode: 'smartCrop',
-      aspectRatio: '1:1',
-      outputType: 'boundingBoxes',
+      aspectRatio: ['1:1', '16:9'],
     });
     expect(crop.status).toBe(202);
     expect(crop.body.statusUrl).toBe(`${h.emulator.url}/v2/status/${crop.body.jobId}`);
     const done = await h.waitDone(crop.body.statusUrl);
     expect(done.body.status).toBe('succeeded');
-    const box = done.body.result.crops[0].boundingBoxes[0];
-    expect(box.width).toBe(box.height);
+    const validateCrop = v2Validator('AutoCropOutput');
+    expect(validateCrop(done.body.result) ? [] : validateCrop.errors).toEqual([]);
+    const crops = done.body.result.crops as Array<{
+      boundingBoxes: Array<{ width: number; height: number; url: string }>;
+    }>;
+    const [square, wide] = crops.map((c) => c.boundingBoxes[0]);
+    if (!square || !wide) throw new Error('two crops expected');
+    expect(square.width).toBe(square.height);
+    expect(Math.round((wide.width / wide.height) * 9)).toBe(16);
+    // The cropped image is served at its url, without a token: the URL is the credential.
+    const image = await fetch(square.url);
+    expect(image.headers.get('content-type')).toBe('image/jpeg');
+    const meta = await sharp(Buffer.from(await image.arrayBuffer())).metadata();
+    expect([meta.width, meta.height]).toEqual([square.width, square.height]);
 
     const edit = await h.post('/v2/edit', {
       image: { source: { url: `${f()}/in/input.jpg` } },

@@ -90,6 +90,23 @@ describe('v2 operations', () => {
     expect(h.files.get('/out/manifest.json')?.contentType).toBe('application/json');
   });
 
+  it('hosted destinations are served by the emulator for their validity period', async () => {
+    const done = await submit('/v2/create-composite', {
+      image: { source: { url: `${h.files.url}/in/green.png` } },
+      outputs: [{ destination: { validityPeriod: 600 }, mediaType: 'image/png' }],
+    });
+    const output = done.result.outputs[0] as unknown as {
+      url: string;
+      destination: { validityPeriod: number };
+    };
+    expect(output.url).toMatch(new RegExp(`^${h.emulator.url}/hosted/`));
+    expect(output.destination.validityPeriod).toBe(600);
+    const served = await fetch(output.url);
+    expect(served.status).toBe(200);
+    expect(await pixel(Buffer.from(await served.arrayBuffer()), 1, 1)).toEqual([0, 255, 0, 255]);
+    expect((await fetch(`${h.emulator.url}/hosted/unknown-token`)).status).toBe(404);
+  });
+
   it('create-artboard places the images side by side', async () => {
     await submit('/v2/create-artboard', {
       images: [

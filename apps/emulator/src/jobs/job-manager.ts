@@ -15,6 +15,7 @@ import { type EmulatorMetrics } from '../stats/metrics';
 import { type Evidence } from '../stats/evidence';
 import { JobFailedError, failures } from './job-failure';
 import { type JobRecord, phaseOf } from './job-record';
+import { HostedFiles } from './hosted-files';
 import { Semaphore } from './semaphore';
 import { downloadInput, TransferAgents, uploadOutput, uploadRequest } from './transfer';
 
@@ -63,7 +64,14 @@ export class JobManager {
     this.sweeper.unref();
   }
 
-  submit(op: OperationSpec, body: Record<string, unknown>, clientId: string): JobRecord {
+  readonly hostedFiles = new HostedFiles();
+
+  submit(
+    op: OperationSpec,
+    body: Record<string, unknown>,
+    clientId: string,
+    origin: string,
+  ): JobRecord {
     const now = Date.now();
     const range =
       op.durationClass === 'large'
@@ -84,6 +92,8 @@ export class JobManager {
       startAt: now + duration * this.options.durations.pendingShare,
       finishAt: now + duration,
       embedded: new Map(),
+      hosted: new Map(),
+      origin,
       injectedFailure: this.faults.jobFails(),
       statusGets: 0,
     };
@@ -170,8 +180,14 @@ export class JobManager {
       job.embedded.set(index, embeddedContent(output.embedded, bytes));
       return;
     }
-    if (!output.href)
+    if (output.hostedSeconds !== undefined) {
+      const path = this.hostedFiles.put(bytes, contentType, output.hostedSeconds * 1000);
+      job.hosted.set(index, `${job.origin}${path}`);
+      return;
+    }
+    if (!output.href) {
       throw new JobFailedError(failures.invalidRequest(output.path, 'the output has no href'));
+    }
     if (index === job.failUploadIndex) {
       this.evidence.fault(job.clientId, 'uploadFailure');
       this.metrics.faults.inc({ kind: 'uploadFailure' });
@@ -227,6 +243,8 @@ export class JobManager {
         return image;
       },
       write: (output, bytes, contentType) => this.writeOutput(job, output, bytes, contentType),
+      host: (bytes, contentType, ttlMs) =>
+        `${job.origin}${this.hostedFiles.put(bytes, contentType, ttlMs)}`,
     };
   }
 
@@ -258,6 +276,7 @@ export class JobManager {
     for (const [id, job] of this.jobs) {
       if (job.settledAt !== undefined && job.settledAt < cutoff) this.jobs.delete(id);
     }
+    this.hostedFiles.sweep(60 * 60 * 1000);
   }
 
   phase(job: JobRecord, now = Date.now()) {

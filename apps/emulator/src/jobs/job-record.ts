@@ -24,6 +24,10 @@ export interface JobRecord {
   failure?: JobFailure;
   /** v2 embedded outputs: output index → content for the status document. */
   embedded: Map<number, unknown>;
+  /** v2 hosted outputs: output index → URL the emulator serves the file at. */
+  hosted: Map<number, string>;
+  /** Origin the client submitted to; hosted-file URLs are built on it. */
+  origin: string;
   /** Decided at submit from the seeded fault stream, so runs are reproducible. */
   injectedFailure: boolean;
   /** Index of the output whose upload the fault injector fails, if any. */

@@ -110,14 +110,18 @@ export function statusDocument(
         modifiedTime: modified,
       };
       if (phase === 'succeeded') {
-        const outputs: unknown[] = job.outputs.map((o, i) =>
-          o.embedded !== undefined
-            ? {
-                destination: { embedded: o.embedded, content: job.embedded.get(i) },
-                mediaType: o.type,
-              }
-            : { destination: { url: o.href }, url: o.href, mediaType: o.type },
-        );
+        const outputs: unknown[] = job.outputs.map((o, i) => {
+          if (o.embedded !== undefined) {
+            return {
+              destination: { embedded: o.embedded, content: job.embedded.get(i) },
+              mediaType: o.type,
+            };
+          }
+          const url = o.href ?? job.hosted.get(i);
+          const destination =
+            o.hostedSeconds !== undefined ? { url, validityPeriod: o.hostedSeconds } : { url };
+          return { destination, url, mediaType: o.type };
+        });
         doc.result = job.result?.autoCrop ? { ...job.result.autoCrop, outputs } : { outputs };
       }
       if (phase === 'failed' && job.failure) {

@@ -15,6 +15,8 @@ export interface OutputTarget {
   path: string;
   /** v2 embedded destination (`string`, `base64`, `json`): the content goes into the status. */
   embedded?: string;
+  /** v2 hosted destination: the emulator serves the file for this many seconds. */
+  hostedSeconds?: number;
   /** The output object as sent, for encoders that read more options from it. */
   raw: Body;
 }
@@ -52,6 +54,7 @@ export function outputTargets(op: OperationSpec, body: Body): OutputTarget[] {
     if (op.generation === 'v2') {
       const destination = obj(raw.destination) ?? {};
       const embedded = str(destination.embedded);
+      const validity = destination.url === undefined ? num(destination.validityPeriod) : undefined;
       return {
         href: str(destination.url),
         storage: str(destination.storageType),
@@ -59,6 +62,7 @@ export function outputTargets(op: OperationSpec, body: Body): OutputTarget[] {
         width: num(raw.width),
         path: `outputs[${i}]`,
         ...(embedded !== undefined ? { embedded } : {}),
+        ...(validity !== undefined ? { hostedSeconds: validity } : {}),
         raw,
       };
     }

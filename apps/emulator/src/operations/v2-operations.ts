@@ -7,7 +7,8 @@ import {
   type Placement,
 } from '../image/layer-edits';
 import { buildManifest } from '../image/manifest';
-import { blankRaster, type Raster } from '../image/raster';
+import { encodeRaster } from '../image/encode';
+import { blankRaster, cropRaster, type Raster } from '../image/raster';
 import { autoTone as autoToneImage, applyToneEdits, type ToneEdits } from '../image/tone';
 import { JobFailedError, failures } from '../jobs/job-failure';
 import { v2Adjustment } from './adjustment-options';
@@ -229,61 +230,65 @@ function ratioOf(value: string): number {
 /**
  * Auto-crop, approximated: the subject is the border-colour flood-fill estimate; each asked
  * aspect ratio gets the smallest crop of that ratio centred on the subject, scaled by `zoom`.
- * Only `outputType: boundingBoxes` is available: the emulator does not host cropped images.
+ * With `outputType: images` (the default) each box also gets a `url` where the emulator serves
+ * the cropped image for an hour, as Adobe serves presigned URLs.
  */
 export async function autoCrop(ctx: WorkContext): Promise<JobResult> {
-  if ((ctx.body.outputType ?? 'images') === 'images') {
-    throw new JobFailedError(
-      failures.notImplemented(
-        'outputType',
-        'hosting cropped images (use outputType "boundingBoxes")',
-      ),
-    );
-  }
   const raster = await ctx.loadImage(ctx.mainInput ?? '', 'image.source');
   const subject = subjectBox(raster);
-  const box = (b: { left: number; top: number; width: number; height: number }) => ({
-    x: b.left,
-    y: b.top,
-    width: b.width,
-    height: b.height,
-  });
   const ratios = Array.isArray(ctx.body.aspectRatio)
     ? (ctx.body.aspectRatio as string[])
     : [typeof ctx.body.aspectRatio === 'string' ? ctx.body.aspectRatio : '1:1'];
   const zooms = Array.isArray(ctx.body.zoom)
     ? (ctx.body.zoom as number[])
     : [num(ctx.body.zoom) ?? 1];
-  const crops = ratios.map((ratio, i) => {
+  const withImages = (ctx.body.outputType ?? 'images') === 'images';
+  const mediaType = obj(ctx.body.image).mediaType === 'image/png' ? 'image/png' : 'image/jpeg';
+  const box = async (b: { left: number; top: number; width: number; height: number }) => {
+    const out: Record<string, unknown> = { x: b.left, y: b.top, width: b.width, height: b.height };
+    if (withImages) {
+      const bytes = await encodeRaster(cropRaster(raster, b.left, b.top, b.width, b.height), {
+        type: mediaType,
+        quality: 90,
+      });
+      out.url = ctx.host(bytes, mediaType, 60 * 60 * 1000);
+    }
+    return out;
+  };
+  const crops = [];
+  for (const [i, ratio] of ratios.entries()) {
     const r = ratioOf(ratio);
     const zoom = Math.min(1, Math.max(0.01, zooms[i] ?? zooms[0] ?? 1));
     let width = Math.max(subject.width, subject.height * r) / zoom;
     let height = width / r;
-    width = Math.min(width, raster.width);
-    height = Math.min(height, raster.height);
+    // Shrink to fit the image while keeping the ratio.
+    if (width > raster.width) {
+      width = raster.width;
+      height = width / r;
+    }
+    if (height > raster.height) {
+      height = raster.height;
+      width = height * r;
+    }
     const cx = subject.left + subject.width / 2;
     const cy = subject.top + subject.height / 2;
-    const left = Math.min(Math.max(0, cx - width / 2), raster.width - width);
-    const top = Math.min(Math.max(0, cy - height / 2), raster.height - height);
-    return {
+    const left = Math.round(Math.min(Math.max(0, cx - width / 2), raster.width - width));
+    const top = Math.round(Math.min(Math.max(0, cy - height / 2), raster.height - height));
+    crops.push({
       boundingBoxes: [
-        {
-          x: Math.round(left),
-          y: Math.round(top),
-          width: Math.round(width),
-          height: Math.round(height),
-        },
+        await box({ left, top, width: Math.round(width), height: Math.round(height) }),
       ],
-    };
-  });
+    });
+  }
   const mode = ctx.body.mode;
+  const detects = mode === 'objectDetection' || mode === 'fullSceneDetection';
   return {
     autoCrop: {
-      subject: [{ boundingBoxes: [box(subject)] }],
-      objects:
-        mode === 'objectDetection' || mode === 'fullSceneDetection'
-          ? [{ label: 'subject', ...box(subject) }]
-          : [],
+      subject: [{ boundingBoxes: [await box(subject)] }],
+      objects: detects
+        ? // One "object": the subject estimate, with no classifier behind it (confidence 0.5).
+          [{ objectName: 'subject', confidence: 0.5, boundingBoxes: [await box(subject)] }]
+        : [],
       crops: mode === 'smartCrop' || mode === 'subjectCrop' ? crops : [],
     },
   };

@@ -17,8 +17,10 @@ export interface WorkContext {
   loadImage(href: string, path: string): Promise<Raster>;
   /** An input as an editable document (a flat image becomes a one-layer document). */
   loadDocument(href: string, path: string): Promise<ImageDocument>;
-  /** Writes one output: a PUT to its href, or its content kept for the status (v2 embedded). */
+  /** Writes one output: an upload to its href, its content kept for the status (v2 embedded), or a file the emulator hosts. */
   write(output: OutputTarget, bytes: Buffer, contentType: string): Promise<void>;
+  /** Serves bytes from the emulator for `ttlMs`; returns the absolute URL. */
+  host(bytes: Buffer, contentType: string, ttlMs: number): string;
 }
 
 /** What a finished job reports beyond the files it wrote. */

@@ -23,7 +23,7 @@ function checkUrl(href: string, allowHttpLoopback: boolean): string | undefined 
  * Adobe's href rules on top of the shared body schema (which accepts any non-empty href):
  * https only (plus http on loopback when allowed), and only the storages a server-to-server
  * integration can use. Creative Cloud storage (`adobe`, `cclib`, `lightroom`, CC paths and ids)
- * and v2 hosted destinations are refused: the emulator has no Creative Cloud to read or write.
+ * is refused: the emulator has no Creative Cloud to read or write.
  */
 export function hrefIssues(
   op: OperationSpec,
@@ -67,14 +67,6 @@ function v2ResourceIssues(body: unknown): ValidationIssue[] {
             'Creative Cloud and Lightroom resources are not available in the emulator; use a presigned url',
         });
       }
-    }
-    if ('validityPeriod' in o && !('url' in o)) {
-      issues.push({
-        path: path ? `${path}.validityPeriod` : 'validityPeriod',
-        rule: 'unsupported-destination',
-        message:
-          'hosted destinations are not available in the emulator; use a presigned url or embedded',
-      });
     }
     for (const [k, v] of Object.entries(o)) {
       if (typeof v === 'object' && v !== null) visit(v, path ? `${path}.${k}` : k);
