@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument --
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return --
    replies are JSON documents that these tests read field by field */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -119,6 +119,44 @@ describe('cut-out, mask, Lightroom and crop operations on real photos', () => {
     expect(failed.body.outputs[0].status).toBe('failed');
     expect(failed.body.outputs[0].details).toContain('Dehaze');
     expect(h.files.get('/out/dehaze.jpg')).toBeUndefined();
+  });
+
+  it('xmp and presets apply the Camera Raw settings they can approximate, and refuse the rest', async () => {
+    const packet = (attrs: string) =>
+      `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/" crs:Version="15.0" crs:ProcessVersion="11.0" crs:WhiteBalance="As Shot" ${attrs}/></rdf:RDF></x:xmpmeta>`;
+    const xmp = await h.post('/lrService/xmp', {
+      inputs: { source: { href: `${f()}/in/Example.jpg`, storage: 'external' } },
+      options: {
+        xmp: packet('crs:Exposure2012="+1.00" crs:Saturation="-100" crs:Highlights2012="0"'),
+      },
+      outputs: [{ href: `${f()}/out/xmp.jpg`, storage: 'external', type: 'image/jpeg' }],
+    });
+    const done = await h.waitDone(statusLink(xmp));
+    expect(done.body.outputs[0].status).toBe('succeeded');
+    const before = await stats(readFileSync(join(SAMPLES, 'Example.jpg')));
+    const after = await stats(h.files.get('/out/xmp.jpg')?.bytes);
+    expect(after.channels[1]?.mean).toBeGreaterThan(before.channels[1]?.mean ?? Infinity);
+    expect(Math.abs((after.channels[0]?.mean ?? 0) - (after.channels[2]?.mean ?? 0))).toBeLessThan(
+      3,
+    );
+
+    h.files.put('/presets/warm.xmp', Buffer.from(packet('crs:Vibrance="+40"')));
+    h.files.put('/presets/moody.xmp', Buffer.from(packet('crs:Shadows2012="-30"')));
+    const presets = async (names: string[], out: string) => {
+      const reply = await h.post('/lrService/presets', {
+        inputs: {
+          source: { href: `${f()}/in/Example.jpg`, storage: 'external' },
+          presets: names.map((n) => ({ href: `${f()}/presets/${n}`, storage: 'external' })),
+        },
+        outputs: [{ href: `${f()}/out/${out}`, storage: 'external', type: 'image/png' }],
+      });
+      return (await h.waitDone(statusLink(reply))).body.outputs[0];
+    };
+    expect((await presets(['warm.xmp'], 'warm.png')).status).toBe('succeeded');
+    const refused = await presets(['warm.xmp', 'moody.xmp'], 'moody.png');
+    expect(refused.status).toBe('failed');
+    expect(refused.details).toContain('Shadows2012');
+    expect(h.files.get('/out/moody.png')).toBeUndefined();
   });
 
   it('productCrop trims to the subject plus padding', async () => {

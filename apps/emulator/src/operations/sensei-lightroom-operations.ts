@@ -1,6 +1,7 @@
 import { cutout as cutoutImage, maskImage } from '../image/background';
 import { encodeRaster } from '../image/encode';
 import { autoTone as autoToneImage, applyToneEdits, type ToneEdits } from '../image/tone';
+import { xmpEdits } from '../image/xmp-settings';
 import { JobFailedError, failures } from '../jobs/job-failure';
 import { imageSpec } from './output-specs';
 import { requireWritable, writeRasterOutputs } from './shared-steps';
@@ -97,4 +98,41 @@ export async function edit(ctx: WorkContext): Promise<JobResult> {
     imageSpec(o, 'lightroom'),
   );
   return {};
+}
+
+async function applyXmpPackets(
+  ctx: WorkContext,
+  packets: string[],
+  inputPath: string,
+): Promise<JobResult> {
+  requireWritable(ctx.outputs, LR_WRITABLE);
+  const { edits, unsupported } = xmpEdits(packets);
+  if (unsupported.length > 0) {
+    throw new JobFailedError(
+      failures.notImplemented('xmp', `the develop settings ${unsupported.join(', ')}`),
+    );
+  }
+  const raster = await ctx.loadImage(main(ctx), inputPath);
+  await writeRasterOutputs(ctx, await applyToneEdits(raster, edits), (o) =>
+    imageSpec(o, 'lightroom'),
+  );
+  return {};
+}
+
+/** `/lrService/xmp`: the develop settings in `options.xmp` applied as in `edit`. */
+export function xmp(ctx: WorkContext): Promise<JobResult> {
+  const packet = obj(ctx.body.options).xmp;
+  return applyXmpPackets(ctx, [typeof packet === 'string' ? packet : ''], 'inputs.source');
+}
+
+/** `/lrService/presets`: each preset (.xmp) downloaded once and applied in order. */
+export async function presets(ctx: WorkContext): Promise<JobResult> {
+  const list = obj(ctx.body.inputs).presets;
+  const packets: string[] = [];
+  for (const [i, preset] of (Array.isArray(list) ? list : []).entries()) {
+    const href = obj(preset).href;
+    if (typeof href !== 'string') continue;
+    packets.push((await ctx.download(href, `inputs.presets[${i}]`)).toString('utf8'));
+  }
+  return applyXmpPackets(ctx, packets, 'inputs.source');
 }

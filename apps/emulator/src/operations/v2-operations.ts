@@ -10,6 +10,7 @@ import { buildManifest } from '../image/manifest';
 import { encodeRaster } from '../image/encode';
 import { blankRaster, cropRaster, type Raster } from '../image/raster';
 import { autoTone as autoToneImage, applyToneEdits, type ToneEdits } from '../image/tone';
+import { xmpEdits } from '../image/xmp-settings';
 import { JobFailedError, failures } from '../jobs/job-failure';
 import { v2Adjustment } from './adjustment-options';
 import { imageSpec } from './output-specs';
@@ -172,8 +173,7 @@ export async function v2Edit(ctx: WorkContext): Promise<JobResult> {
     ...unsupportedSettings(obj(edits.noiseReduction), ['luminance']).map(
       (k) => `noiseReduction.${k}`,
     ),
-    ...(list(edits.presets).length > 0 ? ['presets'] : []),
-    ...(edits.xmp ? ['xmp'] : []),
+    ...(list(obj(edits.xmp).masks).length > 0 ? ['xmp.masks'] : []),
     ...(obj(edits.autoStraighten).enabled === true ? ['autoStraighten'] : []),
   ];
   if (unsupported.length > 0) {
@@ -194,8 +194,27 @@ export async function v2Edit(ctx: WorkContext): Promise<JobResult> {
   if (sharpness !== undefined) tone.sharpness = sharpness;
   const luminance = num(obj(edits.noiseReduction).luminance);
   if (luminance !== undefined) tone.noiseReduction = luminance;
+  // Presets and an XMP packet apply first (in that order), then the explicit settings.
+  const packets: string[] = [];
+  for (const [i, preset] of list(edits.presets).entries()) {
+    if (typeof preset.url === 'string') {
+      packets.push((await ctx.download(preset.url, `edits.presets[${i}]`)).toString('utf8'));
+    }
+  }
+  const xmpUrl = obj(obj(edits.xmp).source).url;
+  if (typeof xmpUrl === 'string')
+    packets.push((await ctx.download(xmpUrl, 'edits.xmp.source')).toString('utf8'));
   let raster: Raster = await ctx.loadImage(ctx.mainInput ?? '', 'image.source');
   if (edits.autoTone === true) raster = autoToneImage(raster);
+  if (packets.length > 0) {
+    const fromXmp = xmpEdits(packets);
+    if (fromXmp.unsupported.length > 0) {
+      throw new JobFailedError(
+        failures.notImplemented('edits', `the develop settings ${fromXmp.unsupported.join(', ')}`),
+      );
+    }
+    raster = await applyToneEdits(raster, fromXmp.edits);
+  }
   raster = await applyToneEdits(raster, tone);
   await writeRasterOutputs(ctx, raster, (o) => imageSpec(o, 'v2'));
   return {};
