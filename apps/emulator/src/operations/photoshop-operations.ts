@@ -8,6 +8,7 @@ import {
 } from '../image/layer-edits';
 import { buildManifest } from '../image/manifest';
 import { blankRaster, cropRaster, type Raster, resizeRaster, boundingBox } from '../image/raster';
+import { playActionJson, UnsupportedActionError } from '../image/action-json';
 import { blurRaster } from '../image/tone';
 import { JobFailedError, failures } from '../jobs/job-failure';
 import { v1Adjustment } from './adjustment-options';
@@ -284,4 +285,38 @@ export async function artboardCreate(ctx: WorkContext): Promise<JobResult> {
 
 export function notImplemented(what: string): (ctx: WorkContext) => Promise<JobResult> {
   return (ctx) => Promise.reject(new JobFailedError(failures.notImplemented(ctx.op.id, what)));
+}
+
+/** actionJSON: the batchPlay steps the emulator knows (image/action-json.ts), on the flattened image. */
+export async function actionJson(ctx: WorkContext): Promise<JobResult> {
+  requireWritable(ctx.outputs, PS_TYPES);
+  const options = obj(ctx.body.options);
+  if (
+    options.additionalImages !== undefined ||
+    options.patterns !== undefined ||
+    options.brushes !== undefined
+  ) {
+    throw new JobFailedError(
+      failures.notImplemented('options', 'actionJSON with additional images, patterns or brushes'),
+    );
+  }
+  const steps = Array.isArray(options.actionJSON) ? (options.actionJSON as unknown[]) : [];
+  const raster = await ctx.loadImage(requireMain(ctx), 'inputs[0]');
+  await writeRasterOutputs(ctx, await playSteps(steps, raster, 'options.actionJSON'), (o) =>
+    imageSpec(o, 'action'),
+  );
+  return {};
+}
+
+export async function playSteps(steps: unknown[], raster: Raster, path: string): Promise<Raster> {
+  try {
+    return await playActionJson(raster, steps);
+  } catch (err) {
+    if (err instanceof UnsupportedActionError) {
+      throw new JobFailedError(
+        failures.notImplemented(`${path}[${err.index}]`, `the batchPlay step "${err.step}"`),
+      );
+    }
+    throw err;
+  }
 }

@@ -13,6 +13,7 @@ import { autoTone as autoToneImage, applyToneEdits, type ToneEdits } from '../im
 import { xmpEdits } from '../image/xmp-settings';
 import { JobFailedError, failures } from '../jobs/job-failure';
 import { v2Adjustment } from './adjustment-options';
+import { playSteps } from './photoshop-operations';
 import { imageSpec } from './output-specs';
 import { unsupportedSettings } from './sensei-lightroom-operations';
 import {
@@ -311,4 +312,54 @@ export async function autoCrop(ctx: WorkContext): Promise<JobResult> {
       crops: mode === 'smartCrop' || mode === 'subjectCrop' ? crops : [],
     },
   };
+}
+
+/**
+ * execute-actions: inline actionJSON (`source.content` with a JSON content type) plays as in
+ * `/pie/psdService/actionJSON`; .atn files, UXP scripts and extra contents are refused.
+ */
+export async function executeActions(ctx: WorkContext): Promise<JobResult> {
+  requireWritable(ctx.outputs, COMPOSITE_TYPES);
+  const options = obj(ctx.body.options);
+  if (options.uxp !== undefined)
+    throw new JobFailedError(failures.notImplemented('options.uxp', 'UXP scripts'));
+  for (const key of ['additionalContents', 'brushes', 'patterns']) {
+    if (list(options[key]).length > 0) {
+      throw new JobFailedError(failures.notImplemented(`options.${key}`, `actions with ${key}`));
+    }
+  }
+  const steps: unknown[] = [];
+  for (const [i, action] of list(options.actions).entries()) {
+    const source = obj(action.source);
+    const inline =
+      typeof source.content === 'string' &&
+      typeof source.contentType === 'string' &&
+      source.contentType.includes('json');
+    if (!inline) {
+      throw new JobFailedError(
+        failures.notImplemented(`options.actions[${i}].source`, 'playing Photoshop actions (.atn)'),
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(source.content as string);
+    } catch {
+      throw new JobFailedError(
+        failures.invalidRequest(`options.actions[${i}].source.content`, 'not valid JSON'),
+      );
+    }
+    steps.push(...(Array.isArray(parsed) ? (parsed as unknown[]) : [parsed]));
+  }
+  const image = obj(ctx.body.image);
+  const raster = ctx.mainInput
+    ? await ctx.loadImage(ctx.mainInput, 'image.source')
+    : blankRaster(
+        num(image.width) ?? 100,
+        num(image.height) ?? 100,
+        image.fill === 'transparent' ? undefined : [255, 255, 255, 255],
+      );
+  await writeRasterOutputs(ctx, await playSteps(steps, raster, 'options.actions'), (o) =>
+    imageSpec(o, 'v2'),
+  );
+  return {};
 }
