@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment --
+/* eslint-disable @typescript-eslint/no-unsafe-member-access --
    replies are JSON documents that these tests read field by field */
 import { guardAgainstLeaks } from '@darkroom/testing';
 import sharp from 'sharp';
