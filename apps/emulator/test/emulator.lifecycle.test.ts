@@ -11,10 +11,11 @@ guardAgainstLeaks();
 describe('job lifecycle, evidence and metrics', () => {
   let h: Harness;
   beforeAll(async () => {
-    // A simple job takes 400 ms at timeFactor 1; 0.5 makes it 200 ms, 100 of them pending.
+    // A simple job takes 1.6 s at timeFactor 1; 0.5 makes it 800 ms, 400 of them pending
+    // (long enough to observe each phase on a busy machine).
     h = await startHarness({
       timeFactor: 0.5,
-      durations: { simple: { minMs: 400, maxMs: 400 }, pendingShare: 0.5 },
+      durations: { simple: { minMs: 1600, maxMs: 1600 }, pendingShare: 0.5 },
     });
     h.files.put('/in/red.png', await solidPng(8, 8, [255, 0, 0]));
   });
@@ -42,7 +43,7 @@ describe('job lifecycle, evidence and metrics', () => {
       { timeoutMs: 5000, intervalMs: 10, what: 'the job to succeed' },
     );
     expect(seen).toEqual(['pending', 'running', 'succeeded']);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(790);
   });
 
   it('lists jobs and counts evidence without presigned query strings', async () => {
