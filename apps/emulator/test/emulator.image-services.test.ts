@@ -55,6 +55,26 @@ describe('cut-out, mask, Lightroom and crop operations on real photos', () => {
     expect(alpha?.min).toBe(0);
   });
 
+  it('cutout of a flat colour (heroImage) finds no subject; of a busy photo (Example) still cuts', async () => {
+    for (const [name, flat] of [
+      ['heroImage.png', true],
+      ['Example.jpg', false],
+    ] as const) {
+      const submitted = await h.post('/sensei/cutout', {
+        input: { href: `${f()}/in/${name}`, storage: 'external' },
+        output: { href: `${f()}/out/cut-${name}.png`, storage: 'external' },
+      });
+      expect((await h.waitDone(statusLink(submitted))).body.status).toBe('succeeded');
+      const png = h.files.get(`/out/cut-${name}.png`)?.bytes;
+      const source = await sharp(readFileSync(join(SAMPLES, name))).metadata();
+      const meta = await sharp(png).metadata();
+      expect([meta.channels, meta.width, meta.height]).toEqual([4, source.width, source.height]);
+      const alpha = (await stats(png)).channels[3];
+      if (flat) expect(alpha?.max).toBe(0);
+      else expect([alpha?.min, alpha?.max]).toEqual([0, 255]);
+    }
+  });
+
   it('mask writes a greyscale PNG: white subject on black', async () => {
     const submitted = await h.post('/sensei/mask', {
       input: { href: `${f()}/in/input.jpg`, storage: 'external' },

@@ -16,7 +16,7 @@ function rendition(h: Harness, n: number) {
 
 describe("Adobe's rate limits", () => {
   it('accepts exactly 16 of 20 submits in one 3 s window; the rest get 429 with Retry-After', async () => {
-    const h = await startHarness();
+    const h = await startHarness({ limits: {} });
     try {
       const replies = [];
       for (let n = 0; n < 20; n += 1)
@@ -44,7 +44,7 @@ describe("Adobe's rate limits", () => {
   });
 
   it('remove-background submits have their own tighter budget (3 per 3 s) and v2 answers in its shape', async () => {
-    const h = await startHarness();
+    const h = await startHarness({ limits: {} });
     try {
       const statuses = [];
       for (let n = 0; n < 4; n += 1) {
@@ -113,15 +113,18 @@ describe("Adobe's rate limits", () => {
     }
   });
 
-  it('can be switched off', async () => {
-    const h = await startHarness({ limits: false });
-    try {
-      const statuses = new Set<number>();
-      for (let n = 0; n < 30; n += 1)
-        statuses.add((await h.post('/pie/psdService/renditionCreate', rendition(h, n))).status);
-      expect([...statuses]).toEqual([202]);
-    } finally {
-      await h.close();
-    }
-  });
+  it.each([{ limits: false as const }, { limits: {}, rateLimits: false }])(
+    'can be switched off (%j)',
+    async (off) => {
+      const h = await startHarness(off);
+      try {
+        const statuses = new Set<number>();
+        for (let n = 0; n < 30; n += 1)
+          statuses.add((await h.post('/pie/psdService/renditionCreate', rendition(h, n))).status);
+        expect([...statuses]).toEqual([202]);
+      } finally {
+        await h.close();
+      }
+    },
+  );
 });

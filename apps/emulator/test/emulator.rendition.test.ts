@@ -93,6 +93,12 @@ describe('renditionCreate', () => {
     expect(h.files.requests.slice(before).sort()).toEqual(
       ['GET /in/Sunflower.psd', 'PUT /out/one.png', 'PUT /out/two.tiff'].sort(),
     );
+    const png = await sharp(h.files.get('/out/one.png')?.bytes).metadata();
+    expect([png.format, png.width, png.height]).toEqual([
+      'png',
+      50,
+      Math.round((reference.height * 50) / reference.width),
+    ]);
     const tiff = await sharp(h.files.get('/out/two.tiff')?.bytes).metadata();
     expect([tiff.format, tiff.width]).toEqual(['tiff', 60]);
   });

@@ -72,6 +72,8 @@ export interface EmulatorOptions {
   durations?: Partial<DurationOptions>;
   /** `false` switches every rate limit off. @defaultValue Adobe's hard limits */
   limits?: Partial<RateLimitOptions> | false;
+  /** `false` switches every rate limit off (same as `limits: false`). @defaultValue true */
+  rateLimits?: boolean;
   /** Scale rate windows by `timeFactor` (when `timeFactor` > 0). @defaultValue false */
   scaleRateLimits?: boolean;
   /** Faults to inject from the start. @defaultValue none */
@@ -178,7 +180,10 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     clients,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 86_399,
     durations,
-    limits: options.limits === false ? false : { ...DEFAULT_LIMITS, ...options.limits },
+    limits:
+      options.limits === false || options.rateLimits === false
+        ? false
+        : { ...DEFAULT_LIMITS, ...options.limits },
     scaleRateLimits: options.scaleRateLimits ?? false,
     faults: options.faults ?? {},
     seed: options.seed ?? 1,
