@@ -22,6 +22,8 @@ export async function withQueue<T>(
     queueName: config.queueName,
   });
   try {
+    // Fails within a second when Redis is down; BullMQ's own reads would wait for it forever.
+    await edits.counts();
     return await fn(edits);
   } finally {
     await edits.close().catch(() => undefined);

@@ -9,10 +9,14 @@ export interface CliRun {
   json<T = Record<string, unknown>>(): T;
 }
 
-function collector(isTTY = false): Writable & { text: string; isTTY: boolean } {
+function collector(
+  isTTY = false,
+  onWrite?: (text: string) => void,
+): Writable & { text: string; isTTY: boolean } {
   const stream = new Writable({
     write(chunk: Buffer, _enc, cb) {
       stream.text += chunk.toString();
+      onWrite?.(stream.text);
       cb();
     },
   }) as Writable & { text: string; isTTY: boolean };
@@ -25,9 +29,16 @@ function collector(isTTY = false): Writable & { text: string; isTTY: boolean } {
 export async function cli(
   argv: string[],
   env: Record<string, string | undefined>,
-  options: { stdin?: string; cwd?: string; tty?: boolean; signal?: AbortSignal } = {},
+  options: {
+    stdin?: string;
+    cwd?: string;
+    tty?: boolean;
+    signal?: AbortSignal;
+    /** Called with everything written to stdout so far, after each write. */
+    onStdout?: (text: string) => void;
+  } = {},
 ): Promise<CliRun> {
-  const stdout = collector(options.tty);
+  const stdout = collector(options.tty, options.onStdout);
   const stderr = collector(options.tty);
   const io: CliIo = {
     stdout,
