@@ -99,6 +99,17 @@ function submitLocations(op: OperationSpec, body: unknown): Set<string> {
   return new Set(locations);
 }
 
+/** One line per request; the path only, so presigned query strings never reach the log. */
+function logWhenDone(req: IncomingMessage, res: ServerResponse): void {
+  const started = process.hrtime.bigint();
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  res.on('close', () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const status = res.headersSent ? String(res.statusCode) : 'dropped';
+    console.log(`${req.method ?? 'GET'} ${path} ${status} ${ms.toFixed(1)} ms`);
+  });
+}
+
 function generationOfPath(path: string): ApiGeneration {
   return path.startsWith('/v2/') || path === '/v1/auto-crop' ? 'v2' : 'v1';
 }
@@ -136,6 +147,7 @@ class EmulatorServer {
       };
     }
     this.server = createServer((req, res) => {
+      if (options.logRequests) logWhenDone(req, res);
       this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) {
           sendJson(res, 500, serverError(generationOfPath(req.url ?? '/'), 500).body);

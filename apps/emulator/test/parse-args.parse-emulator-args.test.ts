@@ -39,8 +39,9 @@ describe('parseEmulatorArgs', () => {
         EMULATOR_HOST: '0.0.0.0',
         EMULATOR_SEED: '9',
         EMULATOR_SCALE_RATE_LIMITS: '1',
+        EMULATOR_LOG_REQUESTS: '1',
       }),
-    ).toEqual({ port: 1, host: '0.0.0.0', seed: 9, scaleRateLimits: true });
+    ).toEqual({ port: 1, host: '0.0.0.0', seed: 9, scaleRateLimits: true, logRequests: true });
   });
 
   it('names the bad option', () => {

@@ -104,6 +104,11 @@ export interface EmulatorOptions {
    * @defaultValue 2
    */
   imageWorkConcurrency?: number;
+  /**
+   * Print one line per request (method, path without query string, status, milliseconds).
+   * @defaultValue false
+   */
+  logRequests?: boolean;
 }
 
 export const DEFAULT_CLIENT: EmulatorClient = {
@@ -144,6 +149,7 @@ export interface ResolvedOptions {
   maxInputBytes: number;
   jobRetentionMs: number;
   imageWorkConcurrency: number;
+  logRequests: boolean;
 }
 
 export class EmulatorOptionsError extends Error {
@@ -193,5 +199,6 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     maxInputBytes: options.maxInputBytes ?? 1024 * 1024 * 1024,
     jobRetentionMs: options.jobRetentionMs ?? 24 * 60 * 60 * 1000,
     imageWorkConcurrency: Math.max(1, options.imageWorkConcurrency ?? 2),
+    logRequests: options.logRequests ?? false,
   };
 }

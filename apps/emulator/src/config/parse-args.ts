@@ -5,10 +5,11 @@ import { faultConfigSchema } from '../faults/fault-config';
 /**
  * Reads emulator options from command-line flags, falling back to environment variables.
  * Flags: --port --host --time-factor --seed --processing --no-rate-limits --scale-rate-limits
- * --client id:secret (repeatable) --token-lifetime --faults <json> --deny-http-loopback.
+ * --client id:secret (repeatable) --token-lifetime --faults <json> --deny-http-loopback
+ * --log-requests.
  * Env: EMULATOR_PORT, EMULATOR_HOST, EMULATOR_TIME_FACTOR, EMULATOR_SEED, EMULATOR_PROCESSING,
  * EMULATOR_RATE_LIMITS=off, EMULATOR_SCALE_RATE_LIMITS=1, EMULATOR_CLIENTS=id:secret,id:secret,
- * EMULATOR_TOKEN_LIFETIME, EMULATOR_FAULTS=<json>.
+ * EMULATOR_TOKEN_LIFETIME, EMULATOR_FAULTS=<json>, EMULATOR_LOG_REQUESTS=1.
  */
 export function parseEmulatorArgs(
   argv: readonly string[],
@@ -28,6 +29,7 @@ export function parseEmulatorArgs(
       'token-lifetime': { type: 'string' },
       faults: { type: 'string' },
       'deny-http-loopback': { type: 'boolean' },
+      'log-requests': { type: 'boolean' },
     },
     strict: true,
   });
@@ -88,5 +90,6 @@ export function parseEmulatorArgs(
     options.faults = parsed.data;
   }
   if (values['deny-http-loopback']) options.allowHttpLoopbackStorage = false;
+  if (values['log-requests'] || env.EMULATOR_LOG_REQUESTS === '1') options.logRequests = true;
   return options;
 }
