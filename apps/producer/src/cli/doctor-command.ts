@@ -140,7 +140,7 @@ function skewCheck(name: string, what: string, skewMs: number): DoctorCheck {
     : {
         name,
         status: 'ok',
-        detail: `${what} within ${Math.abs(Number(seconds))} s of this machine`,
+        detail: `${what} within ${Math.abs(skewMs / 1000).toFixed(1)} s of this machine`,
       };
 }
 
