@@ -47,6 +47,8 @@ export interface JobSummary {
   clientId: string;
   status: 'pending' | 'running' | 'succeeded' | 'failed';
   createdAt: string;
+  /** The simulated duration drawn for the job (after timeFactor). */
+  simulatedDurationMs: number;
   finishedAt?: string;
   input?: string;
   outputs: string[];
@@ -521,6 +523,7 @@ class EmulatorServer {
         clientId: job.clientId,
         status,
         createdAt: new Date(job.createdAt).toISOString(),
+        simulatedDurationMs: job.finishAt - job.createdAt,
         outputs: job.outputs.map((o) => (o.href ? withoutQuery(o.href) : `(embedded ${o.type})`)),
         statusGets: job.statusGets,
       };

@@ -46,6 +46,48 @@ describe('job lifecycle, evidence and metrics', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(790);
   });
 
+  it('draws durations uniformly within the class range, reproducibly from the seed', async () => {
+    async function durations(seed: number): Promise<number[]> {
+      const e = await startHarness({
+        seed,
+        timeFactor: 0.5,
+        durations: { simple: { minMs: 1000, maxMs: 3000 }, complex: { minMs: 8000, maxMs: 9000 } },
+      });
+      try {
+        for (const path of [
+          '/lrService/autoTone',
+          '/lrService/autoTone',
+          '/pie/psdService/documentOperations',
+        ]) {
+          const body = path.startsWith('/lr')
+            ? {
+                inputs: { href: `${e.files.url}/in/none.png`, storage: 'external' },
+                outputs: [
+                  { href: `${e.files.url}/out/none.png`, storage: 'external', type: 'image/png' },
+                ],
+              }
+            : {
+                inputs: [{ href: `${e.files.url}/in/none.psd`, storage: 'external' }],
+                options: {},
+                outputs: [
+                  { href: `${e.files.url}/out/none.png`, storage: 'external', type: 'image/png' },
+                ],
+              };
+          expect((await e.post(path, body)).status).toBe(202);
+        }
+        return e.emulator.jobs().map((j) => j.simulatedDurationMs);
+      } finally {
+        await e.close();
+      }
+    }
+    const first = await durations(3);
+    // simple: 1–3 s, complex: 8–9 s, both halved by timeFactor 0.5.
+    for (const ms of first.slice(0, 2)) expect(ms >= 500 && ms <= 1500).toBe(true);
+    expect(first[2]! >= 4000 && first[2]! <= 4500).toBe(true);
+    expect(await durations(3)).toEqual(first);
+    expect(await durations(4)).not.toEqual(first);
+  });
+
   it('lists jobs and counts evidence without presigned query strings', async () => {
     const submitted = await h.post('/pie/psdService/renditionCreate', {
       inputs: [{ href: `${h.files.url}/in/red.png?sig=s3cr3t`, storage: 'external' }],

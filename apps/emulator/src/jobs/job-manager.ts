@@ -49,6 +49,7 @@ export class JobManager {
   private readonly placeholders = new Map<string, Promise<Buffer>>();
   private readonly sweeper: NodeJS.Timeout;
   private readonly agents = new TransferAgents();
+  readonly hostedFiles = new HostedFiles();
   private closed = false;
 
   constructor(
@@ -63,8 +64,6 @@ export class JobManager {
     this.sweeper = setInterval(() => this.sweep(), 60_000);
     this.sweeper.unref();
   }
-
-  readonly hostedFiles = new HostedFiles();
 
   submit(
     op: OperationSpec,
