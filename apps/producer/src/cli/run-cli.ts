@@ -75,7 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     const config = parseCliConfig(io.env);
     redisTarget = config.redisTarget;
-    return await entry.run({ argv: rest.filter((a) => a !== '--format=json'), io, out, config });
+    return await entry.run({ argv: rest, io, out, config });
   } catch (err) {
     if (err instanceof UsageError) return fail(out, EXIT.usage, 'usage', err.message, err.issues);
     if (err instanceof ConfigError) {
@@ -118,7 +118,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 /** `--json` anywhere asks for JSON output, except as enqueue's job argument (`{…}` or `-` follows). */
 function jsonOutputRequested(args: string[]): boolean {
   return args.some((arg, i) => {
-    if (arg === '--format=json') return true;
     if (arg !== '--json') return false;
     const next = args[i + 1];
     return !(next !== undefined && (next === '-' || next.trimStart().startsWith('{')));
