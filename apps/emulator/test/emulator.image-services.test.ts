@@ -179,6 +179,47 @@ describe('cut-out, mask, Lightroom and crop operations on real photos', () => {
     expect(h.files.get('/out/moody.png')).toBeUndefined();
   });
 
+  it('autoStraighten levels a tilted horizon and crops the blank corners', async () => {
+    const bars =
+      '<svg width="400" height="300"><rect x="20" y="100" width="360" height="12" fill="black"/>' +
+      '<rect x="20" y="200" width="360" height="12" fill="black"/></svg>';
+    const level = await sharp({
+      create: { width: 400, height: 300, channels: 3, background: '#ffffff' },
+    })
+      .composite([{ input: Buffer.from(bars), top: 0, left: 0 }])
+      .png()
+      .toBuffer();
+    h.files.put(
+      '/in/tilted.png',
+      await sharp(level).rotate(6, { background: '#ffffff' }).png().toBuffer(),
+    );
+    const submitted = await h.post('/lrService/autoStraighten', {
+      inputs: { href: `${f()}/in/tilted.png`, storage: 'external' },
+      options: { uprightMode: 'level' },
+      outputs: [{ href: `${f()}/out/straight.png`, storage: 'external', type: 'image/png' }],
+    });
+    expect((await h.waitDone(statusLink(submitted))).body.outputs[0].status).toBe('succeeded');
+    const { data, info } = await sharp(h.files.get('/out/straight.png')?.bytes)
+      .greyscale()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    // The upper bar's vertical centre, measured near the left and the right edge.
+    const barY = (x: number): number => {
+      let sum = 0;
+      let n = 0;
+      for (let y = 0; y < info.height / 2; y += 1) {
+        if ((data[y * info.width + x] ?? 255) < 128) {
+          sum += y;
+          n += 1;
+        }
+      }
+      return sum / n;
+    };
+    expect(Math.abs(barY(60) - barY(info.width - 60))).toBeLessThanOrEqual(2);
+    // No blank (transparent) corners were left.
+    expect((await pixel(h.files.get('/out/straight.png')?.bytes, 0, 0))[3]).toBe(255);
+  });
+
   it('productCrop trims to the subject plus padding', async () => {
     const submitted = await h.post('/pie/psdService/productCrop', {
       inputs: [{ href: `${f()}/in/input.jpg`, storage: 'external' }],

@@ -23,7 +23,7 @@ export const runners: Readonly<Record<OperationId, OperationRunner>> = {
   cutout: lr.cutout,
   mask: lr.mask,
   autoTone: lr.autoTone,
-  autoStraighten: ps.notImplemented('auto straighten (upright detection)'),
+  autoStraighten: lr.autoStraighten,
   presets: lr.presets,
   xmp: lr.xmp,
   edit: lr.edit,

@@ -1,6 +1,7 @@
 import { cutout as cutoutImage, maskImage } from '../image/background';
 import { encodeRaster } from '../image/encode';
 import { autoTone as autoToneImage, applyToneEdits, type ToneEdits } from '../image/tone';
+import { estimateTilt, straighten } from '../image/straighten';
 import { xmpEdits } from '../image/xmp-settings';
 import { JobFailedError, failures } from '../jobs/job-failure';
 import { imageSpec } from './output-specs';
@@ -135,4 +136,18 @@ export async function presets(ctx: WorkContext): Promise<JobResult> {
     packets.push((await ctx.download(href, `inputs.presets[${i}]`)).toString('utf8'));
   }
   return applyXmpPackets(ctx, packets, 'inputs.source');
+}
+
+/**
+ * autoStraighten: the image rotated level by its dominant edge orientation (image/straighten.ts)
+ * and, with `constrainCrop` (default), cropped to drop the blank corners. Every `uprightMode`
+ * gets this rotation only: no perspective correction.
+ */
+export async function autoStraighten(ctx: WorkContext): Promise<JobResult> {
+  requireWritable(ctx.outputs, LR_WRITABLE);
+  const options = obj(ctx.body.options);
+  const raster = await ctx.loadImage(main(ctx), 'inputs');
+  const straight = await straighten(raster, estimateTilt(raster), options.constrainCrop !== false);
+  await writeRasterOutputs(ctx, straight, (o) => imageSpec(o, 'lightroom'));
+  return {};
 }

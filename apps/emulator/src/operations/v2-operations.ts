@@ -10,6 +10,7 @@ import { buildManifest } from '../image/manifest';
 import { encodeRaster } from '../image/encode';
 import { blankRaster, cropRaster, type Raster } from '../image/raster';
 import { autoTone as autoToneImage, applyToneEdits, type ToneEdits } from '../image/tone';
+import { estimateTilt, straighten } from '../image/straighten';
 import { xmpEdits } from '../image/xmp-settings';
 import { JobFailedError, failures } from '../jobs/job-failure';
 import { v2Adjustment } from './adjustment-options';
@@ -175,7 +176,6 @@ export async function v2Edit(ctx: WorkContext): Promise<JobResult> {
       (k) => `noiseReduction.${k}`,
     ),
     ...(list(obj(edits.xmp).masks).length > 0 ? ['xmp.masks'] : []),
-    ...(obj(edits.autoStraighten).enabled === true ? ['autoStraighten'] : []),
   ];
   if (unsupported.length > 0) {
     throw new JobFailedError(
@@ -206,6 +206,10 @@ export async function v2Edit(ctx: WorkContext): Promise<JobResult> {
   if (typeof xmpUrl === 'string')
     packets.push((await ctx.download(xmpUrl, 'edits.xmp.source')).toString('utf8'));
   let raster: Raster = await ctx.loadImage(ctx.mainInput ?? '', 'image.source');
+  const upright = obj(edits.autoStraighten);
+  if (upright.enabled === true) {
+    raster = await straighten(raster, estimateTilt(raster), upright.constrainCrop !== false);
+  }
   if (edits.autoTone === true) raster = autoToneImage(raster);
   if (packets.length > 0) {
     const fromXmp = xmpEdits(packets);
