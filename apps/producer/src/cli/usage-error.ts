@@ -15,7 +15,7 @@ export class JobNotFoundError extends Error {
   readonly jobId: string;
   constructor(jobId: string, queueName: string) {
     super(
-      `no edit job ${jobId} in queue ${queueName}: check the id (darkroom status prints it as enqueue returned it)`,
+      `no edit job ${jobId} in queue ${queueName}: use the id enqueue printed, and check DARKROOM_QUEUE`,
     );
     this.name = this.constructor.name;
     this.jobId = jobId;
