@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EditQueue, type EditJobData, type EnqueueResult, type JobIssue } from '@darkroom/jobs';
-import { guardAgainstLeaks, redisUrl, uniqueName } from '@darkroom/testing';
+import { guardAgainstLeaks, redisUrl, startRedisServer, uniqueName } from '@darkroom/testing';
 import { EXIT } from '../src';
 import { cli } from './support/cli-harness';
 
@@ -214,5 +214,39 @@ describe('darkroom enqueue', () => {
     expect(run.code).toBe(EXIT.ok);
     expect(run.stderr).toContain('\r[##########');
     expect(run.stderr).toContain('3/3 lines, 3 enqueued');
+  });
+
+  it('exits 3 and says how far it got when Redis goes away part-way through a manifest', async () => {
+    const redis = await startRedisServer();
+    try {
+      const file = join(dir, 'long.jsonl');
+      const lines = Array.from({ length: 40 }, (_, i) =>
+        JSON.stringify({
+          operation: 'renditionCreate',
+          input: `s3://darkroom-in/${i}.psd`,
+          outputs: [{ ref: `s3://darkroom-out/${i}.jpg`, type: 'image/jpeg' }],
+        }),
+      );
+      await writeFile(file, lines.join('\n'));
+      let stopping: Promise<void> | undefined;
+      const run = await cli(
+        ['enqueue', '--from', file, '--chunk-size', '1'],
+        { REDIS_URL: redis.url },
+        {
+          tty: true,
+          // Kill Redis once the first chunk is in.
+          onStderr: (text) => {
+            if (!stopping && text.includes('] 1/40')) stopping = redis.stop({ kill: true });
+          },
+        },
+      );
+      await stopping;
+      expect(run.code).toBe(EXIT.redisUnreachable);
+      expect(run.stderr).toMatch(
+        /(\d+) jobs were enqueued, up to line \1, before Redis became unreachable/,
+      );
+    } finally {
+      await redis.close();
+    }
   });
 });

@@ -2,7 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { withQueue, type CommandContext } from './command-context';
-import { enqueueManifest, type ManifestSummary } from './enqueue-manifest';
+import {
+  ManifestInterruptedError,
+  enqueueManifest,
+  type ManifestSummary,
+} from './enqueue-manifest';
 import { EXIT } from './exit-codes';
 import { CSV_COLUMNS, manifestFormat, readManifest } from './manifest-reader';
 import { parseOutputFlag } from './output-flag';
@@ -118,9 +122,19 @@ export async function enqueueCommand(ctx: CommandContext): Promise<number> {
       );
     }
     const lines = readManifest(text, format);
-    const summary = await withQueue(ctx.config, (edits) =>
-      enqueueManifest(edits, values.from as string, lines, { chunkSize, out: ctx.out }),
-    );
+    let summary: ManifestSummary;
+    try {
+      summary = await withQueue(ctx.config, (edits) =>
+        enqueueManifest(edits, values.from as string, lines, { chunkSize, out: ctx.out }),
+      );
+    } catch (err) {
+      if (!(err instanceof ManifestInterruptedError)) throw err;
+      ctx.out.note(
+        `darkroom: ${err.summary.enqueued} jobs were enqueued, up to line ${err.lastLine}, before Redis became unreachable; ` +
+          'running the manifest again adds lines with an idempotency_key only once',
+      );
+      throw err.cause;
+    }
     ctx.out.result(summary, manifestSummaryLines);
     return summary.rejected.length > 0 ? EXIT.usage : EXIT.ok;
   }

@@ -1,5 +1,7 @@
 import {
   EditJobValidationError,
+  RedisUnavailableError,
+  isConnectionError,
   validateEditJob,
   type EditQueue,
   type JobIssue,
@@ -16,6 +18,18 @@ export interface ManifestSummary {
   enqueued: number;
   duplicates: number;
   rejected: { line: number; issues: JobIssue[] }[];
+}
+
+/** Redis went away part-way: `summary` says what was enqueued before. */
+export class ManifestInterruptedError extends Error {
+  readonly summary: ManifestSummary;
+  readonly lastLine: number;
+  constructor(summary: ManifestSummary, lastLine: number, cause: unknown) {
+    super(`stopped after line ${lastLine}`, { cause });
+    this.name = this.constructor.name;
+    this.summary = summary;
+    this.lastLine = lastLine;
+  }
 }
 
 /**
@@ -40,10 +54,23 @@ export async function enqueueManifest(
   let done = 0;
   let pending: { line: number; input: unknown; job: ValidatedEditJob }[] = [];
 
+  let lastAdded = 0;
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
     const chunk = pending;
     pending = [];
+    try {
+      await addChunk(chunk);
+    } catch (err) {
+      if (err instanceof RedisUnavailableError || isConnectionError(err)) {
+        throw new ManifestInterruptedError(summary, lastAdded, err);
+      }
+      throw err;
+    }
+    lastAdded = chunk.at(-1)?.line ?? lastAdded;
+  };
+
+  const addChunk = async (chunk: typeof pending): Promise<void> => {
     const conflicts = await findIdempotencyConflicts(
       edits.queue,
       chunk.map((c) => c.job),

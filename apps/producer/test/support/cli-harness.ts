@@ -36,10 +36,12 @@ export async function cli(
     signal?: AbortSignal;
     /** Called with everything written to stdout so far, after each write. */
     onStdout?: (text: string) => void;
+    /** Called with everything written to stderr so far, after each write. */
+    onStderr?: (text: string) => void;
   } = {},
 ): Promise<CliRun> {
   const stdout = collector(options.tty, options.onStdout);
-  const stderr = collector(options.tty);
+  const stderr = collector(options.tty, options.onStderr);
   const io: CliIo = {
     stdout,
     stderr,
