@@ -149,7 +149,28 @@ describe('layer edits (documentOperations, smartObject, layer renditions)', () =
     ]);
   });
 
-  it('refuses adjustment kinds it cannot render instead of ignoring them', async () => {
+  it('renders colour balance and refuses adjustment kinds it cannot render', async () => {
+    await run('/pie/psdService/documentOperations', {
+      inputs: input(),
+      options: {
+        layers: [
+          {
+            add: { insertTop: true },
+            type: 'adjustmentLayer',
+            adjustments: {
+              colorBalance: { preserveLuminosity: false, midtoneLevels: [-100, 0, 0] },
+            },
+          },
+        ],
+      },
+      outputs: [out('balance.png')],
+    });
+    // Midtones pushed towards cyan: pure red loses some red, gains nothing else.
+    const [r, g, b] = await pixel(h.files.get('/out/balance.png')?.bytes, 2, 2);
+    expect(r).toBeGreaterThan(200);
+    expect(r).toBeLessThan(250);
+    expect([g, b]).toEqual([0, 0]);
+
     const submitted = await h.post('/pie/psdService/documentOperations', {
       inputs: input(),
       options: {
@@ -157,11 +178,11 @@ describe('layer edits (documentOperations, smartObject, layer renditions)', () =
           {
             add: { insertTop: true },
             type: 'adjustmentLayer',
-            adjustments: { colorBalance: { preserveLuminosity: true, shadowLevels: [10, 0, 0] } },
+            adjustments: { hueSaturation: { channels: [{ channel: 'reds', hue: 40 }] } },
           },
         ],
       },
-      outputs: [out('balance.png')],
+      outputs: [out('reds.png')],
     });
     const done = await h.waitDone(statusLink(submitted));
     expect(done.body.outputs[0]).toMatchObject({

@@ -15,10 +15,35 @@ export type Adjustment =
       hue: number;
       saturation: number;
       lightness: number;
+    }
+  | {
+      kind: 'colorBalance';
+      /** [cyan–red, magenta–green, yellow–blue] per tonal range, each −100…100. */
+      shadows: [number, number, number];
+      midtones: [number, number, number];
+      highlights: [number, number, number];
+      preserveLuminosity: boolean;
     };
+
+const balance = (v: [number, number, number]) => ({
+  cyanRed: v[0],
+  magentaGreen: v[1],
+  yellowBlue: v[2],
+});
+const levels = (
+  v: { cyanRed: number; magentaGreen: number; yellowBlue: number } | undefined,
+): [number, number, number] => [v?.cyanRed ?? 0, v?.magentaGreen ?? 0, v?.yellowBlue ?? 0];
 
 export function toAgPsd(adjustment: Adjustment): AdjustmentLayer {
   switch (adjustment.kind) {
+    case 'colorBalance':
+      return {
+        type: 'color balance',
+        shadows: balance(adjustment.shadows),
+        midtones: balance(adjustment.midtones),
+        highlights: balance(adjustment.highlights),
+        preserveLuminosity: adjustment.preserveLuminosity,
+      };
     case 'brightnessContrast':
       return {
         type: 'brightness/contrast',
@@ -63,6 +88,14 @@ export function fromAgPsd(layer: AdjustmentLayer): Adjustment | undefined {
         offset: layer.offset ?? 0,
         gamma: layer.gamma ?? 1,
       };
+    case 'color balance':
+      return {
+        kind: 'colorBalance',
+        shadows: levels(layer.shadows),
+        midtones: levels(layer.midtones),
+        highlights: levels(layer.highlights),
+        preserveLuminosity: layer.preserveLuminosity ?? true,
+      };
     case 'hue/saturation':
       return {
         kind: 'hueSaturation',
@@ -81,6 +114,15 @@ export function manifestAdjustments(layer: AdjustmentLayer): Record<string, unkn
   const adjustment = fromAgPsd(layer);
   if (!adjustment) return undefined;
   switch (adjustment.kind) {
+    case 'colorBalance':
+      return {
+        colorBalance: {
+          preserveLuminosity: adjustment.preserveLuminosity,
+          shadowLevels: adjustment.shadows,
+          midtoneLevels: adjustment.midtones,
+          highlightLevels: adjustment.highlights,
+        },
+      };
     case 'brightnessContrast':
       return {
         brightnessContrast: { brightness: adjustment.brightness, contrast: adjustment.contrast },
@@ -148,6 +190,30 @@ function colourFunction(
   adjustment: Adjustment,
 ): (r: number, g: number, b: number) => [number, number, number] {
   switch (adjustment.kind) {
+    case 'colorBalance': {
+      // Each tonal range shifts the channels by up to ±0.25 at ±100, weighted by how much the
+      // pixel belongs to that range (shadows (1−L)², highlights L², midtones the rest);
+      // preserveLuminosity then restores the original luma.
+      const { shadows, midtones, highlights, preserveLuminosity } = adjustment;
+      return (r, g, b) => {
+        const luma = 0.299 * r + 0.587 * g + 0.114 * b;
+        const ws = (1 - luma) * (1 - luma);
+        const wh = luma * luma;
+        const wm = Math.max(0, 1 - ws - wh);
+        const shift = (c: 0 | 1 | 2): number =>
+          ((shadows[c] * ws + midtones[c] * wm + highlights[c] * wh) / 100) * 0.25;
+        let nr = clamp01(r + shift(0));
+        let ng = clamp01(g + shift(1));
+        let nb = clamp01(b + shift(2));
+        if (preserveLuminosity) {
+          const delta = luma - (0.299 * nr + 0.587 * ng + 0.114 * nb);
+          nr = clamp01(nr + delta);
+          ng = clamp01(ng + delta);
+          nb = clamp01(nb + delta);
+        }
+        return [nr, ng, nb];
+      };
+    }
     case 'brightnessContrast': {
       // Linear: brightness ±150 shifts by up to ±0.3, contrast ±150 scales around mid-grey.
       const shift = (adjustment.brightness / 150) * 0.3;

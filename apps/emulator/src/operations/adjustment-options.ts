@@ -13,6 +13,11 @@ function num(value: unknown, fallback: number): number {
   return typeof value === 'number' ? value : fallback;
 }
 
+function triple(value: unknown): [number, number, number] {
+  const list = Array.isArray(value) ? value : [];
+  return [num(list[0], 0), num(list[1], 0), num(list[2], 0)];
+}
+
 function unsupported(path: string, what: string): never {
   throw new JobFailedError(failures.notImplemented(path, what));
 }
@@ -55,8 +60,17 @@ export function v1Adjustment(raw: unknown, path: string): Adjustment | undefined
       lightness: num(master.lightness, 0),
     };
   }
-  if (a.colorBalance !== undefined || a.color_balance !== undefined) {
-    unsupported(`${path}.colorBalance`, 'rendering colour balance adjustment layers');
+  const cb = a.colorBalance ?? a.color_balance;
+  if (cb !== undefined) {
+    const c = obj(cb);
+    return {
+      kind: 'colorBalance',
+      shadows: triple(c.shadowLevels),
+      midtones: triple(c.midtoneLevels),
+      // The v1 schema spells it `hightoneLevels`; the manifest and v2 say `highlightLevels`.
+      highlights: triple(c.highlightLevels ?? c.hightoneLevels),
+      preserveLuminosity: c.preserveLuminosity !== false,
+    };
   }
   return undefined;
 }
@@ -98,6 +112,16 @@ export function v2Adjustment(raw: unknown, path: string): Adjustment | undefined
         hue: num(master.hue, 0),
         saturation: num(master.saturation, 0),
         lightness: num(master.lightness, 0),
+      };
+    }
+    case 'color_balance': {
+      const c = obj(a.colorBalance);
+      return {
+        kind: 'colorBalance',
+        shadows: triple(c.shadowLevels),
+        midtones: triple(c.midtoneLevels),
+        highlights: triple(c.highlightLevels),
+        preserveLuminosity: c.preserveLuminosity !== false,
       };
     }
     default:
