@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { EditJobStatus, EditQueue, JobIssue } from '@darkroom/jobs';
+import type { EditJobStatus, EditQueue, IdempotencyConflictError, JobIssue } from '@darkroom/jobs';
 import type { FinishWatcher } from '../finish-watcher';
 import { findIdempotencyConflicts } from '../idempotency-precheck';
 import { prefixPath, validateJobs } from '../validate-jobs';
@@ -107,7 +107,7 @@ export function editRoutes(options: EditRoutesOptions): Router {
       checked.valid.map((v) => v.job),
     );
     if (conflicts.size > 0) {
-      const [index, conflict] = [...conflicts][0] as [number, Error & { jobId: string }];
+      const [index, conflict] = [...conflicts][0] as [number, IdempotencyConflictError];
       throw new ApiError(
         409,
         'idempotency_conflict',
@@ -119,7 +119,8 @@ export function editRoutes(options: EditRoutesOptions): Router {
         })),
       );
     }
-    // One chunk: BullMQ adds a chunk in a single MULTI, so the batch lands whole or not at all.
+    // One chunk, so one pipelined round trip. Every rule that can refuse a job was checked above;
+    // only Redis failing during that round trip could leave part of the batch stored.
     const results = await edits.enqueueMany(jobs, { chunkSize: maxBatch });
     res.status(201).json({ results });
   });

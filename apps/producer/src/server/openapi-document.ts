@@ -69,7 +69,7 @@ export function openApiDocument(options: { maxBatch: number; maxWaitSeconds: num
       },
       '/v1/edits:batch': {
         post: {
-          summary: `Enqueue up to ${options.maxBatch} jobs, all or none`,
+          summary: `Enqueue up to ${options.maxBatch} jobs; an invalid or conflicting job refuses the whole batch`,
           requestBody: {
             required: true,
             content: {
