@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { UnrecoverableError } from 'bullmq';
-import { guardAgainstLeaks, waitFor } from '@darkroom/testing';
-import type { EditJobStatus, EnqueueResult } from '@darkroom/jobs';
+import { guardAgainstLeaks, redisClient, waitFor } from '@darkroom/testing';
+import { cancelKey, type EditJobStatus, type EnqueueResult } from '@darkroom/jobs';
 import { jobIdForKey } from '../src';
 import {
   auth,
@@ -204,6 +204,38 @@ describe('createServer edit routes', () => {
       .set(auth)
       .expect(409);
     expect(errorOf(late).code).toBe('already_finished');
+  });
+
+  it('cancels a running job by request (202 requested)', async () => {
+    const body = bodyOf<EnqueueResult>(await post('/v1/edits').send(rendition()).expect(201));
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const worker = startWorker(api.edits, async () => {
+      await gate;
+      return fakeResult('s3://darkroom-out/a.jpg');
+    });
+    cleanups.push(async () => {
+      release();
+      await worker.close();
+    });
+    await waitFor(async () => (await api.edits.get(body.id))?.state === 'active');
+    const res = await request(api.server).delete(`/v1/edits/${body.id}`).set(auth).expect(202);
+    expect(bodyOf<unknown>(res)).toEqual({ id: body.id, outcome: 'requested' });
+    // The request is a key beside the queue, which obliterate does not remove.
+    const redis = redisClient();
+    const key = cancelKey(api.edits.prefix, api.edits.queueName, body.id);
+    expect(await redis.del(key)).toBe(1);
+    await redis.quit();
+  });
+
+  it('ends an event stream with `gone` when the job is removed', async () => {
+    const body = bodyOf<EnqueueResult>(await post('/v1/edits').send(rendition()).expect(201));
+    const res = await fetch(`${api.url}/v1/edits/${body.id}/events`, { headers: auth });
+    const text = res.text();
+    await request(api.server).delete(`/v1/edits/${body.id}`).set(auth).expect(202);
+    const stream = await text;
+    expect(stream).toMatch(/^event: status$/m);
+    expect(stream).toMatch(/event: gone\ndata: \{"id":"[^"]+","message":"the job was removed"\}/);
   });
 
   it('long-polls: answers at the timeout with the current state, and as soon as the job completes', async () => {
