@@ -203,6 +203,20 @@ describe('layer edits (documentOperations, smartObject, layer renditions)', () =
     expect(await pixel(png, 25, 20)).toEqual([255, 0, 0, 255]);
   });
 
+  it('documentManifest thumbnails: each pixel layer served by the emulator', async () => {
+    const submitted = await h.post('/pie/psdService/documentManifest', {
+      inputs: input(),
+      options: { thumbnails: { type: 'image/png' } },
+    });
+    const done = await h.waitDone(statusLink(submitted));
+    const layers = done.body.outputs[0].layers as Array<{ name: string; thumbnail?: string }>;
+    const blue = layers.find((l) => l.name === 'Blue')?.thumbnail ?? '';
+    expect(blue).toMatch(new RegExp(`^${h.emulator.url}/hosted/`));
+    const png = Buffer.from(await (await fetch(blue)).arrayBuffer());
+    expect(await pixel(png, 0, 0)).toEqual([0, 0, 255, 255]);
+    expect(layers.every((l) => typeof l.thumbnail === 'string')).toBe(true);
+  });
+
   it('renders only the named layers', async () => {
     await run('/pie/psdService/renditionCreate', {
       inputs: input(),

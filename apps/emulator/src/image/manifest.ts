@@ -12,6 +12,8 @@ export interface ManifestLayer {
   bounds: { top: number; left: number; width: number; height: number };
   blendOptions: { opacity: number; blendMode: string };
   text?: { content: string };
+  /** URL of the layer's own pixels, when thumbnails were asked for. */
+  thumbnail?: string;
   adjustments?: Record<string, unknown>;
   smartObject?: { name?: string; linked: boolean; type?: string };
   children?: ManifestLayer[];

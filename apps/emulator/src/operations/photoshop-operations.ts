@@ -14,6 +14,7 @@ import { JobFailedError, failures } from '../jobs/job-failure';
 import { v1Adjustment } from './adjustment-options';
 import { imageSpec } from './output-specs';
 import {
+  addLayerThumbnails,
   IMAGE_TYPES,
   cropToSubject,
   fileName,
@@ -164,7 +165,10 @@ export async function renditionCreate(ctx: WorkContext): Promise<JobResult> {
 
 export async function documentManifest(ctx: WorkContext): Promise<JobResult> {
   const doc = await ctx.loadDocument(requireMain(ctx), 'inputs[0]');
-  return { manifest: buildManifest(doc) };
+  const manifest = buildManifest(doc);
+  const thumbnails = obj(obj(ctx.body.options).thumbnails).type;
+  if (typeof thumbnails === 'string') await addLayerThumbnails(ctx, doc, manifest, thumbnails);
+  return { manifest };
 }
 
 export async function documentOperations(ctx: WorkContext): Promise<JobResult> {

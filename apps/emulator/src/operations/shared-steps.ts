@@ -1,9 +1,12 @@
+import { type Layer } from 'ag-psd';
 import {
   type ImageDocument,
   asPixelData,
   documentFromRaster,
   renderDocument,
+  toRaster,
 } from '../image/document';
+import { type Manifest, type ManifestLayer } from '../image/manifest';
 import { foregroundMask } from '../image/background';
 import {
   PSD_TYPES,
@@ -178,4 +181,40 @@ export function fileName(href: string | undefined, fallback: string): string {
   } catch {
     return fallback;
   }
+}
+
+/**
+ * Layer thumbnails for a manifest: each pixel layer's own pixels (at its bounds) encoded as
+ * `type` and served by the emulator for an hour, its URL set as the layer's `thumbnail`.
+ */
+export async function addLayerThumbnails(
+  ctx: WorkContext,
+  doc: ImageDocument,
+  manifest: Manifest,
+  type: string,
+): Promise<void> {
+  const urls = new Map<number, string>();
+  const layers: Layer[] = [];
+  const collect = (list: readonly Layer[] | undefined): void => {
+    for (const layer of list ?? []) {
+      if (layer.imageData && typeof layer.id === 'number') layers.push(layer);
+      collect(layer.children);
+    }
+  };
+  collect(doc.psd.children);
+  for (const layer of layers) {
+    if (!layer.imageData || typeof layer.id !== 'number') continue;
+    const pixels = toRaster(layer.imageData);
+    if (pixels.width === 0 || pixels.height === 0) continue;
+    const bytes = await encodeRaster(pixels, { type, quality: 85, compressionLevel: 6 });
+    urls.set(layer.id, ctx.host(bytes, type, 60 * 60 * 1000));
+  }
+  const attach = (list: ManifestLayer[]): void => {
+    for (const entry of list) {
+      const url = urls.get(entry.id);
+      if (url) entry.thumbnail = url;
+      if (entry.children) attach(entry.children);
+    }
+  };
+  attach(manifest.layers);
 }

@@ -18,6 +18,7 @@ import { playSteps } from './photoshop-operations';
 import { imageSpec } from './output-specs';
 import { unsupportedSettings } from './sensei-lightroom-operations';
 import {
+  addLayerThumbnails,
   IMAGE_TYPES,
   cropDocument,
   fileName,
@@ -228,6 +229,11 @@ export async function v2Edit(ctx: WorkContext): Promise<JobResult> {
 export async function generateManifest(ctx: WorkContext): Promise<JobResult> {
   const doc = await ctx.loadDocument(ctx.mainInput ?? '', 'image.source');
   const manifest = buildManifest(doc);
+  if (ctx.body.includeLayerThumbnails === true) {
+    const options = obj(ctx.body.exportOptions);
+    const type = options.mediaType === 'image/jpeg' ? 'image/jpeg' : 'image/png';
+    await addLayerThumbnails(ctx, doc, manifest, type);
+  }
   const bytes = Buffer.from(JSON.stringify(manifest));
   for (const output of ctx.outputs) await ctx.write(output, bytes, 'application/json');
   return { manifest };
