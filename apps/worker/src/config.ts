@@ -119,7 +119,7 @@ export function parseWorkerConfig(source: EnvSource): WorkerConfig {
     wedgeAfterMs: env.WORKER_WEDGE_AFTER_MS,
     requireNoeviction: env.WORKER_REQUIRE_NOEVICTION,
     accounts,
-    storage: env.DARKROOM_STORAGE ?? ({} as StorageConfig),
+    storage: env.DARKROOM_STORAGE ?? {},
     budgetTimeScale: env.BUDGET_TIME_SCALE,
     budgetHeadroom: env.BUDGET_HEADROOM,
     apiTimeoutMs: env.API_TIMEOUT_MS,

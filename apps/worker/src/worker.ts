@@ -23,9 +23,10 @@ import {
   PipelineMetrics,
   QueueMetrics,
   scopeJobLogger,
+  statusClassOf,
   type Logger,
 } from '@darkroom/observability';
-import { ImsTokenProvider, PhotoshopClient } from '@darkroom/photoshop';
+import { ImsTokenProvider, PhotoshopClient, type RequestEvent } from '@darkroom/photoshop';
 import { StorageRegistry, uploadRequestInit } from '@darkroom/storage';
 import type { WorkerConfig } from './config';
 import { startHealthServer } from './health-server';
@@ -100,6 +101,13 @@ export async function createWorker(
   const storage = new StorageRegistry(config.storage);
   cleanups.push(() => storage.close());
 
+  const recordRequest = (event: RequestEvent): void => {
+    api.request(
+      event.endpointClass,
+      event.status ? statusClassOf(event.status) : 'error',
+      event.durationMs / 1000,
+    );
+  };
   const clients = new Map<string, PhotoshopClient>();
   for (const [name, account] of Object.entries(config.accounts)) {
     const auth = new ImsTokenProvider({
@@ -107,6 +115,7 @@ export async function createWorker(
       clientId: account.clientId,
       clientSecret: account.clientSecret,
       scope: account.scope,
+      onRequest: recordRequest,
     });
     clients.set(
       name,
@@ -116,12 +125,7 @@ export async function createWorker(
         ...(account.orgId ? { orgId: account.orgId } : {}),
         auth,
         timeoutMs: config.apiTimeoutMs,
-        onRequest: (event) => {
-          const statusClass = event.status
-            ? (`${Math.floor(event.status / 100)}xx` as '2xx')
-            : 'error';
-          api.request(event.endpointClass, statusClass, event.durationMs / 1000);
-        },
+        onRequest: recordRequest,
       }),
     );
   }
@@ -239,7 +243,6 @@ export async function createWorker(
   let lastPickup = Date.now();
   let active = 0;
   let stopping = false;
-  let redisUp = true;
 
   const startConsumer = (): Worker<EditJobData, EditJobResult> => {
     const worker = new Worker<EditJobData, EditJobResult>(config.queueName, processor, {
@@ -304,17 +307,29 @@ export async function createWorker(
     Math.min(5_000, config.wedgeAfterMs / 2),
   );
   watchdog.unref();
-  redis.on('ready', () => {
-    redisUp = true;
-  });
-  redis.on('close', () => {
-    redisUp = false;
-  });
+
+  const pingWithin = async (ms: number): Promise<boolean> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    });
+    try {
+      return await Promise.race([
+        redis.ping().then(
+          () => true,
+          () => false,
+        ),
+        timeout,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 
   const readiness = async (): Promise<{ ready: boolean; reasons: string[] }> => {
     const reasons: string[] = [];
     if (stopping) reasons.push('shutting down');
-    if (!redisUp || redis.status !== 'ready') reasons.push('redis unreachable');
+    if (!(await pingWithin(500))) reasons.push('redis unreachable');
     if (wedged) reasons.push('consumer wedged: jobs wait but none is taken');
     if (!consumer.isRunning()) reasons.push('consumer not running');
     return { ready: reasons.length === 0, reasons };

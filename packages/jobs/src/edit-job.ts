@@ -159,7 +159,7 @@ export async function validateEditJob(input: unknown): Promise<ValidatedEditJob>
   const request: EditRequest = {
     operation: job.operation,
     ...(job.input ? { input: job.input } : {}),
-    outputs: job.outputs as EditRequest['outputs'],
+    outputs: job.outputs,
     ...(job.options ? { options: job.options } : {}),
   };
   try {

@@ -126,6 +126,8 @@ export class EditQueue {
     });
     // Queue re-emits connection errors; they surface through the calls instead.
     this.queue.on('error', () => undefined);
+    // Every concurrent waitFor() listens for the queue closing: thousands may wait at once.
+    this.queue.setMaxListeners(0);
   }
 
   /** Validates and enqueues one edit job. Throws `EditJobValidationError` before touching Redis. */
@@ -312,6 +314,7 @@ export class EditQueue {
         prefix: this.prefix,
       });
       events.on('error', () => undefined);
+      events.setMaxListeners(0);
       await events.waitUntilReady();
       return events;
     })();

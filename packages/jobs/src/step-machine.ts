@@ -6,6 +6,7 @@ import {
   getOperation,
   HttpError,
   RateLimitedError,
+  SubmitOutcomeUnknownError,
   type NormalizedStatus,
 } from '@darkroom/photoshop';
 import { cancelKey } from './cancellation';
@@ -215,6 +216,13 @@ export function createStepMachine(options: StepMachineOptions) {
       // A 429 does not spend an attempt: the job waits for Retry-After as a delayed job.
       await job.updateData({ ...job.data, rateLimited: (job.data.rateLimited ?? 0) + 1 });
       return delay(job, token, err.retryAfterMs * (1 + Math.random() * 0.1));
+    }
+    if (err instanceof SubmitOutcomeUnknownError) {
+      // The POST got no reply: Adobe may or may not have the job, and it offers no idempotency
+      // key to ask. Darkroom resubmits on the next attempt: output keys are fixed per job, so a
+      // second remote run rewrites the same objects; the cost is at most one extra Adobe job per
+      // lost reply, and the log line says so.
+      return retryOrExhaust(job, err, 'submit_outcome_unknown');
     }
     const verdict = classifyError(err);
     switch (verdict.action) {

@@ -1,0 +1,158 @@
+import { guardAgainstLeaks, uniqueName, waitFor } from '@darkroom/testing';
+import { startStack, type Stack } from './support/stack';
+
+guardAgainstLeaks();
+
+/** A small real image, uploaded once per stack. */
+async function uploadInput(stack: Stack): Promise<string> {
+  const input = `s3://${stack.inBucket}/${uniqueName('in')}.jpg`;
+  await stack.put(input, await stack.sample('input.jpg'), 'image/jpeg');
+  return input;
+}
+
+const rendition = (stack: Stack, input: string, extra: Record<string, unknown> = {}) => ({
+  operation: 'renditionCreate',
+  input,
+  outputs: [
+    { ref: `s3://${stack.outBucket}/${uniqueName('out')}.png`, type: 'image/png', width: 64 },
+  ],
+  ...extra,
+});
+
+/** Accepted submits the emulator saw for a job's first output. */
+const submitsFor = (stack: Stack, ref: string): number =>
+  stack.emulator.stats().submitsByLocation[ref.replace('s3://', `${stack.s3.endpoint}/`)] ?? 0;
+
+describe('retries and rate limits', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+    await stack.startWorker();
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+  afterEach(() => stack.emulator.setFaults({}));
+
+  it('survives a run of 5xx on submit and submits the job exactly once', async () => {
+    const input = await uploadInput(stack);
+    stack.emulator.setFaults({ submit: { errorRate: 1, errorStatuses: [503] } });
+    const before = stack.emulator.stats().clients['darkroom-e2e']?.faults.error503 ?? 0;
+    const job = rendition(stack, input);
+    const { id } = await stack.edits.enqueue(job);
+    // The client retries a 503 three times (four requests) before BullMQ backs off and retries.
+    await waitFor(
+      () => (stack.emulator.stats().clients['darkroom-e2e']?.faults.error503 ?? 0) - before >= 4,
+      {
+        what: 'four 503s served',
+      },
+    );
+    stack.emulator.setFaults({});
+    const done = await stack.edits.waitFor(id, { timeout: 30_000 });
+    expect(done.failure).toBeUndefined();
+    expect(done.state).toBe('completed');
+    expect(submitsFor(stack, job.outputs[0]!.ref)).toBe(1);
+  });
+
+  it('pauses on 429 and honours Retry-After without spending an attempt', async () => {
+    const input = await uploadInput(stack);
+    stack.emulator.setFaults({ throttle: { nextRequests: 3, retryAfterMs: 100, scope: 'submit' } });
+    const job = rendition(stack, input);
+    const { id } = await stack.edits.enqueue(job);
+    const done = await stack.edits.waitFor(id, { timeout: 30_000 });
+    expect(done.state).toBe('completed');
+    // BullMQ counts the finishing run as an attempt; the three 429s before it counted nothing.
+    expect(done.attemptsMade).toBe(1);
+    expect(stack.emulator.stats().clients['darkroom-e2e']?.throttled).toBeGreaterThanOrEqual(3);
+    expect(submitsFor(stack, job.outputs[0]!.ref)).toBe(1);
+    expect(stack.logs.lines.some((l) => l.includes('rate limited by Adobe'))).toBe(true);
+  });
+
+  it('fails at once with the reason when every attempt meets a 5xx, after the last attempt', async () => {
+    const input = await uploadInput(stack);
+    stack.emulator.setFaults({ submit: { errorRate: 1, errorStatuses: [500] } });
+    const { id } = await stack.edits.enqueue(rendition(stack, input));
+    const done = await stack.edits.waitFor(id, { timeout: 30_000 });
+    expect(done.state).toBe('failed');
+    expect(done.failure?.reason).toBe('retries_exhausted');
+    expect(done.attemptsMade).toBe(4);
+  });
+});
+
+describe('jobs between polls', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    // Remote jobs take 1.5–2 s of real time, so tests can act while jobs wait between polls.
+    stack = await startStack({
+      timeFactor: 0.001,
+      emulator: { durations: { simple: { minMs: 1_500_000, maxMs: 2_000_000 } } },
+    });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('a new worker finishes a job whose worker died after the checkpoint, with one submit', async () => {
+    const first = await stack.startWorker();
+    const input = await uploadInput(stack);
+    const job = rendition(stack, input);
+    const { id } = await stack.edits.enqueue(job);
+    await waitFor(async () => (await stack.edits.get(id))?.step === 'poll', {
+      what: 'the checkpoint',
+    });
+    await first.close();
+    await stack.startWorker();
+    const done = await stack.edits.waitFor(id, { timeout: 30_000 });
+    expect(done.state).toBe('completed');
+    expect(done.submits).toBe(1);
+    expect(submitsFor(stack, job.outputs[0]!.ref)).toBe(1);
+  });
+
+  it('cancels a job while it polls: it ends failed with reason cancelled', async () => {
+    await stack.startWorker();
+    const input = await uploadInput(stack);
+    const { id } = await stack.edits.enqueue(rendition(stack, input));
+    await waitFor(async () => (await stack.edits.get(id))?.step === 'poll', {
+      what: 'the checkpoint',
+    });
+    expect(await stack.edits.cancel(id)).toBe('requested');
+    const done = await stack.edits.waitFor(id, { timeout: 10_000 });
+    expect(done.state).toBe('failed');
+    expect(done.failure?.reason).toBe('cancelled');
+  });
+
+  it('ends a job that outlives its deadline with reason deadline_exceeded', async () => {
+    await stack.startWorker();
+    const input = await uploadInput(stack);
+    const { id } = await stack.edits.enqueue(
+      rendition(stack, input, { deadline: Date.now() + 600 }),
+    );
+    const done = await stack.edits.waitFor(id, { timeout: 15_000 });
+    expect(done.state).toBe('failed');
+    expect(done.failure?.reason).toBe('deadline_exceeded');
+  });
+
+  it('loses none of 100 jobs between polls when their worker shuts down', async () => {
+    const worker = await stack.startWorker({ WORKER_CONCURRENCY: '50' });
+    const input = await uploadInput(stack);
+    const jobs = Array.from({ length: 100 }, () => rendition(stack, input));
+    const ids = (await stack.edits.enqueueMany(jobs)).map((r) => r.id);
+    await waitFor(
+      async () => {
+        const steps = await Promise.all(ids.map(async (id) => (await stack.edits.get(id))?.step));
+        return steps.every((s) => s === 'poll');
+      },
+      { timeoutMs: 30_000, what: 'all 100 jobs submitted' },
+    );
+    const stopping = Date.now();
+    await worker.close();
+    // Nothing holds a slot between polls, so the drain does not wait for the remote jobs.
+    expect(Date.now() - stopping).toBeLessThan(5_000);
+    await stack.startWorker({ WORKER_CONCURRENCY: '50' });
+    const results = await Promise.all(
+      ids.map((id) => stack.edits.waitFor(id, { timeout: 60_000 })),
+    );
+    expect(results.filter((r) => r.state === 'completed')).toHaveLength(100);
+    for (const job of jobs) expect(submitsFor(stack, job.outputs[0]!.ref)).toBe(1);
+  });
+});
