@@ -281,8 +281,6 @@ export async function createWorker(
     () => {
       void (async () => {
         try {
-          await redis.ping();
-          redisUp = true;
           const counts = await queue.getJobCounts('waiting', 'prioritized');
           const backlog = (counts.waiting ?? 0) + (counts.prioritized ?? 0);
           wedged =
@@ -300,7 +298,7 @@ export async function createWorker(
             await old.close(true).catch(() => undefined);
           }
         } catch {
-          redisUp = false;
+          // Redis is down: /readyz reports it and the consumer reconnects by itself.
         }
       })();
     },
