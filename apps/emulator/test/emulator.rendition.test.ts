@@ -103,6 +103,55 @@ describe('renditionCreate', () => {
     expect([tiff.format, tiff.width]).toEqual(['tiff', 60]);
   });
 
+  it('edits a Photoshop-made PSD and writes a PSD that reads back with the edit', async () => {
+    const f = h.files.url;
+    h.files.put(
+      '/in/patch.png',
+      await sharp({ create: { width: 4, height: 4, channels: 3, background: '#00ff00' } })
+        .png()
+        .toBuffer(),
+    );
+    const submitted = await h.post('/pie/psdService/documentOperations', {
+      inputs: [{ href: `${f}/in/Sunflower.psd`, storage: 'external' }],
+      options: {
+        layers: [
+          { name: 'Layer 1', locked: true, edit: {} },
+          {
+            add: { insertTop: true },
+            name: 'Patch',
+            input: { href: `${f}/in/patch.png`, storage: 'external' },
+            bounds: { top: 10, left: 10, width: 40, height: 40 },
+          },
+        ],
+      },
+      outputs: [
+        { href: `${f}/out/edited.psd`, storage: 'external', type: 'image/vnd.adobe.photoshop' },
+        { href: `${f}/out/edited.png`, storage: 'external', type: 'image/png' },
+      ],
+    });
+    const done = await h.waitDone(statusLink(submitted));
+    expect(done.body.outputs[0].status).toBe('succeeded');
+    const psd = readPsd(h.files.get('/out/edited.psd')?.bytes ?? Buffer.alloc(0), {
+      useImageData: true,
+    });
+    expect(psd.children?.map((l) => l.name)).toEqual(['Layer 1', 'Patch']);
+    expect(psd.children?.[0]?.protected).toMatchObject({ composite: true, position: true });
+    const { data, info } = await sharp(h.files.get('/out/edited.png')?.bytes)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const at = (x: number, y: number) => [
+      ...data.subarray(
+        (y * info.width + x) * info.channels,
+        (y * info.width + x) * info.channels + 3,
+      ),
+    ];
+    expect(at(30, 30)).toEqual([0, 255, 0]);
+    // Outside the patch the sunflower is what the file's own composite shows.
+    const composite = reference.imageData?.data ?? new Uint8ClampedArray();
+    const o = (300 * reference.width + 200) * 4;
+    expect(at(200, 300)).toEqual([composite[o], composite[o + 1], composite[o + 2]]);
+  });
+
   it('reads the manifest: document and layer tree as ag-psd reads them', async () => {
     const submitted = await h.post('/pie/psdService/documentManifest', {
       inputs: [{ href: `${h.files.url}/in/Sunflower.psd`, storage: 'external' }],
