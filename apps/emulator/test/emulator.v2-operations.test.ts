@@ -61,6 +61,32 @@ describe('v2 operations', () => {
     expect((await sharp(h.files.get('/out/v2-small.jpg')?.bytes).metadata()).width).toBe(20);
   });
 
+  it('honours layers with cropMode and a height-only resize', async () => {
+    await submit('/v2/create-composite', {
+      image: { source: { url: `${h.files.url}/in/two.psd` } },
+      outputs: [
+        {
+          destination: { url: `${h.files.url}/out/blue-only.png` },
+          mediaType: 'image/png',
+          layers: [{ name: 'Blue' }],
+          cropMode: 'layer_bounds',
+        },
+        {
+          destination: { url: `${h.files.url}/out/tall.jpg` },
+          mediaType: 'image/jpeg',
+          height: 10,
+        },
+      ],
+    });
+    const blue = h.files.get('/out/blue-only.png')?.bytes;
+    expect(await sharp(blue).metadata()).toMatchObject({ width: 20, height: 20 });
+    expect(await pixel(blue, 0, 0)).toEqual([0, 0, 255, 255]);
+    expect(await sharp(h.files.get('/out/tall.jpg')?.bytes).metadata()).toMatchObject({
+      width: 10,
+      height: 10,
+    });
+  });
+
   it('create-composite can start from a blank document', async () => {
     await submit('/v2/create-composite', {
       image: { width: 16, height: 9, fill: 'white' },

@@ -1,6 +1,6 @@
 import { type ImageDocument, asPixelData, renderDocument, type LayerSelection } from './document';
 import { writePsdFile } from './psd-io';
-import { blankRaster, sharpFromRaster, type Raster } from './raster';
+import { blankRaster, boundingBox, cropRaster, sharpFromRaster, type Raster } from './raster';
 
 export const PSD_TYPES = new Set(['image/vnd.adobe.photoshop', 'vnd.adobe.photoshop']);
 
@@ -10,6 +10,10 @@ export interface ImageOutputSpec {
   type: string;
   /** Target width in px; 0 or absent keeps the document width. Height follows the aspect. */
   width?: number;
+  /** Target height in px (v2); with a width too, the image fits inside both, aspect kept. */
+  height?: number;
+  /** v2 `cropMode`: trim transparent borders, or crop to the rendered layers' bounds. */
+  cropMode?: 'trim_to_transparency' | 'layer_bounds' | 'document_bounds';
   /** Upper bound on width, applied when `width` is 0 or absent. */
   maxWidth?: number;
   /** sharp JPEG quality 1–100 (already mapped from the API's scale). */
@@ -82,9 +86,22 @@ function targetWidth(docWidth: number, spec: ImageOutputSpec): number | undefine
 
 /** Encodes pixels as JPEG, PNG, TIFF, GIF or WebP, resized per the output spec. */
 export async function encodeRaster(raster: Raster, spec: ImageOutputSpec): Promise<Buffer> {
-  let image = sharpFromRaster(raster);
-  const width = targetWidth(raster.width, spec);
-  if (width !== undefined) image = image.resize({ width });
+  let source = raster;
+  if (spec.cropMode === 'trim_to_transparency' || spec.cropMode === 'layer_bounds') {
+    // Both crop to what was drawn: a render of chosen layers is transparent outside them.
+    const box = boundingBox(raster, (i) => (raster.data[i * 4 + 3] ?? 0) > 0);
+    if (box) source = cropRaster(raster, box.left, box.top, box.width, box.height);
+  }
+  let image = sharpFromRaster(source);
+  const width = targetWidth(source.width, spec);
+  const height = spec.height !== undefined && spec.height > 0 ? spec.height : undefined;
+  if (width !== undefined && height !== undefined) {
+    image = image.resize({ width, height, fit: 'inside' });
+  } else if (width !== undefined) {
+    image = image.resize({ width });
+  } else if (height !== undefined) {
+    image = image.resize({ height });
+  }
   switch (spec.type) {
     case 'image/jpeg':
       // JPEG has no alpha: transparent areas become white, as Photoshop's flatten does.

@@ -39,6 +39,18 @@ export function imageSpec(
   const width = num(raw.width);
   const maxWidth = num(raw.maxWidth);
   if (width !== undefined) spec.width = width;
+  if (family === 'v2') {
+    const height = num(raw.height);
+    if (height !== undefined) spec.height = height;
+    const cropMode = str(raw.cropMode);
+    if (
+      cropMode === 'trim_to_transparency' ||
+      cropMode === 'layer_bounds' ||
+      cropMode === 'document_bounds'
+    ) {
+      spec.cropMode = cropMode;
+    }
+  }
   if (maxWidth !== undefined) spec.maxWidth = maxWidth;
   if (layers) spec.layers = layers;
   switch (family) {
