@@ -38,7 +38,7 @@ export interface RateWindow {
 
 /**
  * Adobe's organisation-wide hard limits, applied per client id.
- * @see /work/shared/adobe/photoshop-api.md §5.2
+ * @see Adobe's Photoshop API technical usage notes, section on rate limits
  */
 export interface RateLimitOptions {
   /** @defaultValue `[{ limit: 16, windowMs: 3000 }, { limit: 320, windowMs: 60000 }]` */

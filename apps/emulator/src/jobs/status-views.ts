@@ -20,7 +20,7 @@ function v1Error(failure: JobFailure) {
   return { type: failure.type, code: failure.code, title: failure.title, details: failure.details };
 }
 
-/** The status document of a job as its family shapes it (photoshop-api.md §4). */
+/** The status document of a job as Adobe shapes it for the job's family. */
 export function statusDocument(
   origin: string,
   job: JobRecord,
