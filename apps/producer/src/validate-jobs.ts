@@ -28,7 +28,7 @@ export async function validateJobs(inputs: readonly unknown[]): Promise<Validate
   return result;
 }
 
-/** `outputs.0.ref` under `jobs.3` becomes `jobs.3.outputs.0.ref`; the job itself is `jobs.3`. */
+/** `outputs[0].ref` under `jobs[3]` becomes `jobs[3].outputs[0].ref`; the job itself is `jobs[3]`. */
 export function prefixPath(prefix: string, path: string): string {
   return path ? `${prefix}.${path}` : prefix;
 }

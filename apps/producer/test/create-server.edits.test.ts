@@ -69,7 +69,7 @@ describe('createServer edit routes', () => {
       .expect(400);
     expect(errorOf(res).code).toBe('invalid_request');
     const paths = (errorOf(res).issues as { path: string; rule: string }[]).map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(['input', 'outputs.0.ref', 'priority', '']));
+    expect(paths).toEqual(expect.arrayContaining(['input', 'outputs[0].ref', 'priority', '']));
     for (const issue of errorOf(res).issues) expect(issue.rule).toEqual(expect.any(String));
     expect((await api.edits.counts()).waiting).toBe(0);
   });
@@ -129,22 +129,22 @@ describe('createServer edit routes', () => {
       })
       .expect(400);
     expect(errorOf(invalid).issues.map((i) => i.path)).toEqual([
-      'jobs.1.outputs',
-      'jobs.2.priority',
+      'jobs[1].outputs',
+      'jobs[2].priority',
     ]);
 
     const conflicting = await post('/v1/edits:batch')
       .send({ jobs: [rendition(6), rendition(7, { idempotencyKey: 'k-2' })] })
       .expect(409);
     expect(errorOf(conflicting).issues).toEqual([
-      expect.objectContaining({ path: 'jobs.1.idempotencyKey', rule: 'idempotency_conflict' }),
+      expect.objectContaining({ path: 'jobs[1].idempotencyKey', rule: 'idempotency_conflict' }),
     ]);
     const inside = await post('/v1/edits:batch')
       .send({
         jobs: [rendition(8, { idempotencyKey: 'k-9' }), rendition(9, { idempotencyKey: 'k-9' })],
       })
       .expect(409);
-    expect(errorOf(inside).issues[0]?.path).toBe('jobs.1.idempotencyKey');
+    expect(errorOf(inside).issues[0]?.path).toBe('jobs[1].idempotencyKey');
 
     const replay = await post('/v1/edits:batch')
       .send({ jobs: [rendition(2, { idempotencyKey: 'k-2' })] })

@@ -94,8 +94,8 @@ describe('darkroom enqueue', () => {
     expect(run.code).toBe(EXIT.usage);
     const { error } = run.json<{ error: { code: string; issues: JobIssue[] } }>();
     expect(error.code).toBe('invalid_job');
-    expect(error.issues.map((i) => i.path)).toContain('outputs.0.ref');
-    expect(run.stderr).toContain('outputs.0.ref');
+    expect(error.issues.map((i) => i.path)).toContain('outputs[0].ref');
+    expect(run.stderr).toContain('outputs[0].ref');
 
     expect((await cli(['enqueue', '--json', '{nope'], env)).code).toBe(EXIT.usage);
     expect(

@@ -1,9 +1,10 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import {
   createStepMachine,
   createWorkerConnection,
+  workerConnectionOptions,
   DurationEstimator,
   PollSchedule,
   queueSnapshot,
@@ -246,7 +247,8 @@ export async function createWorker(
 
   const startConsumer = (): Worker<EditJobData, EditJobResult> => {
     const worker = new Worker<EditJobData, EditJobResult>(config.queueName, processor, {
-      connection: createWorkerConnection(config.redisUrl),
+      // Options, not a client: BullMQ then owns the connection and closes it with the worker.
+      connection: workerConnectionOptions(config.redisUrl) as ConnectionOptions,
       prefix: config.prefix,
       concurrency: config.concurrency,
       autorun: true,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
   buildRequestBody,
+  fromZodIssues,
   getOperation,
   operationIds,
   RequestValidationError,
@@ -83,12 +84,9 @@ export interface ValidatedEditJob {
   fingerprint: string;
 }
 
+/** zod issues in the same path format (`outputs[0].ref`) and rule names as the API contract's. */
 function issuesFromZod(error: z.ZodError): JobIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    rule: issue.code,
-    message: issue.message,
-  }));
+  return fromZodIssues(error.issues);
 }
 
 function canonical(value: unknown): string {

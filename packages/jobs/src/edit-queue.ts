@@ -81,7 +81,8 @@ export interface EditJobStatus {
 
 export type CancelOutcome = 'removed' | 'requested' | 'already_finished' | 'not_found';
 
-const JOB_ID_FOR_KEY = (key: string) =>
+/** The job id an idempotency key maps to: the same key always names the same job. */
+export const jobIdForKey = (key: string): string =>
   `idem-${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 
 /**
@@ -104,6 +105,7 @@ export class EditQueue {
   private readonly jobDefaults: JobsOptions;
   private readonly defaultDeadlineMs: number;
   private events?: Promise<QueueEvents>;
+  private eventsConnection?: Redis;
   private closing?: Promise<void>;
 
   constructor(options: EditQueueOptions) {
@@ -152,7 +154,9 @@ export class EditQueue {
         validated.push(await validateEditJob(input));
       } catch (err) {
         if (!(err instanceof EditJobValidationError)) throw err;
-        issues.push(...err.issues.map((i) => ({ ...i, path: `${index}.${i.path}` })));
+        issues.push(
+          ...err.issues.map((i) => ({ ...i, path: `[${index}]${i.path ? `.${i.path}` : ''}` })),
+        );
       }
     }
     if (issues.length > 0) throw new EditJobValidationError(issues);
@@ -180,7 +184,7 @@ export class EditQueue {
         nonce,
         step: 'submit',
       };
-      const jobId = job.idempotencyKey ? JOB_ID_FOR_KEY(job.idempotencyKey) : randomUUID();
+      const jobId = job.idempotencyKey ? jobIdForKey(job.idempotencyKey) : randomUUID();
       return {
         job,
         nonce,
@@ -309,8 +313,10 @@ export class EditQueue {
 
   private async queueEvents(): Promise<QueueEvents> {
     this.events ??= (async () => {
+      // Ours to close: BullMQ leaves a connection it was handed open.
+      this.eventsConnection = createWorkerConnection(this.connection);
       const events = new QueueEvents(this.queueName, {
-        connection: createWorkerConnection(this.connection),
+        connection: this.eventsConnection,
         prefix: this.prefix,
       });
       events.on('error', () => undefined);
@@ -338,7 +344,7 @@ export class EditQueue {
           if (!this.events) return;
           const events = await this.events;
           await events.close();
-          events.disconnect().catch(() => undefined);
+          this.eventsConnection?.disconnect();
         })(),
       ]);
       this.redis.disconnect();

@@ -2,7 +2,7 @@ export * from './constants';
 export { editJobInputSchema, validateEditJob } from './edit-job';
 export type { EditJobInput, EditRequest, ValidatedEditJob } from './edit-job';
 export type { EditJobData, EditJobResult, EditOutputResult, EditStep } from './job-data';
-export { EditQueue } from './edit-queue';
+export { EditQueue, jobIdForKey } from './edit-queue';
 export type {
   EditQueueOptions,
   EnqueueResult,
@@ -19,6 +19,7 @@ export type { FailureReason } from './errors/job-failure';
 export {
   createProducerConnection,
   createWorkerConnection,
+  workerConnectionOptions,
   describeTarget,
   isConnectionError,
 } from './redis-connection';

@@ -7,6 +7,8 @@ export interface QueueSnapshot {
     waiting: number;
     prioritized: number;
     delayed: number;
+    /** Delayed jobs already due (a poll or a retry whose time has come). */
+    delayed_due: number;
     active: number;
     failed: number;
     completed: number;
@@ -30,6 +32,8 @@ export async function queueSnapshot(queue: Queue, redis: Redis | Cluster): Promi
   );
   // BullMQ pushes new jobs at the head of the wait list and workers take from the tail.
   const oldestId = await redis.lindex(queue.toKey('wait'), -1);
+  // BullMQ scores delayed jobs as timestamp * 0x1000 + a 12-bit counter.
+  const delayedDue = await redis.zcount(queue.toKey('delayed'), 0, Date.now() * 0x1000 + 0xfff);
   let oldestWaitingAgeSeconds: number | null = null;
   if (oldestId) {
     const timestamp = await redis.hget(queue.toKey(oldestId), 'timestamp');
@@ -41,6 +45,7 @@ export async function queueSnapshot(queue: Queue, redis: Redis | Cluster): Promi
       waiting: counts.waiting ?? 0,
       prioritized: counts.prioritized ?? 0,
       delayed: counts.delayed ?? 0,
+      delayed_due: delayedDue,
       active: counts.active ?? 0,
       failed: counts.failed ?? 0,
       completed: counts.completed ?? 0,

@@ -59,16 +59,25 @@ export function createProducerConnection(target: RedisTarget, extra: RedisOption
  * is the "silent consumer" failure reported against BullMQ).
  */
 export function createWorkerConnection(target: RedisTarget, extra: RedisOptions = {}): Redis {
-  const client = new Redis(
-    toOptions(target, {
-      maxRetriesPerRequest: null,
-      enableReadyCheck: true,
-      retryStrategy: (times) => Math.min(times * 200, 2_000),
-      ...extra,
-    }),
-  );
+  const client = new Redis(workerConnectionOptions(target, extra));
   client.on('error', () => undefined);
   return client;
+}
+
+/**
+ * The same settings as options, for a BullMQ class that should own (and close) its connection:
+ * BullMQ leaves a connection instance it was handed open when it closes.
+ */
+export function workerConnectionOptions(
+  target: RedisTarget,
+  extra: RedisOptions = {},
+): RedisOptions {
+  return toOptions(target, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+    ...extra,
+  });
 }
 
 /** Waits for a producer connection to be ready, or throws `RedisUnavailableError` in `timeoutMs`. */

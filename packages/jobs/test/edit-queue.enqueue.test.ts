@@ -66,7 +66,7 @@ describe('EditQueue.enqueue', () => {
     expect(caught).toBeInstanceOf(EditJobValidationError);
     const paths = (caught as EditJobValidationError).issues.map((i) => i.path).sort();
     expect(paths).toEqual(
-      expect.arrayContaining(['account', 'input', 'outputs.0.ref', 'priority']),
+      expect.arrayContaining(['account', 'input', 'outputs[0].ref', 'priority']),
     );
     expect(await edits.queue.count()).toBe(0);
   });
@@ -122,7 +122,7 @@ describe('EditQueue.enqueueMany', () => {
   it('rejects the whole batch when one job is bad, naming its index', async () => {
     const jobs = [rendition(0), { ...rendition(1), outputs: [] }, rendition(2)];
     await expect(edits.enqueueMany(jobs)).rejects.toMatchObject({
-      issues: [expect.objectContaining({ path: '1.outputs' })],
+      issues: [expect.objectContaining({ path: '[1].outputs' })],
     });
     expect(await edits.queue.count()).toBe(0);
   });

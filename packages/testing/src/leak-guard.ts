@@ -5,7 +5,15 @@
  * first test and, after the last one, waits (up to a deadline) for the count of each kind to
  * return to that baseline. Sockets close asynchronously, so it polls rather than checking once.
  */
-const WATCHED = new Set(['TCPServerWrap', 'TCPWRAP', 'PipeWrap', 'ProcessWrap', 'TLSWRAP']);
+// Node names client sockets TCPSocketWrap in getActiveResourcesInfo(), servers TCPServerWrap.
+const WATCHED = new Set([
+  'TCPServerWrap',
+  'TCPSocketWrap',
+  'TCPWRAP',
+  'PipeWrap',
+  'ProcessWrap',
+  'TLSWRAP',
+]);
 
 function openHandles(): Map<string, number> {
   const counts = new Map<string, number>();

@@ -93,7 +93,7 @@ export function editRoutes(options: EditRoutesOptions): Router {
     const checked = await validateJobs(jobs);
     if (checked.rejected.length > 0) {
       const issues = checked.rejected.flatMap(({ index, issues: list }) =>
-        list.map((i) => ({ ...i, path: prefixPath(`jobs.${index}`, i.path) })),
+        list.map((i) => ({ ...i, path: prefixPath(`jobs[${index}]`, i.path) })),
       );
       throw new ApiError(
         400,
@@ -111,9 +111,9 @@ export function editRoutes(options: EditRoutesOptions): Router {
       throw new ApiError(
         409,
         'idempotency_conflict',
-        `nothing was enqueued: jobs.${index} reuses the idempotency key of job ${conflict.jobId} with a different body`,
+        `nothing was enqueued: jobs[${index}] reuses the idempotency key of job ${conflict.jobId} with a different body`,
         [...conflicts].map(([i]) => ({
-          path: `jobs.${i}.idempotencyKey`,
+          path: `jobs[${i}].idempotencyKey`,
           rule: 'idempotency_conflict',
           message: 'this key was already used with a different body',
         })),

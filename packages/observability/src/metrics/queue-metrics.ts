@@ -9,6 +9,8 @@ export interface QueueCounts {
   active: number;
   failed: number;
   completed?: number;
+  /** Delayed jobs whose time has come (a poll or retry that is due): work ready to run now. */
+  delayed_due?: number;
 }
 
 /** What a scrape needs to know about one queue. */
@@ -26,7 +28,15 @@ export interface QueueMetricsOptions {
   collect: () => Promise<QueueSnapshot[]>;
 }
 
-const STATES = ['waiting', 'prioritized', 'delayed', 'active', 'failed', 'completed'] as const;
+const STATES = [
+  'waiting',
+  'prioritized',
+  'delayed',
+  'delayed_due',
+  'active',
+  'failed',
+  'completed',
+] as const;
 
 /**
  * Queue depth and the age of the oldest waiting job, read from Redis when Prometheus scrapes.
