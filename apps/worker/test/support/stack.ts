@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createEmulator, type Emulator, type EmulatorOptions } from '@darkroom/emulator';
 import { EditQueue } from '@darkroom/jobs';
-import { StorageRegistry, type StorageConfig } from '@darkroom/storage';
+import { StorageRegistry, uploadRequestInit, type StorageConfig } from '@darkroom/storage';
 import { redisUrl, startS3rver, uniqueName, type S3rverFixture } from '@darkroom/testing';
 import { Writable } from 'node:stream';
 import { createWorker, parseWorkerConfig, type DarkroomWorker } from '../../src';
@@ -44,7 +44,11 @@ export interface Stack {
  * Time runs a thousand times faster in the emulator and in the worker's expectations.
  */
 export async function startStack(
-  options: { emulator?: EmulatorOptions; timeFactor?: number } = {},
+  options: {
+    emulator?: EmulatorOptions;
+    timeFactor?: number;
+    storage?: Pick<StorageConfig, 'azure' | 'dropbox'>;
+  } = {},
 ): Promise<Stack> {
   const timeFactor = options.timeFactor ?? 0.001;
   const s3 = await startS3rver();
@@ -57,7 +61,7 @@ export async function startStack(
     limits: false,
     ...options.emulator,
   });
-  const storageConfig: StorageConfig = { s3: { default: s3.config } };
+  const storageConfig: StorageConfig = { s3: { default: s3.config }, ...options.storage };
   const storage = new StorageRegistry(storageConfig);
   const queueName = uniqueName('edits');
   const edits = new EditQueue({ connection: redisUrl(), queueName, backoffMs: 50 });
@@ -92,10 +96,12 @@ export async function startStack(
       method === 'GET'
         ? await storage.presignRead(ref, 300)
         : await storage.presignWrite(ref, 300, { ...(contentType ? { contentType } : {}) });
+    const init =
+      method === 'PUT' ? uploadRequestInit(signed.storage, contentType) : { method, headers: {} };
     const res = await fetch(signed.href, {
-      method,
+      method: init.method,
+      headers: init.headers,
       ...(body ? { body } : {}),
-      headers: contentType ? { 'content-type': contentType } : {},
     });
     if (!res.ok) throw new Error(`${method} ${ref} answered ${res.status}`);
     return Buffer.from(await res.arrayBuffer());
