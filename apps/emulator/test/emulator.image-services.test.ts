@@ -119,9 +119,15 @@ describe('cut-out, mask, Lightroom and crop operations on real photos', () => {
       options: { Exposure: 1, Saturation: -100 },
       outputs: [
         { href: `${f()}/out/edit.jpg`, storage: 'external', type: 'image/jpeg', quality: 12 },
+        { href: `${f()}/out/edit.xmp`, storage: 'external', type: 'application/rdf+xml' },
       ],
     });
     await h.waitDone(statusLink(submitted));
+    // The sidecar carries the same settings as Camera Raw attributes.
+    const sidecar = h.files.get('/out/edit.xmp');
+    expect(sidecar?.contentType).toBe('application/rdf+xml');
+    expect(sidecar?.bytes.toString()).toContain('crs:Exposure2012="+1.00"');
+    expect(sidecar?.bytes.toString()).toContain('crs:Saturation="-100"');
     const before = await stats(readFileSync(join(SAMPLES, 'Example.jpg')));
     const after = await stats(h.files.get('/out/edit.jpg')?.bytes);
     expect(after.channels[1]?.mean).toBeGreaterThan(before.channels[1]?.mean ?? Infinity);

@@ -89,3 +89,39 @@ export function xmpEdits(packets: readonly string[]): XmpEdits {
   }
   return { edits, unsupported };
 }
+
+const WRITTEN: Array<[keyof ToneEdits, string, number]> = [
+  ['exposure', 'Exposure2012', 2],
+  ['contrast', 'Contrast2012', 0],
+  ['blacks', 'Blacks2012', 0],
+  ['whites', 'Whites2012', 0],
+  ['saturation', 'Saturation', 0],
+  ['vibrance', 'Vibrance', 0],
+  ['sharpness', 'Sharpness', 0],
+  ['noiseReduction', 'LuminanceSmoothing', 0],
+];
+
+/**
+ * An XMP sidecar (`application/rdf+xml`) holding the applied settings as Camera Raw `crs:`
+ * attributes, so Lightroom or Camera Raw can reproduce the edit on the original.
+ */
+export function xmpPacket(edits: ToneEdits): string {
+  const attributes = WRITTEN.flatMap(([key, name, decimals]) => {
+    const value = edits[key];
+    if (value === undefined) return [];
+    const text = value.toFixed(decimals);
+    return [`crs:${name}="${value > 0 ? `+${text}` : text}"`];
+  });
+  return [
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+    ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+    '  <rdf:Description rdf:about=""',
+    '    xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/"',
+    '    crs:ProcessVersion="11.0"',
+    ...attributes.map((a) => `    ${a}`),
+    '  />',
+    ' </rdf:RDF>',
+    '</x:xmpmeta>',
+    '',
+  ].join('\n');
+}

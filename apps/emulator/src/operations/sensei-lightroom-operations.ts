@@ -2,7 +2,8 @@ import { cutout as cutoutImage, maskImage } from '../image/background';
 import { encodeRaster } from '../image/encode';
 import { autoTone as autoToneImage, applyToneEdits, type ToneEdits } from '../image/tone';
 import { estimateTilt, straighten } from '../image/straighten';
-import { xmpEdits } from '../image/xmp-settings';
+import { xmpEdits, xmpPacket } from '../image/xmp-settings';
+import { type Raster } from '../image/raster';
 import { JobFailedError, failures } from '../jobs/job-failure';
 import { imageSpec } from './output-specs';
 import { requireWritable, writeRasterOutputs } from './shared-steps';
@@ -17,6 +18,28 @@ function obj(value: unknown): Body {
 }
 
 const LR_WRITABLE = new Set(['image/jpeg', 'image/png']);
+const XMP = 'application/rdf+xml';
+/** Edits that are settings (edit, xmp, presets) can also be written as an XMP sidecar. */
+const LR_WRITABLE_WITH_XMP = new Set([...LR_WRITABLE, XMP]);
+
+/** Image outputs get the edited pixels; `application/rdf+xml` outputs the settings as XMP. */
+async function writeLightroomOutputs(
+  ctx: WorkContext,
+  raster: Raster,
+  edits: ToneEdits,
+): Promise<void> {
+  for (const output of ctx.outputs) {
+    if (output.type === XMP) {
+      await ctx.write(output, Buffer.from(xmpPacket(edits)), XMP);
+    } else {
+      await ctx.write(
+        output,
+        await encodeRaster(raster, imageSpec(output, 'lightroom')),
+        output.type,
+      );
+    }
+  }
+}
 
 function main(ctx: WorkContext): string {
   if (!ctx.mainInput)
@@ -81,7 +104,7 @@ export function unsupportedSettings(
 }
 
 export async function edit(ctx: WorkContext): Promise<JobResult> {
-  requireWritable(ctx.outputs, LR_WRITABLE);
+  requireWritable(ctx.outputs, LR_WRITABLE_WITH_XMP);
   const options = obj(ctx.body.options);
   const unsupported = unsupportedSettings(options, Object.keys(V1_TONE_KEYS));
   if (unsupported.length > 0) {
@@ -95,9 +118,7 @@ export async function edit(ctx: WorkContext): Promise<JobResult> {
     if (typeof value === 'number') edits[target] = value;
   }
   const raster = await ctx.loadImage(main(ctx), 'inputs.source');
-  await writeRasterOutputs(ctx, await applyToneEdits(raster, edits), (o) =>
-    imageSpec(o, 'lightroom'),
-  );
+  await writeLightroomOutputs(ctx, await applyToneEdits(raster, edits), edits);
   return {};
 }
 
@@ -106,7 +127,7 @@ async function applyXmpPackets(
   packets: string[],
   inputPath: string,
 ): Promise<JobResult> {
-  requireWritable(ctx.outputs, LR_WRITABLE);
+  requireWritable(ctx.outputs, LR_WRITABLE_WITH_XMP);
   const { edits, unsupported } = xmpEdits(packets);
   if (unsupported.length > 0) {
     throw new JobFailedError(
@@ -114,9 +135,7 @@ async function applyXmpPackets(
     );
   }
   const raster = await ctx.loadImage(main(ctx), inputPath);
-  await writeRasterOutputs(ctx, await applyToneEdits(raster, edits), (o) =>
-    imageSpec(o, 'lightroom'),
-  );
+  await writeLightroomOutputs(ctx, await applyToneEdits(raster, edits), edits);
   return {};
 }
 
