@@ -136,7 +136,9 @@ class EmulatorServer {
     this.faults = new FaultInjector(options.seed, options.faults);
     this.jobs = new JobManager(options, this.faults, this.evidence, this.metrics);
     const scale = options.scaleRateLimits && options.timeFactor > 0 ? options.timeFactor : 1;
-    this.fractionalRetryAfter = scale < 1;
+    // Sped-up runs (0 < timeFactor < 1) get decimal Retry-After seconds: whole seconds would
+    // dwarf scaled windows and the short waits fault tests inject.
+    this.fractionalRetryAfter = options.timeFactor > 0 && options.timeFactor < 1;
     if (options.limits !== false) {
       const scaled = (windows: RateWindow[]) =>
         windows.map((w) => ({ limit: w.limit, windowMs: w.windowMs * scale }));

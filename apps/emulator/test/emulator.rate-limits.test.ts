@@ -113,6 +113,23 @@ describe("Adobe's rate limits", () => {
     }
   });
 
+  it('sends decimal Retry-After seconds when running sped up', async () => {
+    const h = await startHarness({
+      timeFactor: 0.01,
+      faults: { throttle: { nextRequests: 1, retryAfterMs: 120 } },
+    });
+    try {
+      const reply = await h.post('/pie/psdService/renditionCreate', rendition(h, 1));
+      expect(reply.status).toBe(429);
+      expect([reply.headers.get('retry-after'), reply.headers.get('retry-after-ms')]).toEqual([
+        '0.12',
+        '120',
+      ]);
+    } finally {
+      await h.close();
+    }
+  });
+
   it.each([{ limits: false as const }, { limits: {}, rateLimits: false }])(
     'can be switched off (%j)',
     async (off) => {
