@@ -1,0 +1,149 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { EditJobInput, EditJobStatus, EditQueue } from '@darkroom/jobs';
+import { uploadRequestInit, type StorageRegistry } from '@darkroom/storage';
+import { landscapeJpeg, posterPsd, productPng } from './samples';
+
+export interface MainJobEdit {
+  label: string;
+  job: EditJobInput;
+}
+
+/** Where the main job reads its samples from and writes its results to. */
+export interface MainJobLocations {
+  /** Reference prefix for inputs, e.g. `s3://darkroom-in/demo`. */
+  inputs: string;
+  /** Reference prefix for outputs, e.g. `s3://darkroom-out/demo`. */
+  outputs: string;
+}
+
+/** The batch the main job runs: one of each kind of edit Darkroom users run most. */
+export function mainJobEdits(at: MainJobLocations): MainJobEdit[] {
+  const poster = `${at.inputs}/poster.psd`;
+  const photo = `${at.inputs}/landscape.jpg`;
+  const product = `${at.inputs}/product.png`;
+  const out = (name: string) => `${at.outputs}/${name}`;
+  return [
+    {
+      label: 'renditions of a layered PSD (JPEG, PNG, TIFF at three sizes)',
+      job: {
+        operation: 'renditionCreate',
+        input: poster,
+        outputs: [
+          { ref: out('poster-1200.jpg'), type: 'image/jpeg', width: 1200, quality: 7 },
+          { ref: out('poster-600.png'), type: 'image/png', width: 600, compression: 'medium' },
+          { ref: out('poster-300.tif'), type: 'image/tiff', width: 300 },
+        ],
+      },
+    },
+    {
+      label: 'manifest of the PSD (document and layer tree)',
+      job: {
+        operation: 'documentManifest',
+        input: poster,
+        outputs: [{ ref: out('poster-manifest.json') }],
+      },
+    },
+    {
+      label: 'layer edit: hide the Badge layer, render JPEG and save the PSD',
+      job: {
+        operation: 'documentOperations',
+        input: poster,
+        options: { layers: [{ name: 'Badge', visible: false, edit: {} }] },
+        outputs: [
+          { ref: out('poster-no-badge.jpg'), type: 'image/jpeg', width: 800 },
+          { ref: out('poster-no-badge.psd'), type: 'image/vnd.adobe.photoshop' },
+        ],
+      },
+    },
+    {
+      label: 'product crop: trim to the product plus 40 px of padding',
+      job: {
+        operation: 'productCrop',
+        input: product,
+        options: { unit: 'Pixels', width: 40, height: 40 },
+        outputs: [{ ref: out('product-cropped.png'), type: 'image/png' }],
+      },
+    },
+    {
+      label: 'cut-out: remove the product background',
+      job: { operation: 'cutout', input: product, outputs: [{ ref: out('product-cutout.png') }] },
+    },
+    {
+      label: 'Lightroom auto tone on a flat photo',
+      job: {
+        operation: 'autoTone',
+        input: photo,
+        outputs: [{ ref: out('landscape-autotone.jpg'), type: 'image/jpeg' }],
+      },
+    },
+  ];
+}
+
+/** Writes the generated samples to the input locations, through presigned PUTs. */
+export async function uploadSamples(storage: StorageRegistry, at: MainJobLocations): Promise<void> {
+  const samples: [string, Buffer, string][] = [
+    ['poster.psd', posterPsd(), 'image/vnd.adobe.photoshop'],
+    ['landscape.jpg', await landscapeJpeg(), 'image/jpeg'],
+    ['product.png', await productPng(), 'image/png'],
+  ];
+  for (const [name, body, contentType] of samples) {
+    const signed = await storage.presignWrite(`${at.inputs}/${name}`, 600, {
+      contentType,
+      size: body.length,
+    });
+    const init = uploadRequestInit(signed.storage, contentType);
+    const res = await fetch(signed.href, { method: init.method, headers: init.headers, body });
+    if (!res.ok) throw new Error(`uploading sample ${name} answered HTTP ${res.status}`);
+  }
+}
+
+export interface EditOutcome {
+  label: string;
+  id: string;
+  status: EditJobStatus;
+  elapsedMs: number;
+  /** Local copies of the outputs, when the job completed. */
+  files: { ref: string; path: string; size: number }[];
+}
+
+/**
+ * Enqueues the batch, reports each edit as it finishes, and copies every output into `outDir`
+ * so a person can open them.
+ */
+export async function runMainJob(options: {
+  edits: EditQueue;
+  storage: StorageRegistry;
+  at: MainJobLocations;
+  outDir: string;
+  timeoutMs: number;
+  onFinished?: (outcome: EditOutcome, done: number, total: number) => void;
+}): Promise<EditOutcome[]> {
+  const batch = mainJobEdits(options.at);
+  await mkdir(options.outDir, { recursive: true });
+  const started = Date.now();
+  const results = await options.edits.enqueueMany(batch.map((b) => b.job));
+  let done = 0;
+  return Promise.all(
+    batch.map(async (edit, i) => {
+      const id = results[i]!.id;
+      const status = await options.edits.waitFor(id, { timeout: options.timeoutMs });
+      const files: EditOutcome['files'] = [];
+      if (status.state === 'completed') {
+        for (const output of status.result?.outputs ?? []) {
+          const signed = await options.storage.presignRead(output.ref, 300);
+          const res = await fetch(signed.href);
+          if (!res.ok) throw new Error(`reading ${output.ref} answered HTTP ${res.status}`);
+          const path = join(options.outDir, basename(output.ref));
+          const bytes = Buffer.from(await res.arrayBuffer());
+          await writeFile(path, bytes);
+          files.push({ ref: output.ref, path, size: bytes.length });
+        }
+      }
+      const outcome = { label: edit.label, id, status, elapsedMs: Date.now() - started, files };
+      done += 1;
+      options.onFinished?.(outcome, done, batch.length);
+      return outcome;
+    }),
+  );
+}
