@@ -79,6 +79,49 @@ describe('retries and rate limits', () => {
   });
 });
 
+describe('client errors', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    // Adobe refuses plain-http file links; so does this emulator when told to, answering 400.
+    stack = await startStack({ emulator: { allowHttpLoopbackStorage: false } });
+    await stack.startWorker();
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it("fails a job Adobe answers 400 at once: one submit, no retry, Adobe's type in the reason", async () => {
+    const input = await uploadInput(stack);
+    const before = stack.emulator.stats().clients['darkroom-e2e'];
+    const { id } = await stack.edits.enqueue(rendition(stack, input));
+    const done = await stack.edits.waitFor(id, { timeout: 30_000 });
+    expect(done.state).toBe('failed');
+    expect(done.failure?.reason).toBe('client_error');
+    expect(done.failure?.message).toMatch(/HTTP 400 InputValidationError/);
+    expect(done.attemptsMade).toBe(1);
+    const after = stack.emulator.stats().clients['darkroom-e2e'];
+    expect((after?.submits ?? 0) - (before?.submits ?? 0)).toBe(1);
+    expect((after?.rejected ?? 0) - (before?.rejected ?? 0)).toBe(1);
+  });
+
+  it('runs one remote job for two enqueues with the same idempotency key', async () => {
+    const healthy = await startStack();
+    try {
+      await healthy.startWorker();
+      const input = await uploadInput(healthy);
+      const job = rendition(healthy, input, { idempotencyKey: uniqueName('order') });
+      const first = await healthy.edits.enqueue(job);
+      const second = await healthy.edits.enqueue(job);
+      expect(second).toEqual({ id: first.id, duplicate: true });
+      const done = await healthy.edits.waitFor(first.id, { timeout: 30_000 });
+      expect(done.state).toBe('completed');
+      expect(submitsFor(healthy, job.outputs[0]!.ref)).toBe(1);
+    } finally {
+      await healthy.close();
+    }
+  });
+});
+
 describe('jobs between polls', () => {
   let stack: Stack;
   beforeAll(async () => {
