@@ -9,6 +9,8 @@ export interface HealthServerOptions {
   live: () => boolean;
   /** Readiness: Redis reachable and the consumer consuming; `reasons` say what is wrong. */
   ready: () => Promise<{ ready: boolean; reasons: string[] }>;
+  /** Refreshes values read on scrape; a failure leaves them stale rather than failing the scrape. */
+  beforeMetrics?: () => Promise<void>;
 }
 
 /** `/healthz`, `/readyz` and `/metrics` on one small HTTP server. */
@@ -38,10 +40,13 @@ export async function startHealthServer(
       return;
     }
     if (path === '/metrics') {
-      options.register.metrics().then(
-        (text) => send(200, text, options.register.contentType),
-        (err: unknown) => send(500, String(err), 'text/plain'),
-      );
+      (options.beforeMetrics ?? (() => Promise.resolve()))()
+        .catch(() => undefined)
+        .then(() => options.register.metrics())
+        .then(
+          (text) => send(200, text, options.register.contentType),
+          (err: unknown) => send(500, String(err), 'text/plain'),
+        );
       return;
     }
     send(404, JSON.stringify({ error: 'not found' }));

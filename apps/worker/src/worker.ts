@@ -341,6 +341,18 @@ export async function createWorker(
     register,
     live: () => true,
     ready: readiness,
+    // The budget's effective rate per account, read on scrape: what AIMD left of Adobe's limits.
+    beforeMetrics: async () => {
+      for (const account of Object.keys(config.accounts)) {
+        for (const cls of ['submit', 'status'] as const) {
+          const state = await budget.state(account, cls);
+          const perSecond = Math.min(
+            ...state.windows.map((w) => w.effectiveLimit / (w.windowMs / 1000)),
+          );
+          budgetMetrics.setEffectiveRate(account, cls, perSecond);
+        }
+      }
+    },
   });
   logger.info(
     {
