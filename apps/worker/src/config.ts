@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { parseEnv, type EnvSource } from '@darkroom/config';
 import { storageConfigSchema, type StorageConfig } from '@darkroom/storage';
-import { accountSchema, type AccountConfig } from '@darkroom/jobs';
+import {
+  accountSchema,
+  redisTargetFromEnv,
+  type AccountConfig,
+  type RedisTarget,
+} from '@darkroom/jobs';
 
 const json = <T extends z.ZodType>(schema: T, what: string) =>
   z
@@ -19,6 +24,8 @@ const json = <T extends z.ZodType>(schema: T, what: string) =>
 const envSchema = z
   .object({
     REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+    /** Seed nodes (`host:port,host:port`) of a Redis Cluster; REDIS_URL then gives credentials and TLS. */
+    REDIS_CLUSTER_NODES: z.string().optional(),
     DARKROOM_PREFIX: z.string().min(1).default('{darkroom}'),
     DARKROOM_QUEUE: z.string().min(1).default('edits'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
@@ -76,7 +83,8 @@ const envSchema = z
   });
 
 export interface WorkerConfig {
-  redisUrl: string;
+  /** Redis or Redis Cluster, from REDIS_URL and REDIS_CLUSTER_NODES. */
+  redis: RedisTarget;
   prefix: string;
   queueName: string;
   concurrency: number;
@@ -109,7 +117,7 @@ export function parseWorkerConfig(source: EnvSource): WorkerConfig {
     });
   }
   return {
-    redisUrl: env.REDIS_URL,
+    redis: redisTargetFromEnv(env),
     prefix: env.DARKROOM_PREFIX,
     queueName: env.DARKROOM_QUEUE,
     concurrency: env.WORKER_CONCURRENCY,

@@ -1,10 +1,11 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import {
   createStepMachine,
   createWorkerConnection,
   workerConnectionOptions,
+  isClusterTarget,
+  type RedisConnection,
   DurationEstimator,
   PollSchedule,
   queueSnapshot,
@@ -79,7 +80,7 @@ export async function createWorker(
   const api = new ApiMetrics({ register });
   const budgetMetrics = new BudgetMetrics({ register });
 
-  const redis: Redis = createWorkerConnection(config.redisUrl);
+  const redis: RedisConnection = createWorkerConnection(config.redis);
   const cleanups: (() => Promise<unknown>)[] = [
     async () => redis.quit().catch(() => redis.disconnect()),
   ];
@@ -245,10 +246,25 @@ export async function createWorker(
   let active = 0;
   let stopping = false;
 
+  // For one Redis, options: BullMQ then owns the connection and closes it with the consumer.
+  // A cluster client must be handed over as an instance, which BullMQ leaves open: those are
+  // kept here and closed with the worker.
+  const clusterClients: RedisConnection[] = [];
+  cleanups.push(() => {
+    for (const client of clusterClients) client.disconnect();
+    return Promise.resolve();
+  });
+  const consumerConnection = (): ConnectionOptions => {
+    if (!isClusterTarget(config.redis))
+      return workerConnectionOptions(config.redis) as ConnectionOptions;
+    const client = createWorkerConnection(config.redis);
+    clusterClients.push(client);
+    return client;
+  };
+
   const startConsumer = (): Worker<EditJobData, EditJobResult> => {
     const worker = new Worker<EditJobData, EditJobResult>(config.queueName, processor, {
-      // Options, not a client: BullMQ then owns the connection and closes it with the worker.
-      connection: workerConnectionOptions(config.redisUrl) as ConnectionOptions,
+      connection: consumerConnection(),
       prefix: config.prefix,
       concurrency: config.concurrency,
       autorun: true,

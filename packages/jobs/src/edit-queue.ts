@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Job, Queue, QueueEvents, type JobsOptions, type JobState } from 'bullmq';
-import type { Redis } from 'ioredis';
+
 import {
   DEFAULT_ATTEMPTS,
   DEFAULT_BACKOFF_MS,
@@ -24,6 +24,7 @@ import {
   describeTarget,
   ensureReady,
   isConnectionError,
+  type RedisConnection,
   type RedisTarget,
 } from './redis-connection';
 import { cancelKey } from './cancellation';
@@ -99,13 +100,13 @@ export class EditQueue {
   readonly queue: Queue<EditJobData, EditJobResult>;
   readonly prefix: string;
   readonly queueName: string;
-  private readonly redis: Redis;
+  private readonly redis: RedisConnection;
   private readonly target: string;
   private readonly connection: RedisTarget;
   private readonly jobDefaults: JobsOptions;
   private readonly defaultDeadlineMs: number;
   private events?: Promise<QueueEvents>;
-  private eventsConnection?: Redis;
+  private eventsConnection?: RedisConnection;
   private closing?: Promise<void>;
 
   constructor(options: EditQueueOptions) {

@@ -20,10 +20,12 @@ export {
   createProducerConnection,
   createWorkerConnection,
   workerConnectionOptions,
+  redisTargetFromEnv,
+  isClusterTarget,
   describeTarget,
   isConnectionError,
 } from './redis-connection';
-export type { RedisTarget } from './redis-connection';
+export type { RedisTarget, RedisClusterTarget, RedisConnection } from './redis-connection';
 export { cancelKey } from './cancellation';
 export { DurationEstimator } from './duration-estimator';
 export type { DurationEstimatorOptions } from './duration-estimator';

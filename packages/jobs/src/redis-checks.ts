@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 export class RedisMisconfiguredError extends Error {
   constructor(message: string) {
@@ -23,7 +23,7 @@ function infoField(info: string, field: string): string | undefined {
  * Reads the settings Darkroom's guarantees rely on. INFO works where CONFIG is disabled (most
  * managed Redis services rename or block CONFIG).
  */
-export async function readRedisSettings(redis: Redis): Promise<RedisSettings> {
+export async function readRedisSettings(redis: Redis | Cluster): Promise<RedisSettings> {
   const info = await redis.info();
   const maxmemoryPolicy = infoField(info, 'maxmemory_policy') ?? 'unknown';
   const saveParams =
@@ -36,7 +36,7 @@ export async function readRedisSettings(redis: Redis): Promise<RedisSettings> {
   };
 }
 
-async function readSave(redis: Redis): Promise<string> {
+async function readSave(redis: Redis | Cluster): Promise<string> {
   try {
     const reply = (await redis.config('GET', 'save')) as string[];
     return reply[1] ?? '';
@@ -51,7 +51,7 @@ async function readSave(redis: Redis): Promise<string> {
  * Returns warnings for settings that weaken durability without breaking correctness.
  */
 export async function checkRedis(
-  redis: Redis,
+  redis: Redis | Cluster,
   options: { requireNoeviction: boolean },
 ): Promise<string[]> {
   const settings = await readRedisSettings(redis);

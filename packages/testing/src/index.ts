@@ -10,3 +10,5 @@ export { startAzurite, AZURITE_ACCOUNT_NAME, AZURITE_ACCOUNT_KEY } from './azuri
 export type { AzuriteFixture, AzuriteOptions } from './azurite';
 export { startDropboxDouble, dropboxContentHash } from './dropbox-double';
 export type { DropboxDouble, DropboxDoubleCounts, DropboxDoubleOptions } from './dropbox-double';
+export { startRedisCluster, redisClusterClient } from './redis-cluster';
+export type { RedisClusterFixture } from './redis-cluster';

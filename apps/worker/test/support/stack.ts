@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createEmulator, type Emulator, type EmulatorOptions } from '@darkroom/emulator';
-import { EditQueue } from '@darkroom/jobs';
+import { EditQueue, type RedisTarget } from '@darkroom/jobs';
 import { StorageRegistry, uploadRequestInit, type StorageConfig } from '@darkroom/storage';
 import { redisUrl, startS3rver, uniqueName, type S3rverFixture } from '@darkroom/testing';
 import { Writable } from 'node:stream';
@@ -48,6 +48,8 @@ export async function startStack(
     emulator?: EmulatorOptions;
     timeFactor?: number;
     storage?: Pick<StorageConfig, 'azure' | 'dropbox'>;
+    /** Another Redis than the shared one, e.g. a cluster: the queue's target and the worker's env. */
+    redis?: { target: RedisTarget; env: Record<string, string> };
   } = {},
 ): Promise<Stack> {
   const timeFactor = options.timeFactor ?? 0.001;
@@ -64,7 +66,11 @@ export async function startStack(
   const storageConfig: StorageConfig = { s3: { default: s3.config }, ...options.storage };
   const storage = new StorageRegistry(storageConfig);
   const queueName = uniqueName('edits');
-  const edits = new EditQueue({ connection: redisUrl(), queueName, backoffMs: 50 });
+  const edits = new EditQueue({
+    connection: options.redis?.target ?? redisUrl(),
+    queueName,
+    backoffMs: 50,
+  });
   const logs = new LogSink();
   const workers: DarkroomWorker[] = [];
   const env: Record<string, string> = {
@@ -84,6 +90,7 @@ export async function startStack(
     BUDGET_TIME_SCALE: String(timeFactor),
     API_TIMEOUT_MS: '5000',
     LOG_LEVEL: 'debug',
+    ...options.redis?.env,
   };
 
   const presignedFetch = async (
