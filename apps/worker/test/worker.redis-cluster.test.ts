@@ -48,7 +48,7 @@ describe('Darkroom on a three-master Redis Cluster', () => {
     // Every Darkroom key hashes to the slot of {darkroom}, on one master.
     const client = redisClusterClient(cluster.nodes);
     try {
-      const slot = (await client.cluster('KEYSLOT', '{darkroom}')) as number;
+      const slot = await client.cluster('KEYSLOT', '{darkroom}');
       let keys: string[] = [];
       for (const node of client.nodes('master')) {
         const found = await node.keys(`{darkroom}:${stack.queueName}:*`);
