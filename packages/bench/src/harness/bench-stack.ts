@@ -1,0 +1,150 @@
+import { createEmulator, type Emulator, type EmulatorOptions } from '@darkroom/emulator';
+import { EditQueue } from '@darkroom/jobs';
+import { startRedisServer, uniqueName, type RedisServer } from '@darkroom/testing';
+import { Redis } from 'ioredis';
+import { startObjectSink, type ObjectSink } from './object-sink';
+import { startWorkerFleet, type WorkerFleet } from './worker-fleet';
+
+export const BENCH_CLIENT = { clientId: 'darkroom-bench', clientSecret: 'bench-secret-value' };
+export const IN_BUCKET = 'bench-in';
+export const OUT_BUCKET = 'bench-out';
+
+/** A typical Darkroom job: one PSD in, a JPEG and a PNG out. */
+export function renditionJob(tag: string, i: number): Record<string, unknown> {
+  return {
+    operation: 'renditionCreate',
+    input: `s3://${IN_BUCKET}/${tag}/${i}.psd`,
+    outputs: [
+      { ref: `s3://${OUT_BUCKET}/${tag}/${i}.jpg`, type: 'image/jpeg', width: 1024, quality: 7 },
+      { ref: `s3://${OUT_BUCKET}/${tag}/${i}.png`, type: 'image/png', width: 256 },
+    ],
+  };
+}
+
+export interface WorkerSettings {
+  concurrency: number;
+  /** Rate-budget windows are multiplied by this (tiny = the budget never binds). */
+  budgetTimeScale: number;
+  /** Expected remote durations are multiplied by this until the estimate learns. */
+  expectedDurationScale: number;
+}
+
+/** One scenario's private world: its own redis-server, storage sink and emulator. */
+export interface BenchStack {
+  redis: RedisServer;
+  /** A client for INFO and counts; closed with the stack. */
+  client: Redis;
+  sink: ObjectSink;
+  emulator: Emulator;
+  newQueueName(): string;
+  editQueue(queueName: string): EditQueue;
+  workerEnv(queueName: string, settings: WorkerSettings): Record<string, string>;
+  startWorkers(count: number, queueName: string, settings: WorkerSettings): Promise<WorkerFleet>;
+  close(): Promise<void>;
+}
+
+export async function startBenchStack(emulatorOptions: EmulatorOptions): Promise<BenchStack> {
+  const redis = await startRedisServer();
+  const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+  const sink = await startObjectSink();
+  const emulator = await createEmulator({
+    port: 0,
+    clients: [BENCH_CLIENT],
+    processing: 'placeholder',
+    ...emulatorOptions,
+  });
+  const queues: EditQueue[] = [];
+  const fleets: WorkerFleet[] = [];
+  const workerEnv = (queueName: string, s: WorkerSettings): Record<string, string> => ({
+    REDIS_URL: redis.url,
+    DARKROOM_QUEUE: queueName,
+    WORKER_HOST: '127.0.0.1',
+    WORKER_PORT: '0',
+    WORKER_CONCURRENCY: String(s.concurrency),
+    WORKER_DRAIN_TIMEOUT_MS: '5000',
+    ADOBE_CLIENT_ID: BENCH_CLIENT.clientId,
+    ADOBE_CLIENT_SECRET: BENCH_CLIENT.clientSecret,
+    ADOBE_IMS_URL: emulator.url,
+    ADOBE_API_URL: emulator.url,
+    ADOBE_API_V2_URL: emulator.url,
+    DARKROOM_STORAGE: JSON.stringify(sink.storageConfig),
+    BUDGET_TIME_SCALE: String(s.budgetTimeScale),
+    EXPECTED_DURATION_SCALE: String(s.expectedDurationScale),
+    API_TIMEOUT_MS: '30000',
+    LOG_LEVEL: 'info',
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    redis,
+    client,
+    sink,
+    emulator,
+    newQueueName: () => uniqueName('bench'),
+    editQueue(queueName) {
+      // Keep every finished job: results carry the timings the scenarios read back.
+      const queue = new EditQueue({
+        connection: redis.url,
+        queueName,
+        keepCompleted: { age: 3_600, count: 2_000_000 },
+        keepFailed: { age: 3_600, count: 2_000_000 },
+      });
+      queues.push(queue);
+      return queue;
+    },
+    workerEnv,
+    async startWorkers(count, queueName, settings) {
+      const fleet = await startWorkerFleet(count, workerEnv(queueName, settings));
+      fleets.push(fleet);
+      return fleet;
+    },
+    close: () =>
+      (closing ??= (async () => {
+        await Promise.allSettled(fleets.map((f) => f.close()));
+        await Promise.allSettled(queues.map((q) => q.close()));
+        client.disconnect();
+        await emulator.close();
+        await sink.close();
+        await redis.close();
+      })()),
+  };
+}
+
+export interface Finished {
+  completed: number;
+  failed: number;
+  /** Epoch ms when the last job was seen finished. */
+  at: number;
+}
+
+/**
+ * Waits until `total` jobs of a BullMQ queue have completed or failed, reading counts every
+ * 20 ms (so a makespan carries up to 20 ms of observation error).
+ */
+export async function waitUntilFinished(
+  counts: () => Promise<Record<string, number>>,
+  total: number,
+  timeoutMs: number,
+): Promise<Finished> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const c = await counts();
+    const completed = c.completed ?? 0;
+    const failed = c.failed ?? 0;
+    if (completed + failed >= total) return { completed, failed, at: Date.now() };
+    if (Date.now() > deadline) {
+      throw new Error(`only ${completed + failed} of ${total} jobs finished in ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Redis server version from INFO. */
+export async function redisVersion(client: Redis): Promise<string> {
+  const info = await client.info('server');
+  return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
+}
+
+export async function usedMemory(client: Redis): Promise<number> {
+  const info = await client.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+}

@@ -1,0 +1,107 @@
+import { runDarkroomBatch } from '../harness/darkroom-batch';
+import { startBenchStack } from '../harness/bench-stack';
+import type { Measurement } from '../report';
+import { buildResult, rounded, type Scenario } from './scenario';
+
+export const TIME_FACTOR = 0.1;
+/** Adobe's hard submit limit (16 per 3 s) and Darkroom's aim (15 less 3.4 % headroom = 14 per 3 s), scaled. */
+export const HARD_SUBMITS_PER_S = 16 / (3 * TIME_FACTOR);
+export const AIMED_SUBMITS_PER_S = 14 / (3 * TIME_FACTOR);
+
+/**
+ * Three worker processes share one fleet-wide budget against Adobe's limits (time-scaled):
+ * how much of the submit budget they use, how often they are throttled, and how many status
+ * reads a job costs once the duration estimate has learned.
+ */
+export const rateBudget: Scenario = async (ctx) => {
+  const jobs = ctx.quick ? 300 : 600;
+  const workers = 3;
+  const stack = await startBenchStack({ timeFactor: TIME_FACTOR, scaleRateLimits: true });
+  const measurements: Measurement[] = [];
+  try {
+    for (let run = 1; run <= ctx.runs; run += 1) {
+      const dr = await runDarkroomBatch(stack, {
+        workers,
+        jobs,
+        timeoutMs: 600_000,
+        settings: {
+          concurrency: 50,
+          budgetTimeScale: TIME_FACTOR,
+          expectedDurationScale: TIME_FACTOR,
+        },
+      });
+      const calls = dr.submits + dr.statusGets;
+      measurements.push({
+        variant: `Darkroom, ${workers} worker processes`,
+        run,
+        metrics: rounded({
+          jobsPerSecond: dr.jobsPerSecond,
+          failed: dr.failed,
+          submitRatePerSecond: dr.submitRatePerSecond,
+          shareOfHardPct: (dr.submitRatePerSecond / HARD_SUBMITS_PER_S) * 100,
+          shareOfAimedPct: (dr.submitRatePerSecond / AIMED_SUBMITS_PER_S) * 100,
+          throttled: dr.throttled,
+          throttledPct: calls > 0 ? (dr.throttled / calls) * 100 : 0,
+          pollsPerJob: dr.pollsPerJob,
+          warmPollsPerJob: dr.warmPollsPerJob,
+        }),
+      });
+      ctx.log(
+        `rate-budget run ${run}: ${dr.submitRatePerSecond.toFixed(1)} submits/s, ${dr.throttled} 429s, ${dr.warmPollsPerJob.toFixed(2)} warm polls/job`,
+      );
+    }
+  } finally {
+    await stack.close();
+  }
+  return buildResult({
+    id: 'rate-budget',
+    title: '4. Rate budget: three workers against Adobe’s limits',
+    parameters: {
+      jobs,
+      workers,
+      timeFactor: TIME_FACTOR,
+      hardSubmitLimit: `16 per ${3000 * TIME_FACTOR} ms and 320 per ${60000 * TIME_FACTOR} ms (${HARD_SUBMITS_PER_S.toFixed(1)}/s)`,
+      aimedSubmitLimit: `14 per ${3000 * TIME_FACTOR} ms and 290 per ${60000 * TIME_FACTOR} ms (${AIMED_SUBMITS_PER_S.toFixed(1)}/s)`,
+      durations: 'uniform 5–15 s × timeFactor',
+    },
+    columns: [
+      { key: 'jobsPerSecond', label: 'jobs/s', digits: 1 },
+      { key: 'failed', label: 'failed', digits: 0 },
+      { key: 'submitRatePerSecond', label: 'accepted submits/s', digits: 1 },
+      { key: 'shareOfHardPct', label: '% of hard limit', digits: 1 },
+      { key: 'shareOfAimedPct', label: '% of aimed (soft) limit', digits: 1 },
+      { key: 'throttled', label: '429s', digits: 0 },
+      { key: 'throttledPct', label: '429 % of API calls', digits: 2 },
+      { key: 'pollsPerJob', label: 'status GETs/job (all)', digits: 2 },
+      { key: 'warmPollsPerJob', label: 'status GETs/job (later half)', digits: 2 },
+    ],
+    measurements,
+    figures: (m) => {
+      const v = m[`Darkroom, ${workers} worker processes`];
+      return [
+        {
+          label: 'share of the aimed submit budget used, %',
+          value: v?.shareOfAimedPct ?? NaN,
+          digits: 1,
+          target: '>= 95',
+        },
+        {
+          label: '429s, % of all API calls',
+          value: v?.throttledPct ?? NaN,
+          digits: 2,
+          target: '< 0.5',
+        },
+        {
+          label: 'status GETs per job once the estimate has warmed up',
+          value: v?.warmPollsPerJob ?? NaN,
+          target: '<= 1.5 (the SDK: duration / 2 s = 2.5–7.5)',
+        },
+      ];
+    },
+    notes: [
+      'Submit rate: accepted submits between the first and the last one of the batch, from the emulator’s job list. Darkroom aims at 14 of Adobe’s 16 per window on purpose (3.4 % headroom), so its share of the hard limit is at most 87.5 %.',
+      'After a 429 the fleet budget halves its rate (AIMD) and climbs back 5 % per window, so each 429 costs budget share for a while. With windows scaled to 300 ms, a few milliseconds of scheduling jitter between the budget’s clock (Redis) and the emulator’s arrival times can put a 17th submit in a window; at Adobe’s real 3 s windows the same jitter is ten times smaller relative to the window.',
+      '“Later half”: jobs submitted in the second half of the batch, when the duration estimate has seen the first half finish.',
+    ],
+  });
+};
