@@ -67,8 +67,9 @@ describe('compose.yaml', () => {
   });
 
   it("gives the worker an environment its own parser accepts, draining before compose's kill", () => {
-    const config = parseWorkerConfig(envOf(project.services.worker));
-    expect(config.redisUrl).toBe('redis://redis:6379');
+    const env = envOf(project.services.worker);
+    const config = parseWorkerConfig(env);
+    expect(env.REDIS_URL).toBe('redis://redis:6379');
     expect(config.prefix).toBe('{darkroom}');
     expect(config.accounts.default?.imsUrl).toBe('http://emulator:7070');
     const grace = durationSeconds(project.services.worker?.stop_grace_period ?? '10s');
