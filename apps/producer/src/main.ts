@@ -18,7 +18,7 @@ function main(): void {
   }
   const logger = createLogger({ name: 'darkroom-producer', level: config.logLevel });
   const edits = new EditQueue({
-    connection: config.redisUrl,
+    connection: config.redis,
     prefix: config.prefix,
     queueName: config.queueName,
   });

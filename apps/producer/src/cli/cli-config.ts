@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { parseEnv, type EnvSource } from '@darkroom/config';
-import { accountSchema, describeTarget, type AccountConfig } from '@darkroom/jobs';
+import {
+  accountSchema,
+  describeTarget,
+  type AccountConfig,
+  redisTargetFromEnv,
+  type RedisTarget,
+} from '@darkroom/jobs';
 import { storageConfigSchema, type StorageConfig } from '@darkroom/storage';
 
 const json = <T extends z.ZodType>(schema: T, what: string) =>
@@ -20,6 +26,8 @@ const json = <T extends z.ZodType>(schema: T, what: string) =>
 const envSchema = z
   .object({
     REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+    /** Seed nodes (`host:port,...`) of a Redis Cluster; REDIS_URL then gives credentials and TLS. */
+    REDIS_CLUSTER_NODES: z.string().optional(),
     DARKROOM_PREFIX: z.string().min(1).default('{darkroom}'),
     DARKROOM_QUEUE: z.string().min(1).default('edits'),
     ADOBE_ACCOUNTS: json(
@@ -48,6 +56,8 @@ const envSchema = z
 
 export interface CliConfig {
   redisUrl: string;
+  /** Redis or Redis Cluster, from REDIS_URL and REDIS_CLUSTER_NODES. */
+  redis: RedisTarget;
   /** host:port, never the password. */
   redisTarget: string;
   prefix: string;
@@ -73,7 +83,8 @@ export function parseCliConfig(source: EnvSource): CliConfig {
   }
   return {
     redisUrl: env.REDIS_URL,
-    redisTarget: describeTarget(env.REDIS_URL),
+    redis: redisTargetFromEnv(env),
+    redisTarget: describeTarget(redisTargetFromEnv(env)),
     prefix: env.DARKROOM_PREFIX,
     queueName: env.DARKROOM_QUEUE,
     accounts,

@@ -17,7 +17,7 @@ export async function withQueue<T>(
   fn: (edits: EditQueue) => Promise<T>,
 ): Promise<T> {
   const edits = new EditQueue({
-    connection: config.redisUrl,
+    connection: config.redis,
     prefix: config.prefix,
     queueName: config.queueName,
   });

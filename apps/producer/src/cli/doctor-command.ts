@@ -63,7 +63,7 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
 }
 
 async function checkRedis(config: CliConfig, checks: DoctorCheck[]): Promise<boolean> {
-  const redis = createProducerConnection(config.redisUrl, {
+  const redis = createProducerConnection(config.redis, {
     lazyConnect: true,
     retryStrategy: () => null,
   });

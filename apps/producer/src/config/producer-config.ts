@@ -1,3 +1,4 @@
+import { redisTargetFromEnv, type RedisTarget } from '@darkroom/jobs';
 import { z } from 'zod';
 import { parseEnv, type EnvSource } from '@darkroom/config';
 
@@ -5,6 +6,8 @@ const envSchema = z.object({
   PRODUCER_HOST: z.string().min(1).default('0.0.0.0'),
   PRODUCER_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  /** Seed nodes (`host:port,...`) of a Redis Cluster; REDIS_URL then gives credentials and TLS. */
+  REDIS_CLUSTER_NODES: z.string().optional(),
   DARKROOM_PREFIX: z.string().min(1).default('{darkroom}'),
   DARKROOM_QUEUE: z.string().min(1).default('edits'),
   PRODUCER_TOKENS: z
@@ -28,6 +31,8 @@ export interface ProducerConfig {
   host: string;
   port: number;
   redisUrl: string;
+  /** Redis or Redis Cluster, from REDIS_URL and REDIS_CLUSTER_NODES. */
+  redis: RedisTarget;
   prefix: string;
   queueName: string;
   tokens: string[];
@@ -43,6 +48,7 @@ export function parseProducerConfig(source: EnvSource): ProducerConfig {
     host: env.PRODUCER_HOST,
     port: env.PRODUCER_PORT,
     redisUrl: env.REDIS_URL,
+    redis: redisTargetFromEnv(env),
     prefix: env.DARKROOM_PREFIX,
     queueName: env.DARKROOM_QUEUE,
     tokens: env.PRODUCER_TOKENS,
