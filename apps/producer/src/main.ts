@@ -1,7 +1,12 @@
 import type { Server } from 'node:http';
 import { ConfigError } from '@darkroom/config';
 import { EditQueue } from '@darkroom/jobs';
-import { createLogger } from '@darkroom/observability';
+import {
+  collectProcessMetrics,
+  createLogger,
+  PipelineMetrics,
+  Registry,
+} from '@darkroom/observability';
 import { parseProducerConfig } from './config/producer-config';
 import { createServer } from './server/create-server';
 
@@ -17,7 +22,10 @@ function main(): void {
     throw err;
   }
   const logger = createLogger({ name: 'darkroom-producer', level: config.logLevel });
+  const register = new Registry();
+  collectProcessMetrics(register);
   const edits = new EditQueue({
+    metrics: new PipelineMetrics({ register }),
     connection: config.redis,
     prefix: config.prefix,
     queueName: config.queueName,
@@ -28,6 +36,7 @@ function main(): void {
     logger,
     maxBatch: config.maxBatch,
     bodyLimit: config.bodyLimit,
+    register,
   });
   const server: Server = app.listen(config.port, config.host, () => {
     logger.info({ host: config.host, port: config.port, queue: config.queueName }, 'listening');

@@ -53,6 +53,8 @@ export interface EditQueueOptions {
   keepCompleted?: { age: number; count: number };
   /** Retention of failed jobs. @defaultValue 7 days and 100,000 jobs */
   keepFailed?: { age: number; count: number };
+  /** Counts jobs enqueued (new ones, not idempotent replays), e.g. `PipelineMetrics`. */
+  metrics?: { jobEnqueued(operation: string, count?: number): void };
 }
 
 export interface EnqueueResult {
@@ -105,6 +107,7 @@ export class EditQueue {
   private readonly connection: RedisTarget;
   private readonly jobDefaults: JobsOptions;
   private readonly defaultDeadlineMs: number;
+  private readonly metrics: EditQueueOptions['metrics'];
   private events?: Promise<QueueEvents>;
   private eventsConnection?: RedisConnection;
   private closing?: Promise<void>;
@@ -116,6 +119,7 @@ export class EditQueue {
     this.target = describeTarget(options.connection);
     this.redis = createProducerConnection(options.connection);
     this.defaultDeadlineMs = options.defaultDeadlineMs ?? DEFAULT_DEADLINE_MS;
+    this.metrics = options.metrics;
     this.jobDefaults = {
       attempts: options.attempts ?? DEFAULT_ATTEMPTS,
       backoff: { type: 'exponential', delay: options.backoffMs ?? DEFAULT_BACKOFF_MS, jitter: 0.5 },
@@ -217,6 +221,15 @@ export class EditQueue {
       } else {
         results.push({ id, duplicate: true });
       }
+    }
+    if (this.metrics) {
+      const added = new Map<string, number>();
+      entries.forEach((entry, i) => {
+        if (results[i]?.duplicate) return;
+        const operation = entry.job.request.operation;
+        added.set(operation, (added.get(operation) ?? 0) + 1);
+      });
+      for (const [operation, count] of added) this.metrics.jobEnqueued(operation, count);
     }
     return results;
   }

@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '@darkroom/observability';
 import { FinishWatcher } from '../finish-watcher';
 import { ApiError } from './api-error';
 import { bearerAuth } from './bearer-auth';
+import type { Registry } from '@darkroom/observability';
 import { editRoutes } from './edit-routes';
 import { errorHandler } from './error-handler';
 import { openApiDocument } from './openapi-document';
@@ -30,6 +31,11 @@ export interface ServerDeps {
   eventsIntervalMs?: number;
   /** How long /readyz waits for Redis. @defaultValue 1000 */
   readyTimeoutMs?: number;
+  /**
+   * Served at `GET /metrics` without a token, like the worker's: keep the port internal.
+   * @defaultValue no /metrics route
+   */
+  register?: Registry;
 }
 
 /**
@@ -53,6 +59,12 @@ export function createServer(deps: ServerDeps): Express {
   app.set('etag', false);
   app.use(requestContext(logger));
 
+  const register = deps.register;
+  if (register) {
+    app.get('/metrics', async (_req, res) => {
+      res.type(register.contentType).send(await register.metrics());
+    });
+  }
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
