@@ -55,7 +55,6 @@ const envSchema = z
   });
 
 export interface CliConfig {
-  redisUrl: string;
   /** Redis or Redis Cluster, from REDIS_URL and REDIS_CLUSTER_NODES. */
   redis: RedisTarget;
   /** host:port, never the password. */
@@ -82,7 +81,6 @@ export function parseCliConfig(source: EnvSource): CliConfig {
     });
   }
   return {
-    redisUrl: env.REDIS_URL,
     redis: redisTargetFromEnv(env),
     redisTarget: describeTarget(redisTargetFromEnv(env)),
     prefix: env.DARKROOM_PREFIX,

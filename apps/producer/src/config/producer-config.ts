@@ -30,7 +30,6 @@ const envSchema = z.object({
 export interface ProducerConfig {
   host: string;
   port: number;
-  redisUrl: string;
   /** Redis or Redis Cluster, from REDIS_URL and REDIS_CLUSTER_NODES. */
   redis: RedisTarget;
   prefix: string;
@@ -47,7 +46,6 @@ export function parseProducerConfig(source: EnvSource): ProducerConfig {
   return {
     host: env.PRODUCER_HOST,
     port: env.PRODUCER_PORT,
-    redisUrl: env.REDIS_URL,
     redis: redisTargetFromEnv(env),
     prefix: env.DARKROOM_PREFIX,
     queueName: env.DARKROOM_QUEUE,
