@@ -109,6 +109,30 @@ describe('validateManifest', () => {
     ).toThrow(/apps\/v1\/Deployment d: .*replicas must be integer/);
   });
 
+  it('rejects a misspelt field the schema alone would let through, naming its path', () => {
+    const manifest = deployment({
+      selector: {},
+      template: { spec: { containers: [{ name: 'w', image: 'w', readinesProbe: {} }] } },
+    });
+    expect(() => validateManifest(manifest)).toThrow(
+      'apps/v1/Deployment d: unknown field(s) spec.template.spec.containers[0].readinesProbe',
+    );
+  });
+
+  it('rejects a misspelt field inside a KEDA trigger', () => {
+    expect(() =>
+      validateManifest({
+        apiVersion: 'keda.sh/v1alpha1',
+        kind: 'ScaledObject',
+        metadata: { name: 's' },
+        spec: {
+          scaleTargetRef: { name: 'w' },
+          triggers: [{ type: 'prometheus', metdata: {}, metadata: {} }],
+        },
+      }),
+    ).toThrow('unknown field(s) spec.triggers[0].metdata');
+  });
+
   it('rejects a kind it has no schema for', () => {
     expect(() =>
       validateManifest({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: {} }),
