@@ -1,0 +1,57 @@
+/** What a chaos run did and found. */
+export interface ChaosReport {
+  jobs: number;
+  completed: number;
+  failedByReason: Record<string, number>;
+  kills: number;
+  sigterms: number;
+  redisRestarts: number;
+  /** Accepted remote submits beyond one per job, over all jobs. */
+  extraSubmits: number;
+  /** Jobs with more than one accepted submit, each explained by a kill, restart or lost reply. */
+  jobsWithExtraSubmits: number;
+  /** Injected faults the emulator served, by kind. */
+  faults: Record<string, number>;
+  /** Longest SIGTERM-to-exit time of a draining worker, in ms. */
+  longestDrainMs: number;
+  redisKeysScanned: number;
+  logLinesScanned: number;
+  wallMs: number;
+  /** Every broken guarantee; empty when the run passed. */
+  breaches: string[];
+}
+
+/** The summary table a run prints (and RELIABILITY.md quotes). */
+export function formatChaosReport(report: ChaosReport): string {
+  const failed = Object.values(report.failedByReason).reduce((a, b) => a + b, 0);
+  const rows: Array<[string, string]> = [
+    ['jobs', String(report.jobs)],
+    ['completed', String(report.completed)],
+    ['failed', String(failed)],
+    ...Object.entries(report.failedByReason)
+      .sort()
+      .map(([reason, n]): [string, string] => [`  failed: ${reason}`, String(n)]),
+    ['worker SIGKILLs', String(report.kills)],
+    ['worker SIGTERMs', String(report.sigterms)],
+    ['Redis restarts', String(report.redisRestarts)],
+    ['extra accepted submits', String(report.extraSubmits)],
+    ['jobs with extra submits', String(report.jobsWithExtraSubmits)],
+    ...Object.entries(report.faults)
+      .sort()
+      .map(([kind, n]): [string, string] => [`  injected ${kind}`, String(n)]),
+    ['longest drain after SIGTERM', `${(report.longestDrainMs / 1000).toFixed(1)} s`],
+    ['Redis keys scanned for secrets', String(report.redisKeysScanned)],
+    ['log lines scanned for secrets', String(report.logLinesScanned)],
+    ['wall time', `${(report.wallMs / 1000).toFixed(1)} s`],
+    ['breaches', String(report.breaches.length)],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const valueWidth = Math.max(...rows.map(([, v]) => v.length));
+  const line = `+-${'-'.repeat(width)}-+-${'-'.repeat(valueWidth)}-+`;
+  return [
+    line,
+    ...rows.map(([k, v]) => `| ${k.padEnd(width)} | ${v.padStart(valueWidth)} |`),
+    line,
+    ...report.breaches.map((b) => `BREACH: ${b}`),
+  ].join('\n');
+}

@@ -1,0 +1,10 @@
+export { runChaos } from './chaos/run-chaos';
+export type { ChaosOptions } from './chaos/run-chaos';
+export { formatChaosReport } from './chaos/chaos-report';
+export type { ChaosReport } from './chaos/chaos-report';
+export { findSecrets, scanRedisForSecrets, scanLinesForSecrets } from './secrets/secret-scan';
+export type { SecretFinding } from './secrets/secret-scan';
+export { startTokenRecorder } from './secrets/token-recorder';
+export type { TokenRecorder } from './secrets/token-recorder';
+export { spawnWorker, stopWorker, parseLogLines } from './support/worker-process';
+export type { WorkerProcess, WorkerLogLine } from './support/worker-process';
