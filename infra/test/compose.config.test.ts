@@ -91,7 +91,12 @@ describe('compose.yaml', () => {
 
   it('accepts the emulator client the worker authenticates with', () => {
     const options = parseEmulatorArgs([], envOf(project.services.emulator));
-    const worker = parseWorkerConfig(envOf(project.services.worker)).accounts.default;
+    const workerConfig = parseWorkerConfig(envOf(project.services.worker));
+    const worker = workerConfig.accounts.default;
+    // Polls are planned for the emulator's sped-up durations; its rate limits are Adobe's.
+    expect(workerConfig.expectedDurationScale).toBe(options.timeFactor);
+    expect(options.scaleRateLimits).toBeUndefined();
+    expect(workerConfig.budgetTimeScale).toBe(1);
     expect(options.host).toBe('0.0.0.0');
     expect(options.clients).toContainEqual({
       clientId: worker?.clientId,
@@ -132,6 +137,7 @@ describe('adobe.override.yaml', () => {
       v2BaseUrl: 'https://photoshop-api.adobe.io',
     });
     expect(project.services.emulator?.profiles).toEqual(['emulator']);
+    expect(config.expectedDurationScale).toBe(1);
   });
 
   it('refuses to resolve without the env file, naming the missing variable', () => {

@@ -253,6 +253,8 @@ describe('overlays/emulator', () => {
     );
     const account = workerConfig.accounts.default;
     expect(new URL(account?.imsUrl ?? '').host).toBe(`darkroom-emulator:${options.port}`);
+    expect(workerConfig.expectedDurationScale).toBe(options.timeFactor);
+    expect(workerConfig.budgetTimeScale).toBe(1);
     expect(options.clients).toContainEqual({
       clientId: account?.clientId,
       clientSecret: account?.clientSecret,
