@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import path from 'node:path';
 import { parseWorkerConfig } from '@darkroom/worker';
 import { parseProducerConfig } from '@darkroom/producer';
@@ -123,6 +124,41 @@ describe('compose.yaml', () => {
       target: '/etc/grafana/provisioning',
     });
     for (const { source } of grafana) expect(existsSync(source)).toBe(true);
+  });
+});
+
+describe('compose.yaml with infra/prometheus and infra/grafana', () => {
+  const project = resolvedProject(BASE);
+  const readYaml = (file: string): unknown =>
+    parse(readFileSync(path.join(infraDir, file), 'utf8'));
+
+  it('scrapes service names and ports that exist in the stack', () => {
+    const config = readYaml('prometheus/prometheus.yml') as {
+      scrape_configs: {
+        dns_sd_configs?: { names: string[]; port: number }[];
+        static_configs?: { targets: string[] }[];
+      }[];
+    };
+    const targets = config.scrape_configs.flatMap((job) => [
+      ...(job.dns_sd_configs ?? []).flatMap((d) => d.names.map((n) => `${n}:${d.port}`)),
+      ...(job.static_configs ?? []).flatMap((c) => c.targets),
+    ]);
+    expect(targets).toContain('worker:9464');
+    for (const target of targets) {
+      const [host = '', port] = target.split(':');
+      expect(project.services[host]).toBeDefined();
+      const env = envOf(project.services[host]);
+      expect(Object.values(env)).toContain(port);
+    }
+  });
+
+  it("points Grafana's data source at the Prometheus service", () => {
+    const datasources = readYaml('grafana/provisioning/datasources/prometheus.yml') as {
+      datasources: { url: string }[];
+    };
+    const url = new URL(datasources.datasources[0]?.url ?? 'missing:');
+    expect(project.services[url.hostname]?.image).toMatch(/^prom\/prometheus:/);
+    expect(url.port).toBe('9090');
   });
 });
 
