@@ -12,3 +12,4 @@ export { startDropboxDouble, dropboxContentHash } from './dropbox-double';
 export type { DropboxDouble, DropboxDoubleCounts, DropboxDoubleOptions } from './dropbox-double';
 export { startRedisCluster, redisClusterClient } from './redis-cluster';
 export type { RedisClusterFixture } from './redis-cluster';
+export { sharedPath } from './shared-files';

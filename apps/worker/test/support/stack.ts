@@ -3,11 +3,17 @@ import { join } from 'node:path';
 import { createEmulator, type Emulator, type EmulatorOptions } from '@darkroom/emulator';
 import { EditQueue, type RedisTarget } from '@darkroom/jobs';
 import { StorageRegistry, uploadRequestInit, type StorageConfig } from '@darkroom/storage';
-import { redisUrl, startS3rver, uniqueName, type S3rverFixture } from '@darkroom/testing';
+import {
+  redisUrl,
+  startS3rver,
+  uniqueName,
+  type S3rverFixture,
+  sharedPath,
+} from '@darkroom/testing';
 import { Writable } from 'node:stream';
 import { createWorker, parseWorkerConfig, type DarkroomWorker } from '../../src';
 
-export const SAMPLES = join(__dirname, '../../../../../shared/adobe/samples');
+export const SAMPLES = sharedPath('adobe', 'samples');
 export const CLIENT = { clientId: 'darkroom-e2e', clientSecret: 'e2e-secret-value' };
 
 /** Collects every log line a worker writes, for assertions and secret scans. */
