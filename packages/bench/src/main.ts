@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startRedisServer } from '@darkroom/testing';
 import { Redis } from 'ioredis';
@@ -46,7 +47,9 @@ async function main(): Promise<void> {
   const results: ScenarioResult[] = [];
   for (const id of args.only) {
     log(`scenario ${id}: starting`);
-    results.push(await SCENARIOS[id]({ quick: args.quick, runs: args.runs, log }));
+    const loadAtStart = loadavg()[0] ?? 0;
+    const result = await SCENARIOS[id]({ quick: args.quick, runs: args.runs, log });
+    results.push({ ...result, loadAverage: { start: loadAtStart, end: loadavg()[0] ?? 0 } });
     log(`scenario ${id}: done`);
   }
   const flags = [

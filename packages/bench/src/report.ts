@@ -45,6 +45,11 @@ export interface ScenarioResult {
   medians: Record<string, Record<string, number>>;
   figures: DerivedFigure[];
   notes: string[];
+  /**
+   * The machine's 1-minute load average when the scenario started and ended: other work on a
+   * shared machine shows up here, and explains runs that differ.
+   */
+  loadAverage?: { start: number; end: number };
 }
 
 export interface MachineInfo {
@@ -114,6 +119,12 @@ export function renderScenario(s: ScenarioResult): string {
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(', ');
   if (params) lines.push(`Parameters: ${escapeCell(params)}`, '');
+  if (s.loadAverage) {
+    lines.push(
+      `Load average (1 min), start / end: ${formatNumber(s.loadAverage.start, 2)} / ${formatNumber(s.loadAverage.end, 2)}`,
+      '',
+    );
+  }
   lines.push(
     `| variant | runs | ${s.columns.map((c) => escapeCell(c.label)).join(' | ')} |`,
     `|---|---:|${s.columns.map(() => '---:').join('|')}|`,

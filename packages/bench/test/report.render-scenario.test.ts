@@ -63,6 +63,11 @@ describe('renderScenario', () => {
     expect(text).toContain('> measured side by side');
   });
 
+  it('shows the load average the scenario ran under', () => {
+    const text = renderScenario(scenario({ loadAverage: { start: 1.234, end: 2.5 } }));
+    expect(text).toContain('Load average (1 min), start / end: 1.23 / 2.50');
+  });
+
   it('leaves out the figures and notes sections when there are none', () => {
     const text = renderScenario(scenario({ figures: [], notes: [] }));
     expect(text).not.toContain('- ');

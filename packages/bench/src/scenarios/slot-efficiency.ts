@@ -103,7 +103,7 @@ export const slotEfficiency: Scenario = async (ctx) => {
     ],
     notes: [
       'The polling worker can finish at most 50 jobs per poll cycle: a job that is not done at its first poll (2 s after submit, the moment the remote job finishes) waits for the second, so each slot is held 2–4 s.',
-      "Darkroom's rate here is set by CPU (one worker process on a 2-core machine shared with Redis, the emulator and the producer), not by slots; the makespan includes the 2 s remote duration of the last jobs.",
+      "Darkroom's rate here is set by how fast one worker process turns jobs over (scenario 1 measures it with no remote duration at all), not by its 50 slots; the makespan includes the 2 s remote duration of the last jobs.",
     ],
   });
 };
