@@ -10,6 +10,8 @@ export interface ChaosReport {
   extraSubmits: number;
   /** Jobs with more than one accepted submit, each explained by a kill, restart or lost reply. */
   jobsWithExtraSubmits: number;
+  /** Those jobs by what explains them: a lost submit reply, or a kill or Redis restart. */
+  extraSubmitCauses: { lostReply: number; killOrRestart: number };
   /** Injected faults the emulator served, by kind. */
   faults: Record<string, number>;
   /** Longest SIGTERM-to-exit time of a draining worker, in ms. */
@@ -36,6 +38,8 @@ export function formatChaosReport(report: ChaosReport): string {
     ['Redis restarts', String(report.redisRestarts)],
     ['extra accepted submits', String(report.extraSubmits)],
     ['jobs with extra submits', String(report.jobsWithExtraSubmits)],
+    ['  explained by a lost submit reply', String(report.extraSubmitCauses.lostReply)],
+    ['  explained by a kill or Redis restart', String(report.extraSubmitCauses.killOrRestart)],
     ...Object.entries(report.faults)
       .sort()
       .map(([kind, n]): [string, string] => [`  injected ${kind}`, String(n)]),

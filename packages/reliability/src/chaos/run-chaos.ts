@@ -362,6 +362,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
     let completed = 0;
     let extraSubmits = 0;
     let jobsWithExtraSubmits = 0;
+    const extraSubmitCauses = { lostReply: 0, killOrRestart: 0 };
     const failedByReason: Record<string, number> = {};
     if (new Set(ids).size !== jobs)
       breaches.push(`${new Set(ids).size} distinct ids for ${jobs} jobs`);
@@ -378,6 +379,8 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       if (accepted > 1) {
         extraSubmits += accepted - 1;
         jobsWithExtraSubmits += 1;
+        if (lostReplies.has(id)) extraSubmitCauses.lostReply += 1;
+        else if (exposure.has(id)) extraSubmitCauses.killOrRestart += 1;
         const explained = exposure.has(id) || lostReplies.has(id);
         if (!explained) {
           const seen = lines
@@ -457,6 +460,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       redisRestarts,
       extraSubmits,
       jobsWithExtraSubmits,
+      extraSubmitCauses,
       faults,
       longestDrainMs,
       redisKeysScanned: scanned.keys,
