@@ -272,8 +272,36 @@ describe('SSRF: no request leaves the allowlist', () => {
           outputs: [{ ref: `s3://${outBucket}/${uniqueName('o')}.jpg`, type: 'image/jpeg' }],
         });
         const done = await workerQueue.waitFor(id, { timeout: 30_000 });
-        expect({ what, state: done.state }).toEqual({ what, state: 'failed' });
+        expect({ what, state: done.state, message: done.failure?.message }).toEqual({
+          what,
+          state: 'failed',
+          message: expect.stringMatching(/refusing to follow a status URL/),
+        });
         expect(done.failure?.reason).toMatch(/client_error|invalid_job|retries_exhausted/);
+      }
+      expect(sinkConnections).toBe(0);
+    });
+
+    it('fails v2 jobs whose reply carries a statusUrl on a foreign host, without touching it', async () => {
+      for (const [what, link] of sinkLinks(sinkServer.port)) {
+        reply = (res) => {
+          res.writeHead(202, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({ jobId: 'j-1', statusUrl: link.replace('/pie/psdService/', '/v2/') }),
+          );
+        };
+        const { id } = await workerQueue.enqueue({
+          operation: 'v2.edit',
+          input,
+          outputs: [{ ref: `s3://${outBucket}/${uniqueName('o')}.jpg`, mediaType: 'image/jpeg' }],
+          options: { edits: { autoTone: true } },
+        });
+        const done = await workerQueue.waitFor(id, { timeout: 30_000 });
+        expect({ what, state: done.state, message: done.failure?.message }).toEqual({
+          what,
+          state: 'failed',
+          message: expect.stringMatching(/refusing to follow a status URL/),
+        });
       }
       expect(sinkConnections).toBe(0);
     });
