@@ -147,7 +147,7 @@ describe('hostile input at every entrance', () => {
       { numRuns: ENQUEUE_RUNS },
     );
     expect(refused).toBeGreaterThan(ENQUEUE_RUNS / 2);
-  });
+  }, 120_000);
 
   it(`EditQueue.enqueueMany refuses ${BATCH_RUNS} batches holding one bad job, adding nothing`, async () => {
     await fc.assert(
@@ -174,7 +174,7 @@ describe('hostile input at every entrance', () => {
       ),
       { numRuns: BATCH_RUNS },
     );
-  });
+  }, 120_000);
 
   it(`POST /v1/edits and /v1/edits:batch answer ${HTTP_RUNS} hostile bodies without a 5xx or a partial batch`, async () => {
     const statuses = new Set<number>();
@@ -227,5 +227,5 @@ describe('hostile input at every entrance', () => {
       { numRuns: HTTP_RUNS },
     );
     expect([...statuses]).toEqual(expect.arrayContaining([201, 400]));
-  });
+  }, 120_000);
 });
