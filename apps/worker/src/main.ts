@@ -1,9 +1,9 @@
 import { ConfigError } from '@darkroom/config';
-import { parseWorkerConfig } from './config';
-import { createWorker } from './worker';
+import { parseWorkerConfig, type WorkerConfig } from './config';
+import { createWorker, type DarkroomWorker } from './worker';
 
 async function main(): Promise<void> {
-  let config;
+  let config: WorkerConfig;
   try {
     config = parseWorkerConfig(process.env);
   } catch (err) {
@@ -13,25 +13,36 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const worker = await createWorker(config);
+
+  // Signals are handled from the first moment: a SIGTERM that arrives while the worker is still
+  // starting stops it as soon as it has started, instead of killing it half-built.
+  let worker: DarkroomWorker | undefined;
+  let stopRequested: NodeJS.Signals | undefined;
   let signals = 0;
-  const stop = (signal: NodeJS.Signals): void => {
-    signals += 1;
-    if (signals > 1) {
-      worker.logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    worker.logger.info({ signal }, 'draining');
-    worker.close().then(
+  const drain = (live: DarkroomWorker, signal: NodeJS.Signals): void => {
+    live.logger.info({ signal }, 'draining');
+    live.close().then(
       () => process.exit(0),
       (err: unknown) => {
-        worker.logger.error({ err: String(err) }, 'error while closing');
+        live.logger.error({ err: String(err) }, 'error while closing');
         process.exit(1);
       },
     );
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals > 1) {
+      console.error(`second ${signal}: exiting now`);
+      process.exit(1);
+    }
+    if (worker) drain(worker, signal);
+    else stopRequested = signal;
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  worker = await createWorker(config);
+  if (stopRequested) drain(worker, stopRequested);
 }
 
 main().catch((err: unknown) => {
