@@ -16,8 +16,7 @@ async function main(): Promise<void> {
 
   // Signals are handled from the first moment: a SIGTERM that arrives while the worker is still
   // starting stops it as soon as it has started, instead of killing it half-built.
-  let worker: DarkroomWorker | undefined;
-  let stopRequested: NodeJS.Signals | undefined;
+  const state: { worker?: DarkroomWorker; stopRequested?: NodeJS.Signals } = {};
   let signals = 0;
   const drain = (live: DarkroomWorker, signal: NodeJS.Signals): void => {
     live.logger.info({ signal }, 'draining');
@@ -35,14 +34,14 @@ async function main(): Promise<void> {
       console.error(`second ${signal}: exiting now`);
       process.exit(1);
     }
-    if (worker) drain(worker, signal);
-    else stopRequested = signal;
+    if (state.worker) drain(state.worker, signal);
+    else state.stopRequested = signal;
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 
-  worker = await createWorker(config);
-  if (stopRequested) drain(worker, stopRequested);
+  state.worker = await createWorker(config);
+  if (state.stopRequested) drain(state.worker, state.stopRequested);
 }
 
 main().catch((err: unknown) => {
