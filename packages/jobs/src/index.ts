@@ -46,3 +46,4 @@ export { accountSchema } from './account-config';
 export type { AccountConfig } from './account-config';
 export { checkRedis, readRedisSettings, RedisMisconfiguredError } from './redis-checks';
 export type { RedisSettings } from './redis-checks';
+export { runtimeEnvShape, jsonEnv, accountsFromEnv, checkAdobePair } from './runtime-env';
