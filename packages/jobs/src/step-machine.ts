@@ -239,12 +239,12 @@ export function createStepMachine(options: StepMachineOptions) {
   const submit = async (
     job: Job<EditJobData>,
     token: string | undefined,
+    pickedAt: number,
     signal?: AbortSignal,
   ): Promise<never> => {
     const data = job.data;
     const operation = getOperation(data.request.operation);
     const cls = submitClassOf(operation.id);
-    await takeToken(job, token, cls);
 
     const ttlSeconds = Math.min(
       MAX_PRESIGN_TTL_S,
@@ -267,6 +267,9 @@ export function createStepMachine(options: StepMachineOptions) {
       return fail(job, 'invalid_job', describeError(err));
     }
 
+    // The token is taken last, right before the POST: Adobe counts the request when it arrives,
+    // so the less work between grant and send, the closer Adobe's window matches the budget's.
+    await takeToken(job, token, cls);
     let submitted: { statusUrl: string; jobId?: string };
     const submits = (data.submits ?? 0) + 1;
     try {
@@ -280,6 +283,7 @@ export function createStepMachine(options: StepMachineOptions) {
     // The checkpoint: from here on, any pick-up of this job polls instead of submitting again.
     const next: EditJobData = {
       ...data,
+      startedAt: data.startedAt ?? pickedAt,
       step: 'poll',
       statusUrl: submitted.statusUrl,
       ...(submitted.jobId ? { remoteJobId: submitted.jobId } : {}),
@@ -397,12 +401,11 @@ export function createStepMachine(options: StepMachineOptions) {
     token?: string,
     signal?: AbortSignal,
   ): Promise<EditJobResult> {
-    if (job.data.startedAt === undefined) {
-      await job.updateData({ ...job.data, startedAt: Date.now() });
-    }
+    // When the job was first taken (queue wait ends here); saved with the checkpoint.
+    const pickedAt = Date.now();
     await checkStop(job);
     if (job.data.step === 'poll' && job.data.statusUrl) return poll(job, token, signal);
-    return submit(job, token, signal);
+    return submit(job, token, pickedAt, signal);
   };
 }
 
