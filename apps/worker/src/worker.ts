@@ -13,6 +13,7 @@ import {
   adobeDefaultPolicies,
   checkRedis,
   scalePolicies,
+  smoothPolicies,
   type EditJobData,
   type EditJobResult,
   type StepObserver,
@@ -134,9 +135,12 @@ export async function createWorker(
 
   const budget = new RateBudget({
     redis,
+    // A 429 that slips through is usually arrival jitter at a window edge, not a fleet that is
+    // too fast: cut gently and climb back within a few windows rather than halving the rate.
+    aimd: { decreaseFactor: 0.8, increasePerWindow: 0.1 },
     prefix: `${config.prefix}:budget`,
     policies: scalePolicies(
-      adobeDefaultPolicies({ headroom: config.budgetHeadroom }),
+      smoothPolicies(adobeDefaultPolicies({ headroom: config.budgetHeadroom })),
       config.budgetTimeScale,
     ),
   });

@@ -82,3 +82,36 @@ export function scalePolicies(policies: BudgetPolicies, timeFactor: number): Bud
   }
   return scaled;
 }
+
+/**
+ * Adds to each class a sub-window of its shortest window (a quarter of it, or a half for limits
+ * under 8) holding the same share of its limit, rounded up, so a class cannot spend a whole
+ * window's budget in one burst. Adobe counts a request when it arrives, a little after Darkroom
+ * grants it; a burst at the start of one window followed by one at the start of the next can reach
+ * Adobe closer together than they were granted and tip its window over the limit. Spread grants
+ * leave that jitter little room. Throughput is unchanged: the sub-windows of one window still allow
+ * at least its whole limit.
+ */
+export function smoothPolicies(policies: BudgetPolicies): BudgetPolicies {
+  const smoothed: BudgetPolicies = {};
+  for (const [cls, policy] of Object.entries(policies)) {
+    const shortest = policy.windows.reduce<BudgetWindow | undefined>(
+      (min, w) => (!min || w.windowMs < min.windowMs ? w : min),
+      undefined,
+    );
+    const parts = shortest && shortest.limit >= 8 ? 4 : 2;
+    smoothed[cls] = {
+      windows:
+        shortest && shortest.limit >= 2 && shortest.windowMs >= parts
+          ? [
+              ...policy.windows,
+              {
+                limit: Math.ceil(shortest.limit / parts),
+                windowMs: Math.round(shortest.windowMs / parts),
+              },
+            ]
+          : [...policy.windows],
+    };
+  }
+  return smoothed;
+}

@@ -8,6 +8,6 @@ export type {
   BudgetWindowState,
 } from './rate-budget';
 export type { BudgetWindow, BudgetClassPolicy, BudgetClass, BudgetPolicies } from './budget-policy';
-export { adobeDefaultPolicies, scalePolicies } from './adobe-policies';
+export { adobeDefaultPolicies, scalePolicies, smoothPolicies } from './adobe-policies';
 export type { AdobeDefaultPoliciesOptions } from './adobe-policies';
 export { BudgetError, BudgetInputError, BudgetWaitTimeoutError } from './budget-errors';
