@@ -139,9 +139,11 @@ export async function createWorker(
     // too fast: cut gently and climb back within a few windows rather than halving the rate.
     aimd: { decreaseFactor: 0.8, increasePerWindow: 0.1 },
     prefix: `${config.prefix}:budget`,
-    policies: scalePolicies(
-      smoothPolicies(adobeDefaultPolicies({ headroom: config.budgetHeadroom })),
-      config.budgetTimeScale,
+    policies: smoothPolicies(
+      scalePolicies(
+        adobeDefaultPolicies({ headroom: config.budgetHeadroom }),
+        config.budgetTimeScale,
+      ),
     ),
   });
   const estimator = new DurationEstimator({

@@ -100,18 +100,14 @@ export function smoothPolicies(policies: BudgetPolicies): BudgetPolicies {
       undefined,
     );
     const parts = shortest && shortest.limit >= 8 ? 4 : 2;
-    smoothed[cls] = {
-      windows:
-        shortest && shortest.limit >= 2 && shortest.windowMs >= parts
-          ? [
-              ...policy.windows,
-              {
-                limit: Math.ceil(shortest.limit / parts),
-                windowMs: Math.round(shortest.windowMs / parts),
-              },
-            ]
-          : [...policy.windows],
+    const sub = shortest && {
+      limit: Math.ceil(shortest.limit / parts),
+      windowMs: Math.round(shortest.windowMs / parts),
     };
+    // Windows too short to split (a budget scaled out of the way) stay as they are.
+    const fits =
+      sub && shortest.limit >= 2 && sub.windowMs >= 1 && sub.windowMs < shortest.windowMs;
+    smoothed[cls] = { windows: fits ? [...policy.windows, sub] : [...policy.windows] };
   }
   return smoothed;
 }

@@ -19,4 +19,16 @@ describe('smoothPolicies', () => {
       rare: { windows: [{ limit: 1, windowMs: 1_000 }] },
     });
   });
+
+  it('leaves windows too short to split as they are', () => {
+    const tiny = {
+      submit: {
+        windows: [
+          { limit: 14, windowMs: 1 },
+          { limit: 290, windowMs: 6 },
+        ],
+      },
+    };
+    expect(smoothPolicies(tiny)).toEqual(tiny);
+  });
 });
