@@ -1,20 +1,12 @@
-import { createHash } from 'node:crypto';
 import {
   IdempotencyConflictError,
+  jobIdForKey,
   RedisUnavailableError,
   type EditJobData,
   type ValidatedEditJob,
 } from '@darkroom/jobs';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-
-/**
- * The BullMQ job id `EditQueue` gives a job enqueued with an idempotency key. It mirrors
- * @darkroom/jobs (which does not export it); the tests pin the two together.
- */
-export function jobIdForKey(key: string): string {
-  return `idem-${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
-}
 
 /**
  * Finds jobs whose idempotency key is already taken by a different body, in Redis or earlier in
