@@ -33,6 +33,15 @@ export function ownCpuSeconds(): number {
 }
 
 /**
+ * `BENCH_CPU_PROFILE_DIR=<dir>` makes every worker process write a V8 CPU profile there when it
+ * exits (open it in Chrome DevTools or speedscope).
+ */
+function profileArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
+}
+
+/**
  * Starts `count` Darkroom worker processes (apps/worker/src/main.ts under tsx, one Node process
  * each, as in production) and waits until each has logged `worker started`.
  */
@@ -62,11 +71,15 @@ export async function startWorkerFleet(
     });
   const waits: Promise<void>[] = [];
   for (let i = 0; i < count; i += 1) {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(WORKER_DIR, 'src/main.ts')], {
-      cwd: WORKER_DIR,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...profileArgs(), '--import', 'tsx', join(WORKER_DIR, 'src/main.ts')],
+      {
+        cwd: WORKER_DIR,
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     children.push(child);
     exits.push(new Promise((resolve) => child.once('exit', () => resolve())));
     waits.push(started(child, i));
