@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { type OperationSpec } from '@darkroom/photoshop';
 import { type DurationRange, type ResolvedOptions } from '../config/options';
 import { type FaultInjector } from '../faults/fault-injector';
@@ -43,7 +44,11 @@ export class JobManager {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly abort = new AbortController();
+  /**
+   * Aborts every transfer at close. Each transfer in flight listens on it, so hundreds may listen
+   * at once; that is expected, not a leak (a transfer's listener goes when the transfer ends).
+   */
+  private readonly abort = unlimitedListeners(new AbortController());
   private readonly durations: SeededRandom;
   private readonly work: Semaphore;
   private readonly placeholders = new Map<string, Promise<Buffer>>();
@@ -293,4 +298,9 @@ export class JobManager {
     await Promise.allSettled([...this.inFlight]);
     this.agents.destroy();
   }
+}
+
+function unlimitedListeners(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
