@@ -1,12 +1,13 @@
 import type { Redis, Cluster } from 'ioredis';
 import type { DurationEstimate } from './poll-schedule';
+import { RedisScript } from './redis-script';
 
 /**
  * Exponentially weighted moving mean and mean absolute deviation of remote durations, per
  * operation, kept in Redis so every worker learns from every finished job. One small hash per
  * operation; the update is a Lua script so concurrent workers never lose an update.
  */
-const UPDATE = `
+const UPDATE = new RedisScript(`
 local mean = tonumber(redis.call('HGET', KEYS[1], 'mean'))
 local dev = tonumber(redis.call('HGET', KEYS[1], 'dev'))
 local n = tonumber(redis.call('HGET', KEYS[1], 'n')) or 0
@@ -23,7 +24,7 @@ end
 redis.call('HSET', KEYS[1], 'mean', tostring(mean), 'dev', tostring(dev), 'n', n + 1)
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return n + 1
-`;
+`);
 
 export interface DurationEstimatorOptions {
   redis: Redis | Cluster;
@@ -75,6 +76,6 @@ export class DurationEstimator {
   /** Records one finished job's remote duration. */
   async record(operation: string, durationMs: number): Promise<void> {
     if (!Number.isFinite(durationMs) || durationMs < 0) return;
-    await this.redis.eval(UPDATE, 1, this.key(operation), durationMs, this.alpha, this.ttlMs);
+    await UPDATE.run(this.redis, [this.key(operation)], [durationMs, this.alpha, this.ttlMs]);
   }
 }

@@ -10,7 +10,7 @@ import {
   type BudgetWindow,
 } from './budget-policy';
 import { PENALIZE_SCRIPT, STATE_SCRIPT, TAKE_SCRIPT } from './budget-scripts';
-import { RedisScript } from './redis-script';
+import { RedisScript } from '../redis-script';
 
 /** Additive-increase / multiplicative-decrease tuning, applied per account+class. */
 export interface RateBudgetAimdOptions {

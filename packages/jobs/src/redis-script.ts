@@ -3,7 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 
 /**
  * A Lua script run by SHA, loaded on first use or after a SCRIPT FLUSH / failover. This avoids
- * `defineCommand`, which would add commands to a connection the budget does not own.
+ * `defineCommand`, which would add commands to a connection the caller does not own.
  */
 export class RedisScript {
   private readonly sha: string;
