@@ -127,6 +127,7 @@ export class S3Presigner implements Presigner<S3Ref> {
 
   async stat(ref: S3Ref): Promise<ObjectStat> {
     let status: number | undefined;
+    let networkCode: string | undefined;
     for (let attempt = 0; ; attempt += 1) {
       let response: HttpResponse | undefined;
       try {
@@ -138,7 +139,10 @@ export class S3Presigner implements Presigner<S3Ref> {
       } catch (err) {
         if (err instanceof StorageBackendError) throw err;
         // Connection refused, reset or timed out: no status to report, retried as the SDK does.
+        // Only the system code is kept: the error itself may quote the request.
         response = undefined;
+        const code = (err as { code?: unknown } | null)?.code;
+        networkCode = typeof code === 'string' ? code : (awsError(err).name ?? 'unknown');
       }
       // A HEAD reply has no body, but the socket goes back to the pool only once it is read.
       (response?.body as { resume?: () => void } | undefined)?.resume?.();
@@ -155,6 +159,7 @@ export class S3Presigner implements Presigner<S3Ref> {
     throw new StorageBackendError('s3', 'HeadObject', {
       ...(status === undefined ? {} : { status }),
       ...(code === undefined ? {} : { code }),
+      ...(status === undefined && networkCode !== undefined ? { message: networkCode } : {}),
     });
   }
 

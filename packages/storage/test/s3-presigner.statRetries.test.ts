@@ -149,6 +149,7 @@ describe('S3Presigner.stat through a presigned HEAD', () => {
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(StorageBackendError);
       expect(err).toMatchObject({ operation: 'HeadObject', code: 'NetworkError' });
+      expect((err as Error).message).toContain('ECONNREFUSED');
     } finally {
       await dead.close();
     }
