@@ -1,3 +1,4 @@
+import { v2PngCompressionSchema } from '@darkroom/photoshop';
 import { type ImageDocument, asPixelData, renderDocument, type LayerSelection } from './document';
 import { writePsdFile } from './psd-io';
 import { blankRaster, boundingBox, cropRaster, sharpFromRaster, type Raster } from './raster';
@@ -59,18 +60,8 @@ export function pngLevelFromV1(compression: string | undefined): number {
   return V1_PNG_LEVEL[compression ?? 'large'] ?? 1;
 }
 
-const V2_PNG_LEVEL = [
-  'none',
-  'very_low',
-  'low',
-  'medium_low',
-  'medium',
-  'medium_high',
-  'default',
-  'high',
-  'very_high',
-  'maximum',
-];
+/** The contract lists v2's PNG compression names from none to maximum: its index is zlib's level. */
+const V2_PNG_LEVEL: readonly string[] = v2PngCompressionSchema.options;
 export function pngLevelFromV2(compression: string | undefined): number {
   const level = V2_PNG_LEVEL.indexOf(compression ?? 'default');
   return level < 0 ? 6 : level;
