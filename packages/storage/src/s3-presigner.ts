@@ -37,6 +37,12 @@ function awsError(err: unknown): AwsErrorShape {
 
 /** S3 signs presigned requests with an unsigned payload (AWS SigV4 query-string auth). */
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+/**
+ * As the SDK's presigner: the content type is signed only when the caller binds it in. Shared by
+ * every call; the signer only reads them.
+ */
+const NEVER_SIGNED = new Set(['content-type']);
+const SIGN_CONTENT_TYPE = new Set(['content-type']);
 /** A HEAD URL is used at once, by this process; it need not live longer than the call. */
 const STAT_URL_TTL_SECONDS = 60;
 const STAT_TIMEOUT_MS = 30_000;
@@ -208,9 +214,8 @@ export class S3Presigner implements Presigner<S3Ref> {
       return (await endpoint.signer.presign(request, {
         signingDate,
         expiresIn: ttlSeconds,
-        // As the SDK's presigner: the content type is signed only when the caller binds it in.
-        unsignableHeaders: new Set(['content-type']),
-        ...(contentType === undefined ? {} : { signableHeaders: new Set(['content-type']) }),
+        unsignableHeaders: NEVER_SIGNED,
+        ...(contentType === undefined ? {} : { signableHeaders: SIGN_CONTENT_TYPE }),
       })) as HttpRequest;
     } catch (err) {
       // Usually missing credentials in the default chain; its messages hold no secret.
