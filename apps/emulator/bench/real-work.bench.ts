@@ -1,4 +1,4 @@
-import { sharedPath } from '@darkroom/testing';
+import { thirdPartyPath } from '@darkroom/testing';
 /**
  * Real image work, end to end: Adobe's Photoshop-made sample PSD rendered to a 512 px JPEG and a
  * full-size PNG per job, with zero simulated duration. Measures how many such jobs the emulator
@@ -12,7 +12,7 @@ import { createEmulator } from '../src';
 
 const JOBS = Number(process.env.JOBS ?? 60);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 2);
-const SAMPLE = sharedPath('adobe', 'samples', 'Sunflower.psd');
+const SAMPLE = thirdPartyPath('adobe', 'samples', 'Sunflower.psd');
 
 async function main(): Promise<void> {
   const psd = readFileSync(SAMPLE);

@@ -71,7 +71,7 @@ describe('what an operator sees: metrics, logs and Redis after real jobs', () =>
       },
     });
     worker = await stack.startWorker();
-    const image = await stack.sample('input.jpg');
+    const image = await stack.jpeg();
     const jobs: { input: string; output: string }[] = [
       {
         input: `s3://${stack.inBucket}/${uniqueName('a')}.jpg`,

@@ -29,7 +29,7 @@ describe('Darkroom on a three-master Redis Cluster', () => {
 
   it('runs jobs end to end, every key under the one hash-tagged slot', async () => {
     const input = `s3://${stack.inBucket}/${uniqueName('in')}.jpg`;
-    await stack.put(input, await stack.sample('input.jpg'), 'image/jpeg');
+    await stack.put(input, await stack.jpeg(), 'image/jpeg');
     const jobs = Array.from({ length: 20 }, (_, n) => ({
       operation: 'renditionCreate',
       input,

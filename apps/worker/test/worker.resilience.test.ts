@@ -6,7 +6,7 @@ guardAgainstLeaks();
 /** A small real image, uploaded once per stack. */
 async function uploadInput(stack: Stack): Promise<string> {
   const input = `s3://${stack.inBucket}/${uniqueName('in')}.jpg`;
-  await stack.put(input, await stack.sample('input.jpg'), 'image/jpeg');
+  await stack.put(input, await stack.jpeg(), 'image/jpeg');
   return input;
 }
 

@@ -48,7 +48,7 @@ describe('each storage provider end to end', () => {
   it('reads from and writes to Azure Blob through SAS URLs scoped to one blob', async () => {
     const input = `azure://${AZURITE_ACCOUNT_NAME}/${container}/${uniqueName('in')}/input.jpg`;
     const output = `azure://${AZURITE_ACCOUNT_NAME}/${container}/${uniqueName('out')}/result.png`;
-    await stack.put(input, await stack.sample('input.jpg'), 'image/jpeg');
+    await stack.put(input, await stack.jpeg(), 'image/jpeg');
     const done = await run(input, output);
     expect(done.failure).toBeUndefined();
     expect(done.state).toBe('completed');
@@ -58,7 +58,7 @@ describe('each storage provider end to end', () => {
   it('reads from and writes to Dropbox through temporary links', async () => {
     const input = `dropbox:/${uniqueName('in')}/input.jpg`;
     const output = `dropbox:/${uniqueName('out')}/result.png`;
-    dropbox.putFile(input.slice('dropbox:'.length), await stack.sample('input.jpg'));
+    dropbox.putFile(input.slice('dropbox:'.length), await stack.jpeg());
     const done = await run(input, output);
     expect(done.failure).toBeUndefined();
     expect(done.state).toBe('completed');
@@ -68,7 +68,7 @@ describe('each storage provider end to end', () => {
   it('moves files between providers in one job: Dropbox in, S3 out', async () => {
     const input = `dropbox:/${uniqueName('in')}/input.jpg`;
     const output = `s3://${stack.outBucket}/${uniqueName('out')}.png`;
-    dropbox.putFile(input.slice('dropbox:'.length), await stack.sample('input.jpg'));
+    dropbox.putFile(input.slice('dropbox:'.length), await stack.jpeg());
     const done = await run(input, output);
     expect(done.state).toBe('completed');
     expect((await stack.get(output)).subarray(0, 4)).toEqual(PNG);

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import { EditQueue, type EditJobStatus } from '@darkroom/jobs';
 import { guardAgainstLeaks, redisUrl, uniqueName } from '@darkroom/testing';
@@ -8,7 +6,18 @@ import { startPipeline, type Pipeline } from './support/pipeline';
 
 guardAgainstLeaks();
 
-const SAMPLES = join(__dirname, '../../../../shared/adobe/samples');
+/** A valid 26-byte PSD file header (RGB, 8 bits, 3 channels), as Photoshop writes it. */
+function psdHeader(width: number, height: number): Buffer {
+  const header = Buffer.alloc(26);
+  header.write('8BPS', 0, 'latin1');
+  header.writeUInt16BE(1, 4); // version 1 (PSD, not PSB); six reserved zero bytes follow
+  header.writeUInt16BE(3, 12);
+  header.writeUInt32BE(height, 14);
+  header.writeUInt32BE(width, 18);
+  header.writeUInt16BE(8, 22);
+  header.writeUInt16BE(3, 24); // colour mode RGB
+  return header;
+}
 
 describe('poison jobs beside normal ones', () => {
   let pipeline: Pipeline;
@@ -55,8 +64,8 @@ describe('poison jobs beside normal ones', () => {
     const baseline = await runNormal(20);
     expect(baseline.every((d) => d.state === 'completed')).toBe(true);
 
-    const psd = await readFile(join(SAMPLES, 'Sunflower.psd'));
-    const corrupt = Buffer.concat([psd.subarray(0, 26), Buffer.alloc(4096, 0xa5)]);
+    // A file that starts as a PSD and then holds garbage where its sections should be.
+    const corrupt = Buffer.concat([psdHeader(512, 512), Buffer.alloc(4096, 0xa5)]);
     const wide = await sharp({
       create: { width: 40_000, height: 400, channels: 3, background: { r: 255, g: 0, b: 0 } },
     })

@@ -12,4 +12,5 @@ export { startDropboxDouble, dropboxContentHash } from './dropbox-double';
 export type { DropboxDouble, DropboxDoubleCounts, DropboxDoubleOptions } from './dropbox-double';
 export { startRedisCluster, redisClusterClient } from './redis-cluster';
 export type { RedisClusterFixture } from './redis-cluster';
-export { sharedPath } from './shared-files';
+export { thirdPartyPath } from './third-party';
+export { testJpeg } from './images';

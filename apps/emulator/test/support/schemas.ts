@@ -1,12 +1,12 @@
-import { sharedPath } from '@darkroom/testing';
+import { thirdPartyPath } from '@darkroom/testing';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
 /** Adobe's published specs; tests read them, product code never does. */
-export const SPECS = sharedPath('adobe', 'specs');
-export const SAMPLES = sharedPath('adobe', 'samples');
+export const SPECS = thirdPartyPath('adobe', 'specs');
+export const SAMPLES = thirdPartyPath('adobe', 'samples');
 
 function readJson(path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;

@@ -8,12 +8,13 @@ import {
   startS3rver,
   uniqueName,
   type S3rverFixture,
-  sharedPath,
+  testJpeg,
+  thirdPartyPath,
 } from '@darkroom/testing';
 import { Writable } from 'node:stream';
 import { createWorker, parseWorkerConfig, type DarkroomWorker } from '../../src';
 
-export const SAMPLES = sharedPath('adobe', 'samples');
+export const SAMPLES = thirdPartyPath('adobe', 'samples');
 export const CLIENT = { clientId: 'darkroom-e2e', clientSecret: 'e2e-secret-value' };
 
 /** Collects every log line a worker writes, for assertions and secret scans. */
@@ -41,7 +42,10 @@ export interface Stack {
   put(ref: string, body: Buffer, contentType?: string): Promise<void>;
   /** Reads an object back through a presigned GET. */
   get(ref: string): Promise<Buffer>;
+  /** One of Adobe's sample files (third_party/adobe/samples), for tests where its fidelity matters. */
   sample(name: string): Promise<Buffer>;
+  /** A JPEG drawn for the test, for tests that need any image. */
+  jpeg(): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -143,6 +147,7 @@ export async function startStack(
     },
     get: (ref) => presignedFetch(ref, 'GET'),
     sample: (name) => readFile(join(SAMPLES, name)),
+    jpeg: () => testJpeg(),
     async close() {
       await Promise.allSettled(workers.map((w) => w.close()));
       await edits.queue.obliterate({ force: true }).catch(() => undefined);

@@ -1,9 +1,9 @@
-import { sharedPath } from '@darkroom/testing';
+import { thirdPartyPath } from '@darkroom/testing';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Adobe's published contract files, read at test time only. */
-export const SPECS_DIR = sharedPath('adobe', 'specs');
+export const SPECS_DIR = thirdPartyPath('adobe', 'specs');
 
 /**
  * JSON.parse that tolerates raw control characters inside strings (specs/v1/swagger.json has
