@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { freePort, guardAgainstLeaks } from '@darkroom/testing';
+import { NEWEST_TESTED_NODE } from './support/node-versions';
 import { APPS, repoRoot, type AppName } from './support/paths';
 
 guardAgainstLeaks();
@@ -103,7 +104,7 @@ describe.each(APPS)('apps/%s/Dockerfile', (app) => {
         name: string;
       }
     ).name;
-    expect(text).toMatch(/^ARG NODE_IMAGE=node:22-slim$/m);
+    expect(text).toMatch(new RegExp(`^ARG NODE_IMAGE=node:${NEWEST_TESTED_NODE}-slim$`, 'm'));
     expect(text.match(/^FROM /gm)).toHaveLength(2);
     expect(text).toContain('npm install --global pnpm@9.15.9');
     expect(text).toContain(`pnpm deploy --offline --filter ${name} --prod /out`);
