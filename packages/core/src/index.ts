@@ -1,0 +1,1 @@
+export { coerceError } from './coerce-error';
