@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { redactValue } from '@darkroom/observability';
+import { redactValue } from '@darkroom/core';
 import { Queue } from 'bullmq';
 import express, { type Express, type RequestHandler } from 'express';
 import { Redis } from 'ioredis';

@@ -1,9 +1,10 @@
 import { redactEnv } from '@darkroom/config';
-import { createLogger } from '@darkroom/observability';
-import { createDashboard } from './create-dashboard';
+import { isConfigurationError, runUntilSignal } from '@darkroom/core';
+import { createLogger, type Logger } from '@darkroom/observability';
+import { createDashboard, DashboardOptionsError, type Dashboard } from './create-dashboard';
 import { dashboardConfigFromEnv } from './dashboard-env';
 
-async function main(): Promise<void> {
+async function startDashboard(): Promise<{ logger: Logger; close: Dashboard['close'] }> {
   const config = dashboardConfigFromEnv(process.env);
   const logger = createLogger({ name: 'darkroom-dashboard', level: config.logLevel });
   const dashboard = createDashboard(config.dashboard);
@@ -20,24 +21,14 @@ async function main(): Promise<void> {
     },
     'dashboard listening',
   );
-
-  const stop = (signal: string): void => {
-    logger.info({ signal }, 'dashboard stopping');
-    dashboard.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'dashboard did not close cleanly');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  return { logger, close: () => dashboard.close() };
 }
 
-main().catch((err: unknown) => {
-  // The logger may not exist yet (bad configuration), so this one line goes to stderr as JSON.
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: message })}\n`);
-  process.exit(1);
+runUntilSignal(startDashboard, {
+  name: 'darkroom-dashboard',
+  // Options the environment passed but createDashboard refuses (an empty queue list) are
+  // configuration errors as much as the ones dashboardConfigFromEnv finds.
+  isConfigError: (err) => err instanceof DashboardOptionsError || isConfigurationError(err),
+  onStop: ({ logger }, signal) => logger.info({ signal }, 'dashboard stopping'),
+  onCloseError: ({ logger }, err) => logger.error({ err }, 'dashboard did not close cleanly'),
 });

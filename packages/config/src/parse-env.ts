@@ -1,3 +1,4 @@
+import { isSecretEnvName, REDACTED, redactUrlPasswords } from '@darkroom/core';
 import { type z } from 'zod';
 
 /** Thrown when configuration is invalid; `issues` names each variable and the rule it broke. */
@@ -27,16 +28,16 @@ export function parseEnv<S extends z.ZodType>(schema: S, source: EnvSource): z.o
   );
 }
 
-/** Names that hold secrets; `redactEnv` replaces their values before an env is logged. */
-const SECRET_NAME = /SECRET|PASSWORD|TOKEN|KEY|CREDENTIAL|SAS|CONNECTION_STRING/i;
-
-/** A copy of an env fit for logging: secret-looking values and URL passwords are replaced. */
+/**
+ * A copy of an env fit for logging: the value of every variable whose name holds a secret word
+ * (`ADOBE_CLIENT_SECRET`, `DROPBOX_REFRESH_TOKEN`) is replaced, and so is the password of any
+ * URL in the other values (`REDIS_URL`); unset variables are left out.
+ */
 export function redactEnv(source: EnvSource): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(source)) {
     if (value === undefined) continue;
-    if (SECRET_NAME.test(name)) out[name] = '[redacted]';
-    else out[name] = value.replace(/(\w+:\/\/[^:/@\s]*:)[^@\s]+@/g, '$1[redacted]@');
+    out[name] = isSecretEnvName(name) ? REDACTED : redactUrlPasswords(value);
   }
   return out;
 }

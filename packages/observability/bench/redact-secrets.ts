@@ -4,7 +4,8 @@
  */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { createLogger, redactSecrets } from '../src';
+import { redactSecrets } from '@darkroom/core';
+import { createLogger } from '../src';
 
 const ORDINARY =
   '{"level":"info","time":"2026-11-29T06:00:00.000Z","name":"darkroom-worker","jobId":"1234","operation":"autoTone","account":"acct-a","attempt":1,"maxAttempts":4,"step":"poll","polls":3,"msg":"attempt 1 of 4: still running"}';

@@ -25,12 +25,9 @@ export { createLogger } from './logging/create-logger';
 export type { CreateLoggerOptions, Logger } from './logging/create-logger';
 export { scopeJobLogger } from './logging/scope-job-logger';
 export type { JobScope } from './logging/scope-job-logger';
-export {
-  REDACTED,
-  isSecretName,
-  isUrlName,
-  redactSecrets,
-  redactValue,
-  stripUrlQuery,
-} from './logging/redact-secrets';
+/**
+ * The rule every log line passes through, for text a caller prints without a logger. Its home is
+ * `@darkroom/core`; new code imports it from there.
+ */
+export { redactSecrets } from '@darkroom/core';
 export { Registry } from 'prom-client';

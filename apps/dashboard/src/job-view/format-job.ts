@@ -1,4 +1,4 @@
-import { redactSecrets, redactValue, stripUrlQuery } from '@darkroom/observability';
+import { redactSecrets, redactValue, stripUrlQuery } from '@darkroom/core';
 
 /** The fields an operator looks for first, in the order they are shown. */
 const HEADLINE = [

@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import { REDACTED, isUrlName, redactSecrets, stripUrlQuery } from './redact-secrets';
+import { REDACTED, isUrlName, redactSecrets, stripUrlQuery } from '@darkroom/core';
 
 export type { Logger } from 'pino';
 

@@ -13,7 +13,10 @@ export interface QueueCounts {
   delayed_due?: number;
 }
 
-/** What a scrape needs to know about one queue. */
+/**
+ * What a scrape needs to know about one queue: Darkroom's one description of a queue's state
+ * (`queueSnapshot` of `@darkroom/jobs` reads it from BullMQ and Redis).
+ */
 export interface QueueSnapshot {
   queue: string;
   counts: QueueCounts;
