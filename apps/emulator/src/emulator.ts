@@ -1,9 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
+import { coerceError, withoutQuery } from '@darkroom/core';
 import {
   operations,
+  rateLimitClasses,
+  statusLimitClasses,
   validateRequestBody,
   type OperationSpec,
+  type RateLimitClass,
   type StatusFamily,
 } from '@darkroom/photoshop';
 import { handleImsToken } from './auth/ims-handler';
@@ -28,7 +32,6 @@ import {
   tooManyRequests,
   validationError,
 } from './http/error-bodies';
-import { withoutQuery } from './http/redact';
 import { BodyTooLargeError, readBody, sendJson, sendText } from './http/respond';
 import { JobManager } from './jobs/job-manager';
 import { phaseOf, type JobRecord } from './jobs/job-record';
@@ -116,8 +119,6 @@ function generationOfPath(path: string): ApiGeneration {
   return path.startsWith('/v2/') || path === '/v1/auto-crop' ? 'v2' : 'v1';
 }
 
-type Budget = 'submit' | 'status' | 'senseiSubmit' | 'senseiStatus';
-
 class EmulatorServer {
   readonly tokens: TokenStore;
   readonly faults: FaultInjector;
@@ -125,7 +126,7 @@ class EmulatorServer {
   readonly metrics = new EmulatorMetrics();
   readonly jobs: JobManager;
   readonly server: Server;
-  private readonly limiters: Partial<Record<Budget, SlidingWindowLimiter>> = {};
+  private readonly limiters: Partial<Record<RateLimitClass, SlidingWindowLimiter>> = {};
   private readonly sleepers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private readonly sockets = new Set<Socket>();
   private readonly fractionalRetryAfter: boolean;
@@ -140,15 +141,13 @@ class EmulatorServer {
     // dwarf scaled windows and the short waits fault tests inject.
     this.fractionalRetryAfter = options.timeFactor > 0 && options.timeFactor < 1;
     if (options.limits !== false) {
-      const scaled = (windows: RateWindow[]) =>
+      const scaled = (windows: readonly RateWindow[]) =>
         windows.map((w) => ({ limit: w.limit, windowMs: w.windowMs * scale }));
       const limits = options.limits;
-      this.limiters = {
-        submit: new SlidingWindowLimiter(scaled(limits.submit)),
-        status: new SlidingWindowLimiter(scaled(limits.status)),
-        senseiSubmit: new SlidingWindowLimiter(scaled(limits.senseiSubmit)),
-        senseiStatus: new SlidingWindowLimiter(scaled(limits.senseiStatus)),
-      };
+      // One limiter per class of call, the classes the operation catalog names.
+      for (const cls of rateLimitClasses) {
+        this.limiters[cls] = new SlidingWindowLimiter(scaled(limits[cls]));
+      }
     }
     this.server = createServer((req, res) => {
       if (options.logRequests) logWhenDone(req, res);
@@ -158,7 +157,8 @@ class EmulatorServer {
         }
         // A handler bug must not take the emulator down; it shows up as a 500 in the client.
         // Query strings are cut from the log line: they may hold presigned signatures.
-        const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+        const error = coerceError(err);
+        const text = error.stack ?? error.message;
         console.error(`emulator: request failed: ${text.replace(/\?[^\s"'`]*/g, '?…')}`);
       });
     });
@@ -252,7 +252,7 @@ class EmulatorServer {
     return { clientId: token.clientId };
   }
 
-  private takeBudget(budget: Budget, clientId: string): number | undefined {
+  private takeBudget(budget: RateLimitClass, clientId: string): number | undefined {
     const limiter = this.limiters[budget];
     if (!limiter) return undefined;
     const decision = limiter.take(clientId);
@@ -280,7 +280,7 @@ class EmulatorServer {
     req: IncomingMessage,
     res: ServerResponse,
     kind: RequestKind,
-    budget: Budget,
+    budget: RateLimitClass,
     clientId: string,
     route: string,
     generation: ApiGeneration,
@@ -355,12 +355,12 @@ class EmulatorServer {
     try {
       body = JSON.parse(raw.toString('utf8'));
     } catch (err) {
-      parseError = err instanceof Error ? err.message : 'unparseable';
+      parseError = coerceError(err).message;
     }
     // Every submit that reached the service counts as an attempt for its locations, whatever
     // the answer (429, 5xx, dropped, 400 or 202): retries show up here, jobs in submitsByLocation.
     for (const location of submitLocations(op, body)) this.evidence.attempt(location);
-    const budget: Budget = op.statusFamily === 'sensei' ? 'senseiSubmit' : 'submit';
+    const budget = op.limitClasses.submit;
     if (await this.gate(req, res, 'submit', budget, clientId, route, op.generation)) return;
 
     const contentType = req.headers['content-type'];
@@ -415,7 +415,9 @@ class EmulatorServer {
     if ('status' in auth) return this.replyError(res, route, auth);
     const { clientId } = auth;
     this.evidence.client(clientId).statusGets += 1;
-    const budget: Budget = family === 'sensei' ? 'senseiStatus' : 'status';
+    // The gate runs before the job is looked up, so the class comes from the status path's
+    // family; the catalog gives every operation the class of its family.
+    const budget = statusLimitClasses[family];
     if (await this.gate(req, res, 'status', budget, clientId, route, generation)) return;
     let jobId: string;
     try {

@@ -1,27 +1,23 @@
+import { isConfigurationError, runUntilSignal } from '@darkroom/core';
 import { parseEmulatorArgs } from './config/parse-args';
+import { EmulatorOptionsError } from './config/options';
 import { createEmulator } from './emulator';
 
-async function main(): Promise<void> {
-  const options = parseEmulatorArgs(process.argv.slice(2), process.env);
-  const emulator = await createEmulator({ port: 7070, ...options });
-  console.log(
-    `Photoshop API emulator on ${emulator.url} (timeFactor ${options.timeFactor ?? 1}, processing ${options.processing ?? 'real'})`,
-  );
-  const stop = (signal: string): void => {
-    console.log(`${signal}: closing`);
-    emulator.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      },
+runUntilSignal(
+  async () => {
+    const options = parseEmulatorArgs(process.argv.slice(2), process.env);
+    const emulator = await createEmulator({ port: 7070, ...options });
+    console.log(
+      `Photoshop API emulator on ${emulator.url} (timeFactor ${options.timeFactor ?? 1}, processing ${options.processing ?? 'real'})`,
     );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+    return emulator;
+  },
+  {
+    name: 'darkroom-emulator',
+    // A bad flag or variable is a configuration error, whether parseArgs or the emulator's own
+    // option checks find it.
+    isConfigError: (err) => err instanceof EmulatorOptionsError || isConfigurationError(err),
+    onStop: (_emulator, signal) => console.log(`${signal}: closing`),
+    onCloseError: (_emulator, err) => console.error(err),
+  },
+);

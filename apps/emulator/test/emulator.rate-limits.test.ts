@@ -14,6 +14,14 @@ function rendition(h: Harness, n: number) {
   };
 }
 
+/** A remove-background or masking body: both take one `input` and one `output`. */
+function sensei(h: Harness, n: number) {
+  return {
+    input: { href: `${h.files.url}/in/${n}.jpg`, storage: 'external' },
+    output: { href: `${h.files.url}/out/${n}.png`, storage: 'external' },
+  };
+}
+
 describe("Adobe's rate limits", () => {
   it('accepts exactly 16 of 20 submits in one 3 s window; the rest get 429 with Retry-After', async () => {
     const h = await startHarness({ limits: {} });
@@ -48,15 +56,30 @@ describe("Adobe's rate limits", () => {
     try {
       const statuses = [];
       for (let n = 0; n < 4; n += 1) {
-        const reply = await h.post('/sensei/mask', {
-          input: { href: `${h.files.url}/in/${n}.jpg`, storage: 'external' },
-          output: { href: `${h.files.url}/out/${n}.png`, storage: 'external' },
-        });
+        const reply = await h.post('/sensei/cutout', sensei(h, n));
         statuses.push(reply.status);
       }
       expect(statuses).toEqual([202, 202, 202, 429]);
       // The general budget is separate and still open.
       expect((await h.post('/pie/psdService/renditionCreate', rendition(h, 1))).status).toBe(202);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('masking submits count against the masking limit, apart from remove background', async () => {
+    const h = await startHarness({
+      limits: { 'submit-mask': [{ limit: 2, windowMs: 60_000 }] },
+    });
+    try {
+      const cutouts = [];
+      for (let n = 0; n < 4; n += 1)
+        cutouts.push((await h.post('/sensei/cutout', sensei(h, n))).status);
+      expect(cutouts).toEqual([202, 202, 202, 429]);
+      const masks = [];
+      for (let n = 0; n < 3; n += 1)
+        masks.push((await h.post('/sensei/mask', sensei(h, n))).status);
+      expect(masks).toEqual([202, 202, 429]);
     } finally {
       await h.close();
     }

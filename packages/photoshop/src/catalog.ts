@@ -3,6 +3,7 @@ import * as v1 from './contract/v1-requests';
 import * as v2 from './contract/v2';
 import { MAX_OUTPUTS } from './contract/v1-common';
 import { PhotoshopError } from './errors/photoshop-error';
+import type { RateLimitClass } from './rate-limits';
 
 export type Generation = 'v1' | 'v2';
 
@@ -18,18 +19,68 @@ export type BodyShape =
   'inputs[]' | 'input' | 'lightroom-inputs' | 'lightroom-inputs.source' | 'image.source' | 'none';
 
 /**
- * How long a job usually takes on Adobe's side (photoshop-api.md §8): `simple` 5–15 s,
- * `complex` 15–60 s, `large` 60 s and more. Used to schedule the first poll.
+ * How long a job usually takes on Adobe's side: `simple` 5–15 s, `complex` 15–60 s, `large` 60 s
+ * and more. The worker schedules first polls from it and the emulator draws its job durations
+ * from it.
  */
-export type DurationClass = 'simple' | 'complex' | 'large';
+export const durationClassIds = ['simple', 'complex', 'large'] as const;
+export type DurationClass = (typeof durationClassIds)[number];
 
-export const durationClasses: Readonly<
-  Record<DurationClass, { readonly minMs: number; readonly maxMs: number | null }>
-> = {
-  simple: { minMs: 5_000, maxMs: 15_000 },
-  complex: { minMs: 15_000, maxMs: 60_000 },
-  large: { minMs: 60_000, maxMs: null },
-};
+/** A duration Darkroom expects before it has measured any job: a mean and a spread around it. */
+export interface ExpectedDuration {
+  readonly meanMs: number;
+  /** Mean absolute deviation, the spread `DurationEstimator` learns and `PollSchedule` uses. */
+  readonly deviationMs: number;
+}
+
+export interface DurationClassSpec {
+  /** The shortest job of the class, as Adobe gives it. */
+  readonly minMs: number;
+  /** The longest job of the class, as Adobe gives it; `null` where Adobe gives no upper end. */
+  readonly maxMs: number | null;
+  /**
+   * The longest job Darkroom plans for: `maxMs`, or for the open-ended `large` class twice its
+   * minimum, so that a simulated job always ends.
+   */
+  readonly plannedMaxMs: number;
+  /**
+   * What the worker expects until enough jobs of an operation have finished: the middle of the
+   * planned range, with about a quarter of its width as spread. `large` gets a wider spread
+   * because real jobs run past the planned range.
+   */
+  readonly expected: ExpectedDuration;
+}
+
+/**
+ * Adobe's duration classes (from its Photoshop API v2 guide, on polling job status), with what
+ * Darkroom plans and expects for each.
+ * @see https://developer.adobe.com/firefly-services/docs/photoshop/guides/photoshop-v2/v1-to-v2/status-migration
+ */
+export const durationClasses: Readonly<Record<DurationClass, DurationClassSpec>> = Object.freeze({
+  simple: Object.freeze({
+    minMs: 5_000,
+    maxMs: 15_000,
+    plannedMaxMs: 15_000,
+    expected: Object.freeze({ meanMs: 10_000, deviationMs: 2_500 }),
+  }),
+  complex: Object.freeze({
+    minMs: 15_000,
+    maxMs: 60_000,
+    plannedMaxMs: 60_000,
+    expected: Object.freeze({ meanMs: 37_500, deviationMs: 11_000 }),
+  }),
+  large: Object.freeze({
+    minMs: 60_000,
+    maxMs: null,
+    plannedMaxMs: 120_000,
+    expected: Object.freeze({ meanMs: 90_000, deviationMs: 30_000 }),
+  }),
+});
+
+/** Whether `value` names a duration class (operations carry one; callers may pass any string). */
+export function isDurationClass(value: string): value is DurationClass {
+  return (durationClassIds as readonly string[]).includes(value);
+}
 
 /**
  * A place in a Darkroom job that holds a file reference, written against the job's shape
@@ -66,6 +117,11 @@ export interface OperationSpec {
   /** Every position that holds a file reference, main input and outputs included. */
   readonly filePositions: readonly FilePosition[];
   readonly durationClass: DurationClass;
+  /**
+   * The rate-limit classes of the operation's calls: its submit and its status reads. Darkroom's
+   * budget takes a token of these classes; the emulator enforces their hard limits.
+   */
+  readonly limitClasses: { readonly submit: RateLimitClass; readonly status: RateLimitClass };
   /**
    * Adobe's published schema for the body: a file under specs/v1 (`PITS/post_text.schema.json`)
    * or a component of specs/v2/photoshopv2-api.json (`#/components/schemas/ActionsRequest`).
@@ -111,6 +167,17 @@ export const statusPathTemplates: Readonly<Record<StatusFamily, string>> = {
   v2: '/v2/status/{jobId}',
 };
 
+/**
+ * The rate-limit class of status reads per status document: Adobe limits `/sensei/status` (remove
+ * background and masking) apart from the other status URLs.
+ */
+export const statusLimitClasses: Readonly<Record<StatusFamily, RateLimitClass>> = Object.freeze({
+  photoshop: 'status',
+  sensei: 'status-cutout',
+  lightroom: 'status',
+  v2: 'status',
+});
+
 const read = (path: string, what: string): FilePosition => ({ path, access: 'read', what });
 const write = (path: string, what: string): FilePosition => ({ path, access: 'write', what });
 
@@ -130,9 +197,18 @@ const PATTERNS_BRUSHES = [
 
 type Row = Omit<
   OperationSpec,
-  'id' | 'statusPathTemplate' | 'method' | 'maxOutputs' | 'outputsRequired' | 'officialSchema'
+  | 'id'
+  | 'statusPathTemplate'
+  | 'method'
+  | 'maxOutputs'
+  | 'outputsRequired'
+  | 'officialSchema'
+  | 'limitClasses'
 > &
-  Partial<Pick<OperationSpec, 'maxOutputs' | 'outputsRequired'>>;
+  Partial<Pick<OperationSpec, 'maxOutputs' | 'outputsRequired'>> & {
+    /** Rate-limit class of the submit, when Adobe limits the endpoint apart from the rest. */
+    submitLimitClass?: RateLimitClass;
+  };
 
 function ps(path: string, bodySchema: z.ZodType, extra: Partial<Row> = {}): Row {
   return {
@@ -277,6 +353,7 @@ const rows: Record<OperationId, Row> = {
     filePositions: [MAIN, OUTPUTS],
     maxOutputs: 1,
     durationClass: 'simple',
+    submitLimitClass: 'submit-cutout',
     bodySchema: v1.cutoutBodySchema,
   },
   mask: {
@@ -289,6 +366,7 @@ const rows: Record<OperationId, Row> = {
     filePositions: [MAIN, OUTPUTS],
     maxOutputs: 1,
     durationClass: 'simple',
+    submitLimitClass: 'submit-mask',
     bodySchema: v1.maskBodySchema,
   },
   autoTone: lr('autoTone', v1.autoToneBodySchema, { bodyShape: 'lightroom-inputs' }),
@@ -345,7 +423,7 @@ const rows: Record<OperationId, Row> = {
   }),
 };
 
-function freeze(id: OperationId, row: Row): OperationSpec {
+function freeze(id: OperationId, { submitLimitClass, ...row }: Row): OperationSpec {
   return Object.freeze({
     id,
     method: 'POST' as const,
@@ -355,6 +433,10 @@ function freeze(id: OperationId, row: Row): OperationSpec {
     outputsRequired: true,
     ...row,
     filePositions: Object.freeze([...row.filePositions]),
+    limitClasses: Object.freeze({
+      submit: submitLimitClass ?? 'submit',
+      status: statusLimitClasses[row.statusFamily],
+    }),
   });
 }
 

@@ -1,7 +1,8 @@
+import type { StorageKind } from '@darkroom/photoshop';
 import type { StorageRef } from './storage-ref';
 
-/** The `storage` value the Photoshop API expects next to an href. */
-export type StorageKind = 'external' | 'azure' | 'dropbox';
+/** The `storage` value the Photoshop API expects next to an href (defined by its contract). */
+export type { StorageKind };
 
 /**
  * A URL the Photoshop API reads from or writes to. It is a bearer credential: keep it in memory,

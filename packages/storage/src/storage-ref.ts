@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import {
+  joinStorageRef,
+  splitStorageRef,
+  type AzureRef,
+  type DropboxRef,
+  type S3Ref,
+  type StorageRef,
+  type StorageScheme,
+} from '@darkroom/photoshop';
 import { StorageRefError, type StorageRefField } from './errors/storage-ref-error';
 import {
   accountNameProblem,
@@ -7,37 +16,15 @@ import {
   CONTROL_CHARACTER,
 } from './name-rules';
 
-/** `s3://bucket/key`: an object in an S3-compatible bucket. */
-export interface S3Ref {
-  scheme: 's3';
-  bucket: string;
-  key: string;
-}
-
-/** `azure://account/container/blob/path`: a block blob in Azure Blob Storage. */
-export interface AzureRef {
-  scheme: 'azure';
-  account: string;
-  container: string;
-  blob: string;
-}
-
-/** `dropbox:/path`: a file in the configured Dropbox account (or app folder). */
-export interface DropboxRef {
-  scheme: 'dropbox';
-  path: string;
-}
-
-export type StorageRef = S3Ref | AzureRef | DropboxRef;
-export type StorageScheme = StorageRef['scheme'];
+// The grammar (schemes and parts) is the Photoshop package's; this module adds what each
+// provider accepts as a name, so a reference that parses here can be presigned.
+export type { AzureRef, DropboxRef, S3Ref, StorageRef, StorageScheme };
 
 /** S3 object keys are at most 1,024 bytes of UTF-8. */
 export const S3_MAX_KEY_BYTES = 1024;
 /** Azure blob names are at most 1,024 characters and 254 path segments. */
 export const AZURE_MAX_BLOB_CHARS = 1024;
 export const AZURE_MAX_BLOB_SEGMENTS = 254;
-
-const SCHEMES = ['s3', 'azure', 'dropbox'] as const;
 
 function fail(rule: StorageRefError['rule'], field: StorageRefField, detail: string): never {
   throw new StorageRefError(rule, field, detail);
@@ -119,40 +106,21 @@ function checkDropbox(path: string): void {
 export function parseRef(text: string): StorageRef {
   if (typeof text !== 'string')
     fail('not_a_string', 'ref', `expected a string, got ${typeof text}`);
-  const colon = text.indexOf(':');
-  const scheme = colon === -1 ? '' : text.slice(0, colon);
-  if (!(SCHEMES as readonly string[]).includes(scheme)) {
-    const shown = colon === -1 ? 'none' : JSON.stringify(scheme.slice(0, 20));
-    fail('unknown_scheme', 'scheme', `expected one of s3:, azure:, dropbox: (got ${shown})`);
+  const split = splitStorageRef(text);
+  if (!split.ok) return fail(split.error.rule, split.error.field, split.error.detail);
+  const ref = split.ref;
+  switch (ref.scheme) {
+    case 's3':
+      checkS3(ref.bucket, ref.key);
+      break;
+    case 'azure':
+      checkAzure(ref.account, ref.container, ref.blob);
+      break;
+    case 'dropbox':
+      checkDropbox(ref.path);
+      break;
   }
-  const rest = text.slice(colon + 1);
-
-  if (scheme === 'dropbox') {
-    checkDropbox(rest);
-    return { scheme: 'dropbox', path: rest };
-  }
-
-  if (!rest.startsWith('//')) {
-    fail('malformed_ref', 'ref', `${scheme} references start with "${scheme}://"`);
-  }
-  const body = rest.slice(2);
-
-  if (scheme === 's3') {
-    const slash = body.indexOf('/');
-    const bucket = slash === -1 ? body : body.slice(0, slash);
-    const key = slash === -1 ? '' : body.slice(slash + 1);
-    checkS3(bucket, key);
-    return { scheme: 's3', bucket, key };
-  }
-
-  const first = body.indexOf('/');
-  const account = first === -1 ? body : body.slice(0, first);
-  const afterAccount = first === -1 ? '' : body.slice(first + 1);
-  const second = afterAccount.indexOf('/');
-  const container = second === -1 ? afterAccount : afterAccount.slice(0, second);
-  const blob = second === -1 ? '' : afterAccount.slice(second + 1);
-  checkAzure(account, container, blob);
-  return { scheme: 'azure', account, container, blob };
+  return ref;
 }
 
 /** Formats a reference after checking it against the same rules as {@link parseRef}. */
@@ -160,18 +128,19 @@ export function formatRef(ref: StorageRef): string {
   switch (ref.scheme) {
     case 's3':
       checkS3(ref.bucket, ref.key);
-      return `s3://${ref.bucket}/${ref.key}`;
+      break;
     case 'azure':
       checkAzure(ref.account, ref.container, ref.blob);
-      return `azure://${ref.account}/${ref.container}/${ref.blob}`;
+      break;
     case 'dropbox':
       checkDropbox(ref.path);
-      return `dropbox:${ref.path}`;
+      break;
     default: {
       const unknown: { scheme?: unknown } = ref;
       return fail('unknown_scheme', 'scheme', `unknown scheme ${String(unknown.scheme)}`);
     }
   }
+  return joinStorageRef(ref);
 }
 
 /** Accepts a string or a parsed reference; the registry and presigners take either. */
@@ -182,10 +151,12 @@ export function toRef(ref: string | StorageRef): StorageRef {
 }
 
 /**
- * A string that is a valid storage reference, for job schemas. The issue message names the rule
- * (`… breaks rule dot_segment: …`) and `params.rule` carries it for machines.
+ * A string that is a storage reference the registry can presign: the grammar of
+ * `storageRefSchema` in `@darkroom/photoshop` plus every provider's naming rules, for job schemas.
+ * The issue message names the rule (`… breaks rule dot_segment: …`) and `params.rule` carries it
+ * for machines.
  */
-export const storageRefSchema = z.string().superRefine((value, ctx) => {
+export const presignableRefSchema = z.string().superRefine((value, ctx) => {
   try {
     parseRef(value);
   } catch (err) {

@@ -1,3 +1,12 @@
+import {
+  adobeRateLimits,
+  durationClasses,
+  durationClassIds,
+  rateLimitClasses,
+  type DurationClass,
+  type RateLimitClass,
+  type RateLimitWindow,
+} from '@darkroom/photoshop';
 import type { FaultConfig } from '../faults/fault-config';
 
 /** One OAuth server-to-server credential the emulator's IMS accepts. */
@@ -17,12 +26,16 @@ export interface DurationRange {
 /**
  * Durations are drawn uniformly between `minMs` and `maxMs` (a uniform draw is easy to reason
  * about in tests: every job lands inside the documented range), then multiplied by `timeFactor`.
+ * The defaults are the planned range of each duration class in the operation catalog
+ * (`durationClasses` in `@darkroom/photoshop`).
  */
 export interface DurationOptions {
-  /** @defaultValue `{ minMs: 5000, maxMs: 15000 }` (Adobe's v2 guide: simple operations 5–15 s) */
+  /** @defaultValue `{ minMs: 5000, maxMs: 15000 }` (renditions, Lightroom and most v2 edits) */
   simple: DurationRange;
-  /** @defaultValue `{ minMs: 15000, maxMs: 60000 }` (Adobe's v2 guide: actions, composites 15–60 s) */
+  /** @defaultValue `{ minMs: 15000, maxMs: 60000 }` (actions, composites, document edits) */
   complex: DurationRange;
+  /** @defaultValue `{ minMs: 60000, maxMs: 120000 }` (artboards; Adobe gives no upper end) */
+  large: DurationRange;
   /**
    * Share of the duration a job spends `pending` before it turns `running`.
    * @defaultValue 0.2
@@ -31,25 +44,17 @@ export interface DurationOptions {
 }
 
 /** A request budget: at most `limit` requests in any sliding window of `windowMs`. */
-export interface RateWindow {
-  limit: number;
-  windowMs: number;
-}
+export type RateWindow = RateLimitWindow;
 
 /**
- * Adobe's organisation-wide hard limits, applied per client id.
- * @see Adobe's Photoshop API technical usage notes, section on rate limits
+ * Adobe's organisation-wide hard limits, applied per client id, per class of call: the classes
+ * of `rateLimitClasses` in `@darkroom/photoshop`, whose catalog names each operation's. Defaults
+ * are `adobeRateLimits[class].hard`: `submit` 16 per 3 s and 320 per minute, `status` 310 per 3 s,
+ * `submit-cutout` 3 per 3 s, `status-cutout` 1000 per 3 s, `submit-mask` 60 per minute and 9000
+ * per day.
+ * @see https://developer.adobe.com/firefly-services/docs/photoshop/getting_started/technical_usage_notes
  */
-export interface RateLimitOptions {
-  /** @defaultValue `[{ limit: 16, windowMs: 3000 }, { limit: 320, windowMs: 60000 }]` */
-  submit: RateWindow[];
-  /** @defaultValue `[{ limit: 310, windowMs: 3000 }]` */
-  status: RateWindow[];
-  /** Remove-background submits (`/sensei/cutout`, `/sensei/mask`). @defaultValue `[{ limit: 3, windowMs: 3000 }]` */
-  senseiSubmit: RateWindow[];
-  /** Remove-background status reads. @defaultValue `[{ limit: 1000, windowMs: 3000 }]` */
-  senseiStatus: RateWindow[];
-}
+export type RateLimitOptions = Record<RateLimitClass, readonly RateWindow[]>;
 
 export type ProcessingMode = 'real' | 'placeholder';
 
@@ -116,21 +121,25 @@ export const DEFAULT_CLIENT: EmulatorClient = {
   clientSecret: 'darkroom-dev-secret',
 };
 
-export const DEFAULT_LIMITS: RateLimitOptions = {
-  submit: [
-    { limit: 16, windowMs: 3000 },
-    { limit: 320, windowMs: 60_000 },
-  ],
-  status: [{ limit: 310, windowMs: 3000 }],
-  senseiSubmit: [{ limit: 3, windowMs: 3000 }],
-  senseiStatus: [{ limit: 1000, windowMs: 3000 }],
-};
+/** Adobe's hard limits, read from the one definition in `@darkroom/photoshop`. */
+export const DEFAULT_LIMITS: Readonly<RateLimitOptions> = Object.freeze(
+  Object.fromEntries(
+    rateLimitClasses.map((cls) => [cls, adobeRateLimits[cls].hard]),
+  ) as RateLimitOptions,
+);
 
-export const DEFAULT_DURATIONS: DurationOptions = {
-  simple: { minMs: 5000, maxMs: 15_000 },
-  complex: { minMs: 15_000, maxMs: 60_000 },
+const plannedRange = (cls: DurationClass): DurationRange => ({
+  minMs: durationClasses[cls].minMs,
+  maxMs: durationClasses[cls].plannedMaxMs,
+});
+
+/** The planned range of every duration class of the catalog, and a fifth of it `pending`. */
+export const DEFAULT_DURATIONS: Readonly<DurationOptions> = Object.freeze({
+  simple: plannedRange('simple'),
+  complex: plannedRange('complex'),
+  large: plannedRange('large'),
   pendingShare: 0.2,
-};
+});
 
 export interface ResolvedOptions {
   port: number;
@@ -171,10 +180,8 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   const clients = options.clients ?? [DEFAULT_CLIENT];
   if (clients.length === 0) throw new EmulatorOptionsError('clients must not be empty');
   const durations = { ...DEFAULT_DURATIONS, ...options.durations };
-  for (const [name, range] of [
-    ['simple', durations.simple],
-    ['complex', durations.complex],
-  ] as const) {
+  for (const name of durationClassIds) {
+    const range = durations[name];
     if (range.minMs < 0 || range.maxMs < range.minMs) {
       throw new EmulatorOptionsError(`durations.${name} needs 0 <= minMs <= maxMs`);
     }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { coerceError, withoutQuery } from '@darkroom/core';
 import { type OperationSpec } from '@darkroom/photoshop';
-import { type DurationRange, type ResolvedOptions } from '../config/options';
+import { type ResolvedOptions } from '../config/options';
 import { type FaultInjector } from '../faults/fault-injector';
 import { SeededRandom } from '../faults/random';
-import { withoutQuery } from '../http/redact';
 import { loadDocument, renderDocument } from '../image/document';
 import { placeholderBytes } from '../image/encode';
 import { type Raster } from '../image/raster';
@@ -31,9 +31,6 @@ function embeddedContent(kind: string, bytes: Buffer): unknown {
     return text;
   }
 }
-
-/** Jobs longer than "complex" (artboards): Adobe's guide says 60 s and more. */
-const LARGE: DurationRange = { minMs: 60_000, maxMs: 120_000 };
 
 /**
  * Accepts jobs, runs their work once their simulated `pending` time is over, and keeps them
@@ -77,12 +74,7 @@ export class JobManager {
     origin: string,
   ): JobRecord {
     const now = Date.now();
-    const range =
-      op.durationClass === 'large'
-        ? LARGE
-        : op.durationClass === 'complex'
-          ? this.options.durations.complex
-          : this.options.durations.simple;
+    const range = this.options.durations[op.durationClass];
     const duration = this.durations.between(range.minMs, range.maxMs) * this.options.timeFactor;
     const outputs = outputTargets(op, body);
     const job: JobRecord = {
@@ -154,9 +146,7 @@ export class JobManager {
     } catch (err) {
       if (this.abort.signal.aborted) return;
       job.failure =
-        err instanceof JobFailedError
-          ? err.failure
-          : failures.internal(err instanceof Error ? err.message : String(err));
+        err instanceof JobFailedError ? err.failure : failures.internal(coerceError(err).message);
     }
     if (this.abort.signal.aborted) return;
     job.settledAt = Date.now();
@@ -226,7 +216,7 @@ export class JobManager {
         throw new JobFailedError(
           failures.inputUnreadable(
             withoutQuery(href),
-            `not a readable PSD, JPEG, PNG or TIFF file: ${err instanceof Error ? err.message : String(err)}`,
+            `not a readable PSD, JPEG, PNG or TIFF file: ${coerceError(err).message}`,
           ),
         );
       }

@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { withoutQuery } from '../http/redact';
+import { coerceError, withoutQuery } from '@darkroom/core';
 import { JobFailedError, failures } from './job-failure';
 
 /**
@@ -98,7 +98,7 @@ function readAll(response: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 function reasonOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return coerceError(err).message;
 }
 
 /**

@@ -1,8 +1,8 @@
-import { type OperationSpec, type ValidationIssue } from '@darkroom/photoshop';
-import { isLoopbackHost } from '../http/redact';
+import { storageKinds, type OperationSpec, type ValidationIssue } from '@darkroom/photoshop';
+import { isLoopbackHost } from '../http/loopback-host';
 import { fileReferences } from '../operations/job-files';
 
-const URL_STORAGES = new Set(['external', 'azure', 'dropbox']);
+const URL_STORAGES: ReadonlySet<string> = new Set(storageKinds);
 
 function checkUrl(href: string, allowHttpLoopback: boolean): string | undefined {
   let url: URL;

@@ -1,3 +1,4 @@
+import { adobeRateLimits, rateLimitClasses } from '@darkroom/photoshop';
 import { BudgetInputError } from './budget-errors';
 import type { BudgetPolicies, BudgetWindow } from './budget-policy';
 
@@ -12,33 +13,13 @@ export interface AdobeDefaultPoliciesOptions {
 }
 
 /**
- * Adobe's published org-wide soft limits per client credential, from the Photoshop API's
- * technical usage notes (Firefly Services docs; Darkroom's notes: photoshop-api.md §5.2):
- * - general POST 15 per 3 s and 300 per minute (hard 16 and 320); status GET 300 per 3 s (hard 310)
- * - remove background (`/sensei/cutout`) POST 2 per 3 s (hard 3); its status GET 500 per 3 s (hard 1000)
- * - masking service (`/sensei/mask`) 60 per minute and 9000 per day
- * Soft limits are aimed at rather than hard ones: the gap between them absorbs the time a request
- * spends in flight between our grant and Adobe's count.
- */
-const ADOBE_SOFT_LIMITS: Record<string, BudgetWindow[]> = {
-  submit: [
-    { limit: 15, windowMs: 3_000 },
-    { limit: 300, windowMs: 60_000 },
-  ],
-  status: [{ limit: 300, windowMs: 3_000 }],
-  'submit-cutout': [{ limit: 2, windowMs: 3_000 }],
-  'status-cutout': [{ limit: 500, windowMs: 3_000 }],
-  'submit-mask': [
-    { limit: 60, windowMs: 60_000 },
-    { limit: 9_000, windowMs: 86_400_000 },
-  ],
-};
-
-/**
- * Budgets just under Adobe's soft limits, one class per kind of call:
- * `submit`, `status`, `submit-cutout`, `status-cutout`, `submit-mask`.
+ * Budgets just under Adobe's soft limits (`adobeRateLimits` in `@darkroom/photoshop`), one class
+ * per kind of call: `submit`, `status`, `submit-cutout`, `status-cutout`, `submit-mask`. Soft
+ * limits are aimed at rather than hard ones: the gap between them absorbs the time a request
+ * spends in flight between the grant and Adobe's count.
  * Whether a cut-out or mask submit also counts against the general `submit` limits is not
  * documented; a caller that wants to be safe takes a token from both classes.
+ * @see https://developer.adobe.com/firefly-services/docs/photoshop/getting_started/technical_usage_notes
  */
 export function adobeDefaultPolicies(options: AdobeDefaultPoliciesOptions = {}): BudgetPolicies {
   const headroom = options.headroom ?? 0.034;
@@ -50,9 +31,9 @@ export function adobeDefaultPolicies(options: AdobeDefaultPoliciesOptions = {}):
     );
   }
   const policies: BudgetPolicies = {};
-  for (const [cls, windows] of Object.entries(ADOBE_SOFT_LIMITS)) {
+  for (const cls of rateLimitClasses) {
     policies[cls] = {
-      windows: windows.map(({ limit, windowMs }) => ({
+      windows: adobeRateLimits[cls].soft.map(({ limit, windowMs }) => ({
         // Rounding rather than flooring keeps tiny limits whole: 2 per 3 s stays 2, not 1.
         limit: Math.max(1, limit - Math.round(limit * headroom)),
         windowMs,

@@ -11,7 +11,10 @@ export interface BudgetClassPolicy {
   windows: BudgetWindow[];
 }
 
-/** A kind of call that Adobe limits separately: `submit`, `status`, `submit-cutout`, ... */
+/**
+ * A kind of call that is budgeted separately: Adobe's classes (`RateLimitClass` in
+ * `@darkroom/photoshop`: `submit`, `status`, `submit-cutout`, ...) or any a caller defines.
+ */
 export type BudgetClass = string;
 
 export type BudgetPolicies = Record<BudgetClass, BudgetClassPolicy>;

@@ -1,18 +1,19 @@
 import { z } from 'zod';
+import { storageKinds } from '../storage-kind';
 
 /**
  * Where Adobe's v1 generation reads or writes a file. `external`, `azure` and `dropbox` take a
  * presigned https URL; `adobe` and `cclib` are Creative Cloud paths that server-to-server
  * integrations cannot use, but replies may still carry them.
  */
-export const v1StorageSchema = z.enum(['external', 'azure', 'dropbox', 'adobe', 'cclib']);
+export const v1StorageSchema = z.enum([...storageKinds, 'adobe', 'cclib']);
 export type V1Storage = z.infer<typeof v1StorageSchema>;
 
 /** Lightroom (`/lrService`) adds `lightroom` and drops `cclib`. */
-export const lrStorageSchema = z.enum(['external', 'lightroom', 'dropbox', 'azure', 'adobe']);
+export const lrStorageSchema = z.enum([...storageKinds, 'lightroom', 'adobe']);
 
 /** Sensei (`/sensei`) drops `cclib`. */
-export const senseiStorageSchema = z.enum(['external', 'azure', 'dropbox', 'adobe']);
+export const senseiStorageSchema = z.enum([...storageKinds, 'adobe']);
 
 // The JSON Schema files require https for external storage. The zod contract accepts any
 // non-empty href so the same schemas serve a loopback emulator whose storage is plain http;

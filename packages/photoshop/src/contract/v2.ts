@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storageKinds } from '../storage-kind';
 import { MAX_OUTPUTS } from './v1-common';
 
 /** `{url}`: a presigned URL (the only v2 resource form Darkroom produces). */
@@ -25,7 +26,7 @@ export const v2ActionSourceSchema = z.union([
 /** `UrlDestination`: where Adobe PUTs an output; `storageType` only for Azure and Dropbox links. */
 export const v2UrlDestinationSchema = z.looseObject({
   url: z.string().min(1),
-  storageType: z.enum(['azure', 'dropbox']).optional(),
+  storageType: z.enum(storageKinds).exclude(['external']).optional(),
 });
 
 export const v2DestinationSchema = z.union([
