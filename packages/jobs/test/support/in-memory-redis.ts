@@ -1,0 +1,22 @@
+import type { Redis } from 'ioredis';
+import type { CallLog } from './call-log';
+
+/**
+ * The step machine's only direct Redis command is EXISTS on a job's cancellation key; this
+ * answers it from a set of keys a test fills, so no Redis server is needed.
+ */
+export class InMemoryRedis {
+  readonly keys = new Set<string>();
+
+  constructor(private readonly log: CallLog) {}
+
+  exists(...keys: string[]): Promise<number> {
+    this.log.record('redis', 'exists', keys);
+    return Promise.resolve(keys.filter((k) => this.keys.has(k)).length);
+  }
+
+  /** This fake as the machine's `redis` option; any command other than EXISTS would throw. */
+  asRedis(): Redis {
+    return this as unknown as Redis;
+  }
+}
