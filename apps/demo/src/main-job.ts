@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { EditJobInput, EditJobStatus, EditQueue } from '@darkroom/jobs';
-import { uploadRequestInit, type StorageRegistry } from '@darkroom/storage';
+import type { StorageRegistry } from '@darkroom/storage';
 import { landscapeJpeg, posterPsd, productPng } from './samples';
 
 export interface MainJobEdit {
@@ -80,7 +80,7 @@ export function mainJobEdits(at: MainJobLocations): MainJobEdit[] {
   ];
 }
 
-/** Writes the generated samples to the input locations, through presigned PUTs. */
+/** Writes the generated samples to the input locations. */
 export async function uploadSamples(storage: StorageRegistry, at: MainJobLocations): Promise<void> {
   const samples: [string, Buffer, string][] = [
     ['poster.psd', posterPsd(), 'image/vnd.adobe.photoshop'],
@@ -88,13 +88,7 @@ export async function uploadSamples(storage: StorageRegistry, at: MainJobLocatio
     ['product.png', await productPng(), 'image/png'],
   ];
   for (const [name, body, contentType] of samples) {
-    const signed = await storage.presignWrite(`${at.inputs}/${name}`, 600, {
-      contentType,
-      size: body.length,
-    });
-    const init = uploadRequestInit(signed.storage, contentType);
-    const res = await fetch(signed.href, { method: init.method, headers: init.headers, body });
-    if (!res.ok) throw new Error(`uploading sample ${name} answered HTTP ${res.status}`);
+    await storage.upload(`${at.inputs}/${name}`, body, contentType);
   }
 }
 
@@ -131,11 +125,8 @@ export async function runMainJob(options: {
       const files: EditOutcome['files'] = [];
       if (status.state === 'completed') {
         for (const output of status.result?.outputs ?? []) {
-          const signed = await options.storage.presignRead(output.ref, 300);
-          const res = await fetch(signed.href);
-          if (!res.ok) throw new Error(`reading ${output.ref} answered HTTP ${res.status}`);
+          const bytes = await options.storage.download(output.ref);
           const path = join(options.outDir, basename(output.ref));
-          const bytes = Buffer.from(await res.arrayBuffer());
           await writeFile(path, bytes);
           files.push({ ref: output.ref, path, size: bytes.length });
         }

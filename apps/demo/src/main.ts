@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { coerceError, EXIT_CODES, isConfigurationError } from '@darkroom/core';
 import { runMainJob, uploadSamples, type EditOutcome } from './main-job';
 import { startLocalStack } from './local-stack';
 
@@ -87,10 +88,15 @@ async function main(): Promise<number> {
   return exitCode;
 }
 
+// The demo is a command, not a service, so it does not go through runUntilSignal: it ends by
+// itself once the main job has run, and its exit code reports the job (0 when every edit
+// succeeded, 1 otherwise), even when --keep leaves the stack up until Ctrl-C. It shares the other
+// apps' exit codes for a start that fails: 2 for bad flags or configuration, 1 for anything else.
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
+    const error = coerceError(err);
+    console.error(error.message);
+    process.exit(isConfigurationError(error) ? EXIT_CODES.badConfiguration : EXIT_CODES.failed);
   },
 );

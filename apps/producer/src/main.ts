@@ -1,26 +1,24 @@
-import type { Server } from 'node:http';
-import { ConfigError } from '@darkroom/config';
+import { once } from 'node:events';
+import { runUntilSignal } from '@darkroom/core';
 import { EditQueue } from '@darkroom/jobs';
 import {
   collectProcessMetrics,
   createLogger,
   PipelineMetrics,
   Registry,
+  type Logger,
 } from '@darkroom/observability';
 import { parseProducerConfig } from './config/producer-config';
 import { createServer } from './server/create-server';
 
-function main(): void {
-  let config;
-  try {
-    config = parseProducerConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+/** The running HTTP intake: its logger, and `close()` for the server and the queue. */
+interface RunningProducer {
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+async function startProducer(): Promise<RunningProducer> {
+  const config = parseProducerConfig(process.env);
   const logger = createLogger({ name: 'darkroom-producer', level: config.logLevel });
   const register = new Registry();
   collectProcessMetrics(register);
@@ -38,30 +36,24 @@ function main(): void {
     bodyLimit: config.bodyLimit,
     register,
   });
-  const server: Server = app.listen(config.port, config.host, () => {
-    logger.info({ host: config.host, port: config.port, queue: config.queueName }, 'listening');
-  });
+  const server = app.listen(config.port, config.host);
+  // A port already in use rejects here, so it is reported as a failed start.
+  await once(server, 'listening');
+  logger.info({ host: config.host, port: config.port, queue: config.queueName }, 'listening');
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal }, 'closing');
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Long-polls and event streams would hold close() open; they are told to end by the queue.
-    server.closeIdleConnections();
-    Promise.allSettled([edits.close(), closed])
-      .then(() => {
-        server.closeAllConnections();
-        process.exit(0);
-      })
-      .catch(() => process.exit(1));
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Long-polls and event streams would hold close() open; they are told to end by the queue.
+      server.closeIdleConnections();
+      await Promise.allSettled([edits.close(), closed]);
+      server.closeAllConnections();
+    })());
+  return { logger, close };
 }
 
-main();
+runUntilSignal(startProducer, {
+  name: 'darkroom-producer',
+  onStop: (producer, signal) => producer.logger.info({ signal }, 'closing'),
+});

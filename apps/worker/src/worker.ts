@@ -11,6 +11,7 @@ import {
   queueSnapshot,
   RateBudget,
   adobeDefaultPolicies,
+  assertRedisUsable,
   checkRedis,
   scalePolicies,
   smoothPolicies,
@@ -29,17 +30,17 @@ import {
   statusClassOf,
   type Logger,
 } from '@darkroom/observability';
-import { ImsTokenProvider, PhotoshopClient, type RequestEvent } from '@darkroom/photoshop';
-import { StorageRegistry, uploadRequestInit } from '@darkroom/storage';
+import { coerceError } from '@darkroom/core';
+import {
+  createAccountClient,
+  durationClasses,
+  isDurationClass,
+  type PhotoshopClient,
+  type RequestEvent,
+} from '@darkroom/photoshop';
+import { StorageRegistry } from '@darkroom/storage';
 import type { WorkerConfig } from './config';
 import { startHealthServer } from './health-server';
-
-/** Expected remote durations per duration class before any job has finished (Adobe's guide). */
-const CLASS_DURATION_MS: Record<string, { meanMs: number; deviationMs: number }> = {
-  simple: { meanMs: 10_000, deviationMs: 2_500 },
-  complex: { meanMs: 37_500, deviationMs: 11_000 },
-  large: { meanMs: 90_000, deviationMs: 30_000 },
-};
 
 /** Metrics label budgets by kind of call only (submit or status), keeping series bounded. */
 const callClass = (cls: string): 'submit' | 'status' =>
@@ -91,10 +92,10 @@ export async function createWorker(
 
   try {
     await redis.ping();
-    for (const warning of await checkRedis(redis, {
-      requireNoeviction: config.requireNoeviction,
-    })) {
-      logger.warn({ check: 'redis' }, warning);
+    const findings = await checkRedis(redis, { requireNoeviction: config.requireNoeviction });
+    assertRedisUsable(findings);
+    for (const finding of findings) {
+      if (finding.severity === 'warn') logger.warn({ check: 'redis' }, finding.message);
     }
   } catch (err) {
     await runCleanups();
@@ -113,24 +114,11 @@ export async function createWorker(
   };
   const clients = new Map<string, PhotoshopClient>();
   for (const [name, account] of Object.entries(config.accounts)) {
-    const auth = new ImsTokenProvider({
-      imsBaseUrl: account.imsUrl,
-      clientId: account.clientId,
-      clientSecret: account.clientSecret,
-      scope: account.scope,
+    const { client } = createAccountClient(account, {
+      timeoutMs: config.apiTimeoutMs,
       onRequest: recordRequest,
     });
-    clients.set(
-      name,
-      new PhotoshopClient({
-        baseUrls: { v1: account.v1BaseUrl, v2: account.v2BaseUrl },
-        apiKey: account.clientId,
-        ...(account.orgId ? { orgId: account.orgId } : {}),
-        auth,
-        timeoutMs: config.apiTimeoutMs,
-        onRequest: recordRequest,
-      }),
-    );
+    clients.set(name, client);
   }
 
   const budget = new RateBudget({
@@ -175,10 +163,7 @@ export async function createWorker(
     },
     retrying: (job, reason, err) => {
       pipeline.retry(reason);
-      jobLog(job).warn(
-        { reason, err: err instanceof Error ? err.message : String(err) },
-        'attempt failed; will retry',
-      );
+      jobLog(job).warn({ reason, err: coerceError(err).message }, 'attempt failed; will retry');
     },
     completed: (job, result) => {
       const t = result.timings;
@@ -208,18 +193,7 @@ export async function createWorker(
       presignRead: (ref, ttl) => storage.presignRead(ref, ttl),
       presignWrite: (ref, ttl, opts) => storage.presignWrite(ref, ttl, opts),
       stat: (ref) => storage.stat(ref),
-      upload: async (ref, body, contentType) => {
-        const signed = await storage.presignWrite(ref, 300, { contentType, size: body.length });
-        const init = uploadRequestInit(signed.storage, contentType);
-        const res = await fetch(signed.href, {
-          method: init.method,
-          headers: init.headers,
-          body,
-          redirect: 'error',
-        });
-        // The URL carries a signature: say which reference failed, never the URL.
-        if (!res.ok) throw new Error(`writing ${ref} answered HTTP ${res.status}`);
-      },
+      upload: (ref, body, contentType) => storage.upload(ref, body, contentType),
     },
     api: (account) => {
       const client = clients.get(account);
@@ -230,7 +204,8 @@ export async function createWorker(
     estimator,
     schedule: new PollSchedule(),
     defaultEstimate: (cls) => {
-      const base = CLASS_DURATION_MS[cls] ?? CLASS_DURATION_MS.simple!;
+      // Expected remote durations before any job of an operation has finished: the catalog's.
+      const base = (isDurationClass(cls) ? durationClasses[cls] : durationClasses.simple).expected;
       return {
         meanMs: base.meanMs * config.expectedDurationScale,
         deviationMs: base.deviationMs * config.expectedDurationScale,

@@ -73,4 +73,23 @@ describe('each storage provider end to end', () => {
     expect(done.state).toBe('completed');
     expect((await stack.get(output)).subarray(0, 4)).toEqual(PNG);
   });
+
+  it("writes a PSD's manifest to Dropbox through its upload link, from an input put there", async () => {
+    const input = `dropbox:/${uniqueName('in')}/Sunflower.psd`;
+    const output = `dropbox:/${uniqueName('out')}/manifest.json`;
+    // Both writes go through StorageRegistry.upload: the stack's for the input, the worker's for
+    // the manifest; Dropbox's upload links take a POST.
+    await stack.put(input, await stack.sample('Sunflower.psd'));
+    const { id } = await stack.edits.enqueue({
+      operation: 'documentManifest',
+      input,
+      outputs: [{ ref: output }],
+    });
+    const done = await stack.edits.waitFor(id, { timeout: 30_000 });
+    expect(done.failure).toBeUndefined();
+    expect(done.state).toBe('completed');
+    const text = (await stack.get(output)).toString();
+    expect(text).not.toMatch(/https?:/);
+    expect((JSON.parse(text) as { layers: unknown[] }).layers.length).toBeGreaterThan(0);
+  });
 });

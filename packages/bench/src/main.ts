@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { coerceError } from '@darkroom/core';
 import { startRedisServer } from '@darkroom/testing';
 import { Redis } from 'ioredis';
 import { BenchArgsError, parseBenchArgs } from './cli-args';
@@ -78,6 +79,7 @@ main().catch((err: unknown) => {
     console.error(err.message);
     process.exit(2);
   }
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  const error = coerceError(err);
+  console.error(error.stack ?? error.message);
   process.exit(1);
 });

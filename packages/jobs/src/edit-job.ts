@@ -6,8 +6,9 @@ import {
   getOperation,
   operationIds,
   RequestValidationError,
+  type ReferencedBody,
 } from '@darkroom/photoshop';
-import { storageRefSchema } from '@darkroom/storage';
+import { presignableRefSchema } from '@darkroom/storage';
 import { EditJobValidationError, type JobIssue } from './errors/edit-job-validation-error';
 
 /** Labels that end up in Redis keys, metric labels and logs: short and plain. */
@@ -19,7 +20,7 @@ const label = (what: string) =>
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, `${what} may hold letters, digits, '.', '_' and '-'`);
 
 const outputSchema = z
-  .object({ ref: storageRefSchema })
+  .object({ ref: presignableRefSchema })
   .catchall(z.unknown())
   .describe('an output: a storage reference plus the operation output options');
 
@@ -33,7 +34,7 @@ export const editJobInputSchema = z
     operation: z.enum(operationIds, {
       error: () => `operation must be one of: ${operationIds.join(', ')}`,
     }),
-    input: storageRefSchema.optional(),
+    input: presignableRefSchema.optional(),
     outputs: z
       .array(outputSchema)
       .min(1, 'at least one output is required')
@@ -64,7 +65,10 @@ export const editJobInputSchema = z
 export type EditJobInput = z.input<typeof editJobInputSchema>;
 type ParsedInput = z.output<typeof editJobInputSchema>;
 
-/** The request part of a job: what is sent to Adobe once references are presigned. */
+/**
+ * The request part of a job: the operation and what is sent to Adobe once references are
+ * presigned. {@link requestBody} gives the `ReferencedBody` that Adobe's body is built from.
+ */
 export interface EditRequest {
   operation: string;
   input?: string;
@@ -204,9 +208,7 @@ export async function validateEditJob(input: unknown): Promise<ValidatedEditJob>
  * The part of a request Adobe's body is built from: the operation picks the endpoint, and the
  * outputs of an operation that answers in its status reply are Darkroom's to write, not Adobe's.
  */
-export function requestBody(
-  request: EditRequest,
-): Omit<EditRequest, 'operation' | 'outputs'> & { outputs?: EditRequest['outputs'] } {
+export function requestBody(request: EditRequest): ReferencedBody {
   const { operation, outputs, ...body } = request;
   return getOperation(operation).maxOutputs === 0 ? body : { ...body, outputs };
 }

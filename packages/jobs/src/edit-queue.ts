@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Job, Queue, QueueEvents, type JobsOptions, type JobState } from 'bullmq';
+import { Job, Queue, type JobsOptions, type JobState } from 'bullmq';
 
 import {
   DEFAULT_ATTEMPTS,
@@ -20,7 +20,6 @@ import { RedisUnavailableError } from './errors/redis-unavailable-error';
 import type { EditJobData, EditJobResult, EditStep } from './job-data';
 import {
   createProducerConnection,
-  createWorkerConnection,
   describeTarget,
   ensureReady,
   isConnectionError,
@@ -28,6 +27,7 @@ import {
   type RedisTarget,
 } from './redis-connection';
 import { cancelKey } from './cancellation';
+import { FinishEvents } from './finish-events';
 
 export interface EditQueueOptions {
   /** Redis URL or ioredis options. */
@@ -104,20 +104,18 @@ export class EditQueue {
   readonly queueName: string;
   private readonly redis: RedisConnection;
   private readonly target: string;
-  private readonly connection: RedisTarget;
   private readonly jobDefaults: JobsOptions;
   private readonly defaultDeadlineMs: number;
   private readonly metrics: EditQueueOptions['metrics'];
-  private events?: Promise<QueueEvents>;
-  private eventsConnection?: RedisConnection;
+  private readonly finishEvents: FinishEvents;
   private closing?: Promise<void>;
 
   constructor(options: EditQueueOptions) {
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     this.queueName = options.queueName ?? DEFAULT_QUEUE;
-    this.connection = options.connection;
     this.target = describeTarget(options.connection);
     this.redis = createProducerConnection(options.connection);
+    this.finishEvents = new FinishEvents(options.connection, this.queueName, this.prefix);
     this.defaultDeadlineMs = options.defaultDeadlineMs ?? DEFAULT_DEADLINE_MS;
     this.metrics = options.metrics;
     this.jobDefaults = {
@@ -251,20 +249,124 @@ export class EditQueue {
    * Rejects when `timeout` ms pass first.
    */
   async waitFor(id: string, options: { timeout?: number } = {}): Promise<EditJobStatus> {
-    const events = await this.queueEvents();
-    const job = await Job.fromId<EditJobData, EditJobResult>(this.queue, id);
-    if (!job) throw new Error(`no edit job ${id}`);
+    const lease = this.finishEvents.acquire();
     try {
-      await job.waitUntilFinished(events, options.timeout);
-    } catch (err) {
-      // A failed job rejects waitUntilFinished with its reason; a timeout says so.
-      if (err instanceof Error && /timed out|ttl/i.test(err.message)) {
-        throw new Error(`edit job ${id} did not finish within ${String(options.timeout)} ms`);
+      const events = await lease.events;
+      const job = await Job.fromId<EditJobData, EditJobResult>(this.queue, id);
+      if (!job) throw new Error(`no edit job ${id}`);
+      try {
+        await job.waitUntilFinished(events, options.timeout);
+      } catch (err) {
+        // A failed job rejects waitUntilFinished with its reason; a timeout says so.
+        if (err instanceof Error && /timed out|ttl/i.test(err.message)) {
+          throw new Error(`edit job ${id} did not finish within ${String(options.timeout)} ms`);
+        }
       }
+    } finally {
+      lease.release();
     }
     const status = await this.get(id);
     if (!status) throw new Error(`edit job ${id} was removed while waiting`);
     return status;
+  }
+
+  /**
+   * Waits until job `id` completes, fails or is removed, `timeoutMs` pass, or `signal` aborts,
+   * whichever comes first, and returns its status then (`null` when the job no longer exists).
+   * Unlike `waitFor` it never rejects for a timeout, so a long-poll or an event stream can wait in
+   * slices and report whatever changed. Waiters share one events connection, opened by the first
+   * and closed when the last is done. `close()` ends every pending wait, which then rejects.
+   */
+  async waitForFinish(
+    id: string,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<EditJobStatus | null> {
+    await this.finishEvents.wait(
+      id,
+      options.timeoutMs,
+      options.signal ?? new AbortController().signal,
+      async () => {
+        const status = await this.get(id);
+        return !status || status.state === 'completed' || status.state === 'failed';
+      },
+    );
+    // Ended by close(): there is no connection left to read the status with.
+    if (this.finishEvents.closed) throw new Error(`the edit queue closed while waiting for ${id}`);
+    return this.get(id);
+  }
+
+  /**
+   * Keeps the events connection open between waits, for a caller that waits many times in a row
+   * (an event stream); call the returned function when done. Safe to call it twice.
+   */
+  holdFinishEvents(): () => void {
+    if (this.finishEvents.closed) return () => undefined;
+    return this.finishEvents.acquire().release;
+  }
+
+  /**
+   * Which of `jobs` would hit an idempotency conflict: a key already taken by a job with a
+   * different body, in Redis or earlier in the same list. Nothing is added. `enqueueMany` finds a
+   * conflict only after its `addBulk`, when the rest of the batch is stored; a caller that wants
+   * a batch to be all-or-nothing checks here first. Returns the conflicting indexes, each with
+   * the error naming the job id it collides with.
+   * @throws {RedisUnavailableError} when Redis does not answer within `timeoutMs` (default 1 s)
+   */
+  async findIdempotencyConflicts(
+    jobs: readonly ValidatedEditJob[],
+    options: { timeoutMs?: number } = {},
+  ): Promise<Map<number, IdempotencyConflictError>> {
+    const conflicts = new Map<number, IdempotencyConflictError>();
+    const keyed = jobs.flatMap((job, index) =>
+      job.idempotencyKey
+        ? [{ index, fingerprint: job.fingerprint, id: jobIdForKey(job.idempotencyKey) }]
+        : [],
+    );
+    if (keyed.length === 0) return conflicts;
+    await this.ready();
+    const stored = await this.withinTimeout(
+      this.storedFingerprints(keyed.map((k) => k.id)),
+      options.timeoutMs ?? 1_000,
+    );
+    const seen = new Map<string, string>();
+    keyed.forEach(({ index, fingerprint, id }, i) => {
+      const earlier = seen.get(id) ?? stored[i];
+      if (earlier !== undefined && earlier !== fingerprint) {
+        conflicts.set(index, new IdempotencyConflictError(id));
+        return;
+      }
+      seen.set(id, fingerprint);
+    });
+    return conflicts;
+  }
+
+  /** The body fingerprint stored with each job id, in one round trip; `undefined` for none. */
+  private async storedFingerprints(ids: readonly string[]): Promise<(string | undefined)[]> {
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hget(this.queue.toKey(id), 'data');
+    let replies: [Error | null, unknown][];
+    try {
+      replies = (await pipeline.exec()) ?? [];
+    } catch (err) {
+      throw this.translate(err);
+    }
+    return replies.map(([err, raw]) => {
+      if (err) throw this.translate(err);
+      if (typeof raw !== 'string') return undefined;
+      try {
+        return (JSON.parse(raw) as Partial<EditJobData>).fingerprint;
+      } catch {
+        return undefined;
+      }
+    });
+  }
+
+  private withinTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RedisUnavailableError(this.target)), ms);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
   /**
@@ -325,22 +427,6 @@ export class EditQueue {
     );
   }
 
-  private async queueEvents(): Promise<QueueEvents> {
-    this.events ??= (async () => {
-      // Ours to close: BullMQ leaves a connection it was handed open.
-      this.eventsConnection = createWorkerConnection(this.connection);
-      const events = new QueueEvents(this.queueName, {
-        connection: this.eventsConnection,
-        prefix: this.prefix,
-      });
-      events.on('error', () => undefined);
-      events.setMaxListeners(0);
-      await events.waitUntilReady();
-      return events;
-    })();
-    return this.events;
-  }
-
   private async ready(): Promise<void> {
     await ensureReady(this.redis, this.target);
   }
@@ -352,15 +438,7 @@ export class EditQueue {
   /** Closes the queue, the event listener and the connections. Safe to call twice. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      const results = await Promise.allSettled([
-        this.queue.close(),
-        (async () => {
-          if (!this.events) return;
-          const events = await this.events;
-          await events.close();
-          this.eventsConnection?.disconnect();
-        })(),
-      ]);
+      const results = await Promise.allSettled([this.queue.close(), this.finishEvents.close()]);
       this.redis.disconnect();
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;

@@ -31,7 +31,7 @@ export { DurationEstimator } from './duration-estimator';
 export type { DurationEstimatorOptions } from './duration-estimator';
 export { PollSchedule } from './poll-schedule';
 export type { PollScheduleOptions, DurationEstimate } from './poll-schedule';
-export { createStepMachine, submitClassOf, statusClassOf } from './step-machine';
+export { createStepMachine, submitBudgetClassOf, statusBudgetClassOf } from './step-machine';
 export type {
   StepMachineOptions,
   StepObserver,
@@ -40,10 +40,21 @@ export type {
   BudgetPort,
 } from './step-machine';
 export { queueSnapshot } from './queue-snapshot';
-export type { QueueSnapshot } from './queue-snapshot';
 export * from './budget';
-export { accountSchema } from './account-config';
-export type { AccountConfig } from './account-config';
-export { checkRedis, readRedisSettings, RedisMisconfiguredError } from './redis-checks';
-export type { RedisSettings } from './redis-checks';
+// The account type belongs to the Adobe side; re-exported so apps configure accounts from here.
+export { accountSchema } from '@darkroom/photoshop';
+export type { AccountConfig } from '@darkroom/photoshop';
+export {
+  assertRedisUsable,
+  assessRedisSettings,
+  checkRedis,
+  readRedisSettings,
+  RedisMisconfiguredError,
+} from './redis-checks';
+export type {
+  RedisCheckOptions,
+  RedisFinding,
+  RedisFindingSeverity,
+  RedisSettings,
+} from './redis-checks';
 export { runtimeEnvShape, jsonEnv, accountsFromEnv, checkAdobePair } from './runtime-env';

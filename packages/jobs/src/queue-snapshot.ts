@@ -1,25 +1,11 @@
 import type { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
-
-export interface QueueSnapshot {
-  queue: string;
-  counts: {
-    waiting: number;
-    prioritized: number;
-    delayed: number;
-    /** Delayed jobs already due (a poll or a retry whose time has come). */
-    delayed_due: number;
-    active: number;
-    failed: number;
-    completed: number;
-  };
-  /** Age of the job at the head of the wait list (the next FIFO job to run), or null if none waits. */
-  oldestWaitingAgeSeconds: number | null;
-}
+import type { QueueSnapshot } from '@darkroom/observability';
 
 /**
- * Counts per state and the age of the oldest waiting job, for metrics scrapes. Constant work:
- * a few counts and one small hash field, never a scan of job bodies.
+ * Counts per state (every one filled in, `delayed_due` included) and the age of the job at the
+ * head of the wait list, in the shape `QueueMetrics` reads on each scrape. Constant work: a few
+ * counts and one small hash field, never a scan of job bodies.
  */
 export async function queueSnapshot(queue: Queue, redis: Redis | Cluster): Promise<QueueSnapshot> {
   const counts = await queue.getJobCounts(

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 
+/** Redis is set up in a way Darkroom must not run on (see `assessRedisSettings`). */
 export class RedisMisconfiguredError extends Error {
   constructor(message: string) {
     super(message);
@@ -7,6 +8,7 @@ export class RedisMisconfiguredError extends Error {
   }
 }
 
+/** What `readRedisSettings` found out, as INFO reports it. */
 export interface RedisSettings {
   maxmemoryPolicy: string;
   aofEnabled: boolean;
@@ -45,30 +47,90 @@ async function readSave(redis: Redis | Cluster): Promise<string> {
   }
 }
 
+/** How much a finding matters: `error` means Darkroom must not run on this Redis. */
+export type RedisFindingSeverity = 'ok' | 'warn' | 'error';
+
+/** One verdict about a Redis setting Darkroom relies on. */
+export interface RedisFinding {
+  /** The setting judged; also the check name `darkroom doctor` prints. */
+  name: 'redis.version' | 'redis.policy' | 'redis.persistence';
+  severity: RedisFindingSeverity;
+  /** A sentence for a person: what is set, what it costs, what to change. */
+  message: string;
+}
+
+export interface RedisCheckOptions {
+  /**
+   * Whether an evicting `maxmemory-policy` is an error (the worker refuses to start) or only a
+   * warning (`WORKER_REQUIRE_NOEVICTION=false`, for a Redis whose policy cannot be changed).
+   * @defaultValue true
+   */
+  requireNoeviction?: boolean;
+}
+
 /**
- * Refuses to run on a Redis that may evict keys: BullMQ's locks and Darkroom's checkpoints carry
- * TTLs or live in hashes that an eviction policy would silently drop (bullmq #1827, #2737).
- * Returns warnings for settings that weaken durability without breaking correctness.
+ * Judges the settings Darkroom's guarantees rely on. BullMQ's locks and Darkroom's checkpoints
+ * carry TTLs or live in hashes that an eviction policy would silently drop (bullmq #1827, #2737),
+ * so an evicting policy is an error; missing persistence weakens durability without breaking
+ * correctness, so it is a warning. Always one `redis.policy` and one `redis.persistence` finding
+ * (`ok` when fine); `redis.version` only when the version is too old.
  */
+export function assessRedisSettings(
+  settings: RedisSettings,
+  options: RedisCheckOptions = {},
+): RedisFinding[] {
+  const findings: RedisFinding[] = [];
+  const [major] = settings.version.split('.').map(Number);
+  if (major !== undefined && Number.isFinite(major) && major < 6) {
+    findings.push({
+      name: 'redis.version',
+      severity: 'error',
+      message: `Redis ${settings.version} is too old: BullMQ needs Redis 6.2 or later`,
+    });
+  }
+  findings.push(
+    settings.maxmemoryPolicy === 'noeviction'
+      ? { name: 'redis.policy', severity: 'ok', message: "Redis maxmemory-policy is 'noeviction'" }
+      : {
+          name: 'redis.policy',
+          severity: (options.requireNoeviction ?? true) ? 'error' : 'warn',
+          message: `Redis maxmemory-policy is '${settings.maxmemoryPolicy}'; Darkroom needs 'noeviction' (an evicting Redis loses jobs and locks)`,
+        },
+  );
+  findings.push(
+    settings.aofEnabled
+      ? { name: 'redis.persistence', severity: 'ok', message: 'Redis AOF is on' }
+      : settings.rdbEnabled
+        ? {
+            name: 'redis.persistence',
+            severity: 'warn',
+            message:
+              'Redis AOF is off: a crash loses jobs since the last snapshot; appendonly yes with appendfsync everysec is recommended',
+          }
+        : {
+            name: 'redis.persistence',
+            severity: 'warn',
+            message:
+              'Redis persistence is off (no AOF, no RDB): a Redis restart loses every queued job',
+          },
+  );
+  return findings;
+}
+
+/** Reads the settings of a connected Redis and judges them (`assessRedisSettings`). */
 export async function checkRedis(
   redis: Redis | Cluster,
-  options: { requireNoeviction: boolean },
-): Promise<string[]> {
-  const settings = await readRedisSettings(redis);
-  const warnings: string[] = [];
-  if (settings.maxmemoryPolicy !== 'noeviction') {
-    const message = `Redis maxmemory-policy is '${settings.maxmemoryPolicy}'; Darkroom needs 'noeviction' (an evicting Redis loses jobs and locks)`;
-    if (options.requireNoeviction) throw new RedisMisconfiguredError(message);
-    warnings.push(message);
-  }
-  if (!settings.aofEnabled && !settings.rdbEnabled) {
-    warnings.push(
-      'Redis persistence is off (no AOF, no RDB): a Redis restart loses every queued job',
-    );
-  } else if (!settings.aofEnabled) {
-    warnings.push(
-      'Redis AOF is off: a crash loses jobs since the last snapshot; appendonly yes with appendfsync everysec is recommended',
-    );
-  }
-  return warnings;
+  options: RedisCheckOptions = {},
+): Promise<RedisFinding[]> {
+  return assessRedisSettings(await readRedisSettings(redis), options);
+}
+
+/**
+ * Refuses a Redis that has an `error` finding, with every error in one message; `findings`
+ * without errors pass.
+ * @throws {RedisMisconfiguredError}
+ */
+export function assertRedisUsable(findings: readonly RedisFinding[]): void {
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length > 0) throw new RedisMisconfiguredError(errors.map((f) => f.message).join('; '));
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { storageConfigSchema } from '@darkroom/storage';
-import { accountSchema, type AccountConfig } from './account-config';
+import { accountSchema, type AccountConfig } from '@darkroom/photoshop';
 
 /** An environment variable holding JSON, checked against `schema`. */
 export const jsonEnv = <T extends z.ZodType>(schema: T, name: string) =>

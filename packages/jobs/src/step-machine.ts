@@ -1,5 +1,6 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
+import { coerceError, withoutUrls } from '@darkroom/core';
 import {
   buildRequestBody,
   classifyError,
@@ -8,6 +9,8 @@ import {
   RateLimitedError,
   SubmitOutcomeUnknownError,
   type NormalizedStatus,
+  type RateLimitClass,
+  type StorageKind,
 } from '@darkroom/photoshop';
 import { cancelKey } from './cancellation';
 import { requestBody } from './edit-job';
@@ -18,15 +21,12 @@ import type { DurationEstimate, PollSchedule } from './poll-schedule';
 
 /** The storage operations the step machine needs (satisfied by `StorageRegistry`). */
 export interface StoragePort {
-  presignRead(
-    ref: string,
-    ttlSeconds: number,
-  ): Promise<{ href: string; storage: 'external' | 'azure' | 'dropbox' }>;
+  presignRead(ref: string, ttlSeconds: number): Promise<{ href: string; storage: StorageKind }>;
   presignWrite(
     ref: string,
     ttlSeconds: number,
     opts?: { contentType?: string },
-  ): Promise<{ href: string; storage: 'external' | 'azure' | 'dropbox' }>;
+  ): Promise<{ href: string; storage: StorageKind }>;
   stat(ref: string): Promise<{ exists: boolean; size?: number }>;
   /** Writes bytes to a reference (Darkroom's own outputs, such as a manifest). */
   upload(ref: string, body: Buffer, contentType: string): Promise<void>;
@@ -93,20 +93,17 @@ export interface StepMachineOptions {
   observer?: StepObserver;
 }
 
-/** Adobe budgets remove-background and masking apart from other submits (photoshop-api.md §5.2). */
-const SUBMIT_CLASS_BY_OPERATION: Record<string, string> = {
-  cutout: 'submit-cutout',
-  mask: 'submit-mask',
-};
-
-/** Budget class of an operation's submit; cut-out and mask have Adobe's tighter limits. */
-export function submitClassOf(operation: string): string {
-  return SUBMIT_CLASS_BY_OPERATION[operation] ?? 'submit';
+/**
+ * Budget class of an operation's submit, as its catalog entry names it: remove background and
+ * masking have Adobe's own, tighter limits. Throws `UnknownOperationError` for an unknown id.
+ */
+export function submitBudgetClassOf(operation: string): RateLimitClass {
+  return getOperation(operation).limitClasses.submit;
 }
 
-/** Budget class of an operation's status polls. */
-export function statusClassOf(operation: string): string {
-  return submitClassOf(operation) === 'submit' ? 'status' : 'status-cutout';
+/** Budget class of an operation's status polls, as its catalog entry names it. */
+export function statusBudgetClassOf(operation: string): RateLimitClass {
+  return getOperation(operation).limitClasses.status;
 }
 
 const MAX_PRESIGN_TTL_S = 7 * 24 * 3600;
@@ -190,12 +187,12 @@ export function createStepMachine(options: StepMachineOptions) {
   /** Retryable failure: let BullMQ back off and retry, or fail for good on the last attempt. */
   const retryOrExhaust = (job: Job<EditJobData>, err: unknown, reason: string): never => {
     const attempts = job.opts.attempts ?? 1;
-    const message = err instanceof Error ? err.message : String(err);
+    const message = coerceError(err).message;
     if (job.attemptsMade + 1 >= attempts) {
       fail(job, 'retries_exhausted', `${reason} after ${attempts} attempts: ${message}`);
     }
     observer.retrying?.(job, reason, err);
-    throw err instanceof Error ? err : new Error(message);
+    throw coerceError(err);
   };
 
   /** Shared handling of an API error on either step. */
@@ -244,7 +241,7 @@ export function createStepMachine(options: StepMachineOptions) {
   ): Promise<never> => {
     const data = job.data;
     const operation = getOperation(data.request.operation);
-    const cls = submitClassOf(operation.id);
+    const cls = submitBudgetClassOf(operation.id);
 
     const ttlSeconds = Math.min(
       MAX_PRESIGN_TTL_S,
@@ -307,7 +304,7 @@ export function createStepMachine(options: StepMachineOptions) {
   ): Promise<EditJobResult> => {
     const data = job.data;
     const operation = getOperation(data.request.operation);
-    const cls = statusClassOf(operation.id);
+    const cls = statusBudgetClassOf(operation.id);
     if (!data.statusUrl) return fail(job, 'invalid_job', 'poll step without a saved status URL');
     await takeToken(job, token, cls);
 
@@ -411,24 +408,6 @@ export function createStepMachine(options: StepMachineOptions) {
   };
 }
 
-/**
- * A copy of a result document without URLs: Adobe's replies echo presigned hrefs (and manifest
- * thumbnails are presigned GETs), which must not land in storage or Redis beside the result.
- */
-export function withoutUrls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutUrls);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-      if (typeof inner === 'string' && /^https?:\/\//i.test(inner)) continue;
-      if (key === '_links' || key === 'thumbnail') continue;
-      out[key] = withoutUrls(inner);
-    }
-    return out;
-  }
-  return value;
-}
-
 function describeError(err: unknown): string {
   if (err instanceof HttpError) {
     const adobe = [err.type, err.code !== undefined ? String(err.code) : undefined, err.title]
@@ -436,5 +415,5 @@ function describeError(err: unknown): string {
       .join(' ');
     return `HTTP ${err.status}${adobe ? ` ${adobe}` : ''}`;
   }
-  return err instanceof Error ? err.message : String(err);
+  return coerceError(err).message;
 }

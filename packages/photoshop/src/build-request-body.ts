@@ -1,11 +1,7 @@
 import { getOperation, type OperationSpec } from './catalog';
 import { RequestValidationError, type ValidationIssue } from './errors/request-validation-error';
-import {
-  editRequestSchema,
-  storageRefSchema,
-  type ResolveRef,
-  type ResolvedLocation,
-} from './edit-request';
+import { referencedBodySchema, type ResolveRef, type ResolvedLocation } from './edit-request';
+import { storageRefSchema } from './storage-ref';
 import { formatPath, fromZodIssues } from './validation-issues';
 
 type Json = Record<string, unknown>;
@@ -173,7 +169,7 @@ export async function buildRequestBody(
 ): Promise<Json> {
   const op = getOperation(operationId);
   const issues = precheck(op, job);
-  const parsed = editRequestSchema.safeParse(job);
+  const parsed = referencedBodySchema.safeParse(job);
   if (!parsed.success) {
     const known = new Set(issues.map((i) => i.path));
     for (const issue of fromZodIssues(parsed.error.issues)) {

@@ -1,16 +1,7 @@
 import { z } from 'zod';
 import { MAX_OUTPUTS } from './contract/v1-common';
-
-/**
- * A storage reference: `s3://bucket/key`, `azure://account/container/blob` or `dropbox:/path`.
- * Jobs carry these, never URLs; the worker presigns them just before submitting.
- */
-export const storageRefSchema = z
-  .string()
-  .regex(/^(s3:\/\/[^/\s]+\/\S.*|azure:\/\/[^/\s]+\/[^/\s]+\/\S.*|dropbox:\/\S.*)$/, {
-    message:
-      'expected a storage reference (s3://bucket/key, azure://account/container/blob, dropbox:/path)',
-  });
+import type { StorageKind } from './storage-kind';
+import { storageRefSchema } from './storage-ref';
 
 /** A file position inside options: `{ "ref": "<reference>", ...other keys Adobe allows there }`. */
 export const fileRefObjectSchema = z.looseObject({ ref: storageRefSchema });
@@ -23,20 +14,21 @@ export const jobOutputSchema = z.looseObject({ ref: storageRefSchema });
 export type JobOutput = z.infer<typeof jobOutputSchema>;
 
 /**
- * The job-side description of one Photoshop API call: one main input reference, up to 25 outputs,
- * and Adobe's options with `{ref}` wherever Adobe expects a file.
+ * Adobe's request body as a job writes it, before presigning: one main input reference, up to 25
+ * outputs, and Adobe's options with `{ref}` wherever Adobe expects a file. The operation is not
+ * part of it (it picks the endpoint); `buildRequestBody` turns it into the body Adobe receives.
  */
-export const editRequestSchema = z.strictObject({
+export const referencedBodySchema = z.strictObject({
   input: storageRefSchema.optional(),
   outputs: z.array(jobOutputSchema).max(MAX_OUTPUTS).optional(),
   options: z.record(z.string(), z.unknown()).optional(),
 });
-export type EditRequest = z.infer<typeof editRequestSchema>;
+export type ReferencedBody = z.infer<typeof referencedBodySchema>;
 
 /** What a presigner returns for one reference. */
 export interface ResolvedLocation {
   href: string;
-  storage: 'external' | 'azure' | 'dropbox';
+  storage: StorageKind;
 }
 
 export interface ResolveContext {

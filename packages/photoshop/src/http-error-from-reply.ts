@@ -1,7 +1,7 @@
+import { urlOriginAndPath, withoutUrlQueries } from '@darkroom/core';
 import { HttpError } from './errors/http-error';
 import { RateLimitedError } from './errors/rate-limited-error';
 import { parseRetryAfter } from './retry-after';
-import { redactUrl, redactUrlsIn } from './redact-url';
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -25,7 +25,7 @@ export function httpErrorFromReply(reply: {
       data = undefined;
     }
   }
-  const body = isObj(data) ? redactUrlsIn(data) : {};
+  const body = isObj(data) ? withoutUrlQueries(data) : {};
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const type = str(body.type) ?? str(body.error_code);
   const code =
@@ -37,7 +37,7 @@ export function httpErrorFromReply(reply: {
   const d = {
     status: reply.status,
     method: reply.method.toUpperCase(),
-    url: redactUrl(reply.url),
+    url: urlOriginAndPath(reply.url),
     ...(type !== undefined ? { type } : {}),
     ...(code !== undefined ? { code } : {}),
     ...(title !== undefined ? { title } : {}),

@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
+import { coerceError } from '@darkroom/core';
 import { type HttpError } from './errors/http-error';
 import { NetworkError } from './errors/network-error';
 import { PhotoshopError } from './errors/photoshop-error';
@@ -89,7 +90,7 @@ export class ImsTokenProvider implements TokenProvider {
         },
         (e: unknown) => {
           signal.removeEventListener('abort', onAbort);
-          reject(e instanceof Error ? e : new Error(String(e)));
+          reject(coerceError(e));
         },
       );
     });

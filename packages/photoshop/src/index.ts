@@ -10,7 +10,10 @@ export {
   isOperationId,
   statusPathFor,
   statusPathTemplates,
+  statusLimitClasses,
   durationClasses,
+  durationClassIds,
+  isDurationClass,
   UnknownOperationError,
 } from './catalog';
 export type {
@@ -21,6 +24,8 @@ export type {
   StatusFamily,
   BodyShape,
   DurationClass,
+  DurationClassSpec,
+  ExpectedDuration,
 } from './catalog';
 export { PhotoshopError } from './errors/photoshop-error';
 export { HttpError } from './errors/http-error';
@@ -37,14 +42,23 @@ export type { RemoteJobError } from './errors/remote-job-failed-error';
 export { validateRequestBody, assertRequestBody } from './validate-request-body';
 export type { BodyValidationResult } from './validate-request-body';
 export { formatPath, fromZodIssues } from './validation-issues';
-export {
-  editRequestSchema,
-  storageRefSchema,
-  jobOutputSchema,
-  fileRefObjectSchema,
-} from './edit-request';
+export { referencedBodySchema, jobOutputSchema, fileRefObjectSchema } from './edit-request';
+export { storageRefSchema, splitStorageRef, joinStorageRef, storageSchemes } from './storage-ref';
 export type {
-  EditRequest,
+  StorageRef,
+  StorageScheme,
+  S3Ref,
+  AzureRef,
+  DropboxRef,
+  StorageRefSyntaxError,
+  SplitStorageRefResult,
+} from './storage-ref';
+export { storageKinds } from './storage-kind';
+export type { StorageKind } from './storage-kind';
+export { adobeRateLimits, rateLimitClasses } from './rate-limits';
+export type { RateLimitClass, RateLimitWindow, RateLimitClassLimits } from './rate-limits';
+export type {
+  ReferencedBody,
   JobOutput,
   ResolveRef,
   ResolveContext,
@@ -53,7 +67,6 @@ export type {
 export { buildRequestBody } from './build-request-body';
 export { normalizeStatus, toJobState } from './normalize-status';
 export type { NormalizedStatus, NormalizedOutput, JobState } from './normalize-status';
-export { redactUrl, redactUrlsIn } from './redact-url';
 export { parseRetryAfter, DEFAULT_RETRY_AFTER_MS } from './retry-after';
 export { classifyError } from './classify-error';
 export type { ErrorAction, ErrorClassification } from './classify-error';
@@ -64,3 +77,7 @@ export { ImsTokenProvider, createImsAuth } from './ims-token-provider';
 export type { ImsTokenProviderOptions } from './ims-token-provider';
 export { PhotoshopClient } from './photoshop-client';
 export type { PhotoshopClientOptions, SubmitResult } from './photoshop-client';
+export { accountSchema } from './account-config';
+export type { AccountConfig } from './account-config';
+export { createAccountClient } from './account-client';
+export type { AccountClient, AccountClientOptions } from './account-client';

@@ -1,7 +1,7 @@
+import { withoutUrlQueries } from '@darkroom/core';
 import { getOperation, statusPathTemplates, type StatusFamily } from './catalog';
 import type { Manifest } from './contract/v1-status';
 import type { RemoteJobError } from './errors/remote-job-failed-error';
-import { redactUrlsIn } from './redact-url';
 
 export type JobState = 'pending' | 'running' | 'succeeded' | 'failed';
 
@@ -76,7 +76,7 @@ function toOutput(link: unknown): NormalizedOutput | undefined {
 function toError(...candidates: unknown[]): RemoteJobError | undefined {
   for (const c of candidates) {
     // Error bodies can echo the presigned href Adobe failed to read: cut query strings.
-    const e: unknown = redactUrlsIn(Array.isArray(c) ? (c as unknown[])[0] : c);
+    const e: unknown = withoutUrlQueries(Array.isArray(c) ? (c as unknown[])[0] : c);
     if (e === undefined || e === null) continue;
     if (typeof e === 'string') return { details: e };
     if (!isObj(e)) continue;

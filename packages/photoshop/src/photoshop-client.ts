@@ -1,5 +1,6 @@
 import axios, { type AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import axiosRetry from 'axios-retry';
+import { coerceError, urlOriginAndPath } from '@darkroom/core';
 import { getOperation, statusPathTemplates, type StatusFamily } from './catalog';
 import { v1SubmitReplySchema } from './contract/v1-status';
 import { v2SubmitReplySchema } from './contract/v2';
@@ -11,7 +12,6 @@ import { SubmitOutcomeUnknownError } from './errors/submit-outcome-unknown-error
 import { TimeoutError } from './errors/timeout-error';
 import { httpErrorFromReply } from './http-error-from-reply';
 import { normalizeStatus, type NormalizedStatus } from './normalize-status';
-import { redactUrl } from './redact-url';
 import type { RequestEvent } from './request-event';
 import type { TokenProvider } from './token-provider';
 import { assertRequestBody } from './validate-request-body';
@@ -148,7 +148,7 @@ export class PhotoshopClient {
     } catch (err) {
       if (err instanceof TimeoutError || err instanceof NetworkError) {
         if (!(err instanceof NetworkError && err.code && NEVER_SENT.has(err.code))) {
-          throw new SubmitOutcomeUnknownError(op.id, redactUrl(url), { cause: err });
+          throw new SubmitOutcomeUnknownError(op.id, urlOriginAndPath(url), { cause: err });
         }
       }
       throw err;
@@ -179,7 +179,7 @@ export class PhotoshopClient {
       : familyFromPath(url.pathname);
     if (!family) {
       throw new PhotoshopError(
-        `cannot tell the status family of ${redactUrl(statusUrl)}; expected one of ${Object.values(statusPathTemplates).join(', ')}`,
+        `cannot tell the status family of ${urlOriginAndPath(statusUrl)}; expected one of ${Object.values(statusPathTemplates).join(', ')}`,
       );
     }
     const data = await this.send('status', { method: 'GET', url: url.toString() }, opts.signal);
@@ -250,7 +250,7 @@ export class PhotoshopClient {
 
   private mapError(err: unknown, config: AxiosRequestConfig, signal?: AbortSignal): unknown {
     const method = (config.method ?? 'GET').toUpperCase();
-    const url = redactUrl(config.url ?? '');
+    const url = urlOriginAndPath(config.url ?? '');
     if (!axios.isAxiosError(err)) return err;
     // Never pass the axios error on as a cause: its config holds the Authorization header.
     if (axios.isCancel(err) || err.code === 'ERR_CANCELED') {
@@ -314,7 +314,7 @@ export class PhotoshopClient {
             status !== undefined ? `http_${status}` : (err.code ?? 'network'),
           );
         }
-        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+        return Promise.reject(coerceError(err));
       },
     );
   }

@@ -1,7 +1,7 @@
 import {
   RequestValidationError,
   buildRequestBody,
-  editRequestSchema,
+  referencedBodySchema,
   type ResolveRef,
 } from '../src';
 import { httpsResolve } from './support/sample-jobs';
@@ -242,13 +242,13 @@ describe('buildRequestBody guards (nothing is presigned for a refused job)', () 
     expect(seen).toContainEqual(['s3://a/1.psd', { access: 'read' }]);
   });
 
-  test('editRequestSchema is reusable by the job layer', () => {
+  test('referencedBodySchema is reusable by the job layer', () => {
     expect(
-      editRequestSchema.safeParse({
+      referencedBodySchema.safeParse({
         input: 's3://b/k',
         outputs: [{ ref: 'azure://a/c/b', type: 'image/png' }],
       }).success,
     ).toBe(true);
-    expect(editRequestSchema.safeParse({ input: 'https://x' }).success).toBe(false);
+    expect(referencedBodySchema.safeParse({ input: 'https://x' }).success).toBe(false);
   });
 });

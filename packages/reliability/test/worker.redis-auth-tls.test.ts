@@ -100,12 +100,7 @@ describe('a worker process reaches a secured Redis by configuration alone', () =
     })
       .jpeg()
       .toBuffer();
-    const signed = await storage.presignWrite(input, 60, { contentType: 'image/jpeg' });
-    await fetch(signed.href, {
-      method: 'PUT',
-      body: jpeg,
-      headers: { 'content-type': 'image/jpeg' },
-    });
+    await storage.upload(input, jpeg, 'image/jpeg');
     emulator = await createEmulator({
       port: 0,
       timeFactor: 0.001,

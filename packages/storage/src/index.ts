@@ -12,7 +12,7 @@ export {
   parseRef,
   formatRef,
   toRef,
-  storageRefSchema,
+  presignableRefSchema,
   S3_MAX_KEY_BYTES,
   AZURE_MAX_BLOB_CHARS,
   AZURE_MAX_BLOB_SEGMENTS,
@@ -54,6 +54,6 @@ export type { DropboxTokenSourceOptions } from './dropbox-token-source';
 
 export { StorageRegistry } from './storage-registry';
 export type { StorageRegistryOptions } from './storage-registry';
+export type { UploadBody } from './object-transfer';
 export { uploadRequestInit } from './upload-request';
 export type { UploadRequestInit } from './upload-request';
-export { urlWithoutQuery } from './redact';

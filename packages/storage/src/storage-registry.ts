@@ -4,6 +4,7 @@ import { AzurePresigner } from './azure-presigner';
 import { DropboxPresigner } from './dropbox-presigner';
 import { StorageConfigError } from './errors/storage-config-error';
 import { StorageError } from './errors/storage-error';
+import { bodySize, receiveDownload, sendUpload, type UploadBody } from './object-transfer';
 import type { Clock, ObjectStat, PresignedUrl, Presigner, PresignWriteOptions } from './presigner';
 import { S3Presigner } from './s3-presigner';
 import {
@@ -23,11 +24,20 @@ export interface StorageRegistryOptions {
   azureCredential?: TokenCredential;
   /** SDK pipeline options for Azure calls (`stat`, user-delegation keys). @defaultValue SDK defaults */
   azurePipelineOptions?: StoragePipelineOptions;
-  /** HTTP client for Dropbox. @defaultValue `globalThis.fetch` */
+  /**
+   * HTTP client for Dropbox's API and for the bytes `upload` and `download` move.
+   * @defaultValue `globalThis.fetch`
+   */
   fetch?: typeof fetch;
   /** Per Dropbox HTTP request. @defaultValue 30000 */
   dropboxTimeoutMs?: number;
 }
+
+/**
+ * Lifetime of the URL behind one `upload` or `download`: the request starts right after presigning,
+ * and every provider checks expiry when a request starts, so a few minutes cover slow clocks too.
+ */
+const TRANSFER_URL_TTL_SECONDS = 300;
 
 /**
  * Routes a storage reference to the presigner for its provider, bucket or account, per config.
@@ -37,6 +47,7 @@ export class StorageRegistry {
   private readonly config: ResolvedStorageConfig;
   private readonly presigners = new Map<string, Presigner>();
   private closing: Promise<void> | undefined;
+  private readonly http: typeof fetch;
 
   /** @throws {StorageConfigError} `invalid_config` naming the first bad path */
   constructor(
@@ -53,6 +64,7 @@ export class StorageRegistry {
       throw new StorageConfigError('invalid_config', first?.path.join('.') || '(root)', detail);
     }
     this.config = parsed.data;
+    this.http = options.fetch ?? globalThis.fetch;
   }
 
   presignRead(ref: string | StorageRef, ttlSeconds: number): Promise<PresignedUrl> {
@@ -69,6 +81,43 @@ export class StorageRegistry {
 
   stat(ref: string | StorageRef): Promise<ObjectStat> {
     return this.run(ref, (presigner, parsed) => presigner.stat(parsed));
+  }
+
+  /**
+   * Writes `body` to `ref`, replacing any object there: presigns a write URL and sends the bytes
+   * the way the provider's upload takes them (`uploadRequestInit`: a PUT for S3, a PUT with
+   * `x-ms-blob-type` for Azure, a POST for Dropbox's upload links). For Darkroom's own writes
+   * (manifests, samples, probes, test inputs); the Photoshop API writes outputs itself.
+   *
+   * @param contentType - stored with the object on S3 and Azure (and signed into an S3 URL);
+   *   Dropbox keeps no content type
+   * @throws {PresignRequestError} `object_too_large` when one single write cannot carry `body`
+   * @throws {StorageBackendError} when the storage refuses the write; the message names the
+   *   reference, the status and the service's error code, never the URL
+   */
+  upload(ref: string | StorageRef, body: UploadBody, contentType?: string): Promise<void> {
+    return this.run(ref, async (presigner, parsed) => {
+      const url = await presigner.presignWrite(parsed, TRANSFER_URL_TTL_SECONDS, {
+        ...(contentType === undefined ? {} : { contentType }),
+        size: bodySize(body),
+      });
+      await sendUpload(this.http, parsed, url, body, contentType);
+    });
+  }
+
+  /**
+   * Reads the whole object at `ref` through a presigned read URL.
+   * @throws {ObjectNotFoundError} when there is no object at `ref`
+   * @throws {StorageBackendError} when the storage refuses the read (reference and status named)
+   */
+  download(ref: string | StorageRef): Promise<Buffer> {
+    return this.run(ref, async (presigner, parsed) =>
+      receiveDownload(
+        this.http,
+        parsed,
+        await presigner.presignRead(parsed, TRANSFER_URL_TTL_SECONDS),
+      ),
+    );
   }
 
   /**

@@ -5,8 +5,14 @@ import {
   uniqueName,
   type AzuriteFixture,
 } from '@darkroom/testing';
-import { AZURE_SAS_VERSION, AzurePresigner, StorageRegistry, type AzureRef } from '../src';
-import { runPresignerContract } from './contract/presigner-contract';
+import {
+  AZURE_SAS_VERSION,
+  AzurePresigner,
+  StorageBackendError,
+  StorageRegistry,
+  type AzureRef,
+} from '../src';
+import { recordingFetch, runPresignerContract } from './contract/presigner-contract';
 
 guardAgainstLeaks();
 
@@ -14,13 +20,15 @@ describe('Azure presigner against Azurite', () => {
   let azurite: AzuriteFixture;
   let container: string;
   let registry: StorageRegistry;
+  const recorder = recordingFetch();
 
   beforeAll(async () => {
     azurite = await startAzurite();
     container = await azurite.createContainer();
-    registry = new StorageRegistry({
-      azure: { accounts: { [azurite.accountName]: azurite.config } },
-    });
+    registry = new StorageRegistry(
+      { azure: { accounts: { [azurite.accountName]: azurite.config } } },
+      { fetch: recorder.fetch },
+    );
   }, 30_000);
 
   afterAll(async () => {
@@ -44,6 +52,7 @@ describe('Azure presigner against Azurite', () => {
       );
       return {
         storage: registry,
+        sent: recorder.sent,
         kind: 'azure',
         newRef: () => newRef(),
         expired: {
@@ -54,7 +63,7 @@ describe('Azure presigner against Azurite', () => {
       };
     },
     // Azurite checks SAS signatures, expiry and permissions as Azure does.
-    { expiry: true, permissions: true },
+    { expiry: true, permissions: true, contentType: true },
   );
 
   it('scopes read SAS to one blob, read-only, and allows HTTP only on loopback', async () => {
@@ -104,5 +113,16 @@ describe('Azure presigner against Azurite', () => {
     await put.arrayBuffer();
     expect(put.status).toBe(201);
     expect(await registry.stat(ref)).toEqual({ exists: true, size: 512 });
+  });
+
+  it('names the reference, the status and Azure code when an upload is refused, never the SAS', async () => {
+    const ref = `azure://${azurite.accountName}/${uniqueName('gone')}/a.png`;
+    const err = (await registry
+      .upload(ref, randomBytes(10), 'image/png')
+      .catch((e: unknown) => e)) as StorageBackendError;
+    expect(err).toBeInstanceOf(StorageBackendError);
+    expect(err).toMatchObject({ provider: 'azure', status: 404, code: 'ContainerNotFound' });
+    expect(err.message).toContain(ref);
+    expect(err.message).not.toMatch(/sig=|https?:/i);
   });
 });

@@ -12,7 +12,7 @@ import {
   uploadRequestInit,
   type DropboxRef,
 } from '../src';
-import { runPresignerContract } from './contract/presigner-contract';
+import { recordingFetch, runPresignerContract } from './contract/presigner-contract';
 
 guardAgainstLeaks();
 
@@ -21,10 +21,11 @@ const FOUR_HOURS = 14_400;
 describe('Dropbox presigner against the Dropbox double', () => {
   let double: DropboxDouble;
   let registry: StorageRegistry;
+  const recorder = recordingFetch();
 
   beforeAll(async () => {
     double = await startDropboxDouble();
-    registry = new StorageRegistry({ dropbox: double.config });
+    registry = new StorageRegistry({ dropbox: double.config }, { fetch: recorder.fetch });
   });
 
   afterAll(async () => {
@@ -41,6 +42,7 @@ describe('Dropbox presigner against the Dropbox double', () => {
     'dropbox (double)',
     () => ({
       storage: registry,
+      sent: recorder.sent,
       kind: 'dropbox',
       newRef,
       // Dropbox decides link lifetimes; the double's clock is moved past them after issuing.
@@ -62,6 +64,8 @@ describe('Dropbox presigner against the Dropbox double', () => {
       // Read and upload links are different URLs, but Dropbox does not document what each answers
       // to the other's method, so the contract claims nothing about it for Dropbox.
       permissions: false,
+      // Dropbox stores bytes only; reads are application/octet-stream whatever was written.
+      contentType: false,
     },
   );
 
@@ -93,6 +97,16 @@ describe('Dropbox presigner against the Dropbox double', () => {
       expect(second.status).toBe(410);
       await second.arrayBuffer();
       expect(double.readFile(ref.path)?.toString()).toBe('first');
+    });
+
+    it('uploads to the content host after asking the API host for a link', async () => {
+      const ref = newRef();
+      const before = recorder.sent.length;
+      await registry.upload(ref, 'manifest', 'application/json');
+      const sent = recorder.sent.slice(before).map((r) => `${r.method} ${r.origin}`);
+      expect(sent.at(-2)).toBe(`POST ${double.apiBaseUrl}`);
+      expect(sent.at(-1)).toBe(`POST ${double.contentBaseUrl}`);
+      expect(double.readFile(ref.path)?.toString()).toBe('manifest');
     });
 
     it('accepts the plain PUT the Photoshop API uploads outputs with', async () => {

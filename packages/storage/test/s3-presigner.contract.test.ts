@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { guardAgainstLeaks, startS3rver, uniqueName, type S3rverFixture } from '@darkroom/testing';
-import { StorageRegistry, uploadRequestInit, type S3Ref } from '../src';
-import { runPresignerContract } from './contract/presigner-contract';
+import { StorageBackendError, StorageRegistry, uploadRequestInit, type S3Ref } from '../src';
+import { recordingFetch, runPresignerContract } from './contract/presigner-contract';
 
 guardAgainstLeaks();
 
@@ -11,11 +11,15 @@ describe('S3 presigner against s3rver', () => {
   let s3: S3rverFixture;
   let bucket: string;
   let registry: StorageRegistry;
+  const recorder = recordingFetch();
 
   beforeAll(async () => {
     s3 = await startS3rver();
     bucket = await s3.createBucket();
-    registry = new StorageRegistry({ s3: { buckets: { [bucket]: s3.config } } });
+    registry = new StorageRegistry(
+      { s3: { buckets: { [bucket]: s3.config } } },
+      { fetch: recorder.fetch },
+    );
   }, 30_000);
 
   afterAll(async () => {
@@ -36,6 +40,7 @@ describe('S3 presigner against s3rver', () => {
       const stale = new StorageRegistry({ s3: { default: s3.config } }, { clock: TWO_HOURS_AGO });
       return {
         storage: registry,
+        sent: recorder.sent,
         kind: 'external',
         newRef: () => newRef(),
         expired: {
@@ -50,6 +55,7 @@ describe('S3 presigner against s3rver', () => {
       // s3rver does not verify SigV4 signatures, so it cannot tell a GET URL from a PUT URL.
       // (AWS can: the HTTP method is part of the signed canonical request.)
       permissions: false,
+      contentType: true,
     },
   );
 
@@ -85,5 +91,21 @@ describe('S3 presigner against s3rver', () => {
     expect(put.status).toBe(200);
     const untyped = await registry.presignWrite(newRef(), 300);
     expect(new URL(untyped.href).searchParams.get('X-Amz-SignedHeaders')).toBe('host');
+  });
+
+  it('names the reference, the status and S3 code when an upload is refused, never the URL', async () => {
+    const anyBucket = new StorageRegistry({ s3: { default: s3.config } });
+    try {
+      const ref = `s3://${uniqueName('no-such-bucket')}/in/a.png`;
+      const err = (await anyBucket
+        .upload(ref, randomBytes(10), 'image/png')
+        .catch((e: unknown) => e)) as StorageBackendError;
+      expect(err).toBeInstanceOf(StorageBackendError);
+      expect(err).toMatchObject({ provider: 's3', status: 404, code: 'NoSuchBucket' });
+      expect(err.message).toContain(ref);
+      expect(err.message).not.toMatch(/X-Amz-|https?:/i);
+    } finally {
+      await anyBucket.close();
+    }
   });
 });

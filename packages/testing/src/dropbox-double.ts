@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { coerceError } from '@darkroom/core';
 
 /**
  * A loopback stand-in for the slice of the Dropbox API Darkroom uses, with Dropbox's request and
@@ -477,8 +478,7 @@ export async function startDropboxDouble(
   };
 
   const fail = (res: ServerResponse, err: unknown): void => {
-    if (!res.headersSent)
-      sendText(res, 500, `double failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (!res.headersSent) sendText(res, 500, `double failed: ${coerceError(err).message}`);
     else res.destroy();
   };
 

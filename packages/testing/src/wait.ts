@@ -1,3 +1,4 @@
+import { coerceError } from '@darkroom/core';
 /**
  * Polls `check` until it returns a truthy value or the deadline passes. Tests wait on a
  * condition, never on a fixed sleep.
@@ -17,7 +18,8 @@ export async function waitFor<T>(
       lastError = err;
     }
     if (Date.now() > deadline) {
-      const suffix = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      const suffix =
+        lastError === undefined ? '' : ` (last error: ${coerceError(lastError).message})`;
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${suffix}`);
     }
     await new Promise((r) => setTimeout(r, intervalMs));

@@ -1,13 +1,14 @@
 import { hostname } from 'node:os';
-import { createProducerConnection, readRedisSettings, type AccountConfig } from '@darkroom/jobs';
-import { redactSecrets } from '@darkroom/observability';
-import { ImsTokenProvider, PhotoshopClient } from '@darkroom/photoshop';
+import { coerceError } from '@darkroom/core';
 import {
-  StorageRegistry,
-  parseRef,
-  uploadRequestInit,
-  type StorageConfig,
-} from '@darkroom/storage';
+  assessRedisSettings,
+  createProducerConnection,
+  readRedisSettings,
+  type RedisFindingSeverity,
+} from '@darkroom/jobs';
+import { redactSecrets } from '@darkroom/observability';
+import { createAccountClient, type AccountConfig } from '@darkroom/photoshop';
+import { StorageRegistry, parseRef, type StorageConfig } from '@darkroom/storage';
 import type { CliConfig } from './cli-config';
 import type { CommandContext } from './command-context';
 import { EXIT } from './exit-codes';
@@ -44,9 +45,11 @@ export interface DoctorReport {
 const SKEW_WARN_MS = 30_000;
 const PROBE_KEY = '.darkroom-doctor/probe.txt';
 
+/** A Redis finding the worker would refuse to start on is a failed check. */
+const STATUS: Record<RedisFindingSeverity, CheckStatus> = { ok: 'ok', warn: 'warn', error: 'fail' };
+
 /** Error text safe to print: no URL query strings or tokens. */
-const describe = (err: unknown): string =>
-  redactSecrets(err instanceof Error ? err.message : String(err));
+const describe = (err: unknown): string => redactSecrets(coerceError(err).message);
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -84,40 +87,14 @@ async function checkRedis(config: CliConfig, checks: DoctorCheck[]): Promise<boo
       status: 'ok',
       detail: `reachable at ${config.redisTarget}, Redis ${settings.version}`,
     });
-    const [major] = settings.version.split('.').map(Number);
-    if (major !== undefined && Number.isFinite(major) && major < 6) {
+    // The worker's own rules: what refuses a worker fails here, what it warns about warns here.
+    for (const finding of assessRedisSettings(settings)) {
       checks.push({
-        name: 'redis.version',
-        status: 'fail',
-        detail: `Redis ${settings.version} is too old: BullMQ needs Redis 6.2 or later`,
+        name: finding.name,
+        status: STATUS[finding.severity],
+        detail: finding.message,
       });
     }
-    checks.push(
-      settings.maxmemoryPolicy === 'noeviction'
-        ? { name: 'redis.policy', status: 'ok', detail: 'maxmemory-policy noeviction' }
-        : {
-            name: 'redis.policy',
-            status: 'fail',
-            detail: `maxmemory-policy is ${settings.maxmemoryPolicy}: set it to noeviction (an evicting Redis loses jobs and locks)`,
-          },
-    );
-    checks.push(
-      settings.aofEnabled
-        ? { name: 'redis.persistence', status: 'ok', detail: 'AOF on' }
-        : settings.rdbEnabled
-          ? {
-              name: 'redis.persistence',
-              status: 'warn',
-              detail:
-                'only RDB snapshots: a crash loses jobs since the last one; turn on appendonly yes',
-            }
-          : {
-              name: 'redis.persistence',
-              status: 'warn',
-              detail:
-                'persistence is off (no AOF, no RDB): a Redis restart loses every job; turn on appendonly yes',
-            },
-    );
     const before = Date.now();
     const [seconds, micros] = await redis.time();
     const after = Date.now();
@@ -194,22 +171,11 @@ async function probeStorage(
     }
   };
   try {
-    const write = await step('presign write', () =>
-      registry.presignWrite(ref, 300, { contentType: 'text/plain', size: Buffer.byteLength(body) }),
-    );
-    const init = uploadRequestInit(write.storage, 'text/plain');
-    const put = await step('upload', () =>
-      fetch(write.href, { method: init.method, headers: init.headers, body }),
-    );
-    if (!put.ok) throw new Error(`upload: the storage answered HTTP ${put.status}`);
-    await put.arrayBuffer();
+    await step('upload', () => registry.upload(ref, body, 'text/plain'));
     const stat = await step('stat', () => registry.stat(ref));
     if (!stat.exists) throw new Error('stat: the uploaded probe is not there');
-    const read = await step('presign read', () => registry.presignRead(ref, 300));
-    const got = await step('read back', () => fetch(read.href));
-    const text = await got.text();
-    if (!got.ok) throw new Error(`read back: the storage answered HTTP ${got.status}`);
-    if (text !== body) throw new Error('read back: the probe came back different');
+    const got = await step('read back', () => registry.download(ref));
+    if (got.toString('utf8') !== body) throw new Error('read back: the probe came back different');
     return {
       name,
       status: 'ok',
@@ -225,12 +191,11 @@ async function checkAccount(
   account: AccountConfig,
   timeoutMs: number,
 ): Promise<DoctorCheck[]> {
-  const auth = new ImsTokenProvider({
-    imsBaseUrl: account.imsUrl,
-    clientId: account.clientId,
-    clientSecret: account.clientSecret,
-    scope: account.scope,
+  // No retries: the doctor reports what one request gets, within its own timeout.
+  const { client, auth } = createAccountClient(account, {
     timeoutMs,
+    imsTimeoutMs: timeoutMs,
+    retry: { retries: 0 },
   });
   try {
     await auth.getToken();
@@ -243,14 +208,6 @@ async function checkAccount(
       },
     ];
   }
-  const client = new PhotoshopClient({
-    baseUrls: { v1: account.v1BaseUrl, v2: account.v2BaseUrl },
-    apiKey: account.clientId,
-    ...(account.orgId ? { orgId: account.orgId } : {}),
-    auth,
-    timeoutMs,
-    retry: { retries: 0 },
-  });
   const checks: DoctorCheck[] = [];
   try {
     await client.hello();

@@ -7,7 +7,6 @@ import {
   type JobIssue,
   type ValidatedEditJob,
 } from '@darkroom/jobs';
-import { findIdempotencyConflicts } from '../idempotency-precheck';
 import type { ManifestLine } from './manifest-reader';
 import { ProgressReporter } from './progress-reporter';
 import type { Output } from './output';
@@ -71,10 +70,7 @@ export async function enqueueManifest(
   };
 
   const addChunk = async (chunk: typeof pending): Promise<void> => {
-    const conflicts = await findIdempotencyConflicts(
-      edits.queue,
-      chunk.map((c) => c.job),
-    );
+    const conflicts = await edits.findIdempotencyConflicts(chunk.map((c) => c.job));
     const accepted = chunk.filter((c, i) => {
       const conflict = conflicts.get(i);
       if (conflict) {

@@ -1,3 +1,4 @@
+import { coerceError } from '@darkroom/core';
 import { runCli } from './run-cli';
 
 // The launcher's entry: real process streams, Ctrl-C ends `watch`, the exit code is the answer.
@@ -20,7 +21,7 @@ runCli(process.argv.slice(2), {
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`darkroom: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`darkroom: ${coerceError(err).message}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,3 +1,4 @@
+import { coerceError } from '@darkroom/core';
 import { UsageError } from './usage-error';
 
 /** One manifest line: its 1-based number, and the job or why it could not be read. */
@@ -84,7 +85,7 @@ function readCsv(lines: string[]): ManifestLine[] {
         issue: {
           path: '',
           rule: 'invalid_csv',
-          message: err instanceof Error ? err.message : 'unreadable row',
+          message: coerceError(err).message,
         },
       });
       continue;

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { coerceError } from '@darkroom/core';
 import { UsageError } from './usage-error';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -19,7 +20,7 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
       strict: true,
     });
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = coerceError(err).message;
     throw new UsageError(`${message}. See: darkroom ${command} --help`);
   }
 }

@@ -1,4 +1,5 @@
 import { ConfigError } from '@darkroom/config';
+import { coerceError } from '@darkroom/core';
 import {
   EditJobValidationError,
   IdempotencyConflictError,
@@ -106,12 +107,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         `Redis is unreachable at ${redisTarget}: start Redis or set REDIS_URL`,
       );
     }
-    return fail(
-      out,
-      EXIT.failed,
-      'error',
-      redactSecrets(err instanceof Error ? err.message : String(err)),
-    );
+    return fail(out, EXIT.failed, 'error', redactSecrets(coerceError(err).message));
   }
 }
 

@@ -1,5 +1,4 @@
 import type { EditJobStatus } from '@darkroom/jobs';
-import { FinishWatcher } from '../finish-watcher';
 import { withQueue, type CommandContext } from './command-context';
 import { EXIT } from './exit-codes';
 import { parseCommandArgs, singleId } from './parse-command-args';
@@ -25,21 +24,10 @@ export async function statusCommand({ argv, out, config, io }: CommandContext): 
     let status = await edits.get(id);
     if (!status) throw new JobNotFoundError(id, config.queueName);
     if (waitSeconds > 0 && !finished(status)) {
-      const watcher = new FinishWatcher(edits.queue);
-      try {
-        await watcher.wait(
-          id,
-          waitSeconds * 1000,
-          io.signal ?? new AbortController().signal,
-          async () => {
-            const now = await edits.get(id);
-            return !now || finished(now);
-          },
-        );
-      } finally {
-        await watcher.close();
-      }
-      status = await edits.get(id);
+      status = await edits.waitForFinish(id, {
+        timeoutMs: waitSeconds * 1000,
+        ...(io.signal ? { signal: io.signal } : {}),
+      });
       if (!status) throw new JobNotFoundError(id, config.queueName);
     }
     out.result(status, statusLines);

@@ -1,7 +1,6 @@
 import express, { type Express } from 'express';
 import type { EditQueue } from '@darkroom/jobs';
 import { createLogger, type Logger } from '@darkroom/observability';
-import { FinishWatcher } from '../finish-watcher';
 import { ApiError } from './api-error';
 import { bearerAuth } from './bearer-auth';
 import type { Registry } from '@darkroom/observability';
@@ -50,9 +49,6 @@ export function createServer(deps: ServerDeps): Express {
   const readyTimeoutMs = deps.readyTimeoutMs ?? 1000;
   const logger = deps.logger ?? createLogger({ name: 'darkroom-producer' });
   const openapi = openApiDocument({ maxBatch, maxWaitSeconds });
-
-  // Long-polls and event streams share one events connection while any of them waits.
-  const watcher = new FinishWatcher(deps.edits.queue);
 
   const app = express();
   app.disable('x-powered-by');
@@ -103,7 +99,6 @@ export function createServer(deps: ServerDeps): Express {
   app.use(
     editRoutes({
       edits: deps.edits,
-      watcher,
       maxBatch,
       maxWaitSeconds,
       eventsIntervalMs: deps.eventsIntervalMs ?? 1000,

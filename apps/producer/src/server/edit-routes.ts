@@ -1,16 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { EditJobStatus, EditQueue, IdempotencyConflictError, JobIssue } from '@darkroom/jobs';
-import type { FinishWatcher } from '../finish-watcher';
-import { findIdempotencyConflicts } from '../idempotency-precheck';
 import { prefixPath, validateJobs } from '../validate-jobs';
 import { ApiError } from './api-error';
 import { toApiError } from './error-handler';
-import { isFinished, waitForFinish } from './wait-for-change';
+import { isFinished } from './wait-for-change';
 
 export interface EditRoutesOptions {
   edits: EditQueue;
-  watcher: FinishWatcher;
   maxBatch: number;
   /** Longest `?wait=` accepted, in seconds. */
   maxWaitSeconds: number;
@@ -69,7 +66,7 @@ function clientGone(res: Response): AbortSignal {
 
 /** `/v1/edits` routes: enqueue one, enqueue a batch, read, long-poll, stream, cancel. */
 export function editRoutes(options: EditRoutesOptions): Router {
-  const { edits, watcher, maxBatch, maxWaitSeconds, eventsIntervalMs } = options;
+  const { edits, maxBatch, maxWaitSeconds, eventsIntervalMs } = options;
   const router = Router();
   const batchSchema = z.strictObject({
     jobs: z
@@ -102,10 +99,7 @@ export function editRoutes(options: EditRoutesOptions): Router {
         issues,
       );
     }
-    const conflicts = await findIdempotencyConflicts(
-      edits.queue,
-      checked.valid.map((v) => v.job),
-    );
+    const conflicts = await edits.findIdempotencyConflicts(checked.valid.map((v) => v.job));
     if (conflicts.size > 0) {
       const [index, conflict] = [...conflicts][0] as [number, IdempotencyConflictError];
       throw new ApiError(
@@ -134,7 +128,10 @@ export function editRoutes(options: EditRoutesOptions): Router {
       res.json(first);
       return;
     }
-    const status = await waitForFinish(edits, watcher, id, wait * 1000, clientGone(res));
+    const status = await edits.waitForFinish(id, {
+      timeoutMs: wait * 1000,
+      signal: clientGone(res),
+    });
     if (!status) throw notFound(id);
     if (!res.writableEnded && !res.destroyed) res.json(status);
   });
@@ -157,16 +154,14 @@ export function editRoutes(options: EditRoutesOptions): Router {
       res.write(`id: ${seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
     send('status', status);
-    const release = watcher.hold();
+    // Waits come one after another; the events connection stays open between them.
+    const release = edits.holdFinishEvents();
     try {
       while (!isFinished(status) && !gone.aborted) {
-        const next: EditJobStatus | null = await waitForFinish(
-          edits,
-          watcher,
-          id,
-          eventsIntervalMs,
-          gone,
-        );
+        const next: EditJobStatus | null = await edits.waitForFinish(id, {
+          timeoutMs: eventsIntervalMs,
+          signal: gone,
+        });
         if (gone.aborted) break;
         if (!next) {
           send('gone', { id, message: 'the job was removed' });

@@ -5,6 +5,7 @@ import {
   RedisUnavailableError,
   isConnectionError,
 } from '@darkroom/jobs';
+import { coerceError } from '@darkroom/core';
 import { ApiError } from './api-error';
 import { locals } from './request-context';
 
@@ -59,7 +60,7 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, next) => {
   const context = locals(res);
   context.errorCode = apiError.code;
   if (apiError.status >= 500 && apiError.code === 'internal') {
-    context.log.error({ err: err instanceof Error ? err.message : String(err) }, 'request failed');
+    context.log.error({ err: coerceError(err).message }, 'request failed');
   }
   res.status(apiError.status).json(apiError.toJSON());
 };

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createEmulator, type Emulator, type EmulatorOptions } from '@darkroom/emulator';
 import { EditQueue, type RedisTarget } from '@darkroom/jobs';
-import { StorageRegistry, uploadRequestInit, type StorageConfig } from '@darkroom/storage';
+import { StorageRegistry, type StorageConfig } from '@darkroom/storage';
 import {
   redisUrl,
   startS3rver,
@@ -38,9 +38,9 @@ export interface Stack {
   env: Record<string, string>;
   logs: LogSink;
   startWorker(extraEnv?: Record<string, string>): Promise<DarkroomWorker>;
-  /** Uploads bytes to a reference through a presigned PUT, as any client would. */
+  /** Writes bytes to a reference the way its provider's uploads take them (a POST for Dropbox). */
   put(ref: string, body: Buffer, contentType?: string): Promise<void>;
-  /** Reads an object back through a presigned GET. */
+  /** Reads an object back through a presigned read URL. */
   get(ref: string): Promise<Buffer>;
   /** One of Adobe's sample files (third_party/adobe/samples), for tests where its fidelity matters. */
   sample(name: string): Promise<Buffer>;
@@ -103,27 +103,6 @@ export async function startStack(
     ...options.redis?.env,
   };
 
-  const presignedFetch = async (
-    ref: string,
-    method: 'GET' | 'PUT',
-    body?: Buffer,
-    contentType?: string,
-  ) => {
-    const signed =
-      method === 'GET'
-        ? await storage.presignRead(ref, 300)
-        : await storage.presignWrite(ref, 300, { ...(contentType ? { contentType } : {}) });
-    const init =
-      method === 'PUT' ? uploadRequestInit(signed.storage, contentType) : { method, headers: {} };
-    const res = await fetch(signed.href, {
-      method: init.method,
-      headers: init.headers,
-      ...(body ? { body } : {}),
-    });
-    if (!res.ok) throw new Error(`${method} ${ref} answered ${res.status}`);
-    return Buffer.from(await res.arrayBuffer());
-  };
-
   return {
     s3,
     inBucket,
@@ -142,10 +121,8 @@ export async function startStack(
       workers.push(worker);
       return worker;
     },
-    async put(ref, body, contentType) {
-      await presignedFetch(ref, 'PUT', body, contentType);
-    },
-    get: (ref) => presignedFetch(ref, 'GET'),
+    put: (ref, body, contentType) => storage.upload(ref, body, contentType),
+    get: (ref) => storage.download(ref),
     sample: (name) => readFile(join(SAMPLES, name)),
     jpeg: () => testJpeg(),
     async close() {

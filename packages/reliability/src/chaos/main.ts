@@ -1,3 +1,4 @@
+import { coerceError } from '@darkroom/core';
 import { formatChaosReport } from './chaos-report';
 import { runChaos } from './run-chaos';
 
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  const error = coerceError(err);
+  console.error(error.stack ?? error.message);
   process.exitCode = 1;
 });

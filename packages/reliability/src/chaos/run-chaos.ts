@@ -4,7 +4,12 @@ import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { createEmulator, type FaultConfig } from '@darkroom/emulator';
 import { EditQueue, parseFailedReason, type EditJobData, type EditJobResult } from '@darkroom/jobs';
-import { StorageRegistry, type StorageConfig } from '@darkroom/storage';
+import {
+  ObjectNotFoundError,
+  StorageBackendError,
+  StorageRegistry,
+  type StorageConfig,
+} from '@darkroom/storage';
 import { startRedisServer, startS3rver, uniqueName } from '@darkroom/testing';
 import { scanLinesForSecrets, scanRedisForSecrets } from '../secrets/secret-scan';
 import { startTokenRecorder } from '../secrets/token-recorder';
@@ -151,13 +156,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       .jpeg()
       .toBuffer();
     const input = `s3://${inBucket}/chaos/input.jpg`;
-    const signedPut = await storage.presignWrite(input, 300, { contentType: 'image/jpeg' });
-    const put = await fetch(signedPut.href, {
-      method: 'PUT',
-      body: image,
-      headers: { 'content-type': 'image/jpeg' },
-    });
-    if (!put.ok) throw new Error(`uploading the chaos input answered ${put.status}`);
+    await storage.upload(input, image, 'image/jpeg');
 
     const env: Record<string, string> = {
       REDIS_URL: redis.url,
@@ -404,10 +403,15 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
           breaches.push(`job ${id}: ${completedEvents.get(id)} completed events`);
         }
         const result = job.returnvalue;
-        const signed = await storage.presignRead(out.ref, 60);
-        const res = await fetch(signed.href);
-        const body = Buffer.from(await res.arrayBuffer());
-        if (!res.ok || body.length === 0) breaches.push(`job ${id}: output ${out.ref} missing`);
+        // A storage that answers "no such object" (or any refusal) is a breach; an unreachable
+        // one still ends the run, as it cannot say anything about the job.
+        const body = await storage.download(out.ref).catch((err: unknown) => {
+          if (err instanceof ObjectNotFoundError || err instanceof StorageBackendError) {
+            return Buffer.alloc(0);
+          }
+          throw err;
+        });
+        if (body.length === 0) breaches.push(`job ${id}: output ${out.ref} missing`);
         else if (!body.subarray(0, out.magic.length).equals(out.magic)) {
           breaches.push(`job ${id}: output ${out.ref} has the wrong format`);
         }

@@ -15,6 +15,7 @@ export interface Pipeline {
   outBucket: string;
   /** Worker environment for this pipeline (REDIS_URL and the queue are the caller's). */
   workerEnv(apiUrl?: string): Record<string, string>;
+  /** Writes an object the way its provider's uploads take it (`StorageRegistry.upload`). */
   put(ref: string, body: Buffer, contentType: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -32,15 +33,8 @@ export async function startPipeline(emulatorOptions: EmulatorOptions = {}): Prom
     limits: false,
     ...emulatorOptions,
   });
-  const put = async (ref: string, body: Buffer, contentType: string): Promise<void> => {
-    const signed = await storage.presignWrite(ref, 120, { contentType });
-    const res = await fetch(signed.href, {
-      method: 'PUT',
-      body,
-      headers: { 'content-type': contentType },
-    });
-    if (!res.ok) throw new Error(`PUT ${ref} answered ${res.status}`);
-  };
+  const put = (ref: string, body: Buffer, contentType: string): Promise<void> =>
+    storage.upload(ref, body, contentType);
   const input = `s3://${inBucket}/input.jpg`;
   await put(
     input,

@@ -1,3 +1,4 @@
+import type { StorageScheme } from '@darkroom/photoshop';
 import { StorageError } from './storage-error';
 
 /**
@@ -6,7 +7,8 @@ import { StorageError } from './storage-error';
  * string, a token or a key.
  */
 export class StorageBackendError extends StorageError {
-  readonly provider: 's3' | 'azure' | 'dropbox';
+  /** The provider, named as its reference scheme is. */
+  readonly provider: StorageScheme;
   readonly operation: string;
   readonly status: number | undefined;
   readonly code: string | undefined;
@@ -14,7 +16,7 @@ export class StorageBackendError extends StorageError {
   readonly retryAfterSeconds: number | undefined;
 
   constructor(
-    provider: 's3' | 'azure' | 'dropbox',
+    provider: StorageScheme,
     operation: string,
     detail: { status?: number; code?: string; message?: string; retryAfterSeconds?: number },
     options?: { cause?: unknown },

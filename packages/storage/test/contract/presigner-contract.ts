@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
+  formatRef,
+  ObjectNotFoundError,
   PresignRequestError,
   SINGLE_PUT_MAX_BYTES,
   uploadRequestInit,
@@ -8,11 +10,38 @@ import {
   type PresignWriteOptions,
   type StorageKind,
   type StorageRef,
+  type UploadBody,
 } from '../../src';
+
+/** One request the storage client sent through its `fetch`. */
+export interface SentRequest {
+  method: string;
+  origin: string;
+  headers: Headers;
+}
+
+/**
+ * A `fetch` that passes every request on to the real one and notes its method, origin and
+ * headers, for a registry built with `{ fetch }` (Dropbox's API calls and every upload and
+ * download go through it).
+ */
+export function recordingFetch(): { fetch: typeof fetch; sent: SentRequest[] } {
+  const sent: SentRequest[] = [];
+  const record: typeof fetch = (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    sent.push({
+      method: init?.method ?? (input instanceof Request ? input.method : 'GET'),
+      origin: new URL(url).origin,
+      headers: new Headers(init?.headers),
+    });
+    return fetch(input, init);
+  };
+  return { fetch: record, sent };
+}
 
 /** What the contract needs from a storage backend under test. */
 export interface PresignerHarness {
-  /** A registry (or a single presigner) wired to the backend. */
+  /** A registry wired to the backend, built with `fetch` from `recordingFetch()`. */
   storage: {
     presignRead(ref: StorageRef, ttlSeconds: number): Promise<PresignedUrl>;
     presignWrite(
@@ -21,7 +50,11 @@ export interface PresignerHarness {
       opts?: PresignWriteOptions,
     ): Promise<PresignedUrl>;
     stat(ref: StorageRef): Promise<ObjectStat>;
+    upload(ref: StorageRef, body: UploadBody, contentType?: string): Promise<void>;
+    download(ref: StorageRef): Promise<Buffer>;
   };
+  /** What the registry's `fetch` sent (the `sent` of its `recordingFetch()`). */
+  sent: SentRequest[];
   /** The `storage` value its URLs must carry. */
   kind: StorageKind;
   /** A fresh reference no other test uses, in a bucket/container/folder that exists. */
@@ -43,7 +76,20 @@ export interface BackendChecks {
   expiry: boolean;
   /** It refuses a write through a read URL and a read through a write URL. */
   permissions: boolean;
+  /** It keeps the content type an object was written with and answers reads with it. */
+  contentType: boolean;
 }
+
+/**
+ * How each kind of write URL must be used, written out rather than taken from
+ * `uploadRequestInit`, so a change there that breaks a provider fails here.
+ */
+const UPLOAD_REQUEST: Record<StorageKind, { method: string; headers: Record<string, string> }> = {
+  external: { method: 'PUT', headers: {} },
+  azure: { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' } },
+  // Dropbox's temporary upload links take a POST of application/octet-stream.
+  dropbox: { method: 'POST', headers: { 'content-type': 'application/octet-stream' } },
+};
 
 const TTL = 300;
 
@@ -135,6 +181,50 @@ export function runPresignerContract(
       const promise = h.storage.presignRead(h.newRef(), 8 * 24 * 3600);
       await expect(promise).rejects.toMatchObject({ rule: 'ttl_too_long', field: 'ttlSeconds' });
     });
+
+    it('uploads with the method its provider takes, and downloads the same bytes', async () => {
+      const ref = h.newRef();
+      const bytes = randomBytes(64 * 1024);
+      const before = h.sent.length;
+      await h.storage.upload(ref, bytes, 'image/png');
+      expect(h.sent.length).toBeGreaterThan(before);
+      // Presigning (and, for Dropbox, its API call) comes first: the last request is the upload.
+      const sent = h.sent.at(-1);
+      const expected = UPLOAD_REQUEST[h.kind];
+      expect(sent?.method).toBe(expected.method);
+      for (const [name, value] of Object.entries(expected.headers)) {
+        expect(sent?.headers.get(name)).toBe(value);
+      }
+      expect(await h.storage.stat(ref)).toEqual({ exists: true, size: bytes.length });
+      expect((await h.storage.download(ref)).equals(bytes)).toBe(true);
+      // The bytes are where any reader looks, not only where `download` does.
+      const got = await download(await h.storage.presignRead(ref, TTL));
+      expect(got.bytes.equals(bytes)).toBe(true);
+    });
+
+    it('uploads text and replaces an object that is already there', async () => {
+      const ref = h.newRef();
+      await h.storage.upload(ref, '{"first":true}', 'application/json');
+      await h.storage.upload(ref, '{"second":true}', 'application/json');
+      expect((await h.storage.download(ref)).toString()).toBe('{"second":true}');
+    });
+
+    it('throws ObjectNotFoundError naming the reference when downloading nothing', async () => {
+      const ref = h.newRef();
+      const promise = h.storage.download(ref);
+      await expect(promise).rejects.toBeInstanceOf(ObjectNotFoundError);
+      await expect(promise).rejects.toMatchObject({ ref: formatRef(ref) });
+    });
+
+    if (checks.contentType) {
+      it('stores the content type given to upload', async () => {
+        const ref = h.newRef();
+        await h.storage.upload(ref, randomBytes(100), 'image/png');
+        const response = await fetch((await h.storage.presignRead(ref, TTL)).href);
+        await response.arrayBuffer();
+        expect(response.headers.get('content-type')).toBe('image/png');
+      });
+    }
 
     function expiredUrls(): NonNullable<PresignerHarness['expired']> {
       if (!h.expired) throw new Error(`${name} checks expiry but its harness has no expired URLs`);

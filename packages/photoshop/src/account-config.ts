@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-/** One Adobe credential (an "account" in job data names one of these). */
+/**
+ * One Adobe credential: an OAuth server-to-server client and the endpoints it talks to. The
+ * `account` of a Darkroom job names one of these; apps read them from their environment.
+ */
 export const accountSchema = z.object({
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
@@ -13,4 +16,6 @@ export const accountSchema = z.object({
   /** v2 API base URL. @defaultValue https://photoshop-api.adobe.io */
   v2BaseUrl: z.url().default('https://photoshop-api.adobe.io'),
 });
+
+/** An account after `accountSchema` filled in its defaults. */
 export type AccountConfig = z.output<typeof accountSchema>;
