@@ -15,3 +15,5 @@ export { redactUrlPasswords } from './redaction/mask-url';
 export { stripUrlQuery, urlOriginAndPath, withoutQuery } from './redaction/url-without-query';
 export { withoutUrlQueries } from './redaction/without-url-queries';
 export { withoutUrls } from './redaction/without-urls';
+export { CloseError, closeAll, closeOnce } from './close-all';
+export type { Cleanup } from './close-all';
