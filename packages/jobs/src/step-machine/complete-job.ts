@@ -1,0 +1,98 @@
+import type { Job } from 'bullmq';
+import { withoutUrls } from '@darkroom/core';
+import { getOperation, type NormalizedStatus } from '@darkroom/photoshop';
+import type { EditJobData, EditJobResult, EditOutputResult } from '../job-data';
+import { failJob } from './fail-job';
+import type { StepContext } from './step-context';
+
+/** What the poll step learned about a remote run that Adobe reported as finished. */
+export interface FinishedRemoteRun {
+  polls: number;
+  remoteJobId: string | undefined;
+  submittedAt: number;
+  /** Adobe's start of the run, or the submit time when Adobe gave none. */
+  remoteStart: number;
+  remoteFinishedAt: number;
+  /** When Darkroom saw the run finished; the job completes at this time. */
+  detectedAt: number;
+}
+
+/**
+ * Completes a job whose remote run succeeded: records the run's duration for future poll
+ * timing, writes Adobe's manifest for operations that return one, checks that every output
+ * exists and is not empty, and builds the URL-free result.
+ */
+export async function completeJob(
+  ctx: StepContext,
+  job: Job<EditJobData>,
+  status: NormalizedStatus,
+  run: FinishedRemoteRun,
+): Promise<EditJobResult> {
+  const data = job.data;
+  const operation = getOperation(data.request.operation);
+  await ctx.options.estimator.record(
+    operation.id,
+    Math.max(0, run.remoteFinishedAt - run.remoteStart),
+  );
+  if (operation.maxOutputs === 0) await writeManifest(ctx, job, status);
+  const outputs = await statOutputs(ctx, job);
+  const startedAt = data.startedAt ?? run.submittedAt;
+  const result: EditJobResult = {
+    outputs,
+    ...(run.remoteJobId ? { remoteJobId: run.remoteJobId } : {}),
+    polls: run.polls,
+    submits: data.submits ?? 1,
+    timings: {
+      enqueuedAt: data.enqueuedAt,
+      startedAt,
+      submittedAt: run.submittedAt,
+      remoteFinishedAt: run.remoteFinishedAt,
+      completedAt: run.detectedAt,
+      queuedMs: Math.max(0, startedAt - data.enqueuedAt),
+      remoteMs: Math.max(0, run.remoteFinishedAt - run.remoteStart),
+      detectionLagMs: Math.max(0, run.detectedAt - run.remoteFinishedAt),
+    },
+  };
+  ctx.observer.completed?.(job, result);
+  return result;
+}
+
+/**
+ * Operations without image outputs answer in the status reply itself; Darkroom writes that reply,
+ * every URL stripped, to the job's one JSON output so Redis never holds it.
+ */
+async function writeManifest(
+  ctx: StepContext,
+  job: Job<EditJobData>,
+  status: NormalizedStatus,
+): Promise<void> {
+  const target = job.data.request.outputs[0];
+  if (!target) return;
+  const document = withoutUrls(status.manifest ?? status.raw);
+  await ctx.options.storage.upload(
+    target.ref,
+    Buffer.from(JSON.stringify(document, null, 2)),
+    'application/json',
+  );
+}
+
+/** Sizes of the job's outputs; a missing or empty one fails the job as `output_missing`. */
+async function statOutputs(ctx: StepContext, job: Job<EditJobData>): Promise<EditOutputResult[]> {
+  const requested = job.data.request.outputs;
+  const outputs: EditOutputResult[] = [];
+  // Checked together (up to 25 outputs): the slot is held for the slowest check, not their sum.
+  const stats = await Promise.all(requested.map((o) => ctx.options.storage.stat(o.ref)));
+  for (const [i, output] of requested.entries()) {
+    const stat = stats[i]!;
+    if (!stat.exists || !stat.size) {
+      return failJob(
+        ctx,
+        job,
+        'output_missing',
+        `${output.ref} is ${stat.exists ? 'empty' : 'missing'} after Adobe reported success`,
+      );
+    }
+    outputs.push({ ref: output.ref, size: stat.size });
+  }
+  return outputs;
+}

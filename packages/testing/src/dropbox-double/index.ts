@@ -1,0 +1,3 @@
+export { startDropboxDouble } from './start-dropbox-double';
+export { dropboxContentHash } from './content-hash';
+export type { DropboxDouble, DropboxDoubleCounts, DropboxDoubleOptions } from './types';
