@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { APPS, repoRoot, type AppName } from './support/paths';
+import { APP_PACKAGES, APPS, repoRoot, type AppName } from './support/paths';
 
 // Each app has its own Dockerfile, and Docker has no include: the build and runtime stages are
 // written out four times. This keeps the four from drifting apart: a change to the recipe (a
@@ -15,7 +15,7 @@ function recipe(app: AppName): string {
   const start = text.indexOf('ARG NODE_IMAGE=');
   const end = text.indexOf('USER node');
   expect({ app, start: start >= 0, end: end > start }).toEqual({ app, start: true, end: true });
-  return text.slice(start, end).replaceAll(`@darkroom/${app} `, '@darkroom/<app> ');
+  return text.slice(start, end).replaceAll(`${APP_PACKAGES[app]} `, '@darkroom/<app> ');
 }
 
 describe('the app Dockerfiles', () => {
@@ -28,6 +28,6 @@ describe('the app Dockerfiles', () => {
 
   it.each([...APPS])('%s deploys its own package and nothing else', (app) => {
     const filters = [...dockerfile(app).matchAll(/pnpm deploy .*--filter (\S+)/g)].map((m) => m[1]);
-    expect(filters).toEqual([`@darkroom/${app}`]);
+    expect(filters).toEqual([APP_PACKAGES[app]]);
   });
 });

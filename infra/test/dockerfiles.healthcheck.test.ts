@@ -5,7 +5,7 @@ import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { freePort, guardAgainstLeaks } from '@darkroom/testing';
 import { NEWEST_TESTED_NODE } from './support/node-versions';
-import { APPS, repoRoot, type AppName } from './support/paths';
+import { APP_PACKAGES, APPS, repoRoot, type AppName } from './support/paths';
 
 guardAgainstLeaks();
 
@@ -104,6 +104,7 @@ describe.each(APPS)('apps/%s/Dockerfile', (app) => {
         name: string;
       }
     ).name;
+    expect(name).toBe(APP_PACKAGES[app]);
     expect(text).toMatch(new RegExp(`^ARG NODE_IMAGE=node:${NEWEST_TESTED_NODE}-slim$`, 'm'));
     expect(text.match(/^FROM /gm)).toHaveLength(2);
     expect(text).toContain('npm install --global pnpm@9.15.9');

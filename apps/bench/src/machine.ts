@@ -25,10 +25,10 @@ export function describeMachine(redisVersion: string): MachineInfo {
     redis: redisVersion,
     platform: `${platform()} ${release()}`,
     packages: {
-      bullmq: installedVersion('bullmq', 'packages/bench'),
-      ioredis: installedVersion('ioredis', 'packages/bench'),
-      '@adobe/photoshop-apis': installedVersion('@adobe/photoshop-apis', 'packages/bench'),
-      tsx: installedVersion('tsx', 'packages/bench'),
+      bullmq: installedVersion('bullmq', 'apps/bench'),
+      ioredis: installedVersion('ioredis', 'apps/bench'),
+      '@adobe/photoshop-apis': installedVersion('@adobe/photoshop-apis', 'apps/bench'),
+      tsx: installedVersion('tsx', 'apps/bench'),
     },
   };
 }

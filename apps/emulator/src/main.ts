@@ -1,7 +1,5 @@
 import { isConfigurationError, runUntilSignal } from '@darkroom/core';
-import { parseEmulatorArgs } from './config/parse-args';
-import { EmulatorOptionsError } from './config/options';
-import { createEmulator } from './emulator';
+import { createEmulator, EmulatorOptionsError, parseEmulatorArgs } from '@darkroom/emulator';
 
 runUntilSignal(
   async () => {

@@ -2,14 +2,15 @@
  * Submit and status-read throughput of the emulator alone, with zero simulated duration and
  * placeholder processing (a tiny generated file PUT per output, no image work).
  *
- * The emulator runs in its own process (one Node event loop: one core of JavaScript); this
- * process generates the load over keep-alive connections and also hosts the storage sink the
- * emulator PUTs its outputs to. Run with `pnpm bench`; CONNECTIONS, SUBMITS and READS tune it.
+ * The emulator runs in its own process (one Node event loop: one core of JavaScript), a fork of
+ * this file started with `serve`; this process generates the load over keep-alive connections
+ * and also hosts the storage sink the emulator PUTs its outputs to. Run with `pnpm bench`;
+ * CONNECTIONS, SUBMITS and READS tune it.
  */
-import { spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { createEmulator } from '../src';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 64);
 const SUBMITS = Number(process.env.SUBMITS ?? 20_000);
@@ -36,32 +37,32 @@ function call(
   });
 }
 
+/** The forked process: the emulator alone, reporting its URL to the parent, closed on SIGTERM. */
+async function serveEmulator(): Promise<void> {
+  const emulator = await createEmulator({
+    port: 0,
+    timeFactor: 0,
+    processing: 'placeholder',
+    limits: false,
+  });
+  process.once('SIGTERM', () => {
+    void emulator.close().then(() => process.exit(0));
+  });
+  process.send?.(emulator.url);
+}
+
 async function startEmulatorProcess(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(__dirname, '../src/main.ts'),
-      '--port',
-      '0',
-      '--time-factor',
-      '0',
-      '--processing',
-      'placeholder',
-      '--no-rate-limits',
-    ],
-    { cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  // A fork inherits this process's Node arguments, so tsx loads the TypeScript sources there too.
+  const child = fork(__filename, ['serve'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /on (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
+    child.once('message', (message) =>
+      typeof message === 'string'
+        ? resolve(message)
+        : reject(new Error('no URL from the emulator')),
+    );
     child.once('exit', (code) => reject(new Error(`emulator exited with ${String(code)}`)));
   });
+  child.disconnect();
   return { url, stop: () => child.kill('SIGTERM') };
 }
 
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+(process.argv[2] === 'serve' ? serveEmulator() : main()).catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 
-/** The repository root (this file lives in packages/reliability/src/support). */
+/** The repository root (this file lives in apps/reliability/src/support). */
 export const REPO_ROOT = join(__dirname, '../../../..');
 
 /** The worker's process entry point, run with tsx exactly as an operator would. */
