@@ -35,6 +35,17 @@ export default tseslint.config(
     },
   },
   {
+    // A function that does not fit on a screen or two hides its steps; production sources keep
+    // functions short, and a long one says why above it (tests, benches and scripts are exempt).
+    files: ['apps/*/src/**/*.ts', 'packages/*/src/**/*.ts'],
+    rules: {
+      'max-lines-per-function': [
+        'error',
+        { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -1,18 +1,12 @@
 import { type AddressInfo } from 'node:net';
 import { type Server } from 'node:http';
-import { dirname } from 'node:path';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
-import { redactValue } from '@darkroom/core';
 import { Queue } from 'bullmq';
-import express, { type Express, type RequestHandler } from 'express';
+import { type Express, type RequestHandler } from 'express';
 import { Redis } from 'ioredis';
-import { authenticate } from './auth/authenticate';
-import { adminForWrites } from './auth/authorize';
 import { type Role } from './auth/auth-config';
+import { boardRouter } from './board/board-router';
+import { dashboardApp } from './dashboard-app';
 import { type DashboardOptions } from './dashboard-options';
-import { formatJobName, formatJobPayload } from './job-view/format-job';
 
 export interface Dashboard {
   /** The Express app: every route behind authentication. Mount it or call `listen`. */
@@ -77,57 +71,10 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       ? new Redis(redis, { maxRetriesPerRequest: null })
       : new Redis({ ...redis, maxRetriesPerRequest: null });
   const queues = options.queues.map((name) => new Queue(name, { connection, prefix }));
-  const uiBasePath = dirname(require.resolve('@bull-board/ui/package.json'));
-
-  const board = (readOnlyMode: boolean): RequestHandler => {
-    const serverAdapter = new ExpressAdapter();
-    serverAdapter.setBasePath(basePath);
-    const adapters = queues.map((queue) => {
-      const adapter = new BullMQAdapter(queue, { readOnlyMode, allowRetries: !readOnlyMode });
-      adapter.setFormatter('data', formatJobPayload);
-      adapter.setFormatter('returnValue', formatJobPayload);
-      adapter.setFormatter('name', formatJobName);
-      return adapter;
-    });
-    createBullBoard({
-      queues: adapters,
-      serverAdapter,
-      options: {
-        uiBasePath,
-        uiConfig: { boardTitle: title, hideDocsLink: true },
-        // Failure reasons, stack traces, logs and options are not covered by the formatters;
-        // the whole reply of every API call goes through the same redaction.
-        handlerHooks: {
-          after: (_context, result) => ({
-            ...result,
-            // redactValue keeps the shape of what it copies, so the body type still holds.
-            body: redactValue(result.body) as typeof result.body,
-          }),
-        },
-      },
-    });
-    return serverAdapter.getRouter() as RequestHandler;
-  };
+  const board = (readOnlyMode: boolean): RequestHandler =>
+    boardRouter(queues, { basePath, title, readOnlyMode });
   const boards: Record<Role, RequestHandler> = { viewer: board(true), admin: board(false) };
-
-  const app = express();
-  app.disable('x-powered-by');
-  app.use((_req, res, next) => {
-    // Job views are operational data: not to be framed by another site, cached by a proxy, or
-    // leaked through a Referer header when an operator follows a link.
-    res.set({
-      'X-Frame-Options': 'DENY',
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-    });
-    next();
-  });
-  app.use(authenticate(auth));
-  app.use(adminForWrites());
-  app.use(basePath, (req, res, next) => {
-    const role = res.locals.role as Role;
-    boards[role](req, res, next);
-  });
+  const app = dashboardApp(auth, basePath, boards);
 
   let server: Server | undefined;
   let closing: Promise<void> | undefined;

@@ -110,10 +110,10 @@ const dryResolve = () =>
   Promise.resolve({ href: 'https://validation.invalid/x', storage: 'external' as const });
 
 /**
- * Validates one job and returns it normalised, or throws `EditJobValidationError` listing every
- * bad field (path and rule). Nothing here touches Redis, storage or the network.
+ * The job's shape, checked by the zod schema. A legacy `inputs` list is reported next to the
+ * schema's own issues rather than hiding them.
  */
-export async function validateEditJob(input: unknown): Promise<ValidatedEditJob> {
+function parseShape(input: unknown): ParsedInput {
   const issues: JobIssue[] = [];
   if (input && typeof input === 'object' && 'inputs' in input) {
     issues.push({
@@ -128,8 +128,11 @@ export async function validateEditJob(input: unknown): Promise<ValidatedEditJob>
   );
   if (!parsed.success) issues.push(...issuesFromZod(parsed.error));
   if (!parsed.success || issues.length > 0) throw new EditJobValidationError(issues);
-  const job: ParsedInput = parsed.data;
+  return parsed.data;
+}
 
+/** The catalog's rules on the main input and on how many outputs the operation writes. */
+function checkOperationRules(job: ParsedInput): void {
   const operation = getOperation(job.operation);
   if (operation.mainInput === 'required' && !job.input) {
     throw new EditJobValidationError([
@@ -141,7 +144,6 @@ export async function validateEditJob(input: unknown): Promise<ValidatedEditJob>
       { path: 'input', rule: 'not_allowed', message: `${job.operation} takes no main input` },
     ]);
   }
-
   if (operation.maxOutputs === 0) {
     // Results such as a manifest come back in Adobe's status reply; Darkroom writes them to the
     // job's one output as JSON.
@@ -157,15 +159,12 @@ export async function validateEditJob(input: unknown): Promise<ValidatedEditJob>
       ]);
     }
   }
+}
 
-  const request: EditRequest = {
-    operation: job.operation,
-    ...(job.input ? { input: job.input } : {}),
-    outputs: job.outputs,
-    ...(job.options ? { options: job.options } : {}),
-  };
+/** Every rule of Adobe's contract for the body, by building it without presigning anything. */
+async function checkAdobeBody(request: EditRequest): Promise<void> {
   try {
-    await buildRequestBody(job.operation, requestBody(request), dryResolve);
+    await buildRequestBody(request.operation, requestBody(request), dryResolve);
   } catch (err) {
     if (err instanceof RequestValidationError) {
       throw new EditJobValidationError(
@@ -174,22 +173,40 @@ export async function validateEditJob(input: unknown): Promise<ValidatedEditJob>
     }
     throw err;
   }
+}
 
-  let deadlineAt: number | undefined;
-  if (job.deadline !== undefined) {
-    deadlineAt =
-      job.deadline instanceof Date
-        ? job.deadline.getTime()
-        : typeof job.deadline === 'number'
-          ? job.deadline
-          : Date.parse(job.deadline);
-    if (!Number.isFinite(deadlineAt)) {
-      throw new EditJobValidationError([
-        { path: 'deadline', rule: 'invalid_date', message: 'deadline is not a valid time' },
-      ]);
-    }
+/** The deadline in epoch milliseconds, whichever of its accepted forms it was given in. */
+function deadlineOf(deadline: ParsedInput['deadline']): number | undefined {
+  if (deadline === undefined) return undefined;
+  const deadlineAt =
+    deadline instanceof Date
+      ? deadline.getTime()
+      : typeof deadline === 'number'
+        ? deadline
+        : Date.parse(deadline);
+  if (!Number.isFinite(deadlineAt)) {
+    throw new EditJobValidationError([
+      { path: 'deadline', rule: 'invalid_date', message: 'deadline is not a valid time' },
+    ]);
   }
+  return deadlineAt;
+}
 
+/**
+ * Validates one job and returns it normalised, or throws `EditJobValidationError` listing every
+ * bad field (path and rule). Nothing here touches Redis, storage or the network.
+ */
+export async function validateEditJob(input: unknown): Promise<ValidatedEditJob> {
+  const job = parseShape(input);
+  checkOperationRules(job);
+  const request: EditRequest = {
+    operation: job.operation,
+    ...(job.input ? { input: job.input } : {}),
+    outputs: job.outputs,
+    ...(job.options ? { options: job.options } : {}),
+  };
+  await checkAdobeBody(request);
+  const deadlineAt = deadlineOf(job.deadline);
   const fingerprint = createHash('sha256')
     .update(canonical({ request, account: job.account, tenant: job.tenant }))
     .digest('hex');

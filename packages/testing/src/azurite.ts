@@ -77,24 +77,26 @@ async function selfSignedCertificate(dir: string): Promise<{ cert: string; key: 
 const LISTENING = /successfully listens on (https?:\/\/[^\s]+)/;
 
 /**
- * Starts Azurite's blob service (only) as a child process on a free loopback port, in memory,
- * without telemetry and without the API-version check (the SDK may be newer than Azurite).
- * Azurite checks SAS signatures, permissions and expiry like Azure does.
+ * An empty working folder for Azurite and, with `oauth`, a certificate in it. The folder is
+ * removed again when the certificate cannot be made.
  */
-export async function startAzurite(options: AzuriteOptions = {}): Promise<AzuriteFixture> {
-  const main = require.resolve('azurite/dist/src/blob/main.js');
+async function prepareFolder(
+  oauth: boolean | undefined,
+): Promise<{ cwd: string; tls: { cert: string; key: string } | undefined }> {
   // In-memory persistence writes nothing, but Azurite resolves paths against its cwd: give it an
   // empty folder rather than the caller's.
   const cwd = await mkdtemp(join(tmpdir(), 'darkroom-azurite-'));
-  let tls: { cert: string; key: string } | undefined;
   try {
-    tls = options.oauth ? await selfSignedCertificate(cwd) : undefined;
+    return { cwd, tls: oauth ? await selfSignedCertificate(cwd) : undefined };
   } catch (err) {
     await rm(cwd, { recursive: true, force: true });
     throw err;
   }
-  const ca = tls ? await readFile(tls.cert, 'utf8') : undefined;
-  const child = spawn(
+}
+
+/** Azurite's blob service (`main`, its entry script) on a port it picks, in memory, quiet. */
+function spawnAzurite(main: string, cwd: string, tls: { cert: string; key: string } | undefined) {
+  return spawn(
     process.execPath,
     [
       main,
@@ -111,48 +113,68 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     ],
     { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+}
 
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
-    }
-    child.stdout.destroy();
-    child.stderr.destroy();
-    await rm(cwd, { recursive: true, force: true });
-  };
+type AzuriteProcess = ReturnType<typeof spawnAzurite>;
+
+/** The port Azurite reports it listens on; rejects when it exits or stays silent too long. */
+function listeningPort(child: AzuriteProcess, startTimeoutMs: number): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(
+      () => reject(new Error(`Azurite did not start within ${startTimeoutMs} ms`)),
+      startTimeoutMs,
+    );
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = LISTENING.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        child.stdout.off('data', onData);
+        // Keep draining so a chatty child never blocks on a full pipe.
+        child.stdout.resume();
+        resolve(Number(new URL(match[1]).port));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Azurite exited with code ${String(code)}: ${output.slice(-500)}`));
+    });
+  });
+}
+
+/** Stops the process if it still runs, closes its pipes and removes its folder. */
+async function stopAzurite(child: AzuriteProcess, cwd: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  }
+  child.stdout.destroy();
+  child.stderr.destroy();
+  await rm(cwd, { recursive: true, force: true });
+}
+
+/**
+ * Starts Azurite's blob service (only) as a child process on a free loopback port, in memory,
+ * without telemetry and without the API-version check (the SDK may be newer than Azurite).
+ * Azurite checks SAS signatures, permissions and expiry like Azure does.
+ */
+export async function startAzurite(options: AzuriteOptions = {}): Promise<AzuriteFixture> {
+  const main = require.resolve('azurite/dist/src/blob/main.js');
+  const { cwd, tls } = await prepareFolder(options.oauth);
+  const ca = tls ? await readFile(tls.cert, 'utf8') : undefined;
+  const child = spawnAzurite(main, cwd, tls);
+  const stop = (): Promise<void> => stopAzurite(child, cwd);
 
   let port: number;
   try {
-    port = await new Promise<number>((resolve, reject) => {
-      let output = '';
-      const timer = setTimeout(
-        () =>
-          reject(new Error(`Azurite did not start within ${options.startTimeoutMs ?? 20_000} ms`)),
-        options.startTimeoutMs ?? 20_000,
-      );
-      const onData = (chunk: Buffer): void => {
-        output += chunk.toString();
-        const match = LISTENING.exec(output);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          child.stdout.off('data', onData);
-          // Keep draining so a chatty child never blocks on a full pipe.
-          child.stdout.resume();
-          resolve(Number(new URL(match[1]).port));
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`Azurite exited with code ${String(code)}: ${output.slice(-500)}`));
-      });
-    });
+    port = await listeningPort(child, options.startTimeoutMs ?? 20_000);
   } catch (err) {
     await stop();
     throw err;

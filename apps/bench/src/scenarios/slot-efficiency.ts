@@ -4,33 +4,27 @@ import { startBenchStack, waitUntilFinished, type BenchStack } from '../harness/
 import { fetchToken, renditionBody, submitAndPoll } from '../harness/plain-client';
 import type { Measurement } from '../report';
 import { mean, ratio } from '../stats';
-import { buildResult, rounded, type Scenario } from './scenario';
+import { buildResult, rounded, type Scenario, type ScenarioContext } from './scenario';
 
 const CONCURRENCY = 50;
 const REMOTE_MS = 2_000;
 const SDK_POLL_MS = 2_000;
 
 /**
- * Darkroom's step machine (a slot is held for one HTTP call, then the job waits as a delayed job)
- * against a plain BullMQ worker whose processor submits and polls every 2 s, holding its slot for
- * the whole remote duration. Both at concurrency 50, remote jobs taking 2 s of real time.
+ * Each run: a Darkroom batch of `jobs`, then, for the first `baselineRuns` runs, a batch of
+ * `baselineJobs` through the polling worker, both on one stack whose remote jobs take 2 s.
  */
-export const slotEfficiency: Scenario = async (ctx) => {
-  // Each side gets a batch whose makespan is many times the 2 s remote duration, so the rate over
-  // the makespan is its working rate: ~40 s for 1,000 jobs through the polling worker, ~8 s for
-  // 6,000 through the step machine. A 1,000-job batch would take the step machine ~3.5 s, half
-  // of it the 2 s that no batch can go below.
-  const jobs = ctx.quick ? 2_000 : 6_000;
-  const baselineJobs = ctx.quick ? 400 : 1_000;
+async function measureRuns(
+  ctx: ScenarioContext,
+  sizes: { jobs: number; baselineJobs: number; baselineRuns: number },
+): Promise<Measurement[]> {
+  const { jobs, baselineJobs, baselineRuns } = sizes;
   const stack = await startBenchStack({
     timeFactor: 1,
     limits: false,
     durations: { simple: { minMs: REMOTE_MS, maxMs: REMOTE_MS } },
   });
   const measurements: Measurement[] = [];
-  // The holding baseline is slow and steady (its rate is set by 50 slots and the 2 s poll), so
-  // it gets fewer runs than the variant whose rate depends on CPU.
-  const baselineRuns = Math.min(ctx.runs, ctx.quick ? 1 : 2);
   try {
     for (let run = 1; run <= ctx.runs; run += 1) {
       const dr = await runDarkroomBatch(stack, {
@@ -67,6 +61,25 @@ export const slotEfficiency: Scenario = async (ctx) => {
   } finally {
     await stack.close();
   }
+  return measurements;
+}
+
+/**
+ * Darkroom's step machine (a slot is held for one HTTP call, then the job waits as a delayed job)
+ * against a plain BullMQ worker whose processor submits and polls every 2 s, holding its slot for
+ * the whole remote duration. Both at concurrency 50, remote jobs taking 2 s of real time.
+ */
+export const slotEfficiency: Scenario = async (ctx) => {
+  // Each side gets a batch whose makespan is many times the 2 s remote duration, so the rate over
+  // the makespan is its working rate: ~40 s for 1,000 jobs through the polling worker, ~8 s for
+  // 6,000 through the step machine. A 1,000-job batch would take the step machine ~3.5 s, half
+  // of it the 2 s that no batch can go below.
+  const jobs = ctx.quick ? 2_000 : 6_000;
+  const baselineJobs = ctx.quick ? 400 : 1_000;
+  // The holding baseline is slow and steady (its rate is set by 50 slots and the 2 s poll), so
+  // it gets fewer runs than the variant whose rate depends on CPU.
+  const baselineRuns = Math.min(ctx.runs, ctx.quick ? 1 : 2);
+  const measurements = await measureRuns(ctx, { jobs, baselineJobs, baselineRuns });
   return buildResult({
     id: 'slot-efficiency',
     title: '2. Slot efficiency: step machine vs a processor that polls',

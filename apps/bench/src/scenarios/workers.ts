@@ -3,15 +3,10 @@ import { startBenchStack } from '../harness/bench-stack';
 import type { Measurement } from '../report';
 import { mean, ratio } from '../stats';
 import { AIMED_SUBMITS_PER_S, TIME_FACTOR } from './rate-budget';
-import { buildResult, rounded, type Scenario } from './scenario';
+import { buildResult, rounded, type Scenario, type ScenarioContext } from './scenario';
 
-/**
- * 1, 2 and 4 worker processes when Adobe's budget is not the limit (what the machine allows),
- * then 1 vs 4 under Adobe's limits (the budget is shared: more workers must not mean more 429s).
- */
-export const workers: Scenario = async (ctx) => {
-  const freeJobs = ctx.quick ? 1_500 : 2_000;
-  const limitedJobs = ctx.quick ? 300 : 450;
+/** 1, 2 and 4 workers with an emulator that answers at once and limits nothing: CPU bound. */
+async function measureLimitsOff(ctx: ScenarioContext, jobs: number): Promise<Measurement[]> {
   const measurements: Measurement[] = [];
   const free = await startBenchStack({ timeFactor: 0, limits: false });
   try {
@@ -19,7 +14,7 @@ export const workers: Scenario = async (ctx) => {
       for (const count of [1, 2, 4]) {
         const dr = await runDarkroomBatch(free, {
           workers: count,
-          jobs: freeJobs,
+          jobs,
           timeoutMs: 600_000,
           settings: { concurrency: 50, budgetTimeScale: 0.0001, expectedDurationScale: 0.0001 },
         });
@@ -41,6 +36,12 @@ export const workers: Scenario = async (ctx) => {
   } finally {
     await free.close();
   }
+  return measurements;
+}
+
+/** 1 vs 4 workers under Adobe's limits (time-scaled): the shared budget sets the pace. */
+async function measureUnderLimits(ctx: ScenarioContext, jobs: number): Promise<Measurement[]> {
+  const measurements: Measurement[] = [];
   const limited = await startBenchStack({ timeFactor: TIME_FACTOR, scaleRateLimits: true });
   try {
     // Two runs: these batches are paced by the budget, so their spread is small and time is not.
@@ -48,7 +49,7 @@ export const workers: Scenario = async (ctx) => {
       for (const count of [1, 4]) {
         const dr = await runDarkroomBatch(limited, {
           workers: count,
-          jobs: limitedJobs,
+          jobs,
           timeoutMs: 600_000,
           settings: {
             concurrency: 50,
@@ -79,6 +80,20 @@ export const workers: Scenario = async (ctx) => {
   } finally {
     await limited.close();
   }
+  return measurements;
+}
+
+/**
+ * 1, 2 and 4 worker processes when Adobe's budget is not the limit (what the machine allows),
+ * then 1 vs 4 under Adobe's limits (the budget is shared: more workers must not mean more 429s).
+ */
+export const workers: Scenario = async (ctx) => {
+  const freeJobs = ctx.quick ? 1_500 : 2_000;
+  const limitedJobs = ctx.quick ? 300 : 450;
+  const measurements = [
+    ...(await measureLimitsOff(ctx, freeJobs)),
+    ...(await measureUnderLimits(ctx, limitedJobs)),
+  ];
   return buildResult({
     id: 'workers',
     title: '6. Worker processes: 1, 2, 4 (budget not binding), then 1 vs 4 under Adobe’s limits',

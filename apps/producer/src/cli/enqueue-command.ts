@@ -75,21 +75,27 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
-export async function enqueueCommand(ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs('enqueue', splitJsonFlag(ctx.argv), {
-    job: { type: 'string' },
-    from: { type: 'string' },
-    'chunk-size': { type: 'string' },
-    operation: { type: 'string' },
-    input: { type: 'string' },
-    output: { type: 'string', multiple: true },
-    options: { type: 'string' },
-    account: { type: 'string' },
-    tenant: { type: 'string' },
-    priority: { type: 'string' },
-    'idempotency-key': { type: 'string' },
-    deadline: { type: 'string' },
-  });
+/** Flags of `darkroom enqueue` besides the ones every command takes. */
+const ENQUEUE_OPTIONS = {
+  job: { type: 'string' },
+  from: { type: 'string' },
+  'chunk-size': { type: 'string' },
+  operation: { type: 'string' },
+  input: { type: 'string' },
+  output: { type: 'string', multiple: true },
+  options: { type: 'string' },
+  account: { type: 'string' },
+  tenant: { type: 'string' },
+  priority: { type: 'string' },
+  'idempotency-key': { type: 'string' },
+  deadline: { type: 'string' },
+} as const;
+
+type EnqueueFlags = ReturnType<typeof parseEnqueueArgs>;
+
+/** The flags, once it is certain they name exactly one source of jobs. */
+function parseEnqueueArgs(argv: string[]) {
+  const { values, positionals } = parseCommandArgs('enqueue', splitJsonFlag(argv), ENQUEUE_OPTIONS);
   if (positionals.length > 0) {
     throw new UsageError(
       `unexpected argument ${JSON.stringify(positionals[0])}; see darkroom enqueue --help`,
@@ -105,62 +111,74 @@ export async function enqueueCommand(ctx: CommandContext): Promise<number> {
       'give exactly one of --operation (with --output), --json <job> or --from <manifest>',
     );
   }
+  return values;
+}
 
-  if (values.from !== undefined) {
-    const chunkSize = Number(values['chunk-size'] ?? 500);
-    if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > 10_000) {
-      throw new UsageError('--chunk-size takes a number of jobs from 1 to 10000');
-    }
-    const path = resolve(ctx.io.cwd ?? process.cwd(), values.from);
-    const format = manifestFormat(path);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      throw new UsageError(
-        `cannot read ${values.from}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-      );
-    }
-    const lines = readManifest(text, format);
-    let summary: ManifestSummary;
-    try {
-      summary = await withQueue(ctx.config, (edits) =>
-        enqueueManifest(edits, values.from as string, lines, { chunkSize, out: ctx.out }),
-      );
-    } catch (err) {
-      if (!(err instanceof ManifestInterruptedError)) throw err;
-      ctx.out.note(
-        `darkroom: ${err.summary.enqueued} jobs were enqueued, up to line ${err.lastLine}, before Redis became unreachable; ` +
-          'running the manifest again adds lines with an idempotency_key only once',
-      );
-      throw err.cause;
-    }
-    ctx.out.result(summary, manifestSummaryLines);
-    return summary.rejected.length > 0 ? EXIT.usage : EXIT.ok;
+/** `--from`: every line of a manifest; exit 2 when any line was rejected. */
+async function enqueueFromManifest(
+  ctx: CommandContext,
+  from: string,
+  chunkSizeFlag: string | undefined,
+): Promise<number> {
+  const chunkSize = Number(chunkSizeFlag ?? 500);
+  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > 10_000) {
+    throw new UsageError('--chunk-size takes a number of jobs from 1 to 10000');
   }
+  const path = resolve(ctx.io.cwd ?? process.cwd(), from);
+  const format = manifestFormat(path);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(
+      `cannot read ${from}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
+  }
+  const lines = readManifest(text, format);
+  let summary: ManifestSummary;
+  try {
+    summary = await withQueue(ctx.config, (edits) =>
+      enqueueManifest(edits, from, lines, { chunkSize, out: ctx.out }),
+    );
+  } catch (err) {
+    if (!(err instanceof ManifestInterruptedError)) throw err;
+    ctx.out.note(
+      `darkroom: ${err.summary.enqueued} jobs were enqueued, up to line ${err.lastLine}, before Redis became unreachable; ` +
+        'running the manifest again adds lines with an idempotency_key only once',
+    );
+    throw err.cause;
+  }
+  ctx.out.result(summary, manifestSummaryLines);
+  return summary.rejected.length > 0 ? EXIT.usage : EXIT.ok;
+}
 
-  let job: unknown;
+/** The one job named by `--json` (inline or on stdin) or spelled out by the other flags. */
+async function jobFromFlags(ctx: CommandContext, values: EnqueueFlags): Promise<unknown> {
   if (values.job !== undefined) {
-    if (values.job === '-') {
-      if (!ctx.io.stdin)
-        throw new UsageError('--json - reads the job from stdin, but there is none');
-      job = parseJson(await readAll(ctx.io.stdin), 'the job on stdin');
-    } else {
-      job = parseJson(values.job, 'the --json job');
-    }
-  } else {
-    job = {
-      operation: values.operation,
-      ...(values.input ? { input: values.input } : {}),
-      outputs: (values.output ?? []).map(parseOutputFlag),
-      ...(values.options ? { options: parseJson(values.options, '--options') } : {}),
-      ...(values.account ? { account: values.account } : {}),
-      ...(values.tenant ? { tenant: values.tenant } : {}),
-      ...(values.priority ? { priority: Number(values.priority) } : {}),
-      ...(values['idempotency-key'] ? { idempotencyKey: values['idempotency-key'] } : {}),
-      ...(values.deadline ? { deadline: values.deadline } : {}),
-    };
+    if (values.job !== '-') return parseJson(values.job, 'the --json job');
+    if (!ctx.io.stdin) throw new UsageError('--json - reads the job from stdin, but there is none');
+    return parseJson(await readAll(ctx.io.stdin), 'the job on stdin');
   }
+  return {
+    operation: values.operation,
+    ...(values.input ? { input: values.input } : {}),
+    outputs: (values.output ?? []).map(parseOutputFlag),
+    ...(values.options ? { options: parseJson(values.options, '--options') } : {}),
+    ...(values.account ? { account: values.account } : {}),
+    ...(values.tenant ? { tenant: values.tenant } : {}),
+    ...(values.priority ? { priority: Number(values.priority) } : {}),
+    ...(values['idempotency-key'] ? { idempotencyKey: values['idempotency-key'] } : {}),
+    ...(values.deadline ? { deadline: values.deadline } : {}),
+  };
+}
+
+/** `darkroom enqueue`: one job from flags or `--json`, or a manifest with `--from`. */
+export async function enqueueCommand(ctx: CommandContext): Promise<number> {
+  const values = parseEnqueueArgs(ctx.argv);
+  if (values.from !== undefined) {
+    return enqueueFromManifest(ctx, values.from, values['chunk-size']);
+  }
+  const job = await jobFromFlags(ctx, values);
   const result = await withQueue(ctx.config, (edits) => edits.enqueue(job));
   ctx.out.result(result, (r) => [
     r.duplicate ? `${r.id} (already enqueued with this idempotency key)` : r.id,

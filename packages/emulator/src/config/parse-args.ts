@@ -1,6 +1,69 @@
 import { parseArgs } from 'node:util';
-import { type EmulatorClient, type EmulatorOptions, EmulatorOptionsError } from './options';
-import { faultConfigSchema } from '../faults/fault-config';
+import {
+  type EmulatorClient,
+  type EmulatorOptions,
+  EmulatorOptionsError,
+  type ProcessingMode,
+} from './options';
+import { type FaultConfig, faultConfigSchema } from '../faults/fault-config';
+
+/** Every flag the emulator takes; each has an environment variable too, but for the deny flag. */
+const EMULATOR_FLAGS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'time-factor': { type: 'string' },
+  seed: { type: 'string' },
+  processing: { type: 'string' },
+  'no-rate-limits': { type: 'boolean' },
+  'scale-rate-limits': { type: 'boolean' },
+  client: { type: 'string', multiple: true },
+  'token-lifetime': { type: 'string' },
+  faults: { type: 'string' },
+  'deny-http-loopback': { type: 'boolean' },
+  'log-requests': { type: 'boolean' },
+} as const;
+
+/** A number setting; unset or empty is `undefined`, anything else not a number is an error. */
+function numberSetting(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n)) throw new EmulatorOptionsError(`${name} must be a number, got "${raw}"`);
+  return n;
+}
+
+/** `real` image work or `placeholder` files; anything else is an error. */
+function processingMode(raw: string): ProcessingMode {
+  if (raw !== 'real' && raw !== 'placeholder') {
+    throw new EmulatorOptionsError(`processing must be real or placeholder, got "${raw}"`);
+  }
+  return raw;
+}
+
+/** `id:secret` pairs; the secret may itself hold colons, the id may not be empty. */
+function clientsOf(specs: readonly string[]): EmulatorClient[] {
+  return specs.map((spec): EmulatorClient => {
+    const i = spec.indexOf(':');
+    if (i <= 0) throw new EmulatorOptionsError('client must look like <clientId>:<clientSecret>');
+    return { clientId: spec.slice(0, i), clientSecret: spec.slice(i + 1) };
+  });
+}
+
+/** The fault plan from its JSON, every schema issue named with its path. */
+function faultsOf(text: string): FaultConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new EmulatorOptionsError('faults must be JSON');
+  }
+  const parsed = faultConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new EmulatorOptionsError(
+      `faults: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
 
 /**
  * Reads emulator options from command-line flags, falling back to environment variables.
@@ -17,78 +80,36 @@ export function parseEmulatorArgs(
 ): EmulatorOptions {
   const { values } = parseArgs({
     args: argv.filter((a) => a !== '--'),
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'time-factor': { type: 'string' },
-      seed: { type: 'string' },
-      processing: { type: 'string' },
-      'no-rate-limits': { type: 'boolean' },
-      'scale-rate-limits': { type: 'boolean' },
-      client: { type: 'string', multiple: true },
-      'token-lifetime': { type: 'string' },
-      faults: { type: 'string' },
-      'deny-http-loopback': { type: 'boolean' },
-      'log-requests': { type: 'boolean' },
-    },
+    options: EMULATOR_FLAGS,
     strict: true,
   });
-  const number = (name: string, raw: string | undefined): number | undefined => {
-    if (raw === undefined || raw === '') return undefined;
-    const n = Number(raw);
-    if (!Number.isFinite(n))
-      throw new EmulatorOptionsError(`${name} must be a number, got "${raw}"`);
-    return n;
-  };
   const options: EmulatorOptions = {};
-  const port = number('port', values.port ?? env.EMULATOR_PORT);
+  const port = numberSetting('port', values.port ?? env.EMULATOR_PORT);
   if (port !== undefined) options.port = port;
   const host = values.host ?? env.EMULATOR_HOST;
   if (host) options.host = host;
-  const timeFactor = number('time-factor', values['time-factor'] ?? env.EMULATOR_TIME_FACTOR);
+  const timeFactor = numberSetting(
+    'time-factor',
+    values['time-factor'] ?? env.EMULATOR_TIME_FACTOR,
+  );
   if (timeFactor !== undefined) options.timeFactor = timeFactor;
-  const seed = number('seed', values.seed ?? env.EMULATOR_SEED);
+  const seed = numberSetting('seed', values.seed ?? env.EMULATOR_SEED);
   if (seed !== undefined) options.seed = seed;
   const processing = values.processing ?? env.EMULATOR_PROCESSING;
-  if (processing !== undefined) {
-    if (processing !== 'real' && processing !== 'placeholder') {
-      throw new EmulatorOptionsError(`processing must be real or placeholder, got "${processing}"`);
-    }
-    options.processing = processing;
-  }
+  if (processing !== undefined) options.processing = processingMode(processing);
   if (values['no-rate-limits'] || env.EMULATOR_RATE_LIMITS === 'off') options.limits = false;
   if (values['scale-rate-limits'] || env.EMULATOR_SCALE_RATE_LIMITS === '1')
     options.scaleRateLimits = true;
   const clientSpecs =
     values.client ?? (env.EMULATOR_CLIENTS ? env.EMULATOR_CLIENTS.split(',') : []);
-  if (clientSpecs.length > 0) {
-    options.clients = clientSpecs.map((spec): EmulatorClient => {
-      const i = spec.indexOf(':');
-      if (i <= 0) throw new EmulatorOptionsError('client must look like <clientId>:<clientSecret>');
-      return { clientId: spec.slice(0, i), clientSecret: spec.slice(i + 1) };
-    });
-  }
-  const lifetime = number(
+  if (clientSpecs.length > 0) options.clients = clientsOf(clientSpecs);
+  const lifetime = numberSetting(
     'token-lifetime',
     values['token-lifetime'] ?? env.EMULATOR_TOKEN_LIFETIME,
   );
   if (lifetime !== undefined) options.tokenLifetimeSeconds = lifetime;
   const faults = values.faults ?? env.EMULATOR_FAULTS;
-  if (faults) {
-    let json: unknown;
-    try {
-      json = JSON.parse(faults);
-    } catch {
-      throw new EmulatorOptionsError('faults must be JSON');
-    }
-    const parsed = faultConfigSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new EmulatorOptionsError(
-        `faults: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      );
-    }
-    options.faults = parsed.data;
-  }
+  if (faults) options.faults = faultsOf(faults);
   if (values['deny-http-loopback']) options.allowHttpLoopbackStorage = false;
   if (values['log-requests'] || env.EMULATOR_LOG_REQUESTS === '1') options.logRequests = true;
   return options;

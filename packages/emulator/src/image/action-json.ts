@@ -42,6 +42,100 @@ async function viaSharp(
   };
 }
 
+/** Plays one step on the raster; `index` and `name` are for the error of a step it cannot play. */
+type StepPlayer = (
+  raster: Raster,
+  step: Descriptor,
+  index: number,
+  name: string,
+) => Raster | Promise<Raster>;
+
+function invert(raster: Raster): Raster {
+  const data = new Uint8ClampedArray(raster.data);
+  for (let i = 0; i < data.length; i += 4) {
+    data[i] = 255 - (data[i] ?? 0);
+    data[i + 1] = 255 - (data[i + 1] ?? 0);
+    data[i + 2] = 255 - (data[i + 2] ?? 0);
+  }
+  return { ...raster, data };
+}
+
+/** Resamples to the width and/or height given; a missing one keeps the aspect ratio. */
+function imageSize(raster: Raster, step: Descriptor, index: number, name: string): Promise<Raster> {
+  const width = pixels(step.width, raster.width);
+  const height = pixels(step.height, raster.height);
+  if (width === undefined && height === undefined)
+    throw new UnsupportedActionError(index, `${name} without width or height`);
+  const w = Math.max(
+    1,
+    Math.round(width ?? (raster.width * (height ?? raster.height)) / raster.height),
+  );
+  const h = Math.max(1, Math.round(height ?? (raster.height * w) / raster.width));
+  return resizeRaster(raster, w, h);
+}
+
+/** Centres the image on a canvas of the given size; new area is transparent. */
+function canvasSize(raster: Raster, step: Descriptor): Raster {
+  const w = Math.round(pixels(step.width, raster.width) ?? raster.width);
+  const h = Math.round(pixels(step.height, raster.height) ?? raster.height);
+  return cropRaster(
+    raster,
+    Math.round((raster.width - w) / 2),
+    Math.round((raster.height - h) / 2),
+    w,
+    h,
+  );
+}
+
+/** Keeps the `to` rectangle; a missing edge is the image's own. */
+function crop(raster: Raster, step: Descriptor): Raster {
+  const to = obj(step.to);
+  const top = pixels(to.top, raster.height) ?? 0;
+  const left = pixels(to.left, raster.width) ?? 0;
+  const bottom = pixels(to.bottom, raster.height) ?? raster.height;
+  const right = pixels(to.right, raster.width) ?? raster.width;
+  return cropRaster(
+    raster,
+    Math.round(left),
+    Math.round(top),
+    Math.max(1, Math.round(right - left)),
+    Math.max(1, Math.round(bottom - top)),
+  );
+}
+
+/** The steps the emulator plays, by their `_obj`. A Map, so no inherited name matches. */
+const PLAYERS: ReadonlyMap<string, StepPlayer> = new Map<string, StepPlayer>([
+  ['invert', invert],
+  ['desaturate', (raster) => viaSharp(raster, (image) => image.modulate({ saturation: 0 }))],
+  [
+    'gaussianBlur',
+    (raster, step) => {
+      const radius = pixels(step.radius, raster.width) ?? 1;
+      return viaSharp(raster, (image) => image.blur(Math.max(0.3, radius)));
+    },
+  ],
+  ['imageSize', imageSize],
+  ['canvasSize', canvasSize],
+  [
+    'rotateEventEnum',
+    (raster, step) => {
+      const angle =
+        typeof obj(step.angle)._value === 'number' ? (obj(step.angle)._value as number) : 0;
+      return viaSharp(raster, (image) =>
+        image.rotate(angle, { background: { r: 0, g: 0, b: 0, alpha: 0 } }),
+      );
+    },
+  ],
+  [
+    'flip',
+    (raster, step) => {
+      const axis = obj(step.axis)._value;
+      return viaSharp(raster, (image) => (axis === 'vertical' ? image.flip() : image.flop()));
+    },
+  ],
+  ['crop', crop],
+]);
+
 /**
  * Plays a small set of Photoshop batchPlay steps on the flattened image: `invert`,
  * `desaturate`, `gaussianBlur` (radius), `imageSize` (width/height in px or %),
@@ -54,83 +148,9 @@ export async function playActionJson(input: Raster, steps: readonly unknown[]): 
   for (const [index, raw] of steps.entries()) {
     const step = obj(raw);
     const name = typeof step._obj === 'string' ? step._obj : '(no _obj)';
-    switch (name) {
-      case 'invert': {
-        const data = new Uint8ClampedArray(raster.data);
-        for (let i = 0; i < data.length; i += 4) {
-          data[i] = 255 - (data[i] ?? 0);
-          data[i + 1] = 255 - (data[i + 1] ?? 0);
-          data[i + 2] = 255 - (data[i + 2] ?? 0);
-        }
-        raster = { ...raster, data };
-        break;
-      }
-      case 'desaturate':
-        raster = await viaSharp(raster, (image) => image.modulate({ saturation: 0 }));
-        break;
-      case 'gaussianBlur': {
-        const radius = pixels(step.radius, raster.width) ?? 1;
-        raster = await viaSharp(raster, (image) => image.blur(Math.max(0.3, radius)));
-        break;
-      }
-      case 'imageSize': {
-        const width = pixels(step.width, raster.width);
-        const height = pixels(step.height, raster.height);
-        if (width === undefined && height === undefined)
-          throw new UnsupportedActionError(index, `${name} without width or height`);
-        const w = Math.max(
-          1,
-          Math.round(width ?? (raster.width * (height ?? raster.height)) / raster.height),
-        );
-        const h = Math.max(1, Math.round(height ?? (raster.height * w) / raster.width));
-        raster = await resizeRaster(raster, w, h);
-        break;
-      }
-      case 'canvasSize': {
-        const w = Math.round(pixels(step.width, raster.width) ?? raster.width);
-        const h = Math.round(pixels(step.height, raster.height) ?? raster.height);
-        raster = cropRaster(
-          raster,
-          Math.round((raster.width - w) / 2),
-          Math.round((raster.height - h) / 2),
-          w,
-          h,
-        );
-        break;
-      }
-      case 'rotateEventEnum': {
-        const angle =
-          typeof obj(step.angle)._value === 'number' ? (obj(step.angle)._value as number) : 0;
-        raster = await viaSharp(raster, (image) =>
-          image.rotate(angle, { background: { r: 0, g: 0, b: 0, alpha: 0 } }),
-        );
-        break;
-      }
-      case 'flip': {
-        const axis = obj(step.axis)._value;
-        raster = await viaSharp(raster, (image) =>
-          axis === 'vertical' ? image.flip() : image.flop(),
-        );
-        break;
-      }
-      case 'crop': {
-        const to = obj(step.to);
-        const top = pixels(to.top, raster.height) ?? 0;
-        const left = pixels(to.left, raster.width) ?? 0;
-        const bottom = pixels(to.bottom, raster.height) ?? raster.height;
-        const right = pixels(to.right, raster.width) ?? raster.width;
-        raster = cropRaster(
-          raster,
-          Math.round(left),
-          Math.round(top),
-          Math.max(1, Math.round(right - left)),
-          Math.max(1, Math.round(bottom - top)),
-        );
-        break;
-      }
-      default:
-        throw new UnsupportedActionError(index, name);
-    }
+    const play = PLAYERS.get(name);
+    if (!play) throw new UnsupportedActionError(index, name);
+    raster = await play(raster, step, index, name);
   }
   return raster;
 }

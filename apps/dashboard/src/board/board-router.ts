@@ -1,0 +1,52 @@
+import { dirname } from 'node:path';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { redactValue } from '@darkroom/core';
+import { type Queue } from 'bullmq';
+import { type RequestHandler } from 'express';
+import { formatJobName, formatJobPayload } from '../job-view/format-job';
+
+export interface BoardOptions {
+  /** Where the board is mounted, already normalised (`/` or `/path` without a trailing slash). */
+  basePath: string;
+  /** Shown in the board's header. */
+  title: string;
+  /** True hides the action buttons and refuses retries: the viewers' board. */
+  readOnlyMode: boolean;
+}
+
+/**
+ * One Bull Board over `queues` as an Express router. Job names, data and return values go
+ * through Darkroom's job formatters, and every API reply through redaction.
+ */
+export function boardRouter(queues: readonly Queue[], options: BoardOptions): RequestHandler {
+  const { basePath, title, readOnlyMode } = options;
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(basePath);
+  const adapters = queues.map((queue) => {
+    const adapter = new BullMQAdapter(queue, { readOnlyMode, allowRetries: !readOnlyMode });
+    adapter.setFormatter('data', formatJobPayload);
+    adapter.setFormatter('returnValue', formatJobPayload);
+    adapter.setFormatter('name', formatJobName);
+    return adapter;
+  });
+  createBullBoard({
+    queues: adapters,
+    serverAdapter,
+    options: {
+      uiBasePath: dirname(require.resolve('@bull-board/ui/package.json')),
+      uiConfig: { boardTitle: title, hideDocsLink: true },
+      // Failure reasons, stack traces, logs and options are not covered by the formatters;
+      // the whole reply of every API call goes through the same redaction.
+      handlerHooks: {
+        after: (_context, result) => ({
+          ...result,
+          // redactValue keeps the shape of what it copies, so the body type still holds.
+          body: redactValue(result.body) as typeof result.body,
+        }),
+      },
+    },
+  });
+  return serverAdapter.getRouter() as RequestHandler;
+}
