@@ -1,5 +1,6 @@
 import { type AddressInfo } from 'node:net';
 import { type Server } from 'node:http';
+import { closeAll, closeOnce, closeServer } from '@darkroom/core';
 import { Queue } from 'bullmq';
 import { type Express, type RequestHandler } from 'express';
 import { Redis } from 'ioredis';
@@ -13,7 +14,11 @@ export interface Dashboard {
   app: Express;
   /** Listens on `port` (0 for a free one) and resolves with the address it got. */
   listen(port: number, host?: string): Promise<{ port: number; url: string }>;
-  /** Stops the server (if listening), closes the queues and the Redis connection. Idempotent. */
+  /**
+   * Stops the server (if listening), closes the queues and the Redis connection; every step runs
+   * even when one fails, and every failure is reported (a `CloseError` of `@darkroom/core` when
+   * several fail). A second call returns the same promise.
+   */
   close(): Promise<void>;
 }
 
@@ -77,7 +82,6 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const app = dashboardApp(auth, basePath, boards);
 
   let server: Server | undefined;
-  let closing: Promise<void> | undefined;
 
   const listen = (port: number, host = '127.0.0.1'): Promise<{ port: number; url: string }> =>
     new Promise((resolve, reject) => {
@@ -102,32 +106,21 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       });
     });
 
-  const close = (): Promise<void> =>
-    (closing ??= (async () => {
-      const errors: unknown[] = [];
-      const attempt = async (step: () => Promise<unknown>): Promise<void> => {
-        try {
-          await step();
-        } catch (err) {
-          errors.push(err);
-        }
-      };
-      const s = server;
-      if (s) {
-        await attempt(
-          () =>
-            new Promise<void>((resolve, reject) => {
-              s.close((err) => (err ? reject(err) : resolve()));
-              s.closeAllConnections();
-            }),
-        );
-      }
-      for (const queue of queues) await attempt(() => queue.close());
-      await attempt(() => closeRedis(connection));
-      if (errors.length > 0) {
-        throw new AggregateError(errors, 'the dashboard did not close cleanly');
-      }
-    })());
+  // The server first, so no request reaches a closed queue; the shared connection last.
+  const close = closeOnce(() => {
+    const s = server;
+    return closeAll([
+      s
+        ? () => {
+            const closed = closeServer(s);
+            s.closeAllConnections();
+            return closed;
+          }
+        : undefined,
+      ...queues.map((queue) => () => queue.close()),
+      () => closeRedis(connection),
+    ]);
+  });
 
   return { app, listen, close };
 }

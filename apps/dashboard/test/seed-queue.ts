@@ -1,3 +1,4 @@
+import { closeAll, closeOnce } from '@darkroom/core';
 import { redisUrl, uniqueName, waitFor } from '@darkroom/testing';
 import { Queue, Worker } from 'bullmq';
 
@@ -59,10 +60,9 @@ export async function seedQueue(
       name,
       queue,
       ids: added.map((j) => String(j.id)),
-      close: async () => {
-        await queue.obliterate({ force: true });
-        await queue.close();
-      },
+      close: closeOnce(() =>
+        closeAll([() => queue.obliterate({ force: true }), () => queue.close()]),
+      ),
     };
   } catch (err) {
     await worker.close();

@@ -1,26 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { closeAll, closeOnce } from '@darkroom/core';
 import { createDashboard } from '@darkroom/dashboard';
-import { createEmulator, type Emulator } from '@darkroom/emulator';
-import { DEFAULT_PREFIX, DEFAULT_QUEUE, EditQueue } from '@darkroom/jobs';
-import { StorageRegistry, storageConfigSchema, type StorageConfig } from '@darkroom/storage';
+import type { Emulator } from '@darkroom/emulator';
+import { DEFAULT_PREFIX, DEFAULT_QUEUE, type EditQueue } from '@darkroom/jobs';
+import { storageConfigSchema, type StorageConfig, type StorageRegistry } from '@darkroom/storage';
+import {
+  startStack,
+  type StackFixture,
+  type StackOptions,
+  type StackRedis,
+} from '@darkroom/testing/stack';
 import { createWorker, parseWorkerConfig, type DarkroomWorker } from '@darkroom/worker';
 import type { MainJobLocations } from './main-job';
-import { resolveRedis, type LocalRedis } from './redis';
-
-interface S3rverInstance {
-  run(): Promise<{ port: number }>;
-  close(): Promise<void>;
-  store: { putBucket(name: string): Promise<unknown> };
-}
-type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstance;
-// s3rver ships no type declarations; this is the slice Darkroom uses.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require('s3rver') as S3rverConstructor;
 
 export interface LocalStack {
-  redis: LocalRedis;
+  /** Redis's URL and where it came from: REDIS_URL, the machine's 6379, or started here. */
+  redis: Pick<StackRedis, 'url' | 'origin'>;
   edits: EditQueue;
   storage: StorageRegistry;
   at: MainJobLocations;
@@ -36,6 +32,77 @@ export interface LocalStack {
 /** The emulator's time factor in the local stack: a 5–15 s Adobe job takes 0.25–0.75 s. */
 const DEMO_TIME_FACTOR = 0.05;
 const DEMO_CLIENT = { clientId: 'darkroom-local', clientSecret: randomBytes(16).toString('hex') };
+const DEMO_BUCKETS = { inputs: 'darkroom-in', outputs: 'darkroom-out' };
+
+/**
+ * Where the main job reads and writes: the configured storage and DEMO_INPUTS/DEMO_OUTPUTS
+ * prefixes, or s3rver's two buckets. Each run gets a folder of its own.
+ */
+function storagePlan(
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+): { option: NonNullable<StackOptions['storage']>; at: MainJobLocations } {
+  const run = new Date().toISOString().replace(/[:.]/g, '-');
+  if (!env.DARKROOM_STORAGE) {
+    return {
+      option: { s3rver: { directory: join(dataDir, 's3') } },
+      at: {
+        inputs: `s3://${DEMO_BUCKETS.inputs}/${run}`,
+        outputs: `s3://${DEMO_BUCKETS.outputs}/${run}`,
+      },
+    };
+  }
+  const config: StorageConfig = storageConfigSchema.parse(JSON.parse(env.DARKROOM_STORAGE));
+  if (!env.DEMO_INPUTS || !env.DEMO_OUTPUTS) {
+    throw new Error(
+      'with DARKROOM_STORAGE set, also set DEMO_INPUTS and DEMO_OUTPUTS (reference prefixes such as s3://my-bucket/darkroom-demo)',
+    );
+  }
+  return {
+    option: { config },
+    at: { inputs: `${env.DEMO_INPUTS}/${run}`, outputs: `${env.DEMO_OUTPUTS}/${run}` },
+  };
+}
+
+/** Adobe's real API when its credentials are configured (every ADOBE_* variable goes through). */
+function realApiEnv(env: NodeJS.ProcessEnv): Record<string, string> | undefined {
+  if (!env.ADOBE_CLIENT_ID || !env.ADOBE_CLIENT_SECRET) return undefined;
+  const api: Record<string, string> = {};
+  for (const key of Object.keys(env)) if (key.startsWith('ADOBE_')) api[key] = env[key] ?? '';
+  return api;
+}
+
+/** Redis, storage, the emulator and one worker, through the stack fixture of the tests. */
+function startPipeline(
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+  storage: NonNullable<StackOptions['storage']>,
+): Promise<StackFixture<DarkroomWorker>> {
+  const api = realApiEnv(env);
+  return startStack({
+    redis: {
+      launch: {
+        env,
+        dataDir: join(dataDir, 'redis'),
+        args: ['--appendonly', 'yes', '--appendfsync', 'everysec'],
+      },
+    },
+    storage,
+    buckets: [DEMO_BUCKETS.inputs, DEMO_BUCKETS.outputs],
+    emulator: api ? false : { scaleRateLimits: true },
+    timeFactor: DEMO_TIME_FACTOR,
+    client: DEMO_CLIENT,
+    // The demo's jobs stay in Redis for the dashboard and the CLI after it ends.
+    queue: {
+      queueName: env.DARKROOM_QUEUE ?? DEFAULT_QUEUE,
+      prefix: env.DARKROOM_PREFIX ?? DEFAULT_PREFIX,
+      keepJobs: true,
+    },
+    startWorker: (workerEnv) => createWorker(parseWorkerConfig(workerEnv)),
+    workers: 1,
+    env: { WORKER_PORT: env.WORKER_PORT ?? '0', LOG_LEVEL: env.LOG_LEVEL ?? 'warn', ...api },
+  });
+}
 
 /**
  * Starts everything Darkroom needs on this machine, each part replaced by the real one when it is
@@ -46,125 +113,33 @@ export async function startLocalStack(
   env: NodeJS.ProcessEnv,
   dataDir: string,
 ): Promise<LocalStack> {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  const closeAll = async (): Promise<void> => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  };
+  const plan = storagePlan(env, dataDir);
+  const stack = await startPipeline(env, dataDir, plan.option);
+  const user = 'admin';
+  const password = env.DASHBOARD_PASSWORD ?? randomBytes(9).toString('base64url');
+  let board: ReturnType<typeof createDashboard> | undefined;
+  const close = closeOnce(() => closeAll([() => board?.close(), () => stack.close()]));
   try {
-    const redis = await resolveRedis(env, join(dataDir, 'redis'));
-    cleanups.push(() => redis.close());
-
-    let storageConfig: StorageConfig;
-    let at: MainJobLocations;
-    let s3Endpoint: string | undefined;
-    const run = new Date().toISOString().replace(/[:.]/g, '-');
-    if (env.DARKROOM_STORAGE) {
-      storageConfig = storageConfigSchema.parse(JSON.parse(env.DARKROOM_STORAGE));
-      if (!env.DEMO_INPUTS || !env.DEMO_OUTPUTS) {
-        throw new Error(
-          'with DARKROOM_STORAGE set, also set DEMO_INPUTS and DEMO_OUTPUTS (reference prefixes such as s3://my-bucket/darkroom-demo)',
-        );
-      }
-      at = { inputs: `${env.DEMO_INPUTS}/${run}`, outputs: `${env.DEMO_OUTPUTS}/${run}` };
-    } else {
-      const directory = join(dataDir, 's3');
-      await mkdir(directory, { recursive: true });
-      const s3 = new S3rver({
-        address: '127.0.0.1',
-        port: 0,
-        silent: true,
-        directory,
-        vhostBuckets: false,
-      });
-      const { port } = await s3.run();
-      cleanups.push(() => s3.close());
-      await s3.store.putBucket('darkroom-in');
-      await s3.store.putBucket('darkroom-out');
-      s3Endpoint = `http://127.0.0.1:${port}`;
-      storageConfig = {
-        s3: {
-          default: {
-            region: 'us-east-1',
-            endpoint: s3Endpoint,
-            forcePathStyle: true,
-            // s3rver's built-in local account; it exists only on this machine.
-            credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-          },
-        },
-      };
-      at = { inputs: `s3://darkroom-in/${run}`, outputs: `s3://darkroom-out/${run}` };
-    }
-    const storage = new StorageRegistry(storageConfig);
-    cleanups.push(() => storage.close());
-
-    let emulator: Emulator | undefined;
-    const apiEnv: Record<string, string> = {};
-    if (env.ADOBE_CLIENT_ID && env.ADOBE_CLIENT_SECRET) {
-      for (const key of Object.keys(env))
-        if (key.startsWith('ADOBE_')) apiEnv[key] = env[key] ?? '';
-    } else {
-      emulator = await createEmulator({
-        port: 0,
-        timeFactor: DEMO_TIME_FACTOR,
-        scaleRateLimits: true,
-        clients: [DEMO_CLIENT],
-      });
-      cleanups.push(() => emulator!.close());
-      Object.assign(apiEnv, {
-        ADOBE_CLIENT_ID: DEMO_CLIENT.clientId,
-        ADOBE_CLIENT_SECRET: DEMO_CLIENT.clientSecret,
-        ADOBE_IMS_URL: emulator.url,
-        ADOBE_API_URL: emulator.url,
-        ADOBE_API_V2_URL: emulator.url,
-        BUDGET_TIME_SCALE: String(DEMO_TIME_FACTOR),
-        EXPECTED_DURATION_SCALE: String(DEMO_TIME_FACTOR),
-      });
-    }
-
-    const prefix = env.DARKROOM_PREFIX ?? DEFAULT_PREFIX;
-    const queueName = env.DARKROOM_QUEUE ?? DEFAULT_QUEUE;
-    const worker = await createWorker(
-      parseWorkerConfig({
-        REDIS_URL: redis.url,
-        DARKROOM_PREFIX: prefix,
-        DARKROOM_QUEUE: queueName,
-        WORKER_HOST: '127.0.0.1',
-        WORKER_PORT: env.WORKER_PORT ?? '0',
-        LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
-        DARKROOM_STORAGE: JSON.stringify(storageConfig),
-        ...apiEnv,
-      }),
-    );
-    cleanups.push(() => worker.close());
-
-    const user = 'admin';
-    const password = env.DASHBOARD_PASSWORD ?? randomBytes(9).toString('base64url');
-    const board = createDashboard({
-      redis: redis.url,
-      queues: [queueName],
-      prefix,
+    board = createDashboard({
+      redis: stack.redis.url,
+      queues: [stack.queueName!],
+      prefix: stack.edits!.prefix,
       auth: { mode: 'basic', users: [{ username: user, password, role: 'admin' }] },
     });
     const { url } = await board.listen(Number(env.DASHBOARD_PORT ?? 0), '127.0.0.1');
-    cleanups.push(() => board.close());
-
-    const edits = new EditQueue({ connection: redis.url, prefix, queueName });
-    cleanups.push(() => edits.close());
-
-    let closing: Promise<void> | undefined;
     return {
-      redis,
-      edits,
-      storage,
-      at,
-      worker,
-      ...(emulator ? { emulator } : {}),
-      ...(s3Endpoint ? { s3Endpoint } : {}),
+      redis: { url: stack.redis.url, origin: stack.redis.origin },
+      edits: stack.edits!,
+      storage: stack.storage,
+      at: plan.at,
+      worker: stack.workers[0]!,
+      ...(stack.emulator ? { emulator: stack.emulator } : {}),
+      ...(stack.s3 ? { s3Endpoint: stack.s3.endpoint } : {}),
       dashboard: { url, user, password },
-      close: () => (closing ??= closeAll()),
+      close,
     };
   } catch (err) {
-    await closeAll();
+    await close().catch(() => undefined);
     throw err;
   }
 }

@@ -1,11 +1,18 @@
 import { isSecretEnvName, REDACTED, redactUrlPasswords } from '@darkroom/core';
 import { type z } from 'zod';
 
-/** Thrown when configuration is invalid; `issues` names each variable and the rule it broke. */
+/**
+ * Thrown when configuration is invalid; `issues` names each variable and the rule it broke. The
+ * one error of `@darkroom/config`, and so its base: processes recognise it by its name (see
+ * `isConfigurationError` of `@darkroom/core`) and exit with the configuration code.
+ */
 export class ConfigError extends Error {
   readonly issues: { variable: string; rule: string }[];
-  constructor(issues: { variable: string; rule: string }[]) {
-    super(`invalid configuration: ${issues.map((i) => `${i.variable}: ${i.rule}`).join('; ')}`);
+  constructor(issues: { variable: string; rule: string }[], options?: { cause?: unknown }) {
+    super(
+      `invalid configuration: ${issues.map((i) => `${i.variable}: ${i.rule}`).join('; ')}`,
+      options,
+    );
     this.name = this.constructor.name;
     this.issues = issues;
   }

@@ -17,3 +17,5 @@ export { withoutUrlQueries } from './redaction/without-url-queries';
 export { withoutUrls } from './redaction/without-urls';
 export { CloseError, closeAll, closeOnce } from './close-all';
 export type { Cleanup } from './close-all';
+export { closeServer } from './close-server';
+export type { ClosableServer } from './close-server';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
-import { coerceError, withoutQuery } from '@darkroom/core';
+import { closeAll, closeOnce, closeServer, coerceError, withoutQuery } from '@darkroom/core';
 import {
   operations,
   rateLimitClasses,
@@ -546,17 +546,22 @@ class EmulatorServer {
     });
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops listening, drops every connection and ends in-flight work; the server and the job
+   * manager close together and both are reported when they fail. A server that never started
+   * listening counts as closed. A second call returns the same promise.
+   */
+  readonly close = closeOnce(() => {
     for (const sleeper of this.sleepers) {
       clearTimeout(sleeper.timer);
       sleeper.resolve();
     }
     this.sleepers.clear();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = closeServer(this.server);
     this.server.closeAllConnections();
     for (const socket of this.sockets) socket.destroy();
-    await Promise.allSettled([this.jobs.close(), closed]);
-  }
+    return closeAll([() => this.jobs.close(), () => closed], { concurrent: true });
+  });
 }
 
 /**
@@ -569,11 +574,16 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   try {
     port = await server.listen();
   } catch (err) {
-    // A port already in use must not leave the job manager's timers behind.
-    await server.close();
-    throw err;
+    // A port already in use must not leave the job manager's timers behind. The failed start is
+    // what is reported; when closing fails as well, both are, together.
+    await closeAll([
+      () => {
+        throw err;
+      },
+      () => server.close(),
+    ]);
+    throw err; // not reached: the first step above always throws
   }
-  let closing: Promise<void> | undefined;
   return {
     url: server.origin,
     port,
@@ -583,9 +593,6 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     resetStats: () => server.resetStats(),
     revokeTokens: () => server.tokens.revokeAll(),
     metrics: () => server.metrics.registry.metrics(),
-    close: () => {
-      closing ??= server.close();
-      return closing;
-    },
+    close: server.close,
   };
 }

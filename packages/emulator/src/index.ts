@@ -1,4 +1,5 @@
 export { createEmulator } from './emulator';
+export { EmulatorError } from './emulator-error';
 export type { Emulator, JobSummary } from './emulator';
 export {
   DEFAULT_CLIENT,

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Job, Queue, type JobsOptions, type JobState } from 'bullmq';
+import { closeAll, closeOnce } from '@darkroom/core';
 
 import {
   DEFAULT_ATTEMPTS,
@@ -108,7 +109,17 @@ export class EditQueue {
   private readonly defaultDeadlineMs: number;
   private readonly metrics: EditQueueOptions['metrics'];
   private readonly finishEvents: FinishEvents;
-  private closing?: Promise<void>;
+  // The queue and the events listener close together; the connection the queue was handed goes
+  // last, since BullMQ leaves it open.
+  private readonly shutdown = closeOnce(() =>
+    closeAll([
+      () =>
+        closeAll([() => this.queue.close(), () => this.finishEvents.close()], {
+          concurrent: true,
+        }),
+      () => this.redis.disconnect(),
+    ]),
+  );
 
   constructor(options: EditQueueOptions) {
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
@@ -435,15 +446,13 @@ export class EditQueue {
     return isConnectionError(err) ? new RedisUnavailableError(this.target, { cause: err }) : err;
   }
 
-  /** Closes the queue, the event listener and the connections. Safe to call twice. */
+  /**
+   * Closes the queue, the event listener and the connections; every step runs even when one
+   * fails. Rejects with the failure, or a `CloseError` of `@darkroom/core` holding every one when
+   * several fail. A second call returns the same promise.
+   */
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      const results = await Promise.allSettled([this.queue.close(), this.finishEvents.close()]);
-      this.redis.disconnect();
-      const failed = results.find((r) => r.status === 'rejected');
-      if (failed) throw failed.reason;
-    })();
-    return this.closing;
+    return this.shutdown();
   }
 }
 

@@ -1,5 +1,5 @@
 import { QueueEvents } from 'bullmq';
-import { coerceError } from '@darkroom/core';
+import { closeAll, closeOnce, coerceError } from '@darkroom/core';
 import { createWorkerConnection, type RedisConnection, type RedisTarget } from './redis-connection';
 
 /** One events connection, shared by everyone who waits while it is open. */
@@ -24,9 +24,19 @@ export interface EventsLease {
  */
 export class FinishEvents {
   private session: Session | undefined;
-  private closing: Promise<void> | undefined;
+  private closeCalled = false;
   private readonly sessionsClosing = new Set<Promise<void>>();
   private readonly waiters = new Set<() => void>();
+  private readonly shutdown = closeOnce(() => {
+    for (const done of [...this.waiters]) done();
+    const session = this.session;
+    this.session = undefined;
+    if (session) this.track(session);
+    return closeAll(
+      [...this.sessionsClosing].map((closing) => () => closing),
+      { concurrent: true },
+    );
+  });
 
   constructor(
     private readonly target: RedisTarget,
@@ -36,12 +46,12 @@ export class FinishEvents {
 
   /** True once `close()` was called. */
   get closed(): boolean {
-    return this.closing !== undefined;
+    return this.closeCalled;
   }
 
   /** A share of the connection, opening it if nobody holds one; release it exactly once. */
   acquire(): EventsLease {
-    if (this.closing) throw new Error(`the events of queue ${this.queueName} are closed`);
+    if (this.closeCalled) throw new Error(`the events of queue ${this.queueName} are closed`);
     this.session ??= this.open();
     const session = this.session;
     session.refs += 1;
@@ -68,7 +78,7 @@ export class FinishEvents {
     signal: AbortSignal,
     check: () => Promise<boolean>,
   ): Promise<void> {
-    if (this.closing || signal.aborted || ms <= 0) return;
+    if (this.closeCalled || signal.aborted || ms <= 0) return;
     const lease = this.acquire();
     try {
       const events = await lease.events;
@@ -101,16 +111,14 @@ export class FinishEvents {
     }
   }
 
-  /** Ends every pending `wait` and closes the connection; waits for closes under way. */
+  /**
+   * Ends every pending `wait` and closes the connection, and waits for closes already under way.
+   * Rejects when a connection failed to close (a `CloseError` of `@darkroom/core` when several
+   * did); a second call returns the same promise.
+   */
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      for (const done of [...this.waiters]) done();
-      const session = this.session;
-      this.session = undefined;
-      if (session) this.track(session);
-      await Promise.allSettled([...this.sessionsClosing]);
-    })();
-    return this.closing;
+    this.closeCalled = true;
+    return this.shutdown();
   }
 
   private release(session: Session): void {
@@ -120,10 +128,17 @@ export class FinishEvents {
     this.track(session);
   }
 
+  /**
+   * Closes `session` in the background. `close()` waits for (and reports) the closes still under
+   * way; one that failed earlier left nothing open, since its connection is dropped either way.
+   */
   private track(session: Session): void {
-    const closing = closeSession(session).catch(() => undefined);
+    const closing = closeSession(session);
     this.sessionsClosing.add(closing);
-    void closing.finally(() => this.sessionsClosing.delete(closing));
+    const settled = (): void => {
+      this.sessionsClosing.delete(closing);
+    };
+    closing.then(settled, settled);
   }
 
   private open(): Session {

@@ -10,6 +10,7 @@ export type {
   EditJobState,
   CancelOutcome,
 } from './edit-queue';
+export { JobsError } from './errors/jobs-error';
 export { EditJobValidationError } from './errors/edit-job-validation-error';
 export type { JobIssue } from './errors/edit-job-validation-error';
 export { IdempotencyConflictError } from './errors/idempotency-conflict-error';

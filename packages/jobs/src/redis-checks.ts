@@ -1,12 +1,8 @@
 import type { Cluster, Redis } from 'ioredis';
+import { JobsError } from './errors/jobs-error';
 
 /** Redis is set up in a way Darkroom must not run on (see `assessRedisSettings`). */
-export class RedisMisconfiguredError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = this.constructor.name;
-  }
-}
+export class RedisMisconfiguredError extends JobsError {}
 
 /** What `readRedisSettings` found out, as INFO reports it. */
 export interface RedisSettings {

@@ -1,3 +1,4 @@
+export { ObservabilityError } from './observability-error';
 export { PipelineMetrics } from './metrics/pipeline-metrics';
 export type { PipelineMetricsOptions, JobTimings } from './metrics/pipeline-metrics';
 export { ApiMetrics, statusClassOf } from './metrics/api-metrics';

@@ -9,6 +9,7 @@ import {
   type StoragePipelineOptions,
   type UserDelegationKey,
 } from '@azure/storage-blob';
+import { closeOnce } from '@darkroom/core';
 import { StorageBackendError } from './errors/storage-backend-error';
 import { checkTtl, checkWriteSize } from './limits';
 import type { Clock, ObjectStat, PresignedUrl, Presigner, PresignWriteOptions } from './presigner';
@@ -57,7 +58,11 @@ export class AzurePresigner implements Presigner<AzureRef> {
   private readonly clock: Clock;
   private delegationKey: UserDelegationKey | undefined;
   private pendingKey: Promise<UserDelegationKey> | undefined;
-  private closing: Promise<void> | undefined;
+  // The SDK pools sockets per process and has nothing to close; dropping the key is enough.
+  private readonly forgetKey = closeOnce(() => {
+    this.delegationKey = undefined;
+    return Promise.resolve();
+  });
 
   constructor(
     private readonly accountName: string,
@@ -109,12 +114,9 @@ export class AzurePresigner implements Presigner<AzureRef> {
     }
   }
 
+  /** Forgets the user-delegation key; a second call returns the same promise. */
   close(): Promise<void> {
-    // The SDK pools sockets per process and has nothing to close; dropping the key is enough.
-    this.closing ??= Promise.resolve().then(() => {
-      this.delegationKey = undefined;
-    });
-    return this.closing;
+    return this.forgetKey();
   }
 
   private async sign(

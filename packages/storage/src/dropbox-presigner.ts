@@ -1,3 +1,4 @@
+import { closeOnce } from '@darkroom/core';
 import { ObjectNotFoundError } from './errors/object-not-found-error';
 import { StorageBackendError } from './errors/storage-backend-error';
 import { DropboxTokenSource, errorName, parseJson } from './dropbox-token-source';
@@ -39,7 +40,9 @@ export class DropboxPresigner implements Presigner<DropboxRef> {
   private readonly fetch: typeof fetch;
   private readonly timeoutMs: number;
   private readonly apiBaseUrl: string;
-  private closing: Promise<void> | undefined;
+  // Every Dropbox call goes through `fetch`, whose connections belong to the caller: the
+  // presigner holds nothing of its own to release.
+  private readonly release = closeOnce(() => Promise.resolve());
 
   constructor(config: DropboxConfig, options: DropboxPresignerOptions = {}) {
     this.clock = options.clock ?? (() => new Date());
@@ -111,9 +114,9 @@ export class DropboxPresigner implements Presigner<DropboxRef> {
     return typeof size === 'number' ? { exists: true, size } : { exists: true };
   }
 
+  /** Resolves once; a second call returns the same promise. */
   close(): Promise<void> {
-    this.closing ??= Promise.resolve();
-    return this.closing;
+    return this.release();
   }
 
   /**

@@ -3,6 +3,7 @@ import { getEndpointFromInstructions } from '@smithy/core/endpoints';
 import { buildQueryString, extendedEncodeURIComponent, HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpResponse } from '@smithy/types';
+import { closeAll, closeOnce } from '@darkroom/core';
 import { StorageBackendError } from './errors/storage-backend-error';
 import { checkTtl, checkWriteSize } from './limits';
 import type { Clock, ObjectStat, PresignedUrl, Presigner, PresignWriteOptions } from './presigner';
@@ -87,7 +88,7 @@ export class S3Presigner implements Presigner<S3Ref> {
   private readonly clock: Clock;
   private readonly endpoints = new Map<string, Promise<BucketEndpoint>>();
   private readonly signers = new Map<string, SignatureV4>();
-  private closing: Promise<void> | undefined;
+  private readonly destroyClient = closeOnce(() => closeAll([() => this.client.destroy()]));
 
   constructor(target: S3TargetConfig, options: S3PresignerOptions = {}) {
     this.clock = options.clock ?? (() => new Date());
@@ -169,9 +170,9 @@ export class S3Presigner implements Presigner<S3Ref> {
     });
   }
 
+  /** Releases the SDK client's sockets; a second call returns the same promise. */
   close(): Promise<void> {
-    this.closing ??= Promise.resolve().then(() => this.client.destroy());
-    return this.closing;
+    return this.destroyClient();
   }
 
   private presigned(request: HttpRequest, signingDate: Date, ttlSeconds: number): PresignedUrl {

@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 import type { StoragePipelineOptions } from '@azure/storage-blob';
+import { closeAll, closeOnce } from '@darkroom/core';
 import { AzurePresigner } from './azure-presigner';
 import { DropboxPresigner } from './dropbox-presigner';
 import { StorageConfigError } from './errors/storage-config-error';
@@ -46,7 +47,15 @@ const TRANSFER_URL_TTL_SECONDS = 300;
 export class StorageRegistry {
   private readonly config: ResolvedStorageConfig;
   private readonly presigners = new Map<string, Presigner>();
-  private closing: Promise<void> | undefined;
+  private closed = false;
+  private readonly closePresigners = closeOnce(() => {
+    const presigners = [...this.presigners.values()];
+    this.presigners.clear();
+    return closeAll(
+      presigners.map((presigner) => () => presigner.close?.()),
+      { concurrent: true },
+    );
+  });
   private readonly http: typeof fetch;
 
   /** @throws {StorageConfigError} `invalid_config` naming the first bad path */
@@ -128,17 +137,14 @@ export class StorageRegistry {
     return this.route(toRef(ref));
   }
 
-  /** Closes every presigner it created, even if one fails; the same promise when called twice. */
+  /**
+   * Closes every presigner it created, all at once; each is closed even when another fails.
+   * Rejects with the failure, or a `CloseError` holding every one when several fail. Work asked
+   * for afterwards is refused; a second call returns the same promise.
+   */
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      const results = await Promise.allSettled(
-        [...this.presigners.values()].map((p) => (p.close ? p.close() : Promise.resolve())),
-      );
-      this.presigners.clear();
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
-    })();
-    return this.closing;
+    this.closed = true;
+    return this.closePresigners();
   }
 
   private async run<T>(
@@ -150,7 +156,7 @@ export class StorageRegistry {
   }
 
   private route(parsed: StorageRef): Presigner {
-    if (this.closing) throw new StorageError('storage registry is closed');
+    if (this.closed) throw new StorageError('storage registry is closed');
     const cacheKey = this.routeKey(parsed);
     let presigner = this.presigners.get(cacheKey);
     if (!presigner) {

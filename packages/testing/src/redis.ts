@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { connect } from 'node:net';
 import { join } from 'node:path';
+import { closeOnce } from '@darkroom/core';
 import { Redis } from 'ioredis';
 import { freePort } from './ports';
+import { pingRedis } from './redis-ping';
 import { waitFor } from './wait';
 
 /** The Redis every ordinary test uses: REDIS_URL, or the machine's own on 6379. */
@@ -24,6 +25,7 @@ export interface RedisServer {
   stop(options?: { kill?: boolean }): Promise<void>;
   /** Starts it again on the same port and data folder. */
   start(): Promise<void>;
+  /** Stops the server and removes its data folder unless the caller chose the folder. */
   close(): Promise<void>;
 }
 
@@ -31,81 +33,92 @@ export interface RedisServerOptions {
   /** Extra `redis-server` arguments, e.g. `['--appendonly', 'yes']`. */
   args?: string[];
   port?: number;
+  /**
+   * A data folder to use and keep (created when missing), so a later run finds the same data.
+   * @defaultValue a temporary folder that `close()` removes
+   */
+  dir?: string;
+  /**
+   * The executable to run. A spawn failure rejects with Node's error (`code: 'ENOENT'` when it is
+   * not installed). @defaultValue `redis-server` from PATH
+   */
+  command?: string;
+}
+
+/** Spawns one `redis-server` and resolves once it answers PING; rejects if it exits first. */
+async function spawnRedis(command: string, args: string[], port: number): Promise<ChildProcess> {
+  const proc = spawn(command, args, { stdio: 'ignore' });
+  const failed = new Promise<never>((_, reject) => {
+    proc.once('error', reject);
+    proc.once('exit', (code) =>
+      reject(new Error(`${command} exited with code ${String(code)} before answering`)),
+    );
+  });
+  // Once the process is gone, the polling below ends too instead of running to its deadline.
+  let gone = false;
+  failed.catch(() => (gone = true));
+  try {
+    await Promise.race([
+      failed,
+      waitFor(async () => gone || (await pingRedis(port)), {
+        timeoutMs: 10_000,
+        what: `${command} on ${port}`,
+      }),
+    ]);
+    return proc;
+  } catch (err) {
+    // Never leave a server behind that started but did not answer in time.
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    throw err;
+  }
 }
 
 /**
  * Starts a private `redis-server` on a free loopback port, for tests that must stop, kill or
- * reconfigure Redis. Defaults mirror production: `noeviction`, no RDB snapshots.
+ * reconfigure Redis, and for the local stack when no Redis runs. Defaults mirror production:
+ * `noeviction`, no RDB snapshots.
  */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = options.port ?? (await freePort());
-  const dir = await mkdtemp(join(tmpdir(), 'darkroom-redis-'));
-  const url = `redis://127.0.0.1:${port}`;
+  const ownDir = options.dir === undefined;
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'darkroom-redis-')));
+  if (!ownDir) await mkdir(dir, { recursive: true });
+  const args = [
+    ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
+    ...['--maxmemory-policy', 'noeviction', ...(options.args ?? [])],
+  ];
   let child: ChildProcess | undefined;
 
-  // A raw PING over a socket: an ioredis client here would leave reconnect timers behind.
-  const ping = (): Promise<boolean> =>
-    new Promise((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      const done = (ok: boolean): void => {
-        socket.destroy();
-        resolve(ok);
-      };
-      socket.setTimeout(1_000, () => done(false));
-      socket.once('error', () => done(false));
-      socket.once('connect', () => socket.write('PING\r\n'));
-      socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-    });
-
   const start = async (): Promise<void> => {
-    const args = [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--maxmemory-policy',
-      'noeviction',
-      ...(options.args ?? []),
-    ];
-    const proc = spawn('redis-server', args, { stdio: 'ignore' });
-    child = proc;
-    const exited = new Promise<never>((_, reject) =>
-      proc.once('exit', (code) =>
-        reject(new Error(`redis-server exited with code ${String(code)}`)),
-      ),
-    );
-    exited.catch(() => undefined);
-    await Promise.race([
-      waitFor(ping, { timeoutMs: 10_000, what: `redis-server on ${port}` }),
-      exited,
-    ]);
+    child = await spawnRedis(options.command ?? 'redis-server', args, port);
   };
-
   const stop = async ({ kill = false } = {}): Promise<void> => {
     const proc = child;
     child = undefined;
-    if (!proc || proc.exitCode !== null) return;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       proc.once('exit', () => resolve());
       proc.kill(kill ? 'SIGKILL' : 'SIGTERM');
     });
   };
+  const removeDir = async (): Promise<void> => {
+    if (ownDir) await rm(dir, { recursive: true, force: true });
+  };
 
-  await start();
-  let closing: Promise<void> | undefined;
+  try {
+    await start();
+  } catch (err) {
+    await removeDir();
+    throw err;
+  }
   return {
-    url,
+    url: `redis://127.0.0.1:${port}`,
     port,
     stop,
     start,
-    close: () =>
-      (closing ??= (async () => {
-        await stop();
-        await rm(dir, { recursive: true, force: true });
-      })()),
+    close: closeOnce(async () => {
+      await stop();
+      await removeDir();
+    }),
   };
 }

@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { closeAll, closeOnce } from '@darkroom/core';
 import { uniqueBucketName } from './names';
 
 /** The slice of s3rver 3.7.1 this fixture uses; the package ships no types. */
@@ -35,12 +36,25 @@ export interface S3rverFixture {
   close(): Promise<void>;
 }
 
+export interface S3rverOptions {
+  /**
+   * A folder to keep the objects in (created when missing), kept after `close()` so a later run
+   * finds them. @defaultValue a temporary folder that `close()` removes
+   */
+  directory?: string;
+}
+
 /**
- * Starts s3rver in-process on a free loopback port, silent, storing objects in a temporary
- * folder that `close()` removes. s3rver checks presigned URLs for expiry but not their signatures.
+ * Starts s3rver in-process on a free loopback port, silent, storing objects in a folder (a
+ * temporary one by default). s3rver checks presigned URLs for expiry but not their signatures.
  */
-export async function startS3rver(): Promise<S3rverFixture> {
-  const directory = await mkdtemp(join(tmpdir(), 'darkroom-s3rver-'));
+export async function startS3rver(options: S3rverOptions = {}): Promise<S3rverFixture> {
+  const ownDirectory = options.directory === undefined;
+  const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'darkroom-s3rver-')));
+  if (!ownDirectory) await mkdir(directory, { recursive: true });
+  const removeDirectory = async (): Promise<void> => {
+    if (ownDirectory) await rm(directory, { recursive: true, force: true });
+  };
   const server = new S3rver({
     address: '127.0.0.1',
     port: 0,
@@ -53,12 +67,11 @@ export async function startS3rver(): Promise<S3rverFixture> {
   try {
     ({ port } = await server.run());
   } catch (err) {
-    await rm(directory, { recursive: true, force: true });
+    await removeDirectory();
     throw err;
   }
   const endpoint = `http://127.0.0.1:${port}`;
   const region = 'us-east-1';
-  let closing: Promise<void> | undefined;
   return {
     endpoint,
     port,
@@ -76,13 +89,6 @@ export async function startS3rver(): Promise<S3rverFixture> {
       await server.store.putBucket(name);
       return name;
     },
-    close: () =>
-      (closing ??= (async () => {
-        try {
-          await server.close();
-        } finally {
-          await rm(directory, { recursive: true, force: true });
-        }
-      })()),
+    close: closeOnce(() => closeAll([() => server.close(), removeDirectory])),
   };
 }

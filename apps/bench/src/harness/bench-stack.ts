@@ -1,6 +1,8 @@
-import { createEmulator, type Emulator, type EmulatorOptions } from '@darkroom/emulator';
+import { closeAll, closeOnce } from '@darkroom/core';
+import type { Emulator, EmulatorOptions } from '@darkroom/emulator';
 import { EditQueue } from '@darkroom/jobs';
-import { startRedisServer, uniqueName, type RedisServer } from '@darkroom/testing';
+import { uniqueName, type RedisServer } from '@darkroom/testing';
+import { startStack, type StackFixture } from '@darkroom/testing/stack';
 import { Redis } from 'ioredis';
 import { startObjectSink, type ObjectSink } from './object-sink';
 import { startWorkerFleet, type WorkerFleet } from './worker-fleet';
@@ -43,42 +45,44 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
+/**
+ * The stack fixture of `@darkroom/testing` with what a measurement needs: a private
+ * redis-server, the storage sink instead of s3rver, the emulator skipping image work, queues that
+ * keep every finished job, and worker processes started per scenario.
+ */
 export async function startBenchStack(emulatorOptions: EmulatorOptions): Promise<BenchStack> {
-  const redis = await startRedisServer();
-  const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
   const sink = await startObjectSink();
-  const emulator = await createEmulator({
-    port: 0,
-    clients: [BENCH_CLIENT],
-    processing: 'placeholder',
-    ...emulatorOptions,
-  });
+  let stack: StackFixture;
+  try {
+    stack = await startStack({
+      redis: { server: {} },
+      storage: { config: sink.storageConfig },
+      queue: false,
+      timeFactor: emulatorOptions.timeFactor ?? 1,
+      client: BENCH_CLIENT,
+      emulator: { processing: 'placeholder', ...emulatorOptions },
+      env: { WORKER_DRAIN_TIMEOUT_MS: '5000', API_TIMEOUT_MS: '30000', LOG_LEVEL: 'info' },
+    });
+  } catch (err) {
+    await sink.close();
+    throw err;
+  }
+  const redis = stack.redis.server!;
+  const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
   const queues: EditQueue[] = [];
   const fleets: WorkerFleet[] = [];
   const workerEnv = (queueName: string, s: WorkerSettings): Record<string, string> => ({
-    REDIS_URL: redis.url,
+    ...stack.env,
     DARKROOM_QUEUE: queueName,
-    WORKER_HOST: '127.0.0.1',
-    WORKER_PORT: '0',
     WORKER_CONCURRENCY: String(s.concurrency),
-    WORKER_DRAIN_TIMEOUT_MS: '5000',
-    ADOBE_CLIENT_ID: BENCH_CLIENT.clientId,
-    ADOBE_CLIENT_SECRET: BENCH_CLIENT.clientSecret,
-    ADOBE_IMS_URL: emulator.url,
-    ADOBE_API_URL: emulator.url,
-    ADOBE_API_V2_URL: emulator.url,
-    DARKROOM_STORAGE: JSON.stringify(sink.storageConfig),
     BUDGET_TIME_SCALE: String(s.budgetTimeScale),
     EXPECTED_DURATION_SCALE: String(s.expectedDurationScale),
-    API_TIMEOUT_MS: '30000',
-    LOG_LEVEL: 'info',
   });
-  let closing: Promise<void> | undefined;
   return {
     redis,
     client,
     sink,
-    emulator,
+    emulator: stack.emulator!,
     newQueueName: () => uniqueName('bench'),
     editQueue(queueName) {
       // Keep every finished job: results carry the timings the scenarios read back.
@@ -97,15 +101,18 @@ export async function startBenchStack(emulatorOptions: EmulatorOptions): Promise
       fleets.push(fleet);
       return fleet;
     },
-    close: () =>
-      (closing ??= (async () => {
-        await Promise.allSettled(fleets.map((f) => f.close()));
-        await Promise.allSettled(queues.map((q) => q.close()));
-        client.disconnect();
-        await emulator.close();
-        await sink.close();
-        await redis.close();
-      })()),
+    close: closeOnce(() =>
+      closeAll([
+        () =>
+          closeAll(
+            [...fleets, ...queues].map((part) => () => part.close()),
+            { concurrent: true },
+          ),
+        () => client.disconnect(),
+        () => stack.close(),
+        () => sink.close(),
+      ]),
+    ),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
+import { closeAll, closeOnce, closeServer } from '@darkroom/core';
 import { EditQueue, createWorkerConnection } from '@darkroom/jobs';
 import type { EditJobResult } from '@darkroom/jobs';
 import { createLogger } from '@darkroom/observability';
@@ -56,19 +57,22 @@ export async function startApi(
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
   return {
     edits,
     server,
     url: `http://127.0.0.1:${port}`,
     logs,
-    close: () =>
-      (closing ??= (async () => {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        if (!connection) await edits.queue.obliterate({ force: true });
-        await edits.close();
-      })()),
+    close: closeOnce(() =>
+      closeAll([
+        () => {
+          server.closeAllConnections();
+          return closeServer(server);
+        },
+        // A harness on a Redis of the test's own (one that is down, say) has nothing to clear.
+        () => (connection ? undefined : edits.queue.obliterate({ force: true })),
+        () => edits.close(),
+      ]),
+    ),
   };
 }
 
@@ -80,13 +84,8 @@ export function startWorker(
   const connection = createWorkerConnection(redisUrl());
   const worker = new Worker(edits.queueName, outcome, { connection, prefix: edits.prefix });
   worker.on('error', () => undefined);
-  let closing: Promise<void> | undefined;
   return {
-    close: () =>
-      (closing ??= (async () => {
-        await worker.close();
-        connection.disconnect();
-      })()),
+    close: closeOnce(() => closeAll([() => worker.close(), () => connection.disconnect()])),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { EmulatorStats } from '@darkroom/emulator';
+
 /** What a chaos run did and found. */
 export interface ChaosReport {
   jobs: number;
@@ -21,6 +23,15 @@ export interface ChaosReport {
   wallMs: number;
   /** Every broken guarantee; empty when the run passed. */
   breaches: string[];
+}
+
+/** Injected faults the emulator served, by kind, summed over its clients. */
+export function faultsServed(stats: EmulatorStats): Record<string, number> {
+  const faults: Record<string, number> = {};
+  for (const client of Object.values(stats.clients)) {
+    for (const [kind, n] of Object.entries(client.faults)) faults[kind] = (faults[kind] ?? 0) + n;
+  }
+  return faults;
 }
 
 /** The summary table a run prints (and RELIABILITY.md quotes). */

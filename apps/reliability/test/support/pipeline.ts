@@ -1,7 +1,8 @@
 import sharp from 'sharp';
-import { createEmulator, type Emulator, type EmulatorOptions } from '@darkroom/emulator';
-import { StorageRegistry, type StorageConfig } from '@darkroom/storage';
-import { startS3rver, type S3rverFixture } from '@darkroom/testing';
+import type { Emulator, EmulatorOptions } from '@darkroom/emulator';
+import type { StorageConfig, StorageRegistry } from '@darkroom/storage';
+import type { S3rverFixture } from '@darkroom/testing';
+import { startStack } from '@darkroom/testing/stack';
 
 export const CLIENT = { clientId: 'darkroom-outage', clientSecret: 'outage-secret-value-3' };
 
@@ -20,60 +21,50 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
+/**
+ * The stack fixture without a queue or workers: each outage test brings its own Redis, queue
+ * and workers (in this process or as child processes) and points them at this pipeline.
+ */
 export async function startPipeline(emulatorOptions: EmulatorOptions = {}): Promise<Pipeline> {
-  const s3 = await startS3rver();
-  const inBucket = await s3.createBucket();
-  const outBucket = await s3.createBucket();
-  const storageConfig: StorageConfig = { s3: { default: s3.config } };
-  const storage = new StorageRegistry(storageConfig);
-  const emulator = await createEmulator({
-    port: 0,
-    timeFactor: 0.001,
-    clients: [CLIENT],
-    limits: false,
-    ...emulatorOptions,
+  const stack = await startStack({
+    queue: false,
+    emulator: { limits: false, ...emulatorOptions },
+    timeFactor: emulatorOptions.timeFactor ?? 0.001,
+    client: CLIENT,
+    // The rate budget stays fast even when remote jobs run slower.
+    env: { BUDGET_TIME_SCALE: '0.001', API_TIMEOUT_MS: '5000', LOG_LEVEL: 'info' },
   });
+  const emulator = stack.emulator!;
+  const [inBucket, outBucket] = stack.buckets as [string, string];
   const put = (ref: string, body: Buffer, contentType: string): Promise<void> =>
-    storage.upload(ref, body, contentType);
+    stack.storage.upload(ref, body, contentType);
   const input = `s3://${inBucket}/input.jpg`;
-  await put(
-    input,
-    await sharp({
+  try {
+    const image = await sharp({
       create: { width: 64, height: 48, channels: 3, background: { r: 90, g: 140, b: 30 } },
     })
       .jpeg()
-      .toBuffer(),
-    'image/jpeg',
-  );
-  const timeFactor = String(emulatorOptions.timeFactor ?? 0.001);
-  let closing: Promise<void> | undefined;
+      .toBuffer();
+    await put(input, image, 'image/jpeg');
+  } catch (err) {
+    await stack.close();
+    throw err;
+  }
+  // REDIS_URL (and no queue) come from the stack; every outage test sets its own.
+  const { REDIS_URL: _redis, ...env } = stack.env;
   return {
-    s3,
+    s3: stack.s3!,
     emulator,
-    storage,
-    storageConfig,
+    storage: stack.storage,
+    storageConfig: stack.storageConfig,
     input,
     outBucket,
     put,
     workerEnv: (apiUrl = emulator.url) => ({
-      WORKER_HOST: '127.0.0.1',
-      WORKER_PORT: '0',
-      ADOBE_CLIENT_ID: CLIENT.clientId,
-      ADOBE_CLIENT_SECRET: CLIENT.clientSecret,
-      ADOBE_IMS_URL: emulator.url,
+      ...env,
       ADOBE_API_URL: apiUrl,
       ADOBE_API_V2_URL: apiUrl,
-      DARKROOM_STORAGE: JSON.stringify(storageConfig),
-      EXPECTED_DURATION_SCALE: timeFactor,
-      BUDGET_TIME_SCALE: '0.001',
-      API_TIMEOUT_MS: '5000',
-      LOG_LEVEL: 'info',
     }),
-    close: () =>
-      (closing ??= (async () => {
-        await emulator.close();
-        await storage.close();
-        await s3.close();
-      })()),
+    close: () => stack.close(),
   };
 }

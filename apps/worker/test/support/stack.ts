@@ -1,17 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createEmulator, type Emulator, type EmulatorOptions } from '@darkroom/emulator';
-import { EditQueue, type RedisTarget } from '@darkroom/jobs';
-import { StorageRegistry, type StorageConfig } from '@darkroom/storage';
+import { Writable } from 'node:stream';
+import type { Emulator, EmulatorOptions } from '@darkroom/emulator';
+import type { EditQueue, RedisTarget } from '@darkroom/jobs';
+import type { StorageConfig, StorageRegistry } from '@darkroom/storage';
 import {
   redisUrl,
-  startS3rver,
-  uniqueName,
-  type S3rverFixture,
   testJpeg,
   thirdPartyPath,
+  uniqueName,
+  type S3rverFixture,
 } from '@darkroom/testing';
-import { Writable } from 'node:stream';
+import { startStack as startStackFixture } from '@darkroom/testing/stack';
 import { createWorker, parseWorkerConfig, type DarkroomWorker } from '../../src';
 
 export const SAMPLES = thirdPartyPath('adobe', 'samples');
@@ -50,7 +50,8 @@ export interface Stack {
 }
 
 /**
- * The whole pipeline on loopback: real Redis, s3rver, the emulator over HTTP and real workers.
+ * The whole pipeline on loopback (the shared stack fixture of `@darkroom/testing`): real Redis,
+ * s3rver, the emulator over HTTP and real in-process workers, whose log lines go to `logs`.
  * Time runs a thousand times faster in the emulator and in the worker's expectations.
  */
 export async function startStack(
@@ -62,77 +63,43 @@ export async function startStack(
     redis?: { target: RedisTarget; env: Record<string, string> };
   } = {},
 ): Promise<Stack> {
-  const timeFactor = options.timeFactor ?? 0.001;
-  const s3 = await startS3rver();
-  const inBucket = await s3.createBucket();
-  const outBucket = await s3.createBucket();
-  const emulator = await createEmulator({
-    port: 0,
-    timeFactor,
-    clients: [CLIENT],
-    limits: false,
-    ...options.emulator,
-  });
-  const storageConfig: StorageConfig = { s3: { default: s3.config }, ...options.storage };
-  const storage = new StorageRegistry(storageConfig);
-  const queueName = uniqueName('edits');
-  const edits = new EditQueue({
-    connection: options.redis?.target ?? redisUrl(),
-    queueName,
-    backoffMs: 50,
-  });
   const logs = new LogSink();
-  const workers: DarkroomWorker[] = [];
-  const env: Record<string, string> = {
-    REDIS_URL: redisUrl(),
-    DARKROOM_QUEUE: queueName,
-    WORKER_HOST: '127.0.0.1',
-    WORKER_PORT: '0',
-    WORKER_CONCURRENCY: '20',
-    WORKER_DRAIN_TIMEOUT_MS: '5000',
-    ADOBE_CLIENT_ID: CLIENT.clientId,
-    ADOBE_CLIENT_SECRET: CLIENT.clientSecret,
-    ADOBE_IMS_URL: emulator.url,
-    ADOBE_API_URL: emulator.url,
-    ADOBE_API_V2_URL: emulator.url,
-    DARKROOM_STORAGE: JSON.stringify(storageConfig),
-    EXPECTED_DURATION_SCALE: String(timeFactor),
-    BUDGET_TIME_SCALE: String(timeFactor),
-    API_TIMEOUT_MS: '5000',
-    LOG_LEVEL: 'debug',
-    ...options.redis?.env,
-  };
-
+  const stack = await startStackFixture({
+    redis: { url: redisUrl(), ...options.redis },
+    providers: options.storage,
+    emulator: { limits: false, ...options.emulator },
+    timeFactor: options.timeFactor ?? 0.001,
+    client: CLIENT,
+    queue: { queueName: uniqueName('edits'), backoffMs: 50 },
+    startWorker: (env) =>
+      createWorker(parseWorkerConfig(env), {
+        logDestination: logs,
+      }),
+    env: {
+      WORKER_CONCURRENCY: '20',
+      WORKER_DRAIN_TIMEOUT_MS: '5000',
+      API_TIMEOUT_MS: '5000',
+      LOG_LEVEL: 'debug',
+    },
+  });
+  const [inBucket, outBucket] = stack.buckets as [string, string];
   return {
-    s3,
+    s3: stack.s3!,
     inBucket,
     outBucket,
-    emulator,
-    storage,
-    storageConfig,
-    edits,
-    queueName,
-    env,
+    emulator: stack.emulator!,
+    storage: stack.storage,
+    storageConfig: stack.storageConfig,
+    edits: stack.edits!,
+    queueName: stack.queueName!,
+    env: stack.env,
     logs,
-    async startWorker(extraEnv = {}) {
-      const worker = await createWorker(parseWorkerConfig({ ...env, ...extraEnv }), {
-        logDestination: logs,
-      });
-      workers.push(worker);
-      return worker;
-    },
-    put: (ref, body, contentType) => storage.upload(ref, body, contentType),
-    get: (ref) => storage.download(ref),
+    startWorker: (extraEnv) => stack.startWorker(extraEnv),
+    put: (ref, body, contentType) => stack.storage.upload(ref, body, contentType),
+    get: (ref) => stack.storage.download(ref),
     sample: (name) => readFile(join(SAMPLES, name)),
     jpeg: () => testJpeg(),
-    async close() {
-      await Promise.allSettled(workers.map((w) => w.close()));
-      await edits.queue.obliterate({ force: true }).catch(() => undefined);
-      await edits.close();
-      await storage.close();
-      await emulator.close();
-      await s3.close();
-    },
+    close: () => stack.close(),
   };
 }
 

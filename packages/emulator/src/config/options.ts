@@ -7,6 +7,7 @@ import {
   type RateLimitClass,
   type RateLimitWindow,
 } from '@darkroom/photoshop';
+import { EmulatorError } from '../emulator-error';
 import type { FaultConfig } from '../faults/fault-config';
 
 /** One OAuth server-to-server credential the emulator's IMS accepts. */
@@ -161,12 +162,8 @@ export interface ResolvedOptions {
   logRequests: boolean;
 }
 
-export class EmulatorOptionsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = this.constructor.name;
-  }
-}
+/** Options the emulator cannot start with; the message names the option and the rule. */
+export class EmulatorOptionsError extends EmulatorError {}
 
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   const timeFactor = options.timeFactor ?? 1;

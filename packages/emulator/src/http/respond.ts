@@ -1,9 +1,9 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { EmulatorError } from '../emulator-error';
 
-export class BodyTooLargeError extends Error {
+export class BodyTooLargeError extends EmulatorError {
   constructor(readonly limit: number) {
     super(`request body is larger than ${limit} bytes`);
-    this.name = this.constructor.name;
   }
 }
 

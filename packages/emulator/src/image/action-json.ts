@@ -1,7 +1,8 @@
+import { EmulatorError } from '../emulator-error';
 import { type Raster, resizeRaster, sharpFromRaster, cropRaster } from './raster';
 
 /** A batchPlay descriptor step the emulator cannot play. */
-export class UnsupportedActionError extends Error {
+export class UnsupportedActionError extends EmulatorError {
   constructor(
     readonly index: number,
     readonly step: string,

@@ -1,6 +1,7 @@
 import { type Layer } from 'ag-psd';
 import { type Adjustment, toAgPsd } from './adjustments';
 import { type ImageDocument, asPixelData, nextLayerId, walkLayers } from './document';
+import { EmulatorError } from '../emulator-error';
 import { blankRaster, resizeRaster, type Raster } from './raster';
 
 export interface LayerRef {
@@ -47,13 +48,12 @@ export interface LayerEdit {
   rasterizeSmartObject?: boolean;
 }
 
-export class LayerEditError extends Error {
+export class LayerEditError extends EmulatorError {
   constructor(
     message: string,
     readonly path: string,
   ) {
     super(message);
-    this.name = this.constructor.name;
   }
 }
 

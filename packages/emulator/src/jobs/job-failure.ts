@@ -1,3 +1,5 @@
+import { EmulatorError } from '../emulator-error';
+
 /**
  * Why a remote job failed, in both generations' vocabularies: v1 status documents carry
  * `{type, code, title, details[]}`, v2 ones `errorDetails[{errorCode, message}]`.
@@ -11,10 +13,9 @@ export interface JobFailure {
 }
 
 /** Thrown inside job work to end the job `failed` with this failure. */
-export class JobFailedError extends Error {
+export class JobFailedError extends EmulatorError {
   constructor(readonly failure: JobFailure) {
     super(`${failure.type}: ${failure.details.map((d) => d.reason).join('; ') || failure.title}`);
-    this.name = this.constructor.name;
   }
 }
 

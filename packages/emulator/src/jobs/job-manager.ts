@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { coerceError, withoutQuery } from '@darkroom/core';
+import { closeAll, closeOnce, coerceError, withoutQuery } from '@darkroom/core';
 import { type OperationSpec } from '@darkroom/photoshop';
 import { type ResolvedOptions } from '../config/options';
 import { type FaultInjector } from '../faults/fault-injector';
@@ -52,7 +52,6 @@ export class JobManager {
   private readonly sweeper: NodeJS.Timeout;
   private readonly agents = new TransferAgents();
   readonly hostedFiles = new HostedFiles();
-  private closed = false;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -277,17 +276,28 @@ export class JobManager {
     return phaseOf(job, now);
   }
 
-  /** Stops scheduling, aborts transfers in flight and waits for running work to end. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    clearInterval(this.sweeper);
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    this.abort.abort();
-    await Promise.allSettled([...this.inFlight]);
-    this.agents.destroy();
-  }
+  /**
+   * Stops scheduling, aborts transfers in flight, waits for running work to end, then drops the
+   * storage connection pools; every step runs even when one fails, and every failure is
+   * reported. A second call returns the same promise.
+   */
+  readonly close = closeOnce(() =>
+    closeAll([
+      () => {
+        clearInterval(this.sweeper);
+        for (const timer of this.timers) clearTimeout(timer);
+        this.timers.clear();
+        this.abort.abort();
+      },
+      // Read after the abort, so work that started up to then is waited for too.
+      () =>
+        closeAll(
+          [...this.inFlight].map((run) => () => run),
+          { concurrent: true },
+        ),
+      () => this.agents.destroy(),
+    ]),
+  );
 }
 
 function unlimitedListeners(controller: AbortController): AbortController {

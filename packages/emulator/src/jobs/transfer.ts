@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { coerceError, withoutQuery } from '@darkroom/core';
+import { closeAll, coerceError, withoutQuery } from '@darkroom/core';
+import { EmulatorError } from '../emulator-error';
 import { JobFailedError, failures } from './job-failure';
 
 /**
@@ -12,9 +13,9 @@ export class TransferAgents {
   readonly http = new HttpAgent({ keepAlive: true, maxSockets: 256 });
   readonly https = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
 
-  destroy(): void {
-    this.http.destroy();
-    this.https.destroy();
+  /** Ends every pooled socket of both pools, the second even when the first fails. */
+  destroy(): Promise<void> {
+    return closeAll([() => this.http.destroy(), () => this.https.destroy()]);
   }
 }
 
@@ -25,12 +26,7 @@ export interface TransferOptions {
   agents: TransferAgents;
 }
 
-class TransferError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = this.constructor.name;
-  }
-}
+class TransferError extends EmulatorError {}
 
 interface Exchange {
   status: number;

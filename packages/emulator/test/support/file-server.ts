@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { closeOnce, closeServer } from '@darkroom/core';
 
 /**
  * A tiny storage double for tests: GET serves stored bytes, PUT stores them. Paths can be made
@@ -52,7 +53,6 @@ export async function startFileServer(): Promise<FileServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
     put: (path, bytes) => files.set(path, { bytes, contentType: undefined }),
@@ -60,12 +60,10 @@ export async function startFileServer(): Promise<FileServer> {
     fail: (path, status) => failures.set(path, status),
     requests,
     headers,
-    close: () => {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close: closeOnce(() => {
+      const closed = closeServer(server);
+      server.closeAllConnections();
+      return closed;
+    }),
   };
 }

@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access --
    replies are JSON documents that these tests read field by field */
+import { closeAll, closeOnce } from '@darkroom/core';
 import { waitFor } from '@darkroom/testing';
 import { createEmulator, DEFAULT_CLIENT, type Emulator, type EmulatorOptions } from '../../src';
 import { type FileServer, startFileServer } from './file-server';
@@ -101,10 +102,7 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
         },
         { timeoutMs: 20_000, what: `job at ${link} to finish` },
       ),
-    close: async () => {
-      await emulator.close();
-      await files.close();
-    },
+    close: closeOnce(() => closeAll([() => emulator.close(), () => files.close()])),
   };
   return harness;
 }

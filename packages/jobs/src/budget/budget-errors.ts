@@ -1,10 +1,7 @@
+import { JobsError } from '../errors/jobs-error';
+
 /** Base of every error the rate budget throws, so callers can catch them as one family. */
-export class BudgetError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = this.constructor.name;
-  }
-}
+export class BudgetError extends JobsError {}
 
 /**
  * A value handed to the budget breaks a rule: an account label that could corrupt key structure,

@@ -1,3 +1,5 @@
+import { JobsError } from './jobs-error';
+
 /**
  * Machine-readable reasons a job can end `failed` with. The reason is the first token of
  * BullMQ's `failedReason` (`"<reason>: <human message>"`), so it survives in Redis, the events
@@ -19,11 +21,10 @@ export const FAILURE_REASONS = [
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 /** A terminal failure with a reason; the step machine throws it as BullMQ's UnrecoverableError. */
-export class JobFailure extends Error {
+export class JobFailure extends JobsError {
   readonly reason: FailureReason;
   constructor(reason: FailureReason, message: string, options?: { cause?: unknown }) {
     super(`${reason}: ${message}`, options);
-    this.name = this.constructor.name;
     this.reason = reason;
   }
 }

@@ -1,3 +1,4 @@
+import { closeAll, closeOnce } from '@darkroom/core';
 import { redisClient, uniqueName } from '@darkroom/testing';
 import type { Redis } from 'ioredis';
 import { RateBudget, type RateBudgetOptions } from '../../src/budget';
@@ -32,22 +33,25 @@ export function budgetFixture(
     } while (cursor !== '0');
     return found;
   };
-  let closing: Promise<void> | undefined;
   return {
     prefix,
     budgets,
     budget: budgets[0]!,
     clients,
     keys,
-    close: () =>
-      (closing ??= (async () => {
-        try {
+    close: closeOnce(() =>
+      closeAll([
+        async () => {
           const left = await keys();
           if (left.length > 0) await admin.del(...left);
-        } finally {
-          await Promise.allSettled(clients.map((c) => c.quit()));
-        }
-      })()),
+        },
+        () =>
+          closeAll(
+            clients.map((c) => () => c.quit()),
+            { concurrent: true },
+          ),
+      ]),
+    ),
   };
 }
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeOnce, closeServer } from '@darkroom/core';
 
 export interface SeenRequest {
   method: string;
@@ -59,18 +60,15 @@ export async function startAdobeDouble(): Promise<AdobeDouble> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
     count: (method, path) => requests.filter((r) => r.method === method && r.path === path).length,
     route: (method, path, handler) => routes.set(`${method} ${path}`, handler),
-    close: () => {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close: closeOnce(() => {
+      const closed = closeServer(server);
+      server.closeAllConnections();
+      return closed;
+    }),
   };
 }

@@ -1,0 +1,67 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { EnvSource } from '@darkroom/config';
+import { closeAll, closeOnce, closeServer } from '@darkroom/core';
+import { EditQueue } from '@darkroom/jobs';
+import {
+  collectProcessMetrics,
+  createLogger,
+  PipelineMetrics,
+  Registry,
+  type Logger,
+} from '@darkroom/observability';
+import { parseProducerConfig } from './config/producer-config';
+import { createServer } from './server/create-server';
+
+/** The running HTTP intake: its logger, the port it got, and `close()` for the server and the queue. */
+export interface RunningProducer {
+  logger: Logger;
+  port: number;
+  /**
+   * Stops the server and closes the queue together, then drops the connections still open;
+   * every step runs even when one fails, and every failure is reported. A second call returns
+   * the same promise.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the producer's HTTP intake from an environment-like object (`main.ts` passes
+ * `process.env`): the queue, the metrics and the server, listening once this resolves.
+ * @throws {ConfigError} when the configuration is invalid
+ */
+export async function startProducer(env: EnvSource): Promise<RunningProducer> {
+  const config = parseProducerConfig(env);
+  const logger = createLogger({ name: 'darkroom-producer', level: config.logLevel });
+  const register = new Registry();
+  collectProcessMetrics(register);
+  const edits = new EditQueue({
+    metrics: new PipelineMetrics({ register }),
+    connection: config.redis,
+    prefix: config.prefix,
+    queueName: config.queueName,
+  });
+  const app = createServer({
+    edits,
+    tokens: config.tokens,
+    logger,
+    maxBatch: config.maxBatch,
+    bodyLimit: config.bodyLimit,
+    register,
+  });
+  const server = app.listen(config.port, config.host);
+  // A port already in use rejects here, so it is reported as a failed start.
+  await once(server, 'listening');
+  logger.info({ host: config.host, port: config.port, queue: config.queueName }, 'listening');
+
+  const close = closeOnce(() => {
+    const closed = closeServer(server);
+    // Long-polls and event streams would hold close() open; they are told to end by the queue.
+    server.closeIdleConnections();
+    return closeAll([
+      () => closeAll([() => edits.close(), () => closed], { concurrent: true }),
+      () => server.closeAllConnections(),
+    ]);
+  });
+  return { logger, port: (server.address() as AddressInfo).port, close };
+}

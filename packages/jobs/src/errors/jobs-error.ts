@@ -1,0 +1,11 @@
+/**
+ * The base of every error class of `@darkroom/jobs`, so a caller can tell the package's own
+ * failures from anything else with one `instanceof`. `name` is the subclass's name and `cause` is
+ * passed through untouched.
+ */
+export class JobsError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = this.constructor.name;
+  }
+}

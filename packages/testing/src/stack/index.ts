@@ -1,0 +1,10 @@
+export { startStack } from './start-stack';
+export type {
+  StackFixture,
+  StackOptions,
+  StackQueueOptions,
+  StackRedis,
+  StackRedisOption,
+  StackStorageOption,
+  WorkerFactory,
+} from './stack-options';
