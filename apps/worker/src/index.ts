@@ -1,4 +1,5 @@
 export { createWorker } from './worker';
 export type { DarkroomWorker, CreateWorkerDeps } from './worker';
+export type { Readiness } from './readiness';
 export { parseWorkerConfig } from './config';
 export type { WorkerConfig } from './config';

@@ -1,0 +1,123 @@
+import { Worker, type ConnectionOptions, type Processor } from 'bullmq';
+import {
+  createWorkerConnection,
+  isClusterTarget,
+  workerConnectionOptions,
+  type EditJobData,
+  type EditJobResult,
+  type RedisConnection,
+} from '@darkroom/jobs';
+import type { Logger, PipelineMetrics } from '@darkroom/observability';
+import type { WorkerConfig } from './config';
+
+/**
+ * The part of the worker that takes jobs off the queue: one BullMQ Worker at a time, which the
+ * watchdog may replace. Counts survive a replacement, so metrics and readiness see one consumer.
+ */
+export interface Consumer {
+  /** Jobs taken and not yet settled, over every BullMQ Worker this consumer has run. */
+  active(): number;
+  /** When a job was last taken, or the consumer last (re)started, in ms since the epoch. */
+  lastPickupAt(): number;
+  /** Whether the current BullMQ Worker is running its fetch loop. */
+  isRunning(): boolean;
+  /**
+   * Starts a fresh BullMQ Worker and closes the old one without waiting for its jobs: a stuck
+   * consumer may never settle them, and the step machine resumes them from their saved step.
+   */
+  restart(): Promise<void>;
+  /** Stops taking jobs and resolves once the jobs in flight have settled. */
+  close(): Promise<void>;
+  /** Aborts the calls in flight (their jobs go back as delayed jobs) and closes at once. */
+  abort(reason: string): Promise<void>;
+  /** Closes the Redis connections opened for consumers; call once the consumer is closed. */
+  release(): Promise<void>;
+}
+
+/** What a consumer needs: where the queue is, the processor, and where to report. */
+export interface ConsumerOptions {
+  config: Pick<WorkerConfig, 'redis' | 'queueName' | 'prefix' | 'concurrency'>;
+  processor: Processor<EditJobData, EditJobResult>;
+  pipeline: Pick<PipelineMetrics, 'setActive' | 'jobFailed' | 'stalled'>;
+  logger: Logger;
+}
+
+/**
+ * Connections for consumers. For one Redis, BullMQ is given options: it then owns the connection
+ * and closes it with the consumer. A cluster client must be handed over as an instance, which
+ * BullMQ leaves open, so those are kept here and closed by `release`.
+ */
+function consumerConnections(target: WorkerConfig['redis']): {
+  next(): ConnectionOptions;
+  release(): Promise<void>;
+} {
+  const clusterClients: RedisConnection[] = [];
+  return {
+    next: () => {
+      if (!isClusterTarget(target)) return workerConnectionOptions(target) as ConnectionOptions;
+      const client = createWorkerConnection(target);
+      clusterClients.push(client);
+      return client;
+    },
+    release: () => {
+      for (const client of clusterClients.splice(0)) client.disconnect();
+      return Promise.resolve();
+    },
+  };
+}
+
+/** Starts consuming the edits queue at once with the configured concurrency. */
+export function startConsumer(options: ConsumerOptions): Consumer {
+  const { config, processor, pipeline, logger } = options;
+  const connections = consumerConnections(config.redis);
+  let active = 0;
+  let lastPickup = Date.now();
+
+  const settled = (): void => {
+    active = Math.max(0, active - 1);
+    pipeline.setActive(active);
+  };
+  const start = (): Worker<EditJobData, EditJobResult> => {
+    const worker = new Worker<EditJobData, EditJobResult>(config.queueName, processor, {
+      connection: connections.next(),
+      prefix: config.prefix,
+      concurrency: config.concurrency,
+      autorun: true,
+    });
+    worker.on('active', () => {
+      lastPickup = Date.now();
+      active += 1;
+      pipeline.setActive(active);
+    });
+    worker.on('completed', settled);
+    worker.on('failed', (job, err) => {
+      settled();
+      // BullMQ's own failure of a job that stalled too often; the step machine counts the rest.
+      if (job && /stalled more than allowable limit/.test(err.message)) {
+        pipeline.jobFailed(job.data.request.operation, job.data.account, 'stalled');
+      }
+    });
+    worker.on('stalled', () => pipeline.stalled(config.queueName));
+    worker.on('error', (err) => logger.error({ err: err.message }, 'worker error'));
+    return worker;
+  };
+
+  let current = start();
+  return {
+    active: () => active,
+    lastPickupAt: () => lastPickup,
+    isRunning: () => current.isRunning(),
+    restart: async () => {
+      const old = current;
+      current = start();
+      lastPickup = Date.now();
+      await old.close(true).catch(() => undefined);
+    },
+    close: () => current.close(),
+    abort: async (reason) => {
+      current.cancelAllJobs(reason);
+      await current.close(true).catch(() => undefined);
+    },
+    release: () => connections.release(),
+  };
+}

@@ -1,0 +1,107 @@
+import type { Job } from 'bullmq';
+import { Registry } from 'prom-client';
+import { coerceError } from '@darkroom/core';
+import type { EditJobData, StepObserver } from '@darkroom/jobs';
+import {
+  ApiMetrics,
+  BudgetMetrics,
+  collectProcessMetrics,
+  PipelineMetrics,
+  scopeJobLogger,
+  statusClassOf,
+  type Logger,
+} from '@darkroom/observability';
+import type { RequestEvent } from '@darkroom/photoshop';
+
+/** The metric families one worker process exposes on `/metrics`, all on one registry. */
+export interface WorkerMetrics {
+  register: Registry;
+  pipeline: PipelineMetrics;
+  api: ApiMetrics;
+  budget: BudgetMetrics;
+}
+
+/** A fresh registry with process metrics and the worker's job, API and budget families. */
+export function createWorkerMetrics(): WorkerMetrics {
+  const register = new Registry();
+  collectProcessMetrics(register);
+  return {
+    register,
+    pipeline: new PipelineMetrics({ register }),
+    api: new ApiMetrics({ register }),
+    budget: new BudgetMetrics({ register }),
+  };
+}
+
+/** Metrics label budgets by kind of call only (submit or status), keeping series bounded. */
+export const callClass = (cls: string): 'submit' | 'status' =>
+  cls.startsWith('status') ? 'status' : 'submit';
+
+/** Counts every HTTP call an Adobe client makes, by endpoint and status class. */
+export function apiRequestRecorder(api: ApiMetrics): (event: RequestEvent) => void {
+  return (event) => {
+    api.request(
+      event.endpointClass,
+      event.status ? statusClassOf(event.status) : 'error',
+      event.durationMs / 1000,
+    );
+  };
+}
+
+/** A logger whose every line names the job, its operation, account, attempt and step. */
+const jobLogger = (logger: Logger, job: Job<EditJobData>): Logger =>
+  scopeJobLogger(logger, {
+    jobId: String(job.id),
+    operation: job.data.request.operation,
+    account: job.data.account,
+    attempt: job.attemptsMade + 1,
+    maxAttempts: job.opts.attempts ?? 1,
+    step: job.data.step,
+  });
+
+/**
+ * Turns what the step machine reports into metrics and log lines, so operators see each job's
+ * progress and outcome without the step machine knowing about Prometheus or pino.
+ */
+export function createMetricsObserver(metrics: WorkerMetrics, logger: Logger): StepObserver {
+  const { pipeline, api, budget } = metrics;
+  return {
+    submitted: (job, info) =>
+      jobLogger(logger, job).info({ remoteJobId: info.remoteJobId }, 'submitted'),
+    polled: (job, info) => jobLogger(logger, job).debug({ remoteState: info.state }, 'polled'),
+    budgetGranted: (account, cls) => budget.granted(account, callClass(cls)),
+    budgetWait: (account, cls, ms) => budget.waited(account, callClass(cls), ms / 1000),
+    rateLimited: (account, cls, ms) => {
+      api.rateLimited(account, callClass(cls), ms / 1000);
+      logger.warn(
+        { account, class: cls, retryAfterMs: ms },
+        'rate limited by Adobe; budget paused',
+      );
+    },
+    retrying: (job, reason, err) => {
+      pipeline.retry(reason);
+      jobLogger(logger, job).warn(
+        { reason, err: coerceError(err).message },
+        'attempt failed; will retry',
+      );
+    },
+    completed: (job, result) => {
+      const t = result.timings;
+      pipeline.jobCompleted(job.data.request.operation, job.data.account, {
+        totalSeconds: (t.completedAt - t.enqueuedAt) / 1000,
+        queueWaitSeconds: t.queuedMs / 1000,
+        remoteSeconds: t.remoteMs / 1000,
+        detectionLagSeconds: t.detectionLagMs / 1000,
+        polls: result.polls,
+      });
+      jobLogger(logger, job).info(
+        { polls: result.polls, remoteMs: t.remoteMs, detectionLagMs: t.detectionLagMs },
+        'completed',
+      );
+    },
+    failed: (job, reason, message) => {
+      pipeline.jobFailed(job.data.request.operation, job.data.account, reason);
+      jobLogger(logger, job).warn({ reason }, `failed: ${message}`);
+    },
+  };
+}
