@@ -1,6 +1,7 @@
 export { createEmulator } from './emulator';
 export { EmulatorError } from './emulator-error';
-export type { Emulator, JobSummary } from './emulator';
+export type { Emulator } from './emulator';
+export type { JobSummary } from './jobs/job-summary';
 export {
   DEFAULT_CLIENT,
   DEFAULT_DURATIONS,

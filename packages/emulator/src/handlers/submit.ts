@@ -1,0 +1,115 @@
+import { coerceError, withoutQuery } from '@darkroom/core';
+import { type OperationSpec, validateRequestBody } from '@darkroom/photoshop';
+import { type EmulatorContext } from '../emulator-context';
+import {
+  invalidContentType,
+  invalidJson,
+  payloadTooLarge,
+  validationError,
+} from '../http/error-bodies';
+import { authenticate } from '../http/gateway';
+import { reply, replyError } from '../http/reply';
+import { requestOrigin } from '../http/request-origin';
+import { BodyTooLargeError, readBody } from '../http/respond';
+import { type RouteHandler, type RouteRequest } from '../http/route-handler';
+import { statusUrl } from '../jobs/status-views';
+import { passGate } from '../limits/request-gate';
+import { mainInputHref, outputTargets } from '../operations/job-files';
+import { hrefIssues } from '../validation/href-rules';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Where a submit writes (outputs without query strings), or its input when it has no outputs. */
+function submitLocations(op: OperationSpec, body: unknown): Set<string> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return new Set();
+  const record = body as Record<string, unknown>;
+  const locations = outputTargets(op, record).flatMap((o) =>
+    o.href ? [withoutQuery(o.href)] : [],
+  );
+  const input = mainInputHref(op, record);
+  if (locations.length === 0 && input) locations.push(withoutQuery(input));
+  return new Set(locations);
+}
+
+function parseJson(raw: Buffer): { body: unknown; parseError?: string } {
+  try {
+    return { body: JSON.parse(raw.toString('utf8')) };
+  } catch (err) {
+    return { body: undefined, parseError: coerceError(err).message };
+  }
+}
+
+/**
+ * A job submit (`POST` on an operation's path). Checks run in Adobe's order: body size, the
+ * gateway, the rate limit and faults, then content type, JSON and the request contract; a
+ * valid body becomes a job and a 202 with its status link.
+ */
+async function submit(
+  context: EmulatorContext,
+  { req, res }: RouteRequest,
+  op: OperationSpec,
+): Promise<void> {
+  const route = op.id;
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, MAX_BODY_BYTES);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) {
+      return replyError(context, res, route, payloadTooLarge(op.generation, err.limit));
+    }
+    throw err;
+  }
+  const auth = authenticate(context, req);
+  if ('status' in auth) return replyError(context, res, route, auth);
+  const { clientId } = auth;
+  const { evidence } = context;
+  const stats = evidence.client(clientId);
+  stats.submits += 1;
+  const { body, parseError } = parseJson(raw);
+  // Every submit that reached the service counts as an attempt for its locations, whatever
+  // the answer (429, 5xx, dropped, 400 or 202): retries show up here, jobs in submitsByLocation.
+  for (const location of submitLocations(op, body)) evidence.attempt(location);
+  const budget = op.limitClasses.submit;
+  const gated = { req, res, kind: 'submit', budget, clientId, route } as const;
+  if (await passGate(context, { ...gated, generation: op.generation })) return;
+
+  const contentType = req.headers['content-type'];
+  if (contentType !== undefined && !contentType.toLowerCase().includes('json')) {
+    stats.rejected += 1;
+    return replyError(context, res, route, invalidContentType(op.generation, contentType));
+  }
+  if (parseError !== undefined) {
+    stats.rejected += 1;
+    return replyError(context, res, route, invalidJson(op.generation, parseError));
+  }
+  const checked = validateRequestBody(op.id, body);
+  const issues = [
+    ...(checked.ok ? [] : checked.issues),
+    ...hrefIssues(op, body, context.options.allowHttpLoopbackStorage),
+  ];
+  if (!checked.ok || issues.length > 0) {
+    stats.rejected += 1;
+    return replyError(context, res, route, validationError(op.generation, issues));
+  }
+  const origin = requestOrigin(req, context.origin);
+  const job = context.jobs.submit(op, checked.body, clientId, origin);
+  stats.accepted += 1;
+  for (const location of submitLocations(op, job.body)) evidence.location(location);
+  if (context.faults.dropsAcceptedReply()) {
+    evidence.fault(clientId, 'dropAfterAccept');
+    context.metrics.faults.inc({ kind: 'dropAfterAccept' });
+    req.socket.destroy();
+    return;
+  }
+  const link = statusUrl(origin, job);
+  const accepted =
+    op.generation === 'v1'
+      ? { _links: { self: { href: link } } }
+      : { jobId: job.id, statusUrl: link };
+  reply(context, res, route, 202, accepted);
+}
+
+/** The submit handler for one operation of the catalog. */
+export function submitHandler(op: OperationSpec): RouteHandler {
+  return (context, request) => submit(context, request, op);
+}

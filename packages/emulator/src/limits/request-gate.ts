@@ -1,0 +1,70 @@
+import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type RateLimitClass } from '@darkroom/photoshop';
+import { type EmulatorContext } from '../emulator-context';
+import { type RequestKind } from '../faults/fault-injector';
+import { type ApiGeneration, serverError, tooManyRequests } from '../http/error-bodies';
+import { replyError } from '../http/reply';
+
+/** An authenticated API call about to be charged and exposed to faults. */
+export interface GatedCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  kind: RequestKind;
+  budget: RateLimitClass;
+  clientId: string;
+  route: string;
+  generation: ApiGeneration;
+}
+
+/**
+ * Rate limit, then injected faults (latency first, then drop, 5xx or throttle). Returns true
+ * when the request has been answered (or its connection dropped) and must not be handled
+ * further.
+ */
+export async function passGate(context: EmulatorContext, call: GatedCall): Promise<boolean> {
+  const { req, res, kind, budget, clientId, route, generation } = call;
+  const { evidence, metrics, budgets } = context;
+  const stats = evidence.client(clientId);
+  const retryAfterMs = budgets.take(budget, clientId);
+  if (retryAfterMs !== undefined) {
+    stats.throttled += 1;
+    metrics.throttled.inc({ budget });
+    const refusal = tooManyRequests(generation, retryAfterMs, budgets.fractionalRetryAfter);
+    replyError(context, res, route, refusal);
+    return true;
+  }
+  const fault = context.faults.forRequest(kind);
+  if (fault.latencyMs > 0) {
+    evidence.fault(clientId, 'latency');
+    metrics.faults.inc({ kind: 'latency' });
+    await context.delays.sleep(fault.latencyMs);
+  }
+  switch (fault.kind) {
+    case 'none':
+      return false;
+    case 'drop':
+      evidence.fault(clientId, 'drop');
+      metrics.faults.inc({ kind: 'drop' });
+      req.socket.destroy();
+      return true;
+    case 'error':
+      evidence.fault(clientId, `error${fault.status}`);
+      metrics.faults.inc({ kind: `error${fault.status}` });
+      replyError(context, res, route, serverError(generation, fault.status));
+      return true;
+    case 'throttle': {
+      stats.throttled += 1;
+      evidence.fault(clientId, 'throttle');
+      metrics.faults.inc({ kind: 'throttle' });
+      metrics.throttled.inc({ budget: 'injected' });
+      const retryAfter = fault.retryAfterMs;
+      replyError(
+        context,
+        res,
+        route,
+        tooManyRequests(generation, retryAfter, budgets.fractionalRetryAfter),
+      );
+      return true;
+    }
+  }
+}
