@@ -108,23 +108,18 @@ export function parseRef(text: string): StorageRef {
     fail('not_a_string', 'ref', `expected a string, got ${typeof text}`);
   const split = splitStorageRef(text);
   if (!split.ok) return fail(split.error.rule, split.error.field, split.error.detail);
-  const ref = split.ref;
-  switch (ref.scheme) {
-    case 's3':
-      checkS3(ref.bucket, ref.key);
-      break;
-    case 'azure':
-      checkAzure(ref.account, ref.container, ref.blob);
-      break;
-    case 'dropbox':
-      checkDropbox(ref.path);
-      break;
-  }
-  return ref;
+  checkNames(split.ref);
+  return split.ref;
 }
 
 /** Formats a reference after checking it against the same rules as {@link parseRef}. */
 export function formatRef(ref: StorageRef): string {
+  checkNames(ref);
+  return joinStorageRef(ref);
+}
+
+/** Checks a reference against its provider's naming rules; throws {@link StorageRefError}. */
+function checkNames(ref: StorageRef): void {
   switch (ref.scheme) {
     case 's3':
       checkS3(ref.bucket, ref.key);
@@ -137,10 +132,9 @@ export function formatRef(ref: StorageRef): string {
       break;
     default: {
       const unknown: { scheme?: unknown } = ref;
-      return fail('unknown_scheme', 'scheme', `unknown scheme ${String(unknown.scheme)}`);
+      fail('unknown_scheme', 'scheme', `unknown scheme ${String(unknown.scheme)}`);
     }
   }
-  return joinStorageRef(ref);
 }
 
 /** Accepts a string or a parsed reference; the registry and presigners take either. */
