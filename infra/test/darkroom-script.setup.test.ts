@@ -24,7 +24,23 @@ const run = promisify(execFile);
 const asRoot = process.getuid?.() === 0;
 
 /** What bash, the script's own steps and its Node check need; nothing the suites need. */
-const BASE_COMMANDS = ['bash', 'node', 'id', 'dirname', 'env'];
+const BASE_COMMANDS = ['bash', 'id', 'dirname', 'env'];
+
+/**
+ * This Node, copied where the unprivileged user can run it: the running Node may sit in a folder
+ * only root can enter (a home folder, CI's private temporary folder), which a link would not get
+ * around.
+ */
+let nodeDir: string;
+beforeAll(async () => {
+  nodeDir = await mkdtemp(path.join(tmpdir(), 'darkroom-script-node-'));
+  await chmod(nodeDir, 0o755);
+  await copyFile(process.execPath, path.join(nodeDir, 'node'));
+  await chmod(path.join(nodeDir, 'node'), 0o755);
+});
+afterAll(async () => {
+  await rm(nodeDir, { recursive: true, force: true });
+});
 
 interface Outcome {
   code: number;
@@ -53,6 +69,7 @@ async function darkroom(
   try {
     const bin = path.join(dir, 'bin');
     await mkdir(bin);
+    await symlink(path.join(nodeDir, 'node'), path.join(bin, 'node'));
     for (const command of [...BASE_COMMANDS, ...commands]) {
       await symlink(await which(command), path.join(bin, command));
     }
