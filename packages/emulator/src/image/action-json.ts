@@ -1,5 +1,5 @@
 import { EmulatorError } from '../emulator-error';
-import { type Raster, resizeRaster, sharpFromRaster, cropRaster } from './raster';
+import { type Raster, cropRaster, rasterFrom, resizeRaster, sharpFromRaster } from './raster';
 
 /** A batchPlay descriptor step the emulator cannot play. */
 export class UnsupportedActionError extends EmulatorError {
@@ -32,15 +32,7 @@ async function viaSharp(
   raster: Raster,
   edit: (image: ReturnType<typeof sharpFromRaster>) => ReturnType<typeof sharpFromRaster>,
 ): Promise<Raster> {
-  const { data, info } = await edit(sharpFromRaster(raster))
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return {
-    width: info.width,
-    height: info.height,
-    data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength),
-  };
+  return rasterFrom(edit(sharpFromRaster(raster)).ensureAlpha());
 }
 
 /** Plays one step on the raster; `index` and `name` are for the error of a step it cannot play. */

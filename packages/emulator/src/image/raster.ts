@@ -23,11 +23,15 @@ export function blankRaster(width: number, height: number, rgba?: readonly numbe
 
 /** Decodes JPEG, PNG, TIFF, WebP, GIF (anything sharp reads) to RGBA. */
 export async function decodeWithSharp(bytes: Buffer): Promise<Raster> {
-  const { data, info } = await sharp(bytes)
-    .ensureAlpha()
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  return rasterFrom(sharp(bytes).ensureAlpha().toColourspace('srgb'));
+}
+
+/**
+ * The pixels a sharp pipeline produces, as a raster. The pipeline must yield four channels
+ * (`ensureAlpha()` where its input may have fewer).
+ */
+export async function rasterFrom(image: sharp.Sharp): Promise<Raster> {
+  const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
   return {
     width: info.width,
     height: info.height,
@@ -44,15 +48,7 @@ export function sharpFromRaster(raster: Raster): sharp.Sharp {
 /** Resizes to exactly `width` × `height` (used to fit an image into layer bounds). */
 export async function resizeRaster(raster: Raster, width: number, height: number): Promise<Raster> {
   if (raster.width === width && raster.height === height) return raster;
-  const { data, info } = await sharpFromRaster(raster)
-    .resize(width, height, { fit: 'fill' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return {
-    width: info.width,
-    height: info.height,
-    data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength),
-  };
+  return rasterFrom(sharpFromRaster(raster).resize(width, height, { fit: 'fill' }));
 }
 
 /** Copies the rectangle [left, top, width, height] out of `raster`; outside pixels are transparent. */

@@ -1,4 +1,4 @@
-import { type Raster, sharpFromRaster } from './raster';
+import { type Raster, rasterFrom, sharpFromRaster } from './raster';
 
 const MAX_TILT = 15;
 const BIN = 0.25;
@@ -69,19 +69,10 @@ export async function straighten(
   constrainCrop: boolean,
 ): Promise<Raster> {
   if (Math.abs(tilt) < BIN / 2) return raster;
-  const rotated = await sharpFromRaster(raster)
-    .rotate(-tilt, { background: { r: 0, g: 0, b: 0, alpha: 0 } })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  let image = sharpFromRaster({
-    width: rotated.info.width,
-    height: rotated.info.height,
-    data: new Uint8ClampedArray(
-      rotated.data.buffer,
-      rotated.data.byteOffset,
-      rotated.data.byteLength,
-    ),
-  });
+  const rotated = await rasterFrom(
+    sharpFromRaster(raster).rotate(-tilt, { background: { r: 0, g: 0, b: 0, alpha: 0 } }),
+  );
+  let image = sharpFromRaster(rotated);
   if (constrainCrop) {
     const t = (Math.abs(tilt) * Math.PI) / 180;
     const { width: w, height: h } = raster;
@@ -92,16 +83,11 @@ export async function straighten(
     const cw = Math.max(1, Math.floor(w * k));
     const ch = Math.max(1, Math.floor(h * k));
     image = image.extract({
-      left: Math.floor((rotated.info.width - cw) / 2),
-      top: Math.floor((rotated.info.height - ch) / 2),
+      left: Math.floor((rotated.width - cw) / 2),
+      top: Math.floor((rotated.height - ch) / 2),
       width: cw,
       height: ch,
     });
   }
-  const { data, info } = await image.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  return {
-    width: info.width,
-    height: info.height,
-    data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength),
-  };
+  return rasterFrom(image.ensureAlpha());
 }

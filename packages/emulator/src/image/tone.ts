@@ -1,12 +1,7 @@
-import { type Raster, sharpFromRaster } from './raster';
+import { type Raster, rasterFrom, sharpFromRaster } from './raster';
 
-async function toRaster(image: ReturnType<typeof sharpFromRaster>): Promise<Raster> {
-  const { data, info } = await image.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  return {
-    width: info.width,
-    height: info.height,
-    data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength),
-  };
+function toRaster(image: ReturnType<typeof sharpFromRaster>): Promise<Raster> {
+  return rasterFrom(image.ensureAlpha());
 }
 
 /**
