@@ -66,6 +66,24 @@ export interface EnqueueResult {
 
 export type EditJobState = JobState | 'unknown';
 
+/** Every state an edit can be reported in, for schemas that list them (the producer's OpenAPI). */
+export const editJobStates = [
+  'waiting',
+  'prioritized',
+  'delayed',
+  'active',
+  'completed',
+  'failed',
+  'waiting-children',
+  'unknown',
+] as const satisfies readonly EditJobState[];
+
+// Fails to compile when BullMQ adds a state the list above does not have.
+const everyStateListed: Exclude<EditJobState, (typeof editJobStates)[number]> extends never
+  ? true
+  : never = true;
+void everyStateListed;
+
 export interface EditJobStatus {
   id: string;
   state: EditJobState;

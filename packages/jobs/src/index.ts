@@ -2,7 +2,7 @@ export * from './constants';
 export { editJobInputSchema, validateEditJob } from './edit-job';
 export type { EditJobInput, EditRequest, ValidatedEditJob } from './edit-job';
 export type { EditJobData, EditJobResult, EditOutputResult, EditStep } from './job-data';
-export { EditQueue, jobIdForKey } from './edit-queue';
+export { EditQueue, editJobStates, jobIdForKey } from './edit-queue';
 export type {
   EditQueueOptions,
   EnqueueResult,

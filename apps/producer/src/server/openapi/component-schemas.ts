@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { editJobInputSchema } from '@darkroom/jobs';
+import { editJobInputSchema, editJobStates } from '@darkroom/jobs';
 import type { Schema } from './openapi-parts';
 
 /**
@@ -26,18 +26,7 @@ const EDIT_JOB_STATUS = {
   required: ['id', 'state', 'operation', 'account', 'step', 'polls', 'enqueuedAt'],
   properties: {
     id: { type: 'string' },
-    state: {
-      enum: [
-        'waiting',
-        'prioritized',
-        'delayed',
-        'active',
-        'completed',
-        'failed',
-        'waiting-children',
-        'unknown',
-      ],
-    },
+    state: { enum: [...editJobStates] },
     operation: { type: 'string' },
     account: { type: 'string' },
     tenant: { type: 'string' },
