@@ -1,5 +1,4 @@
-/** One release of a resource on close: a connection, a client, a registry. */
-export type Cleanup = () => Promise<unknown> | void;
+import { closeAll, type Cleanup } from '@darkroom/core';
 
 /**
  * The resources a worker holds, released on close in the reverse of the order they were taken,
@@ -18,13 +17,7 @@ export class Cleanups {
 
   /** Runs every registered release once, last added first; never rejects. */
   async run(): Promise<void> {
-    const due = this.pending.splice(0).reverse();
-    for (const cleanup of due) {
-      try {
-        await cleanup();
-      } catch {
-        // Deliberately ignored, see the class comment.
-      }
-    }
+    // Deliberately not reported, see the class comment; closeAll still runs every release.
+    await closeAll(this.pending.splice(0).reverse()).catch(() => undefined);
   }
 }
