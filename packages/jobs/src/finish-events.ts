@@ -4,8 +4,10 @@ import { createWorkerConnection, type RedisConnection, type RedisTarget } from '
 
 /** One events connection, shared by everyone who waits while it is open. */
 interface Session {
-  queueEvents: QueueEvents;
+  /** Set once the stream's position is known; until then nothing reads. */
+  queueEvents: QueueEvents | undefined;
   connection: RedisConnection;
+  closed: boolean;
   /** `queueEvents` once its subscription is live. */
   events: Promise<QueueEvents>;
   refs: number;
@@ -145,19 +147,45 @@ export class FinishEvents {
     // Ours to close: BullMQ leaves a connection it was handed open. A worker connection blocks on
     // XREAD and waits out reconnects.
     const connection = createWorkerConnection(this.target);
-    const queueEvents = new QueueEvents(this.queueName, { connection, prefix: this.prefix });
-    queueEvents.on('error', () => undefined);
-    // Every waiter listens on it: thousands may wait at once.
-    queueEvents.setMaxListeners(0);
-    const events = queueEvents.waitUntilReady().then(() => queueEvents);
-    events.catch(() => undefined);
-    return { queueEvents, connection, events, refs: 0 };
+    const session: Session = {
+      queueEvents: undefined,
+      connection,
+      closed: false,
+      refs: 0,
+    } as Session;
+    session.events = (async () => {
+      // Read from the stream's newest entry as of now rather than from `$` whenever the blocking
+      // read happens to start: an event published in between would reach no waiter, and a
+      // waiter that checked its job just before would wait out its whole timeout.
+      const [newest] = await connection.xrevrange(
+        `${this.prefix}:${this.queueName}:events`,
+        '+',
+        '-',
+        'COUNT',
+        1,
+      );
+      if (session.closed) throw new Error(`the events of queue ${this.queueName} are closed`);
+      const queueEvents = new QueueEvents(this.queueName, {
+        connection,
+        prefix: this.prefix,
+        lastEventId: newest?.[0] ?? '0-0',
+      });
+      session.queueEvents = queueEvents;
+      queueEvents.on('error', () => undefined);
+      // Every waiter listens on it: thousands may wait at once.
+      queueEvents.setMaxListeners(0);
+      await queueEvents.waitUntilReady();
+      return queueEvents;
+    })();
+    session.events.catch(() => undefined);
+    return session;
   }
 }
 
 async function closeSession(session: Session): Promise<void> {
+  session.closed = true;
   try {
-    await session.queueEvents.close();
+    await session.queueEvents?.close();
   } finally {
     session.connection.disconnect();
   }
