@@ -18,7 +18,14 @@ export type {
   RateLimitOptions,
   RateWindow,
 } from './config/options';
-export { faultConfigSchema } from './faults/fault-config';
-export type { FaultConfig, RequestFaults } from './faults/fault-config';
+export { faultConfigSchema, uploadContentTypes } from './faults/fault-config';
+export type {
+  FaultConfig,
+  RequestFaults,
+  StorageFaults,
+  SubmitFaults,
+  UploadContentType,
+} from './faults/fault-config';
+export type { AcceptedReplyFaultKind } from './jobs/job-record';
 export type { ClientStats, EmulatorStats } from './stats/evidence';
-export { parseEmulatorArgs } from './config/parse-args';
+export { emulatorFlagNames, parseEmulatorArgs } from './config/parse-args';

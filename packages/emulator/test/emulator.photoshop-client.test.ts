@@ -113,19 +113,43 @@ describe('Darkroom’s PhotoshopClient against the emulator', () => {
     expect(JSON.stringify(status.error)).toContain('FileExistsErrors');
   });
 
-  it('retries 5xx three times (four requests in all), as Adobe asks', async () => {
+  it('sends a submit answered 5xx once: its outcome is unknown, and after acceptance the job exists', async () => {
     emulator.resetStats();
     emulator.setFaults({ submit: { errorRate: 1, errorStatuses: [503] } });
-    await expect(
-      client.submit('renditionCreate', {
-        inputs: [{ href: `${files.url}/in/red.png`, storage: 'external' }],
-        outputs: [{ href: `${files.url}/out/y.jpg`, storage: 'external', type: 'image/jpeg' }],
-      }),
-    ).rejects.toBeInstanceOf(HttpError);
-    expect(emulator.stats().clients[DEFAULT_CLIENT.clientId]?.faults.error503).toBe(4);
-    // Four attempts reached the service for that output; none became a job.
-    expect(emulator.stats().submitAttemptsByLocation[`${files.url}/out/y.jpg`]).toBe(4);
+    const body = (name: string) => ({
+      inputs: [{ href: `${files.url}/in/red.png`, storage: 'external' }],
+      outputs: [{ href: `${files.url}/out/${name}.jpg`, storage: 'external', type: 'image/jpeg' }],
+    });
+    const refused = await client.submit('renditionCreate', body('y')).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SubmitOutcomeUnknownError);
+    expect((refused as SubmitOutcomeUnknownError).status).toBe(503);
+    // One attempt reached the service for that output; it did not become a job.
+    expect(emulator.stats().submitAttemptsByLocation[`${files.url}/out/y.jpg`]).toBe(1);
     expect(emulator.stats().submitsByLocation[`${files.url}/out/y.jpg`]).toBeUndefined();
+
+    // Adobe's gateway can answer 502 after the job was accepted: the same error, but a job runs.
+    emulator.setFaults({ submit: { errorAfterAcceptRate: 1, errorAfterAcceptStatuses: [502] } });
+    const ghost = await client.submit('renditionCreate', body('ghost')).catch((e: unknown) => e);
+    expect((ghost as SubmitOutcomeUnknownError).status).toBe(502);
+    expect(emulator.stats().jobsByLocation[`${files.url}/out/ghost.jpg`]).toHaveLength(1);
+    await waitFor(() => files.get('/out/ghost.jpg'), {
+      timeoutMs: 10_000,
+      what: 'the job behind the 502 to write its output',
+    });
+  });
+
+  it('retries a status read answered 5xx three times (four requests in all), as Adobe asks', async () => {
+    emulator.setFaults({});
+    const { statusUrl } = await client.submit('renditionCreate', {
+      inputs: [{ href: `${files.url}/in/red.png`, storage: 'external' }],
+      outputs: [{ href: `${files.url}/out/read.jpg`, storage: 'external', type: 'image/jpeg' }],
+    });
+    emulator.setFaults({ status: { errorRate: 1, errorStatuses: [503] } });
+    const before = emulator.stats().clients[DEFAULT_CLIENT.clientId]?.statusGets ?? 0;
+    await expect(
+      client.getStatus(statusUrl, { operationId: 'renditionCreate' }),
+    ).rejects.toBeInstanceOf(HttpError);
+    expect((emulator.stats().clients[DEFAULT_CLIENT.clientId]?.statusGets ?? 0) - before).toBe(4);
   });
 
   it('reports 429 with the Retry-After wait, and a lost submit reply as an unknown outcome', async () => {

@@ -1,4 +1,4 @@
-import { EmulatorOptionsError, parseEmulatorArgs } from '../src';
+import { DEFAULT_CLIENT, EmulatorOptionsError, parseEmulatorArgs } from '../src';
 
 describe('parseEmulatorArgs', () => {
   it('reads flags', () => {
@@ -42,6 +42,26 @@ describe('parseEmulatorArgs', () => {
         EMULATOR_LOG_REQUESTS: '1',
       }),
     ).toEqual({ port: 1, host: '0.0.0.0', seed: 9, scaleRateLimits: true, logRequests: true });
+  });
+
+  it('puts clients in organizations, the default client when none is listed', () => {
+    expect(
+      parseEmulatorArgs(['--client', 'a:b', '--client', 'c:d', '--client-org', 'a=org=1@AdobeOrg']),
+    ).toEqual({
+      clients: [
+        { clientId: 'a', clientSecret: 'b', orgId: 'org=1@AdobeOrg' },
+        { clientId: 'c', clientSecret: 'd' },
+      ],
+    });
+    expect(parseEmulatorArgs([], { EMULATOR_CLIENT_ORGS: 'darkroom-dev=o@AdobeOrg' })).toEqual({
+      clients: [{ ...DEFAULT_CLIENT, orgId: 'o@AdobeOrg' }],
+    });
+    expect(() => parseEmulatorArgs(['--client-org', 'nobody=o'])).toThrow(
+      new EmulatorOptionsError('client-org names client "nobody", which is not a client'),
+    );
+    expect(() => parseEmulatorArgs(['--client-org', 'a='])).toThrow(
+      /client-org must look like <clientId>=<orgId>/,
+    );
   });
 
   it('names the bad option', () => {

@@ -4,6 +4,8 @@ import { type EmulatorClient } from '../config/options';
 export interface IssuedToken {
   accessToken: string;
   clientId: string;
+  /** The client's organization, when it was configured with one. */
+  orgId?: string;
   expiresAt: number;
 }
 
@@ -12,19 +14,19 @@ export type IssueResult =
 
 /** IMS's side: checks client credentials and remembers the opaque tokens it issued. */
 export class TokenStore {
-  private readonly clients = new Map<string, string>();
+  private readonly clients = new Map<string, EmulatorClient>();
   private readonly tokens = new Map<string, IssuedToken>();
 
   constructor(
     clients: readonly EmulatorClient[],
     private readonly lifetimeSeconds: number,
   ) {
-    for (const c of clients) this.clients.set(c.clientId, c.clientSecret);
+    for (const c of clients) this.clients.set(c.clientId, c);
   }
 
   issue(clientId: string, clientSecret: string, now = Date.now()): IssueResult {
-    const expected = this.clients.get(clientId);
-    if (expected === undefined || expected !== clientSecret) {
+    const client = this.clients.get(clientId);
+    if (client === undefined || client.clientSecret !== clientSecret) {
       return { ok: false, error: 'invalid_client' };
     }
     const token: IssuedToken = {
@@ -32,6 +34,7 @@ export class TokenStore {
       clientId,
       expiresAt: now + this.lifetimeSeconds * 1000,
     };
+    if (client.orgId !== undefined) token.orgId = client.orgId;
     this.tokens.set(token.accessToken, token);
     return { ok: true, token, expiresIn: this.lifetimeSeconds };
   }

@@ -14,6 +14,12 @@ import type { FaultConfig } from '../faults/fault-config';
 export interface EmulatorClient {
   clientId: string;
   clientSecret: string;
+  /**
+   * The IMS organization the credential belongs to (`…@AdobeOrg`). Adobe's rate limits apply to
+   * the whole organization, so clients of one org share one budget; a client without one has
+   * a budget of its own. Calls that send `x-gw-ims-org-id` must name this org.
+   */
+  orgId?: string;
 }
 
 /** How long a simulated remote job takes, per duration class, before `timeFactor`. */
@@ -48,7 +54,8 @@ export interface DurationOptions {
 export type RateWindow = RateLimitWindow;
 
 /**
- * Adobe's organisation-wide hard limits, applied per client id, per class of call: the classes
+ * Adobe's organisation-wide hard limits, applied per organization (a client configured without
+ * an `orgId` counts as an organization of its own), per class of call: the classes
  * of `rateLimitClasses` in `@darkroom/photoshop`, whose catalog names each operation's. Defaults
  * are `adobeRateLimits[class].hard`: `submit` 16 per 3 s and 320 per minute, `status` 310 per 3 s,
  * `submit-cutout` 3 per 3 s, `status-cutout` 1000 per 3 s, `submit-mask` 60 per minute and 9000
@@ -165,6 +172,22 @@ export interface ResolvedOptions {
 /** Options the emulator cannot start with; the message names the option and the rule. */
 export class EmulatorOptionsError extends EmulatorError {}
 
+function checkClients(clients: readonly EmulatorClient[]): void {
+  if (clients.length === 0) throw new EmulatorOptionsError('clients must not be empty');
+  const seen = new Set<string>();
+  clients.forEach((client, i) => {
+    if (!client.clientId)
+      throw new EmulatorOptionsError(`clients[${i}].clientId must not be empty`);
+    if (seen.has(client.clientId)) {
+      throw new EmulatorOptionsError(`clients[${i}].clientId must be unique`);
+    }
+    seen.add(client.clientId);
+    if (client.orgId !== undefined && client.orgId.trim() === '') {
+      throw new EmulatorOptionsError(`clients[${i}].orgId must not be empty when set`);
+    }
+  });
+}
+
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   const timeFactor = options.timeFactor ?? 1;
   if (!Number.isFinite(timeFactor) || timeFactor < 0) {
@@ -175,7 +198,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     throw new EmulatorOptionsError(`processing must be 'real' or 'placeholder'`);
   }
   const clients = options.clients ?? [DEFAULT_CLIENT];
-  if (clients.length === 0) throw new EmulatorOptionsError('clients must not be empty');
+  checkClients(clients);
   const durations = { ...DEFAULT_DURATIONS, ...options.durations };
   for (const name of durationClassIds) {
     const range = durations[name];

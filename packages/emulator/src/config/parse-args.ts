@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import {
+  DEFAULT_CLIENT,
   type EmulatorClient,
   type EmulatorOptions,
   EmulatorOptionsError,
@@ -17,11 +18,15 @@ const EMULATOR_FLAGS = {
   'no-rate-limits': { type: 'boolean' },
   'scale-rate-limits': { type: 'boolean' },
   client: { type: 'string', multiple: true },
+  'client-org': { type: 'string', multiple: true },
   'token-lifetime': { type: 'string' },
   faults: { type: 'string' },
   'deny-http-loopback': { type: 'boolean' },
   'log-requests': { type: 'boolean' },
 } as const;
+
+/** The long names of every flag `parseEmulatorArgs` takes (the server's README lists each). */
+export const emulatorFlagNames: readonly string[] = Object.keys(EMULATOR_FLAGS);
 
 /** A number setting; unset or empty is `undefined`, anything else not a number is an error. */
 function numberSetting(name: string, raw: string | undefined): number | undefined {
@@ -48,6 +53,31 @@ function clientsOf(specs: readonly string[]): EmulatorClient[] {
   });
 }
 
+/**
+ * `clientId=orgId` pairs put each named client (one of `clients`) in that IMS organization; an
+ * org id may itself hold `=`, the client id may not be empty.
+ */
+function withOrgs(clients: readonly EmulatorClient[], specs: readonly string[]): EmulatorClient[] {
+  const orgs = new Map<string, string>();
+  for (const spec of specs) {
+    const i = spec.indexOf('=');
+    if (i <= 0 || i === spec.length - 1) {
+      throw new EmulatorOptionsError('client-org must look like <clientId>=<orgId>');
+    }
+    const clientId = spec.slice(0, i);
+    if (!clients.some((c) => c.clientId === clientId)) {
+      throw new EmulatorOptionsError(
+        `client-org names client "${clientId}", which is not a client`,
+      );
+    }
+    orgs.set(clientId, spec.slice(i + 1));
+  }
+  return clients.map((c) => {
+    const orgId = orgs.get(c.clientId);
+    return orgId === undefined ? c : { ...c, orgId };
+  });
+}
+
 /** The fault plan from its JSON, every schema issue named with its path. */
 function faultsOf(text: string): FaultConfig {
   let json: unknown;
@@ -68,10 +98,11 @@ function faultsOf(text: string): FaultConfig {
 /**
  * Reads emulator options from command-line flags, falling back to environment variables.
  * Flags: --port --host --time-factor --seed --processing --no-rate-limits --scale-rate-limits
- * --client id:secret (repeatable) --token-lifetime --faults <json> --deny-http-loopback
+ * --client id:secret (repeatable) --client-org id=org (repeatable) --token-lifetime --faults <json> --deny-http-loopback
  * --log-requests.
  * Env: EMULATOR_PORT, EMULATOR_HOST, EMULATOR_TIME_FACTOR, EMULATOR_SEED, EMULATOR_PROCESSING,
  * EMULATOR_RATE_LIMITS=off, EMULATOR_SCALE_RATE_LIMITS=1, EMULATOR_CLIENTS=id:secret,id:secret,
+ * EMULATOR_CLIENT_ORGS=id=org,id=org,
  * EMULATOR_TOKEN_LIFETIME, EMULATOR_FAULTS=<json>, EMULATOR_LOG_REQUESTS=1.
  */
 export function parseEmulatorArgs(
@@ -103,6 +134,10 @@ export function parseEmulatorArgs(
   const clientSpecs =
     values.client ?? (env.EMULATOR_CLIENTS ? env.EMULATOR_CLIENTS.split(',') : []);
   if (clientSpecs.length > 0) options.clients = clientsOf(clientSpecs);
+  const orgSpecs =
+    values['client-org'] ?? (env.EMULATOR_CLIENT_ORGS ? env.EMULATOR_CLIENT_ORGS.split(',') : []);
+  if (orgSpecs.length > 0)
+    options.clients = withOrgs(options.clients ?? [DEFAULT_CLIENT], orgSpecs);
   const lifetime = numberSetting(
     'token-lifetime',
     values['token-lifetime'] ?? env.EMULATOR_TOKEN_LIFETIME,

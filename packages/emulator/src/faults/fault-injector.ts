@@ -1,4 +1,4 @@
-import { type FaultConfig, type RequestFaults } from './fault-config';
+import { type FaultConfig, type RequestFaults, type UploadContentType } from './fault-config';
 import { SeededRandom } from './random';
 
 export type RequestKind = 'submit' | 'status';
@@ -10,7 +10,26 @@ export type RequestFault =
   | { kind: 'error'; status: 500 | 502 | 503 | 504; latencyMs: number }
   | { kind: 'throttle'; retryAfterMs: number; latencyMs: number };
 
+/**
+ * What happens to the reply of a submit that was accepted (the job exists and runs): lost,
+ * held, answered with a gateway 5xx, or a combination of hold and 5xx (a slow gateway timeout).
+ */
+export interface AcceptedReplyFault {
+  drop: boolean;
+  latencyMs: number;
+  errorStatus?: 500 | 502 | 503 | 504;
+}
+
+/** The storage faults one accepted job carries, decided when it is accepted. */
+export interface JobStorageFaults {
+  /** Transfers at or after this instant fail as if the presigned URL had expired. */
+  urlsExpireAt?: number;
+  uploadContentType: UploadContentType;
+}
+
 const DEFAULT_ERROR_STATUSES = [500, 502, 503, 504] as const;
+/** A gateway that lost patience with a service that went on answers 502 or 504. */
+const DEFAULT_ERROR_AFTER_ACCEPT_STATUSES = [502, 504] as const;
 
 /**
  * Decides, reproducibly, which requests and jobs get a fault. Each call to `setFaults` restarts
@@ -65,9 +84,33 @@ export class FaultInjector {
     return { kind: 'none', latencyMs };
   }
 
-  /** Whether an accepted submit loses its reply. */
-  dropsAcceptedReply(): boolean {
-    return this.random.chance(this.config.submit?.dropAfterAcceptRate);
+  /**
+   * The fault, if any, on the reply to an accepted submit. Draws happen only for configured
+   * rates, drop first, so fault sets without the newer kinds keep their streams.
+   */
+  forAcceptedReply(): AcceptedReplyFault {
+    const submit = this.config.submit;
+    if (this.random.chance(submit?.dropAfterAcceptRate)) return { drop: true, latencyMs: 0 };
+    let latencyMs = 0;
+    if (submit?.acceptLatencyMs && this.random.chance(submit.acceptLatencyRate ?? 1)) {
+      latencyMs = submit.acceptLatencyMs;
+    }
+    if (!this.random.chance(submit?.errorAfterAcceptRate)) return { drop: false, latencyMs };
+    const statuses = submit?.errorAfterAcceptStatuses ?? DEFAULT_ERROR_AFTER_ACCEPT_STATUSES;
+    return { drop: false, latencyMs, errorStatus: this.random.pick(statuses) ?? 502 };
+  }
+
+  /** Storage faults for a job accepted at `acceptedAt`. */
+  forJobStorage(acceptedAt: number): JobStorageFaults {
+    const storage = this.config.storage;
+    const faults: JobStorageFaults = {
+      uploadContentType: storage?.uploadContentType ?? 'output-type',
+    };
+    const after = storage?.urlExpiresAfterMs;
+    if (after !== undefined && this.random.chance(storage?.urlExpiryRate ?? 1)) {
+      faults.urlsExpireAt = acceptedAt + after;
+    }
+    return faults;
   }
 
   jobFails(): boolean {

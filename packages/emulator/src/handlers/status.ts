@@ -27,7 +27,7 @@ async function status(
   // The gate runs before the job is looked up, so the class comes from the status path's
   // family; the catalog gives every operation the class of its family.
   const budget = statusLimitClasses[family];
-  const gated = { req, res, kind: 'status', budget, clientId, route, generation } as const;
+  const gated = { ...auth, req, res, kind: 'status', budget, route, generation } as const;
   if (await passGate(context, gated)) return;
   let jobId: string;
   try {

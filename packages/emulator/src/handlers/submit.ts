@@ -1,7 +1,9 @@
+import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { coerceError, withoutQuery } from '@darkroom/core';
 import { type OperationSpec, validateRequestBody } from '@darkroom/photoshop';
 import { type EmulatorContext } from '../emulator-context';
 import {
+  gatewayErrors,
   invalidContentType,
   invalidJson,
   payloadTooLarge,
@@ -12,6 +14,7 @@ import { reply, replyError } from '../http/reply';
 import { requestOrigin } from '../http/request-origin';
 import { BodyTooLargeError, readBody } from '../http/respond';
 import { type RouteHandler, type RouteRequest } from '../http/route-handler';
+import { type AcceptedReplyFaultKind, type JobRecord } from '../jobs/job-record';
 import { statusUrl } from '../jobs/status-views';
 import { passGate } from '../limits/request-gate';
 import { mainInputHref, outputTargets } from '../operations/job-files';
@@ -59,18 +62,21 @@ async function submit(
     }
     throw err;
   }
+  const { body, parseError } = parseJson(raw);
+  const locations = submitLocations(op, body);
+  const { evidence } = context;
+  // Counted on arrival, before the gateway: every POST a client sent shows up here.
+  for (const location of locations) evidence.received(location);
   const auth = authenticate(context, req);
   if ('status' in auth) return replyError(context, res, route, auth);
   const { clientId } = auth;
-  const { evidence } = context;
   const stats = evidence.client(clientId);
   stats.submits += 1;
-  const { body, parseError } = parseJson(raw);
   // Every submit that reached the service counts as an attempt for its locations, whatever
   // the answer (429, 5xx, dropped, 400 or 202): retries show up here, jobs in submitsByLocation.
-  for (const location of submitLocations(op, body)) evidence.attempt(location);
+  for (const location of locations) evidence.attempt(location);
   const budget = op.limitClasses.submit;
-  const gated = { req, res, kind: 'submit', budget, clientId, route } as const;
+  const gated = { ...auth, req, res, kind: 'submit', budget, route } as const;
   if (await passGate(context, { ...gated, generation: op.generation })) return;
 
   const contentType = req.headers['content-type'];
@@ -94,18 +100,53 @@ async function submit(
   const origin = requestOrigin(req, context.origin);
   const job = context.jobs.submit(op, checked.body, clientId, origin);
   stats.accepted += 1;
-  for (const location of submitLocations(op, job.body)) evidence.location(location);
-  if (context.faults.dropsAcceptedReply()) {
-    evidence.fault(clientId, 'dropAfterAccept');
-    context.metrics.faults.inc({ kind: 'dropAfterAccept' });
-    req.socket.destroy();
-    return;
-  }
+  for (const location of submitLocations(op, job.body)) evidence.location(location, job.id);
   const link = statusUrl(origin, job);
   const accepted =
     op.generation === 'v1'
       ? { _links: { self: { href: link } } }
       : { jobId: job.id, statusUrl: link };
+  await answerAccepted(context, { req, res, route, job }, accepted);
+}
+
+/** Counts a fault on an accepted submit's reply, on the job, in the evidence and the metrics. */
+function noteReplyFault(context: EmulatorContext, job: JobRecord, kind: AcceptedReplyFaultKind) {
+  job.replyFaults.push(kind);
+  context.evidence.replyFault(job.clientId, kind);
+  context.metrics.faults.inc({ kind });
+}
+
+/**
+ * The reply to a submit whose job now exists and runs. The seeded faults may lose it, hold it
+ * (waits end when the emulator closes), or turn it into a gateway 5xx: the client cannot tell
+ * that the job exists, as happens at Adobe.
+ */
+async function answerAccepted(
+  context: EmulatorContext,
+  {
+    req,
+    res,
+    route,
+    job,
+  }: { req: IncomingMessage; res: ServerResponse; route: string; job: JobRecord },
+  accepted: unknown,
+): Promise<void> {
+  const fault = context.faults.forAcceptedReply();
+  if (fault.drop) {
+    noteReplyFault(context, job, 'dropAfterAccept');
+    req.socket.destroy();
+    return;
+  }
+  if (fault.latencyMs > 0) {
+    noteReplyFault(context, job, 'slowAccept');
+    await context.delays.sleep(fault.latencyMs);
+    // The client gave up (its timeout) or the emulator is closing: nobody is left to answer.
+    if (res.destroyed || req.socket.destroyed) return;
+  }
+  if (fault.errorStatus !== undefined) {
+    noteReplyFault(context, job, 'errorAfterAccept');
+    return replyError(context, res, route, gatewayErrors.upstreamFailure(fault.errorStatus));
+  }
   reply(context, res, route, 202, accepted);
 }
 

@@ -8,6 +8,13 @@ export interface ErrorReply {
   headers?: Record<string, string>;
 }
 
+const SERVER_ERROR_TITLES: Record<number, string> = {
+  500: 'Internal Service Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
 /** Adobe I/O gateway replies: the same for both generations, sent before the service runs. */
 export const gatewayErrors = {
   invalidToken: (): ErrorReply => ({
@@ -17,6 +24,27 @@ export const gatewayErrors = {
   invalidApiKey: (): ErrorReply => ({
     status: 403,
     body: { error_code: '403003', message: 'Api Key is invalid' },
+  }),
+  /**
+   * Adobe documents no body for an org header that does not match the credential; this one is
+   * in the gateway's shape with a code of the emulator's own. Org ids are not echoed: Darkroom
+   * keeps them out of its logs.
+   */
+  orgMismatch: (): ErrorReply => ({
+    status: 403,
+    body: {
+      error_code: 'ims_org_mismatch',
+      message: 'x-gw-ims-org-id must name the IMS organization of the client id in x-api-key',
+    },
+  }),
+  /**
+   * A 5xx from the gateway itself (it gave up on the service, which may have gone on). Adobe
+   * documents no body for 502/503/504; this one is in the gateway's `{error_code, message}`
+   * shape, the same for both generations.
+   */
+  upstreamFailure: (status: 500 | 502 | 503 | 504): ErrorReply => ({
+    status,
+    body: { error_code: String(status), message: SERVER_ERROR_TITLES[status] ?? 'Gateway Error' },
   }),
 };
 
@@ -151,13 +179,6 @@ export function tooManyRequests(
         },
       };
 }
-
-const SERVER_ERROR_TITLES: Record<number, string> = {
-  500: 'Internal Service Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
 
 export function serverError(generation: ApiGeneration, status: number): ErrorReply {
   const title = SERVER_ERROR_TITLES[status] ?? 'Internal Service Error';

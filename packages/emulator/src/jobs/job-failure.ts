@@ -20,11 +20,14 @@ export class JobFailedError extends EmulatorError {
 }
 
 export const failures = {
-  inputForbidden: (name: string): JobFailure => ({
+  inputForbidden: (
+    name: string,
+    reason = 'Unable to access the input href (HTTP 403)',
+  ): JobFailure => ({
     type: 'AuthForbidden',
     code: 403,
     title: 'Forbidden',
-    details: [{ name, reason: 'Unable to access the input href (HTTP 403)' }],
+    details: [{ name, reason }],
     v2ErrorCode: '403401',
   }),
   inputNotFound: (

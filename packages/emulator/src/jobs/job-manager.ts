@@ -18,7 +18,13 @@ import { JobFailedError, failures } from './job-failure';
 import { type JobRecord, phaseOf } from './job-record';
 import { HostedFiles } from './hosted-files';
 import { Semaphore } from './semaphore';
-import { downloadInput, TransferAgents, uploadOutput, uploadRequest } from './transfer';
+import {
+  downloadInput,
+  TransferAgents,
+  uploadContentType,
+  uploadOutput,
+  uploadRequest,
+} from './transfer';
 
 /** v2 embedded output content: text, base64, or parsed JSON (text when it is not JSON). */
 function embeddedContent(kind: string, bytes: Buffer): unknown {
@@ -90,10 +96,13 @@ export class JobManager {
       hosted: new Map(),
       origin,
       injectedFailure: this.faults.jobFails(),
+      storageFaults: { uploadContentType: 'output-type' },
+      replyFaults: [],
       statusGets: 0,
     };
     const uploadFault = outputs.findIndex((o) => o.href !== undefined && this.faults.uploadFails());
     if (uploadFault >= 0) job.failUploadIndex = uploadFault;
+    job.storageFaults = this.faults.forJobStorage(now);
     this.jobs.set(job.id, job);
     this.schedule(job);
     return job;
@@ -188,11 +197,33 @@ export class JobManager {
         failures.uploadFailed(withoutQuery(output.href), 'upload failed (injected fault)'),
       );
     }
+    await this.failIfExpired(job, output.href, 'output');
+    const headerType = uploadContentType(job.storageFaults.uploadContentType, contentType);
     await uploadOutput(
       output.href,
       bytes,
-      uploadRequest(output.storage, contentType),
+      uploadRequest(output.storage, headerType),
       this.transferOptions(),
+    );
+  }
+
+  /**
+   * A transfer the job's expiry fault reaches fails as storage's 403 for an expired presigned
+   * URL would make it fail, with the same failure; no request is sent.
+   */
+  private failIfExpired(job: JobRecord, href: string, side: 'input' | 'output'): Promise<void> {
+    const expireAt = job.storageFaults.urlsExpireAt;
+    if (expireAt === undefined || Date.now() < expireAt) return Promise.resolve();
+    this.evidence.fault(job.clientId, 'urlExpired');
+    this.metrics.faults.inc({ kind: 'urlExpired' });
+    const name = withoutQuery(href);
+    const why = 'the presigned URL expired (injected fault)';
+    return Promise.reject(
+      new JobFailedError(
+        side === 'input'
+          ? failures.inputForbidden(name, `${why}: storage answered HTTP 403`)
+          : failures.uploadFailed(name, `upload answered HTTP 403: ${why}`),
+      ),
     );
   }
 
@@ -202,7 +233,9 @@ export class JobManager {
     const download = (href: string): Promise<Buffer> => {
       let bytes = downloads.get(href);
       if (!bytes) {
-        bytes = downloadInput(href, this.transferOptions());
+        bytes = this.failIfExpired(job, href, 'input').then(() =>
+          downloadInput(href, this.transferOptions()),
+        );
         downloads.set(href, bytes);
       }
       return bytes;

@@ -1,9 +1,13 @@
 import { type OperationSpec } from '@darkroom/photoshop';
+import { type JobStorageFaults } from '../faults/fault-injector';
 import { type OutputTarget } from '../operations/job-files';
 import { type JobResult } from '../operations/work-context';
 import { type JobFailure } from './job-failure';
 
 export type JobPhase = 'pending' | 'running' | 'succeeded' | 'failed';
+
+/** Faults that struck the reply to the submit that created a job (the job itself runs). */
+export type AcceptedReplyFaultKind = 'dropAfterAccept' | 'errorAfterAccept' | 'slowAccept';
 
 /** One accepted job. Holds presigned URLs in memory only; nothing here is persisted. */
 export interface JobRecord {
@@ -32,6 +36,10 @@ export interface JobRecord {
   injectedFailure: boolean;
   /** Index of the output whose upload the fault injector fails, if any. */
   failUploadIndex?: number;
+  /** Presigned-URL expiry and upload Content-Type, decided at submit from the fault set. */
+  storageFaults: JobStorageFaults;
+  /** What the client's reply suffered, though the job was created. */
+  replyFaults: AcceptedReplyFaultKind[];
   statusGets: number;
 }
 

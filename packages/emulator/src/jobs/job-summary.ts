@@ -1,6 +1,6 @@
 import { withoutQuery } from '@darkroom/core';
 import { type JobManager } from './job-manager';
-import { phaseOf, type JobRecord } from './job-record';
+import { type AcceptedReplyFaultKind, phaseOf, type JobRecord } from './job-record';
 
 /** A job as the admin listing shows it: no presigned query strings. */
 export interface JobSummary {
@@ -16,6 +16,8 @@ export interface JobSummary {
   input?: string;
   outputs: string[];
   statusGets: number;
+  /** Faults on the reply to the submit that created the job (the client saw the 202 late, a 5xx instead, or no reply). */
+  replyFaults?: AcceptedReplyFaultKind[];
   error?: { type: string; title: string; reasons: string[] };
 }
 
@@ -33,6 +35,7 @@ function summarize(job: JobRecord, now: number): JobSummary {
     statusGets: job.statusGets,
   };
   if (job.mainInput) summary.input = withoutQuery(job.mainInput);
+  if (job.replyFaults.length > 0) summary.replyFaults = [...job.replyFaults];
   if ((status === 'succeeded' || status === 'failed') && job.settledAt !== undefined) {
     summary.finishedAt = new Date(Math.max(job.finishAt, job.settledAt)).toISOString();
   }

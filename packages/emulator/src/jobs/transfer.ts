@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { closeAll, coerceError, withoutQuery } from '@darkroom/core';
 import { EmulatorError } from '../emulator-error';
+import { type UploadContentType } from '../faults/fault-config';
 import { JobFailedError, failures } from './job-failure';
 
 /**
@@ -131,25 +132,30 @@ export async function downloadInput(href: string, options: TransferOptions): Pro
 }
 
 /**
+ * The Content-Type an upload carries under the fault set's `storage.uploadContentType`: the
+ * output's type, none (`undefined`), or `application/octet-stream`.
+ */
+export function uploadContentType(mode: UploadContentType, outputType: string): string | undefined {
+  if (mode === 'none') return undefined;
+  return mode === 'output-type' ? outputType : mode;
+}
+
+/**
  * How the bytes go to each kind of write URL, as Darkroom's storage layer expects an uploader
- * to send them: a PUT with the output's type for presigned URLs (S3 and the like); Azure's Put
- * Blob also needs `x-ms-blob-type: BlockBlob`; a Dropbox temporary upload link takes the
- * documented POST of `application/octet-stream`.
+ * to send them: a PUT with the output's type (by default) for presigned URLs (S3 and the like);
+ * Azure's Put Blob also needs `x-ms-blob-type: BlockBlob`; a Dropbox temporary upload link takes
+ * the documented POST of `application/octet-stream`, whatever `contentType` is.
  */
 export function uploadRequest(
   storage: string | undefined,
-  contentType: string,
+  contentType: string | undefined,
 ): { method: 'PUT' | 'POST'; headers: Record<string, string> } {
-  if (storage === 'azure') {
-    return {
-      method: 'PUT',
-      headers: { 'x-ms-blob-type': 'BlockBlob', 'content-type': contentType },
-    };
-  }
   if (storage === 'dropbox') {
     return { method: 'POST', headers: { 'content-type': 'application/octet-stream' } };
   }
-  return { method: 'PUT', headers: { 'content-type': contentType } };
+  const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
+  if (storage === 'azure') headers['x-ms-blob-type'] = 'BlockBlob';
+  return { method: 'PUT', headers };
 }
 
 /** One upload of an output to its href; body = the bytes. */

@@ -2,9 +2,25 @@ import { type RateLimitClass, rateLimitClasses } from '@darkroom/photoshop';
 import { type RateWindow, type ResolvedOptions } from '../config/options';
 import { SlidingWindowLimiter } from './rate-limiter';
 
+/** Whose budget a call is charged to: its client's organization, else the client alone. */
+export interface BudgetOwner {
+  clientId: string;
+  orgId?: string;
+}
+
+/**
+ * Adobe's limits apply to the whole organization, so clients of one org share its windows; a
+ * client configured without an org has windows of its own. The prefixes keep an org id and a
+ * client id that happen to be spelled alike apart.
+ */
+export function budgetKey(owner: BudgetOwner): string {
+  return owner.orgId === undefined ? `client:${owner.clientId}` : `org:${owner.orgId}`;
+}
+
 /**
  * Adobe's rate limits: one sliding-window limiter per class of call (the classes the operation
- * catalog names), each keyed by client id. With `limits: false` every call is allowed.
+ * catalog names), each keyed by organization (see {@link budgetKey}). With `limits: false` every
+ * call is allowed.
  */
 export class RateBudgets {
   /**
@@ -25,11 +41,11 @@ export class RateBudgets {
     }
   }
 
-  /** Charges one call to the client's budget: undefined when allowed, else the wait in ms. */
-  take(budget: RateLimitClass, clientId: string): number | undefined {
+  /** Charges one call to the owner's budget: undefined when allowed, else the wait in ms. */
+  take(budget: RateLimitClass, owner: BudgetOwner): number | undefined {
     const limiter = this.limiters[budget];
     if (!limiter) return undefined;
-    const decision = limiter.take(clientId);
+    const decision = limiter.take(budgetKey(owner));
     return decision.allowed ? undefined : decision.retryAfterMs;
   }
 

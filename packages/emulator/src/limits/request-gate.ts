@@ -12,6 +12,8 @@ export interface GatedCall {
   kind: RequestKind;
   budget: RateLimitClass;
   clientId: string;
+  /** The client's organization, whose budget the call is charged to. */
+  orgId?: string;
   route: string;
   generation: ApiGeneration;
 }
@@ -25,7 +27,7 @@ export async function passGate(context: EmulatorContext, call: GatedCall): Promi
   const { req, res, kind, budget, clientId, route, generation } = call;
   const { evidence, metrics, budgets } = context;
   const stats = evidence.client(clientId);
-  const retryAfterMs = budgets.take(budget, clientId);
+  const retryAfterMs = budgets.take(budget, call);
   if (retryAfterMs !== undefined) {
     stats.throttled += 1;
     metrics.throttled.inc({ budget });

@@ -1,15 +1,17 @@
+import { type AcceptedReplyFaultKind } from '../jobs/job-record';
+
 /** Per-client counts a test reads to prove what a client did. */
 export interface ClientStats {
   /** Submit requests that passed the gateway (accepted, refused, faulted alike). */
   submits: number;
-  /** Submits answered 202. */
+  /** Submits that created a job (answered 202, or faulted after acceptance). */
   accepted: number;
   /** Submits answered 400. */
   rejected: number;
   statusGets: number;
   /** 429s served, from rate limits and from injected throttling. */
   throttled: number;
-  /** Injected faults served, by kind (`error500`, `drop`, `latency`, `throttle`, `jobFailure`, `uploadFailure`...). */
+  /** Injected faults served, by kind (`error500`, `drop`, `latency`, `throttle`, `jobFailure`, `uploadFailure`, `urlExpired`, `errorAfterAccept`...). */
   faults: Record<string, number>;
 }
 
@@ -22,16 +24,39 @@ export interface EmulatorStats {
    * answered: 202, 400, 429, an injected 5xx or a dropped connection. Retries show up here.
    */
   submitAttemptsByLocation: Record<string, number>;
+  /**
+   * Every submit POST received per location, counted on arrival (before the gateway), so a
+   * submit the gateway refused and the client sent again counts too: what a client says it
+   * sent should equal this.
+   */
+  submitsReceivedByLocation: Record<string, number>;
+  /** Ids of the accepted jobs per location, in the order they were accepted. */
+  jobsByLocation: Record<string, string[]>;
+  /** Accepted submits whose reply was faulted (the job runs regardless), by kind. */
+  acceptedReplyFaults: Record<AcceptedReplyFaultKind, number>;
   /** Status GETs per job id. */
   statusGetsByJob: Record<string, number>;
-  /** Requests refused by the gateway (bad token or API key). */
+  /** Requests refused by the gateway (bad token, API key or organization). */
   unauthorized: number;
 }
+
+function count(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+const noReplyFaults = (): Record<AcceptedReplyFaultKind, number> => ({
+  dropAfterAccept: 0,
+  errorAfterAccept: 0,
+  slowAccept: 0,
+});
 
 export class Evidence {
   private clients = new Map<string, ClientStats>();
   private byLocation = new Map<string, number>();
   private attemptsByLocation = new Map<string, number>();
+  private receivedByLocation = new Map<string, number>();
+  private jobsByLocation = new Map<string, string[]>();
+  private replyFaults = noReplyFaults();
   private byJob = new Map<string, number>();
   private unauthorizedCount = 0;
 
@@ -49,16 +74,30 @@ export class Evidence {
     faults[kind] = (faults[kind] ?? 0) + 1;
   }
 
-  location(key: string): void {
-    this.byLocation.set(key, (this.byLocation.get(key) ?? 0) + 1);
+  /** One accepted submit (job `jobId`) for `key`. */
+  location(key: string, jobId: string): void {
+    count(this.byLocation, key);
+    const jobs = this.jobsByLocation.get(key);
+    if (jobs) jobs.push(jobId);
+    else this.jobsByLocation.set(key, [jobId]);
   }
 
   attempt(key: string): void {
-    this.attemptsByLocation.set(key, (this.attemptsByLocation.get(key) ?? 0) + 1);
+    count(this.attemptsByLocation, key);
+  }
+
+  received(key: string): void {
+    count(this.receivedByLocation, key);
+  }
+
+  /** An accepted submit whose reply suffered `kind`, for `clientId`. */
+  replyFault(clientId: string, kind: AcceptedReplyFaultKind): void {
+    this.replyFaults[kind] += 1;
+    this.fault(clientId, kind);
   }
 
   statusGet(jobId: string): void {
-    this.byJob.set(jobId, (this.byJob.get(jobId) ?? 0) + 1);
+    count(this.byJob, jobId);
   }
 
   unauthorized(): void {
@@ -72,6 +111,9 @@ export class Evidence {
       ),
       submitsByLocation: Object.fromEntries(this.byLocation),
       submitAttemptsByLocation: Object.fromEntries(this.attemptsByLocation),
+      submitsReceivedByLocation: Object.fromEntries(this.receivedByLocation),
+      jobsByLocation: Object.fromEntries([...this.jobsByLocation].map(([k, ids]) => [k, [...ids]])),
+      acceptedReplyFaults: { ...this.replyFaults },
       statusGetsByJob: Object.fromEntries(this.byJob),
       unauthorized: this.unauthorizedCount,
     };
@@ -81,6 +123,9 @@ export class Evidence {
     this.clients = new Map();
     this.byLocation = new Map();
     this.attemptsByLocation = new Map();
+    this.receivedByLocation = new Map();
+    this.jobsByLocation = new Map();
+    this.replyFaults = noReplyFaults();
     this.byJob = new Map();
     this.unauthorizedCount = 0;
   }
