@@ -7,7 +7,14 @@ import { z } from 'zod';
 export const accountSchema = z.object({
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
-  orgId: z.string().optional(),
+  /**
+   * IMS organization id (`…@AdobeOrg`). Adobe's rate limits hold per organization: accounts that
+   * name the same org share one budget. It also names the org in `x-gw-ims-org-id`.
+   */
+  orgId: z
+    .string()
+    .regex(/^[A-Za-z0-9._@+-]{1,120}$/, 'an IMS org id: letters, digits and . _ @ + -')
+    .optional(),
   scope: z.string().default('openid,AdobeID,read_organizations'),
   /** IMS base URL. @defaultValue https://ims-na1.adobelogin.com */
   imsUrl: z.url().default('https://ims-na1.adobelogin.com'),

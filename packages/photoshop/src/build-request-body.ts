@@ -6,6 +6,24 @@ import { formatPath, fromZodIssues } from './validation-issues';
 
 type Json = Record<string, unknown>;
 
+/**
+ * The deepest a job's `outputs` and `options` may nest arrays and objects (`options` itself is
+ * level 1). Adobe's deepest bodies (layers inside groups) stay far below it; anything deeper is
+ * refused before any code walks it, so no job can exhaust the stack.
+ */
+export const MAX_NESTING_DEPTH = 32;
+
+/**
+ * Largest width or height, in pixels, an output may ask for. Adobe's v2 contract bounds every
+ * dimension to 0–32000 (`Dimension` and `ImageParameters` in specs/v2/photoshopv2-api.json), and
+ * v1 layer bounds likewise (specs/v1/PITS/bounds.schema.json); 0 means full size in v1 renditions
+ * (specs/v1/PITS/file_output.schema.json).
+ */
+export const MAX_DIMENSION_PX = 32_000;
+
+/** Output options that size an image, checked against {@link MAX_DIMENSION_PX}. */
+const DIMENSION_KEYS = ['width', 'height', 'maxWidth'] as const;
+
 const SINGLE_INPUT_RULE =
   'Adobe accepts one main input per request ("All the endpoints only support a single file input", general-workflow.md)';
 
@@ -75,6 +93,53 @@ function scan(
   }
 }
 
+/**
+ * The first array or object nested deeper than {@link MAX_NESTING_DEPTH} in the job's outputs
+ * or options, found without recursion.
+ */
+function nestingIssue(job: Json): ValidationIssue | undefined {
+  const todo: { node: unknown; path: PropertyKey[] }[] = [
+    { node: job.outputs, path: ['outputs'] },
+    { node: job.options, path: ['options'] },
+  ];
+  for (let next = todo.pop(); next; next = todo.pop()) {
+    const { node, path } = next;
+    if (typeof node !== 'object' || node === null) continue;
+    if (path.length > MAX_NESTING_DEPTH) {
+      return {
+        path: formatPath(path),
+        rule: 'max-depth',
+        message: `nested ${path.length} levels deep; ${String(path[0])} may nest arrays and objects at most ${MAX_NESTING_DEPTH} levels`,
+      };
+    }
+    const array = Array.isArray(node);
+    for (const [key, value] of Object.entries(node)) {
+      todo.push({ node: value, path: [...path, array ? Number(key) : key] });
+    }
+  }
+  return undefined;
+}
+
+/** Each output's width, height and maxWidth: whole pixels from 0 to {@link MAX_DIMENSION_PX}. */
+function dimensionIssues(outputs: unknown[]): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  outputs.forEach((o, i) => {
+    if (!isPlainObject(o)) return;
+    for (const key of DIMENSION_KEYS) {
+      const value = o[key];
+      if (typeof value !== 'number') continue;
+      if (!Number.isInteger(value) || value < 0 || value > MAX_DIMENSION_PX) {
+        issues.push({
+          path: `outputs[${i}].${key}`,
+          rule: 'dimension-range',
+          message: `${key} must be a whole number of pixels from 0 to ${MAX_DIMENSION_PX} (Adobe's largest dimension), got ${String(value)}`,
+        });
+      }
+    }
+  });
+  return issues;
+}
+
 function precheck(op: OperationSpec, job: unknown): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   if (!isPlainObject(job)) {
@@ -125,6 +190,7 @@ function precheck(op: OperationSpec, job: unknown): ValidationIssue[] {
   if (op.outputsRequired && outputs.length === 0) {
     issues.push({ path: 'outputs', rule: 'outputs-required', message: `${op.id} needs an output` });
   }
+  issues.push(...dimensionIssues(outputs));
   outputs.forEach((o, i) => {
     if (!isPlainObject(o)) return;
     for (const key of Object.keys(o)) {
@@ -160,7 +226,8 @@ function v2Destination(loc: ResolvedLocation): Json {
  * Adobe expects for `operationId`, presigning through `resolve`. The job is validated first and
  * nothing is resolved when it is refused: more than one main input, more than the operation's
  * output limit, any `href`/`url` in the job (files are named only by `{ref}`), a `{ref}` at a
- * position the catalog does not list. Throws `RequestValidationError` with `{path, rule, message}`.
+ * position the catalog does not list, nesting deeper than {@link MAX_NESTING_DEPTH}, an output
+ * dimension outside 0–{@link MAX_DIMENSION_PX}. Throws `RequestValidationError` with `{path, rule, message}`.
  */
 export async function buildRequestBody(
   operationId: string,
@@ -168,6 +235,9 @@ export async function buildRequestBody(
   resolve: ResolveRef,
 ): Promise<Json> {
   const op = getOperation(operationId);
+  // Before anything walks the job: every later check recurses into it.
+  const tooDeep = isPlainObject(job) ? nestingIssue(job) : undefined;
+  if (tooDeep) throw new RequestValidationError([tooDeep], op.id);
   const issues = precheck(op, job);
   const parsed = referencedBodySchema.safeParse(job);
   if (!parsed.success) {

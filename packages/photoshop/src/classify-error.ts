@@ -7,6 +7,7 @@ import { RemoteJobFailedError } from './errors/remote-job-failed-error';
 import { RequestValidationError } from './errors/request-validation-error';
 import { SubmitOutcomeUnknownError } from './errors/submit-outcome-unknown-error';
 import { TimeoutError } from './errors/timeout-error';
+import { TokenUnavailableError } from './errors/token-unavailable-error';
 
 export type ErrorAction = 'retry' | 'slow_down' | 'refresh_auth' | 'fail';
 
@@ -60,6 +61,12 @@ export function classifyError(err: unknown): ErrorClassification {
     if (s === 402) return { action: 'fail', reason: 'trial_limit_exceeded' };
     if (s === 429) return { action: 'slow_down', reason: 'rate_limited' };
     return { action: 'fail', reason: `http_${s}` };
+  }
+  if (err instanceof TokenUnavailableError) {
+    // Checked before the HTTP cases: IMS's own 429 or 5xx says nothing about the API.
+    return err.transient
+      ? { action: 'retry', reason: 'ims_unavailable' }
+      : { action: 'refresh_auth', reason: 'ims_refused' };
   }
   if (err instanceof SubmitOutcomeUnknownError) {
     // Resubmitting could run (and bill) the edit twice; the caller decides, by default it fails.

@@ -35,6 +35,7 @@ export { TimeoutError } from './errors/timeout-error';
 export { NetworkError } from './errors/network-error';
 export { SubmitOutcomeUnknownError } from './errors/submit-outcome-unknown-error';
 export { ForeignStatusUrlError } from './errors/foreign-status-url-error';
+export { TokenUnavailableError } from './errors/token-unavailable-error';
 export { RequestValidationError } from './errors/request-validation-error';
 export type { ValidationIssue } from './errors/request-validation-error';
 export { RemoteJobFailedError } from './errors/remote-job-failed-error';

@@ -3,7 +3,11 @@ import { getOperation, statusPathTemplates, type StatusFamily } from './catalog'
 import type { Manifest } from './contract/v1-status';
 import type { RemoteJobError } from './errors/remote-job-failed-error';
 
-export type JobState = 'pending' | 'running' | 'succeeded' | 'failed';
+/**
+ * `unknown`: a status word Darkroom does not know (a future `cancelled`, say). It is neither
+ * taken for running, which would poll a finished job until its deadline, nor for a result.
+ */
+export type JobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'unknown';
 
 export interface NormalizedOutput {
   href?: string;
@@ -18,6 +22,14 @@ export interface NormalizedStatus {
   jobId?: string;
   outputs: NormalizedOutput[];
   error?: RemoteJobError;
+  /** The status word as Adobe wrote it, when the state is `unknown`. */
+  statusWord?: string;
+  /**
+   * For a v1 status with several entries, the positions (0-based) of those that failed while
+   * others succeeded: the files of the others were written.
+   */
+  failedEntries?: number[];
+  entryCount?: number;
   created?: Date;
   modified?: Date;
   manifest?: Manifest;
@@ -33,8 +45,9 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : und
 
 /**
  * Adobe's status words across generations. `starting`/`not_started` have not begun; `uploading`
- * means the files exist and are being written. Anything unknown counts as still running, as
- * Adobe's SDK does: only `succeeded` and `failed` are terminal.
+ * means the files exist and are being written. A word outside Adobe's published ones is
+ * `unknown` (Adobe's SDK takes it for running, which would poll a finished job until its
+ * deadline); the caller decides.
  */
 export function toJobState(status: unknown): JobState {
   switch (typeof status === 'string' ? status.toLowerCase() : '') {
@@ -42,12 +55,15 @@ export function toJobState(status: unknown): JobState {
     case 'starting':
     case 'not_started':
       return 'pending';
+    case 'running':
+    case 'uploading':
+      return 'running';
     case 'succeeded':
       return 'succeeded';
     case 'failed':
       return 'failed';
     default:
-      return 'running';
+      return 'unknown';
   }
 }
 
@@ -95,13 +111,16 @@ function toError(...candidates: unknown[]): RemoteJobError | undefined {
   return undefined;
 }
 
-/** Failed > running > pending > succeeded, so one unfinished entry keeps the job unfinished. */
+/**
+ * One state for several entries: unfinished while any entry is, so a failed entry does not end
+ * the job while others are still being written; then unknown > failed > succeeded.
+ */
 function combine(states: JobState[]): JobState {
   if (states.length === 0) return 'pending';
+  if (states.every((s) => s === 'pending')) return 'pending';
+  if (states.includes('running') || states.includes('pending')) return 'running';
+  if (states.includes('unknown')) return 'unknown';
   if (states.includes('failed')) return 'failed';
-  if (states.includes('running')) return 'running';
-  if (states.includes('pending'))
-    return states.every((s) => s === 'pending') ? 'pending' : 'running';
   return 'succeeded';
 }
 
@@ -123,6 +142,12 @@ function finish(s: NormalizedStatus, created: unknown, modified: unknown): Norma
   if (m) s.modified = m;
   if (s.state !== 'failed') delete s.error;
   else if (!s.error) s.error = {};
+  return s;
+}
+
+/** Notes the word of an `unknown` state, cut to a bounded length (it may reach a log line). */
+function withWord(s: NormalizedStatus, word: unknown): NormalizedStatus {
+  if (s.state === 'unknown') s.statusWord = typeof word === 'string' ? word.slice(0, 40) : '(none)';
   return s;
 }
 
@@ -158,6 +183,7 @@ export function normalizeStatus(operationOrFamily: string, body: unknown): Norma
       root.error_code ? root : undefined,
     );
     if (e) s.error = e;
+    withWord(s, root.status);
     return finish(s, root.createdTime ?? root.created, root.modifiedTime ?? root.modified);
   }
 
@@ -167,12 +193,19 @@ export function normalizeStatus(operationOrFamily: string, body: unknown): Norma
     if (out) s.outputs = [out];
     const e = toError(root.errors, root.error, root.errorDetails, root.details);
     if (e) s.error = e;
+    withWord(s, root.status);
     return finish(s, root.created, root.modified);
   }
 
   const entries = Array.isArray(root.outputs) ? root.outputs.filter(isObj) : [];
   if (entries.length === 0 && root.status !== undefined) entries.push(root);
-  const s = base(combine(entries.map((e) => toJobState(e.status))));
+  const states = entries.map((e) => toJobState(e.status));
+  const s = base(combine(states));
+  withWord(s, entries[states.indexOf('unknown')]?.status);
+  if (s.state === 'failed' && entries.length > 1) {
+    s.failedEntries = states.flatMap((state, i) => (state === 'failed' ? [i] : []));
+    s.entryCount = entries.length;
+  }
   for (const entry of entries) {
     const links =
       family === 'lightroom' ? linksOf(entry, 'self') : [...linksOf(entry, 'renditions')];

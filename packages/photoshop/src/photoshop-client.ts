@@ -8,8 +8,10 @@ import { ForeignStatusUrlError } from './errors/foreign-status-url-error';
 import { HttpError } from './errors/http-error';
 import { NetworkError } from './errors/network-error';
 import { PhotoshopError } from './errors/photoshop-error';
+import { RateLimitedError } from './errors/rate-limited-error';
 import { SubmitOutcomeUnknownError } from './errors/submit-outcome-unknown-error';
 import { TimeoutError } from './errors/timeout-error';
+import { TokenUnavailableError } from './errors/token-unavailable-error';
 import { httpErrorFromReply } from './http-error-from-reply';
 import { normalizeStatus, type NormalizedStatus } from './normalize-status';
 import type { RequestEvent } from './request-event';
@@ -39,8 +41,9 @@ export interface PhotoshopClientOptions {
    */
   timeoutMs?: number;
   /**
-   * Retries for 5xx replies (and, on GET, for replies that never came). Adobe asks for three
-   * with exponential back-off (general-workflow.md), so at most four requests.
+   * Retries of a status GET after a 5xx or no reply. Adobe asks for three with exponential
+   * back-off (general-workflow.md), so at most four requests. A submit POST is never repeated
+   * here (see `SubmitOutcomeUnknownError`).
    * @defaultValue `{ retries: 3, baseDelayMs: 500 }`
    */
   retry?: { retries?: number; baseDelayMs?: number };
@@ -85,10 +88,10 @@ function familyFromPath(pathname: string): StatusFamily | undefined {
 }
 
 /**
- * Talks to Adobe's Photoshop API (both generations). Retries follow general-workflow.md: 5xx
- * replies are retried with exponential back-off and jitter (three retries); a GET that got no
- * reply is retried too; a POST that got no reply is never resent (Adobe may have created the job)
- * and throws `SubmitOutcomeUnknownError`. 429 throws `RateLimitedError` at once; 401 refreshes the
+ * Talks to Adobe's Photoshop API (both generations). Retries follow general-workflow.md: a GET
+ * answered 5xx or not at all is retried with exponential back-off and jitter (three retries). A
+ * POST is sent once: a 5xx or a lost reply may follow Adobe's acceptance of the job, so it throws
+ * `SubmitOutcomeUnknownError` and the caller reconciles before it submits again. 429 throws `RateLimitedError` at once; 401 refreshes the
  * token once and repeats the request once.
  */
 export class PhotoshopClient {
@@ -117,9 +120,10 @@ export class PhotoshopClient {
       shouldResetTimeout: true,
       retryCondition: (err) => {
         if (axios.isCancel(err) || err.code === 'ERR_CANCELED') return false;
-        if (err.response) return err.response.status >= 500;
-        // No reply: only idempotent GETs may be repeated.
-        return (err.config?.method ?? 'get').toLowerCase() === 'get';
+        // Only idempotent GETs are repeated here. A POST is sent once per call: a 5xx or a lost
+        // reply can follow Adobe's acceptance, so its caller reconciles before sending another.
+        if ((err.config?.method ?? 'get').toLowerCase() !== 'get') return false;
+        return err.response ? err.response.status >= 500 : true;
       },
       // Exponential with "equal jitter": half fixed, half random, so a fleet does not retry in step.
       retryDelay: (retryCount) => {
@@ -146,6 +150,12 @@ export class PhotoshopClient {
     try {
       data = await this.send('submit', { method: 'POST', url, data: valid }, opts.signal);
     } catch (err) {
+      if (err instanceof HttpError && err.status >= 500) {
+        throw new SubmitOutcomeUnknownError(op.id, urlOriginAndPath(url), {
+          cause: err,
+          status: err.status,
+        });
+      }
       if (err instanceof TimeoutError || err instanceof NetworkError) {
         if (!(err instanceof NetworkError && err.code && NEVER_SENT.has(err.code))) {
           throw new SubmitOutcomeUnknownError(op.id, urlOriginAndPath(url), { cause: err });
@@ -153,16 +163,20 @@ export class PhotoshopClient {
       }
       throw err;
     }
+    // A 2xx that names no job: Adobe may have accepted it all the same.
+    const unreadable = (what: string) =>
+      new SubmitOutcomeUnknownError(op.id, urlOriginAndPath(url), {
+        detail: `got a reply that ${what}`,
+      });
     if (op.generation === 'v2') {
       const reply = v2SubmitReplySchema.safeParse(data);
-      if (!reply.success) throw new PhotoshopError(`${op.id} reply has no jobId/statusUrl`);
-      return { statusUrl: new URL(reply.data.statusUrl, base).toString(), jobId: reply.data.jobId };
+      if (!reply.success) throw unreadable('has no jobId/statusUrl');
+      return this.accepted(new URL(reply.data.statusUrl, base), reply.data.jobId);
     }
     const reply = v1SubmitReplySchema.safeParse(data);
-    if (!reply.success) throw new PhotoshopError(`${op.id} reply has no _links.self.href`);
-    const statusUrl = new URL(reply.data._links.self.href, base).toString();
-    const jobId = new URL(statusUrl).pathname.split('/').filter(Boolean).pop();
-    return jobId ? { statusUrl, jobId } : { statusUrl };
+    if (!reply.success) throw unreadable('has no _links.self.href');
+    const statusUrl = new URL(reply.data._links.self.href, base);
+    return this.accepted(statusUrl, statusUrl.pathname.split('/').filter(Boolean).pop());
   }
 
   /**
@@ -196,6 +210,18 @@ export class PhotoshopClient {
     return typeof data === 'string' ? data : JSON.stringify(data);
   }
 
+  /**
+   * The result of an accepted submit. A status link outside the allowed origins is refused here,
+   * when the job was just accepted, rather than at its first poll: the error carries the job id
+   * so the caller can report which Adobe job it cannot follow.
+   */
+  private accepted(statusUrl: URL, jobId: string | undefined): SubmitResult {
+    if (!this.allowedOrigins.includes(statusUrl.origin)) {
+      throw new ForeignStatusUrlError(statusUrl.origin, this.allowedOrigins, jobId);
+    }
+    return jobId ? { statusUrl: statusUrl.toString(), jobId } : { statusUrl: statusUrl.toString() };
+  }
+
   private checkOrigin(statusUrl: string): URL {
     let url: URL;
     try {
@@ -226,7 +252,7 @@ export class PhotoshopClient {
   ): Promise<unknown> {
     let refreshed = false;
     for (;;) {
-      const token = await this.options.auth.getToken(signal);
+      const token = await this.token(signal);
       const request: AxiosRequestConfig & Tracked = {
         ...config,
         headers: this.headers(token),
@@ -245,6 +271,30 @@ export class PhotoshopClient {
         }
         throw mapped;
       }
+    }
+  }
+
+  /**
+   * A bearer token, or `TokenUnavailableError`: a failure to get one is never mistaken for a
+   * failure of the API request that would have followed (no submit was sent).
+   */
+  private async token(signal: AbortSignal | undefined): Promise<string> {
+    try {
+      return await this.options.auth.getToken(signal);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      if (err instanceof RateLimitedError) {
+        throw new TokenUnavailableError(true, {
+          cause: err,
+          retryAfterMs: err.retryAfterMs,
+          detail: 'IMS answered 429',
+        });
+      }
+      const transient =
+        err instanceof TimeoutError ||
+        err instanceof NetworkError ||
+        (err instanceof HttpError && err.status >= 500);
+      throw new TokenUnavailableError(transient, { cause: err, detail: coerceError(err).message });
     }
   }
 

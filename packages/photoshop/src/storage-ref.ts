@@ -52,9 +52,18 @@ export type SplitStorageRefResult =
 /**
  * Splits a reference into its parts. The text is taken as is (no percent-decoding, no case
  * folding, schemes are lowercase) and parts may come back empty: `s3://photos` is a bucket
- * without a key. Only a missing or unknown scheme, or `s3:`/`azure:` without `//`, fail here.
+ * without a key. Only a lone UTF-16 surrogate, a missing or unknown scheme, or `s3:`/`azure:`
+ * without `//`, fail here.
  */
 export function splitStorageRef(text: string): SplitStorageRefResult {
+  const lone = LONE_SURROGATE.exec(text);
+  if (lone) {
+    return syntaxError(
+      'malformed_ref',
+      'ref',
+      `a storage reference must be well-formed Unicode: lone UTF-16 surrogate at index ${lone.index}`,
+    );
+  }
   const colon = text.indexOf(':');
   const scheme = colon === -1 ? '' : text.slice(0, colon);
   if (!isStorageScheme(scheme)) {
@@ -110,6 +119,10 @@ function syntaxError(
   return { ok: false, error: { rule, field, detail } };
 }
 
+// Half of a UTF-16 pair on its own is no character: it cannot be encoded as UTF-8 for a URL, and
+// would be stored, logged and presigned as something else than the caller wrote.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 // Line breaks would split a reference across log lines; whitespace in a bucket, account or
 // container name, or in front of an object name, is a pasting mistake rather than a name.
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
@@ -143,7 +156,14 @@ const EXPECTED =
  * with zod's `invalid_format` code.
  */
 export const storageRefSchema = z.string().superRefine((value, ctx) => {
-  if (!isWellFormed(value)) {
+  if (LONE_SURROGATE.test(value)) {
+    ctx.addIssue({
+      code: 'invalid_format',
+      format: 'storage_ref',
+      input: value,
+      message: `${EXPECTED}; it must be well-formed Unicode (no lone UTF-16 surrogate)`,
+    });
+  } else if (!isWellFormed(value)) {
     ctx.addIssue({
       code: 'invalid_format',
       format: 'storage_ref',

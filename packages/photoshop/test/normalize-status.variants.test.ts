@@ -129,12 +129,30 @@ describe('normalizeStatus', () => {
     ['uploading', 'running'],
     ['succeeded', 'succeeded'],
     ['failed', 'failed'],
-    ['something-new', 'running'],
+    ['something-new', 'unknown'],
+    ['cancelled', 'unknown'],
   ])('status %s → %s', (raw, state) => {
     expect(toJobState(raw)).toBe(state);
     expect(normalizeStatus('photoshop', { outputs: [{ status: raw }] }).state).toBe(state);
     expect(normalizeStatus('sensei', { status: raw }).state).toBe(state);
     expect(normalizeStatus('v2', { status: raw }).state).toBe(state);
+  });
+
+  test('an unknown word is kept, cut to a bounded length, for the failure message', () => {
+    expect(normalizeStatus('v2', { status: 'cancelled' }).statusWord).toBe('cancelled');
+    expect(normalizeStatus('sensei', { status: 'x'.repeat(500) }).statusWord).toHaveLength(40);
+    expect(normalizeStatus('v2', { status: 'running' }).statusWord).toBeUndefined();
+  });
+
+  test('one failed entry does not end a job whose other entries are still being written', () => {
+    const entries = (states: string[]) => ({ outputs: states.map((status) => ({ status })) });
+    expect(normalizeStatus('photoshop', entries(['failed', 'running'])).state).toBe('running');
+    expect(normalizeStatus('photoshop', entries(['failed', 'pending'])).state).toBe('running');
+    const done = normalizeStatus('photoshop', entries(['succeeded', 'failed', 'succeeded']));
+    expect(done.state).toBe('failed');
+    expect(done.failedEntries).toEqual([1]);
+    expect(done.entryCount).toBe(3);
+    expect(normalizeStatus('photoshop', entries(['failed'])).failedEntries).toBeUndefined();
   });
 
   test('Sensei success (jobID spelling) gives the single output', () => {

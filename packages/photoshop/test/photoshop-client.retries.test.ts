@@ -9,6 +9,7 @@ import {
   RateLimitedError,
   RequestValidationError,
   SubmitOutcomeUnknownError,
+  TokenUnavailableError,
   classifyError,
   type PhotoshopClientOptions,
   type RequestEvent,
@@ -90,13 +91,18 @@ describe('PhotoshopClient retry rules (counted by a real server)', () => {
     },
   );
 
-  test('submit POST answered 500 is retried per Adobe rule: 4 requests', async () => {
-    adobe.route('POST', '/pie/psdService/renditionCreate', (_req, res) => json(res, 500, {}));
-    await expect(client().submit('renditionCreate', renditionBody)).rejects.toBeInstanceOf(
-      HttpError,
-    );
-    expect(adobe.count('POST', '/pie/psdService/renditionCreate')).toBe(4);
-  });
+  test.each([500, 502, 503, 504])(
+    'submit POST answered %i is sent once and reported as an unknown outcome',
+    async (status) => {
+      adobe.route('POST', '/pie/psdService/renditionCreate', (_req, res) => json(res, status, {}));
+      const err = await client()
+        .submit('renditionCreate', renditionBody)
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SubmitOutcomeUnknownError);
+      expect((err as SubmitOutcomeUnknownError).status).toBe(status);
+      expect(adobe.count('POST', '/pie/psdService/renditionCreate')).toBe(1);
+    },
+  );
 
   test('a 5xx followed by success returns the job after 2 requests and reports each attempt', async () => {
     adobe.route('GET', STATUS_PATH, (_req, res, n) =>
@@ -297,7 +303,68 @@ describe('PhotoshopClient ambiguous submits', () => {
   });
 });
 
+describe('PhotoshopClient token trouble is not an API outcome', () => {
+  test('IMS timing out during a submit: TokenUnavailableError (transient), no POST sent', async () => {
+    adobe.route('POST', TOKEN_PATH, () => {
+      // never answers: the token provider's timeout fires first
+    });
+    const auth = new ImsTokenProvider({
+      imsBaseUrl: adobe.origin,
+      clientId: 'client-id',
+      clientSecret: 'client-secret',
+      timeoutMs: 150,
+    });
+    const err = await client({ auth })
+      .submit('renditionCreate', renditionBody)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TokenUnavailableError);
+    expect(err).not.toBeInstanceOf(SubmitOutcomeUnknownError);
+    expect((err as TokenUnavailableError).transient).toBe(true);
+    expect(classifyError(err)).toEqual({ action: 'retry', reason: 'ims_unavailable' });
+    expect(adobe.count('POST', '/pie/psdService/renditionCreate')).toBe(0);
+  });
+
+  test("IMS answering 429: transient with IMS's Retry-After, never a RateLimitedError", async () => {
+    adobe.route('POST', TOKEN_PATH, (_req, res) => {
+      res.setHeader('Retry-After', '7');
+      json(res, 429, { error: 'too_many_requests' });
+    });
+    const err = await client()
+      .submit('renditionCreate', renditionBody)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TokenUnavailableError);
+    expect(err).not.toBeInstanceOf(RateLimitedError);
+    expect((err as TokenUnavailableError).retryAfterMs).toBe(7_000);
+    expect(adobe.count('POST', '/pie/psdService/renditionCreate')).toBe(0);
+  });
+
+  test('IMS refusing the credentials: not transient, classified as an auth failure', async () => {
+    adobe.route('POST', TOKEN_PATH, (_req, res) => json(res, 400, { error: 'invalid_client' }));
+    const err = await client()
+      .getStatus(statusUrl())
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TokenUnavailableError);
+    expect((err as TokenUnavailableError).transient).toBe(false);
+    expect(classifyError(err).action).toBe('refresh_auth');
+  });
+});
+
 describe('PhotoshopClient guards', () => {
+  test('a submit reply whose status link is on a foreign origin is refused at once, naming the job', async () => {
+    adobe.route('POST', '/pie/psdService/renditionCreate', (_req, res) =>
+      json(res, 202, {
+        _links: { self: { href: 'https://elsewhere.example/pie/psdService/status/job-7' } },
+      }),
+    );
+    const err = await client()
+      .submit('renditionCreate', renditionBody)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ForeignStatusUrlError);
+    expect((err as ForeignStatusUrlError).jobId).toBe('job-7');
+    expect((err as Error).message).toContain('https://elsewhere.example');
+    expect(adobe.count('POST', '/pie/psdService/renditionCreate')).toBe(1);
+  });
+
   test.each([
     'https://evil.example/pie/psdService/status/x',
     'http://localhost:1/pie/psdService/status/x',

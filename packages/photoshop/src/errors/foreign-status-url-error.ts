@@ -5,7 +5,11 @@ export class ForeignStatusUrlError extends PhotoshopError {
   constructor(
     readonly origin: string,
     readonly allowedOrigins: readonly string[],
+    /** Adobe's id of the job whose submit reply named this link, when the refusal came then. */
+    readonly jobId?: string,
   ) {
-    super(`refusing to follow a status URL on ${origin}; allowed: ${allowedOrigins.join(', ')}`);
+    super(
+      `refusing to follow a status URL on ${origin}${jobId ? ` (Adobe job ${jobId})` : ''}; allowed: ${allowedOrigins.join(', ')}`,
+    );
   }
 }
