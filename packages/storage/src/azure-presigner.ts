@@ -11,6 +11,7 @@ import {
 } from '@azure/storage-blob';
 import { closeOnce } from '@darkroom/core';
 import { StorageBackendError } from './errors/storage-backend-error';
+import { isTransientFailure } from './errors/transient';
 import { checkTtl, checkWriteSize } from './limits';
 import type { Clock, ObjectStat, PresignedUrl, Presigner, PresignWriteOptions } from './presigner';
 import { isLoopbackUrl, type AzureAccountConfig } from './storage-config';
@@ -105,9 +106,11 @@ export class AzurePresigner implements Presigner<AzureRef> {
     const blob = this.service.getContainerClient(ref.container).getBlobClient(ref.blob);
     try {
       const props = await blob.getProperties();
-      return props.contentLength === undefined
-        ? { exists: true }
-        : { exists: true, size: props.contentLength };
+      return {
+        exists: true,
+        ...(props.contentLength === undefined ? {} : { size: props.contentLength }),
+        ...(props.lastModified ? { modifiedAt: props.lastModified.getTime() } : {}),
+      };
     } catch (err) {
       if (err instanceof RestError && err.statusCode === 404) return { exists: false };
       throw backendError('getProperties', err);
@@ -184,14 +187,22 @@ export class AzurePresigner implements Presigner<AzureRef> {
   }
 }
 
-/** Status and service error code only: RestError messages and requests can carry URLs and headers. */
+/**
+ * Status and service error code only: RestError messages and requests can carry URLs and headers,
+ * so the error is not kept as the cause either. Whether it is transient is decided here, from the
+ * status or, for a request that got no reply (`REQUEST_SEND_ERROR`, a timeout), from the error.
+ */
 function backendError(operation: string, err: unknown): StorageBackendError {
   if (err instanceof RestError) {
     return new StorageBackendError('azure', operation, {
       ...(err.statusCode === undefined ? {} : { status: err.statusCode }),
       ...(err.code === undefined ? {} : { code: err.code }),
+      ...(err.statusCode === undefined ? { transient: isTransientFailure(err) } : {}),
     });
   }
   const name = err instanceof Error ? err.name : typeof err;
-  return new StorageBackendError('azure', operation, { code: name });
+  return new StorageBackendError('azure', operation, {
+    code: name,
+    transient: isTransientFailure(err),
+  });
 }

@@ -2,7 +2,7 @@ import { closeOnce } from '@darkroom/core';
 import { ObjectNotFoundError } from './errors/object-not-found-error';
 import { StorageBackendError } from './errors/storage-backend-error';
 import { DropboxTokenSource, errorName, parseJson } from './dropbox-token-source';
-import { checkTtl, checkWriteSize, MAX_TTL_SECONDS } from './limits';
+import { checkTtlPositive, checkWriteSize, MAX_TTL_SECONDS } from './limits';
 import type { Clock, ObjectStat, PresignedUrl, Presigner, PresignWriteOptions } from './presigner';
 import type { DropboxConfig } from './storage-config';
 import { formatRef, type DropboxRef } from './storage-ref';
@@ -56,8 +56,12 @@ export class DropboxPresigner implements Presigner<DropboxRef> {
     });
   }
 
+  /**
+   * A read link. Dropbox's last four hours whatever is asked; `expiresAt` says so, and a longer
+   * `ttlSeconds` is not refused: the caller compares `expiresAt` with what it needs.
+   */
   async presignRead(ref: DropboxRef, ttlSeconds: number): Promise<PresignedUrl> {
-    checkTtl('dropbox', ttlSeconds);
+    checkTtlPositive(ttlSeconds);
     const issuedAt = this.clock().getTime();
     const result = await this.rpc('files/get_temporary_link', { path: ref.path });
     if (!result.ok) {
@@ -67,17 +71,22 @@ export class DropboxPresigner implements Presigner<DropboxRef> {
     return {
       href: linkOf(result.body, 'files/get_temporary_link'),
       storage: 'dropbox',
-      // Longer than asked for when ttlSeconds < 4 h: Dropbox decides, and we report the truth.
+      // Longer than asked for when ttlSeconds < 4 h, shorter when more: Dropbox decides, and we
+      // report the truth.
       expiresAt: new Date(issuedAt + READ_LINK_SECONDS * 1000),
     };
   }
 
+  /**
+   * A one-time upload link living `ttlSeconds`, held to the 60 s to 4 h Dropbox accepts: a longer
+   * TTL is clamped, not refused, and `expiresAt` is when the link really ends.
+   */
   async presignWrite(
     ref: DropboxRef,
     ttlSeconds: number,
     opts: PresignWriteOptions = {},
   ): Promise<PresignedUrl> {
-    checkTtl('dropbox', ttlSeconds);
+    checkTtlPositive(ttlSeconds);
     checkWriteSize('dropbox', opts.size);
     const duration = Math.min(
       Math.max(ttlSeconds, MIN_UPLOAD_LINK_SECONDS),
@@ -110,8 +119,13 @@ export class DropboxPresigner implements Presigner<DropboxRef> {
     }
     // A folder at the path is not an object the Photoshop API could read or overwrite.
     if (result.body['.tag'] !== 'file') return { exists: false };
-    const size = result.body.size;
-    return typeof size === 'number' ? { exists: true, size } : { exists: true };
+    const { size, server_modified: modified } = result.body;
+    const modifiedAt = typeof modified === 'string' ? Date.parse(modified) : Number.NaN;
+    return {
+      exists: true,
+      ...(typeof size === 'number' ? { size } : {}),
+      ...(Number.isFinite(modifiedAt) ? { modifiedAt } : {}),
+    };
   }
 
   /** Resolves once; a second call returns the same promise. */
@@ -126,6 +140,7 @@ export class DropboxPresigner implements Presigner<DropboxRef> {
   private async rpc(endpoint: string, arg: unknown, retried = false): Promise<RpcResult> {
     const token = await this.tokens.token();
     let response: Response;
+    let text: string;
     try {
       response = await this.fetch(`${this.apiBaseUrl}/2/${endpoint}`, {
         method: 'POST',
@@ -133,10 +148,12 @@ export class DropboxPresigner implements Presigner<DropboxRef> {
         body: JSON.stringify(arg),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
+      // A connection reset or timeout can also come while the reply is read.
+      text = await response.text();
     } catch (err) {
+      // No reply, so nothing the service decided: transient when the network or a timeout failed.
       throw new StorageBackendError('dropbox', endpoint, { code: errorName(err) }, { cause: err });
     }
-    const text = await response.text();
     const body = parseJson(text);
     if (response.ok) {
       if (!body) throw new StorageBackendError('dropbox', endpoint, { code: 'malformed_response' });
@@ -150,13 +167,28 @@ export class DropboxPresigner implements Presigner<DropboxRef> {
     if (response.status === 409) return { ok: false, summary, body };
     // Other errors are plain text (400) or JSON with an error_summary; a summary names the
     // problem without echoing tokens. Plain text is cut short and kept only as the message.
-    const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+    const retryAfter = retryAfterOf(response, body);
     throw new StorageBackendError('dropbox', endpoint, {
       status: response.status,
       ...(summary ? { code: summary } : { message: text.slice(0, 200) }),
       ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
     });
   }
+}
+
+/**
+ * Seconds to wait, from the `Retry-After` header or, failing that, the `retry_after` Dropbox puts
+ * in a `too_many_requests` body.
+ */
+function retryAfterOf(response: Response, body: Record<string, unknown> | undefined): number {
+  const header = Number(response.headers.get('retry-after') ?? Number.NaN);
+  if (Number.isFinite(header)) return header;
+  const error = body?.error;
+  const inBody =
+    typeof error === 'object' && error !== null
+      ? (error as Record<string, unknown>).retry_after
+      : undefined;
+  return typeof inBody === 'number' ? inBody : Number.NaN;
 }
 
 function isNotFound(summary: string): boolean {

@@ -64,6 +64,7 @@ export class DropboxTokenSource {
       client_secret: this.config.appSecret,
     });
     let response: Response;
+    let text: string;
     try {
       response = await this.fetch(this.config.tokenUrl, {
         method: 'POST',
@@ -71,6 +72,7 @@ export class DropboxTokenSource {
         body,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
+      text = await response.text();
     } catch (err) {
       throw new StorageBackendError(
         'dropbox',
@@ -79,7 +81,6 @@ export class DropboxTokenSource {
         { cause: err },
       );
     }
-    const text = await response.text();
     const json = parseJson(text);
     if (!response.ok) {
       // OAuth errors are `{ error, error_description }`; neither echoes the secret or the token.
@@ -119,7 +120,11 @@ export function parseJson(text: string): Record<string, unknown> | undefined {
   }
 }
 
+/** The name of what a request threw (`timeout` for an `AbortSignal.timeout`), never its message. */
 export function errorName(err: unknown): string {
-  if (err instanceof Error) return err.name === 'TimeoutError' ? 'timeout' : err.name;
-  return typeof err;
+  // By shape, not `instanceof Error`: a timeout is a DOMException, from another realm in tests.
+  const name =
+    typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
+  if (typeof name !== 'string') return typeof err;
+  return name === 'TimeoutError' ? 'timeout' : name;
 }

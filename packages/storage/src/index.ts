@@ -1,4 +1,5 @@
-export { StorageError } from './errors/storage-error';
+export { StorageError, isTransientStorageError } from './errors/storage-error';
+export type { StorageErrorOptions } from './errors/storage-error';
 export { StorageRefError } from './errors/storage-ref-error';
 export type { StorageRefRule, StorageRefField } from './errors/storage-ref-error';
 export { StorageConfigError } from './errors/storage-config-error';
@@ -6,6 +7,7 @@ export type { StorageConfigRule } from './errors/storage-config-error';
 export { PresignRequestError } from './errors/presign-request-error';
 export type { PresignRequestRule } from './errors/presign-request-error';
 export { StorageBackendError } from './errors/storage-backend-error';
+export type { StorageBackendDetail } from './errors/storage-backend-error';
 export { ObjectNotFoundError } from './errors/object-not-found-error';
 
 export {

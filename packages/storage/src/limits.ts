@@ -27,7 +27,9 @@ export const MAX_TTL_SECONDS: Readonly<Record<StorageScheme, number>> = {
   // Seven days: the most a user-delegation key lives; account-key SAS is held to the same so a
   // leaked URL cannot outlive a week either way.
   azure: 604_800,
-  // Temporary links (read and upload) live at most four hours.
+  // Temporary links (read and upload) live at most four hours. Longer TTLs are clamped to this
+  // rather than refused (the URL's `expiresAt` says when it really ends): Dropbox offers nothing
+  // longer, so refusing would only fail every edit with a deadline further out.
   dropbox: 14_400,
 };
 
@@ -37,7 +39,8 @@ const PROVIDER_NAMES: Readonly<Record<StorageScheme, string>> = {
   dropbox: 'Dropbox',
 };
 
-export function checkTtl(scheme: StorageScheme, ttlSeconds: number): void {
+/** Refuses a TTL that is not a positive whole number of seconds. */
+export function checkTtlPositive(ttlSeconds: number): void {
   // Whole seconds: SigV4's X-Amz-Expires and SAS times have no finer grain.
   if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0) {
     throw new PresignRequestError(
@@ -46,6 +49,11 @@ export function checkTtl(scheme: StorageScheme, ttlSeconds: number): void {
       `must be a positive whole number of seconds, got ${String(ttlSeconds)}`,
     );
   }
+}
+
+/** Refuses a TTL that is not positive or longer than the provider lets a URL live. */
+export function checkTtl(scheme: StorageScheme, ttlSeconds: number): void {
+  checkTtlPositive(ttlSeconds);
   const max = MAX_TTL_SECONDS[scheme];
   if (ttlSeconds > max) {
     throw new PresignRequestError(

@@ -1,6 +1,8 @@
 import { ObjectNotFoundError } from './errors/object-not-found-error';
 import { StorageBackendError } from './errors/storage-backend-error';
+import { isTransientFailure } from './errors/transient';
 import type { PresignedUrl } from './presigner';
+import { errorName } from './dropbox-token-source';
 import { formatRef, type StorageRef } from './storage-ref';
 import { uploadRequestInit } from './upload-request';
 
@@ -25,16 +27,19 @@ export async function sendUpload(
   contentType: string | undefined,
 ): Promise<void> {
   const init = uploadRequestInit(url.storage, contentType);
-  // A redirect would carry the bytes to a host nobody presigned; refuse it instead.
-  const response = await http(url.href, {
-    method: init.method,
-    headers: init.headers,
-    body,
-    redirect: 'error',
+  const operation = `upload to ${formatRef(ref)}`;
+  const { response, text } = await exchange(ref, operation, async () => {
+    // A redirect would carry the bytes to a host nobody presigned; refuse it instead.
+    const reply = await http(url.href, {
+      method: init.method,
+      headers: init.headers,
+      body,
+      redirect: 'error',
+    });
+    // Read to the end either way, so the connection goes back to the pool.
+    return { response: reply, text: await reply.text() };
   });
-  // Read to the end either way, so the connection goes back to the pool.
-  const text = await response.text();
-  if (!response.ok) throw backendError(ref, `upload to ${formatRef(ref)}`, response, text);
+  if (!response.ok) throw backendError(ref, operation, response, text);
 }
 
 /**
@@ -47,11 +52,33 @@ export async function receiveDownload(
   ref: StorageRef,
   url: PresignedUrl,
 ): Promise<Buffer> {
-  const response = await http(url.href);
-  const bytes = Buffer.from(await response.arrayBuffer());
+  const operation = `download of ${formatRef(ref)}`;
+  const { response, bytes } = await exchange(ref, operation, async () => {
+    const reply = await http(url.href);
+    return { response: reply, bytes: Buffer.from(await reply.arrayBuffer()) };
+  });
   if (response.ok) return bytes;
   if (response.status === 404) throw new ObjectNotFoundError(formatRef(ref));
-  throw backendError(ref, `download of ${formatRef(ref)}`, response, bytes.toString('utf8'));
+  throw backendError(ref, operation, response, bytes.toString('utf8'));
+}
+
+/**
+ * Runs one request and reads its reply. A request that got no reply (connection refused or
+ * reset, a timeout, a refused redirect) becomes a `StorageBackendError` naming the reference and
+ * the error's name and system code, never the URL; it is transient when the network failed.
+ */
+async function exchange<T>(ref: StorageRef, operation: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    // Not kept as the cause: what fetch throws can quote the URL it was given.
+    const cause = (err as { cause?: { code?: unknown } } | null)?.cause;
+    const code = typeof cause?.code === 'string' ? cause.code : errorName(err);
+    throw new StorageBackendError(ref.scheme, operation, {
+      code,
+      transient: isTransientFailure(err),
+    });
+  }
 }
 
 /**

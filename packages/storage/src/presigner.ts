@@ -11,7 +11,11 @@ export type { StorageKind };
 export interface PresignedUrl {
   href: string;
   storage: StorageKind;
-  /** When the service stops accepting the URL (Dropbox read links: always four hours). */
+  /**
+   * When the service stops accepting the URL, which may be sooner than the TTL asked for: Dropbox
+   * links live at most four hours (read links always four), and an S3 URL signed with temporary
+   * credentials dies with their session. Callers compare it with when they need the URL.
+   */
   expiresAt: Date;
 }
 
@@ -19,13 +23,20 @@ export interface ObjectStat {
   exists: boolean;
   /** Bytes, when the object exists. */
   size?: number;
+  /**
+   * When the object was last written (epoch ms, the store's clock), when the store says. S3 and
+   * Dropbox give whole seconds. The step machine uses it to tell outputs Adobe wrote after a
+   * submit whose reply was lost from older objects at the same key.
+   */
+  modifiedAt?: number;
 }
 
 export interface PresignWriteOptions {
   /**
-   * Content type to bind into the URL where the provider signs it (S3). The uploader must then
-   * send exactly this `Content-Type`.
-   * @defaultValue none: any content type is accepted
+   * The content type the writer is expected to send. Bound into no URL: S3 URLs sign `host` only
+   * and Azure SAS sets no response content type (`rsct`), so an uploader may send any
+   * `Content-Type` or none, and the store keeps what it sent. Kept for callers that know the type.
+   * @defaultValue none
    */
   contentType?: string;
   /**

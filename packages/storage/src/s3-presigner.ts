@@ -2,9 +2,14 @@ import { GetObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client
 import { getEndpointFromInstructions } from '@smithy/core/endpoints';
 import { buildQueryString, extendedEncodeURIComponent, HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { HttpResponse } from '@smithy/types';
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  HttpResponse,
+} from '@smithy/types';
 import { closeAll, closeOnce } from '@darkroom/core';
 import { StorageBackendError } from './errors/storage-backend-error';
+import { isTransientFailure } from './errors/transient';
 import { checkTtl, checkWriteSize } from './limits';
 import type { Clock, ObjectStat, PresignedUrl, Presigner, PresignWriteOptions } from './presigner';
 import type { S3TargetConfig } from './storage-config';
@@ -13,6 +18,13 @@ import type { S3Ref } from './storage-ref';
 export interface S3PresignerOptions {
   /** @defaultValue `() => new Date()` */
   clock?: Clock;
+  /**
+   * Where credentials come from, in place of the config's static keys and the AWS default chain:
+   * any AWS SDK credential provider (`fromWebIdentity`, `fromSSO`, a function of one's own).
+   * Called with `{ forceRefresh: true }` when its session would end before a URL should.
+   * @defaultValue the config's `credentials`, else the AWS default chain
+   */
+  credentials?: AwsCredentialIdentityProvider;
 }
 
 /** Where one bucket's objects live and how requests to them are signed. */
@@ -24,7 +36,15 @@ interface BucketEndpoint {
   host: string;
   /** Path before the key: empty for virtual-hosted buckets, `/<bucket>` for path-style. */
   basePath: string;
-  signer: SignatureV4;
+  signingRegion: string;
+  signingService: string;
+}
+
+/** A presigned request, and when the credentials it was signed with stop being accepted. */
+interface SignedRequest {
+  request: HttpRequest;
+  /** Epoch ms; undefined for long-term keys, which do not expire. */
+  sessionEndsAt: number | undefined;
 }
 
 /** The fields an AWS SDK v3 error carries that are safe to report. */
@@ -39,11 +59,13 @@ function awsError(err: unknown): AwsErrorShape {
 /** S3 signs presigned requests with an unsigned payload (AWS SigV4 query-string auth). */
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 /**
- * As the SDK's presigner: the content type is signed only when the caller binds it in. Shared by
- * every call; the signer only reads them.
+ * The content type is never signed, so a URL's signed headers are `host` alone. The Photoshop API
+ * does not say which Content-Type its PUT sends, and Adobe's storage samples sign none
+ * (getting-started/storage-solutions, sample-code/storage-app/aws-s3/presignedURLs.js): a signed
+ * type it did not send would be a 403 on every output. The SDK's presigner leaves it unsigned
+ * too. Shared by every call; the signer only reads it.
  */
 const NEVER_SIGNED = new Set(['content-type']);
-const SIGN_CONTENT_TYPE = new Set(['content-type']);
 /** A HEAD URL is used at once, by this process; it need not live longer than the call. */
 const STAT_URL_TTL_SECONDS = 60;
 const STAT_TIMEOUT_MS = 30_000;
@@ -82,12 +104,23 @@ function retryable(status: number | undefined): boolean {
  * directly; going through `getSignedUrl` and `send` instead builds and runs the SDK's whole
  * middleware stack for every URL, which was the largest single CPU cost of a worker. Tests hold
  * the URLs this class produces to be byte-for-byte those of `getSignedUrl`.
+ *
+ * A URL signed with a temporary session (web identity, instance role, SSO) stops working when the
+ * session ends, whatever `X-Amz-Expires` says; `expiresAt` is therefore the earlier of the two,
+ * and a session that would end first is refreshed once before signing.
  */
 export class S3Presigner implements Presigner<S3Ref> {
   private readonly client: S3Client;
   private readonly clock: Clock;
   private readonly endpoints = new Map<string, Promise<BucketEndpoint>>();
-  private readonly signers = new Map<string, SignatureV4>();
+  /** Per signing region and service: the signer for the credentials last signed with. */
+  private readonly signers = new Map<
+    string,
+    { credentials: AwsCredentialIdentity; signer: SignatureV4 }
+  >();
+  /** The session a forced refresh last gave, so one that is still short is not refreshed again. */
+  private refreshedSession: AwsCredentialIdentity | undefined;
+  private refreshingSession: Promise<AwsCredentialIdentity> | undefined;
   private readonly destroyClient = closeOnce(() => closeAll([() => this.client.destroy()]));
 
   constructor(target: S3TargetConfig, options: S3PresignerOptions = {}) {
@@ -102,16 +135,19 @@ export class S3Presigner implements Presigner<S3Ref> {
     };
     if (target.endpoint !== undefined) config.endpoint = target.endpoint;
     if (target.credentials !== undefined) config.credentials = { ...target.credentials };
+    if (options.credentials !== undefined) config.credentials = options.credentials;
     this.client = new S3Client(config);
   }
 
   async presignRead(ref: S3Ref, ttlSeconds: number): Promise<PresignedUrl> {
     checkTtl('s3', ttlSeconds);
-    const signingDate = this.clock();
-    const request = await this.presign(ref, 'GET', ttlSeconds, signingDate);
-    return this.presigned(request, signingDate, ttlSeconds);
+    return this.presignUrl(ref, 'GET', ttlSeconds);
   }
 
+  /**
+   * A PUT URL whose only signed header is `host`: any Content-Type, or none, may be sent through
+   * it, and S3 stores the one sent. `opts.contentType` is therefore not bound into the URL.
+   */
   async presignWrite(
     ref: S3Ref,
     ttlSeconds: number,
@@ -119,26 +155,23 @@ export class S3Presigner implements Presigner<S3Ref> {
   ): Promise<PresignedUrl> {
     checkTtl('s3', ttlSeconds);
     checkWriteSize('s3', opts.size);
-    const signingDate = this.clock();
-    const request = await this.presign(ref, 'PUT', ttlSeconds, signingDate, opts.contentType);
-    return this.presigned(request, signingDate, ttlSeconds);
+    return this.presignUrl(ref, 'PUT', ttlSeconds);
   }
 
   /** A URL for HeadObject, the request `stat` sends. */
   async presignHead(ref: S3Ref, ttlSeconds: number): Promise<PresignedUrl> {
     checkTtl('s3', ttlSeconds);
-    const signingDate = this.clock();
-    const request = await this.presign(ref, 'HEAD', ttlSeconds, signingDate);
-    return this.presigned(request, signingDate, ttlSeconds);
+    return this.presignUrl(ref, 'HEAD', ttlSeconds);
   }
 
   async stat(ref: S3Ref): Promise<ObjectStat> {
     let status: number | undefined;
     let networkCode: string | undefined;
+    let networkTransient = false;
     for (let attempt = 0; ; attempt += 1) {
       let response: HttpResponse | undefined;
       try {
-        const request = await this.presign(ref, 'HEAD', STAT_URL_TTL_SECONDS, this.clock());
+        const { request } = await this.presign(ref, 'HEAD', STAT_URL_TTL_SECONDS, this.clock());
         const handled = (await this.client.config.requestHandler.handle(request, {
           requestTimeout: STAT_TIMEOUT_MS,
         })) as { response: HttpResponse };
@@ -150,13 +183,19 @@ export class S3Presigner implements Presigner<S3Ref> {
         response = undefined;
         const code = (err as { code?: unknown } | null)?.code;
         networkCode = typeof code === 'string' ? code : (awsError(err).name ?? 'unknown');
+        networkTransient = isTransientFailure(err);
       }
       // A HEAD reply has no body, but the socket goes back to the pool only once it is read.
       (response?.body as { resume?: () => void } | undefined)?.resume?.();
       status = response?.statusCode;
       if (status !== undefined && status >= 200 && status < 300) {
         const length = Number(response?.headers['content-length']);
-        return Number.isFinite(length) ? { exists: true, size: length } : { exists: true };
+        const modifiedAt = Date.parse(response?.headers['last-modified'] ?? '');
+        return {
+          exists: true,
+          ...(Number.isFinite(length) ? { size: length } : {}),
+          ...(Number.isFinite(modifiedAt) ? { modifiedAt } : {}),
+        };
       }
       if (status === 404) return { exists: false };
       if (!retryable(status) || attempt + 1 >= STAT_ATTEMPTS) break;
@@ -167,6 +206,7 @@ export class S3Presigner implements Presigner<S3Ref> {
       ...(status === undefined ? {} : { status }),
       ...(code === undefined ? {} : { code }),
       ...(status === undefined && networkCode !== undefined ? { message: networkCode } : {}),
+      ...(status === undefined ? { transient: networkTransient } : {}),
     });
   }
 
@@ -175,12 +215,20 @@ export class S3Presigner implements Presigner<S3Ref> {
     return this.destroyClient();
   }
 
-  private presigned(request: HttpRequest, signingDate: Date, ttlSeconds: number): PresignedUrl {
+  /** The URL, expiring when S3 stops accepting it: at `X-Amz-Expires`, or when its session ends. */
+  private async presignUrl(
+    ref: S3Ref,
+    method: 'GET' | 'PUT' | 'HEAD',
+    ttlSeconds: number,
+  ): Promise<PresignedUrl> {
+    const signingDate = this.clock();
+    const { request, sessionEndsAt } = await this.presign(ref, method, ttlSeconds, signingDate);
     const port = request.port === undefined ? '' : `:${request.port}`;
+    const urlEndsAt = signingDate.getTime() + ttlSeconds * 1000;
     return {
       href: `${request.protocol}//${request.hostname}${port}${request.path}?${buildQueryString(request.query)}`,
       storage: 'external',
-      expiresAt: new Date(signingDate.getTime() + ttlSeconds * 1000),
+      expiresAt: new Date(Math.min(urlEndsAt, sessionEndsAt ?? urlEndsAt)),
     };
   }
 
@@ -193,14 +241,9 @@ export class S3Presigner implements Presigner<S3Ref> {
     method: 'GET' | 'PUT' | 'HEAD',
     ttlSeconds: number,
     signingDate: Date,
-    contentType?: string,
-  ): Promise<HttpRequest> {
+  ): Promise<SignedRequest> {
     const endpoint = await this.endpoint(ref.bucket);
-    const headers: Record<string, string> = {
-      host: endpoint.host,
-      'X-Amz-Content-Sha256': UNSIGNED_PAYLOAD,
-    };
-    if (contentType !== undefined) headers['content-type'] = contentType;
+    const headers = { host: endpoint.host, 'X-Amz-Content-Sha256': UNSIGNED_PAYLOAD };
     const xId = method === 'GET' ? 'GetObject' : method === 'PUT' ? 'PutObject' : undefined;
     const request = new HttpRequest({
       method,
@@ -212,14 +255,17 @@ export class S3Presigner implements Presigner<S3Ref> {
       headers,
     });
     try {
-      return (await endpoint.signer.presign(request, {
+      const credentials = await this.session(signingDate.getTime() + ttlSeconds * 1000);
+      const signed = await this.signer(endpoint, credentials).presign(request, {
         signingDate,
         expiresIn: ttlSeconds,
         unsignableHeaders: NEVER_SIGNED,
-        ...(contentType === undefined ? {} : { signableHeaders: SIGN_CONTENT_TYPE }),
-      })) as HttpRequest;
+      });
+      return { request: signed as HttpRequest, sessionEndsAt: credentials.expiration?.getTime() };
     } catch (err) {
-      // Usually missing credentials in the default chain; its messages hold no secret.
+      // Usually missing credentials in the default chain (permanent), or a credential service
+      // that timed out or could not be reached (transient, told from the cause); the provider's
+      // messages hold no secret.
       const { name } = awsError(err);
       throw new StorageBackendError(
         's3',
@@ -275,25 +321,47 @@ export class S3Presigner implements Presigner<S3Ref> {
       port,
       host: port === undefined ? url.hostname : `${url.hostname}:${port}`,
       basePath: url.pathname.replace(/\/$/, ''),
-      signer: this.signer(region, service),
+      signingRegion: region,
+      signingService: service,
     };
   }
 
-  private signer(region: string, service: string): SignatureV4 {
-    const key = `${region}/${service}`;
-    let signer = this.signers.get(key);
-    if (signer === undefined) {
-      signer = new SignatureV4({
-        credentials: this.client.config.credentials,
-        region,
-        service,
-        sha256: this.client.config.sha256,
-        // S3 paths are signed as sent, not encoded a second time.
-        uriEscapePath: false,
-        applyChecksum: false,
-      });
-      this.signers.set(key, signer);
+  /**
+   * Credentials for a URL that must work until `until` (epoch ms). A temporary session that ends
+   * sooner is refreshed once, forced through the provider (concurrent callers share the refresh),
+   * and the fresher session is used. A session that a forced refresh gave is not refreshed again:
+   * where the provider's sessions are shorter than the URL, `expiresAt` says so instead.
+   */
+  private async session(until: number): Promise<AwsCredentialIdentity> {
+    const provider = this.client.config.credentials;
+    const current = await provider();
+    const endsAt = current.expiration?.getTime();
+    if (endsAt === undefined || endsAt >= until || current === this.refreshedSession) {
+      return current;
     }
+    this.refreshingSession ??= provider({ forceRefresh: true }).finally(() => {
+      this.refreshingSession = undefined;
+    });
+    const fresh = await this.refreshingSession;
+    this.refreshedSession = fresh;
+    return fresh;
+  }
+
+  /** A signer bound to exactly these credentials, so `expiresAt` is that of the session used. */
+  private signer(endpoint: BucketEndpoint, credentials: AwsCredentialIdentity): SignatureV4 {
+    const key = `${endpoint.signingRegion}/${endpoint.signingService}`;
+    const cached = this.signers.get(key);
+    if (cached?.credentials === credentials) return cached.signer;
+    const signer = new SignatureV4({
+      credentials,
+      region: endpoint.signingRegion,
+      service: endpoint.signingService,
+      sha256: this.client.config.sha256,
+      // S3 paths are signed as sent, not encoded a second time.
+      uriEscapePath: false,
+      applyChecksum: false,
+    });
+    this.signers.set(key, { credentials, signer });
     return signer;
   }
 }

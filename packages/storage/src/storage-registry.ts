@@ -98,11 +98,11 @@ export class StorageRegistry {
    * `x-ms-blob-type` for Azure, a POST for Dropbox's upload links). For Darkroom's own writes
    * (manifests, samples, probes, test inputs); the Photoshop API writes outputs itself.
    *
-   * @param contentType - stored with the object on S3 and Azure (and signed into an S3 URL);
+   * @param contentType - sent with the bytes and stored with the object on S3 and Azure;
    *   Dropbox keeps no content type
    * @throws {PresignRequestError} `object_too_large` when one single write cannot carry `body`
-   * @throws {StorageBackendError} when the storage refuses the write; the message names the
-   *   reference, the status and the service's error code, never the URL
+   * @throws {StorageBackendError} when the storage refuses the write or cannot be reached; the
+   *   message names the reference, the status and the service's error code, never the URL
    */
   upload(ref: string | StorageRef, body: UploadBody, contentType?: string): Promise<void> {
     return this.run(ref, async (presigner, parsed) => {

@@ -63,7 +63,7 @@ describe('Azure presigner against Azurite', () => {
       };
     },
     // Azurite checks SAS signatures, expiry and permissions as Azure does.
-    { expiry: true, permissions: true, contentType: true },
+    { expiry: true, permissions: true, contentType: true, ttlBeyondCap: 'refused' },
   );
 
   it('scopes read SAS to one blob, read-only, and allows HTTP only on loopback', async () => {
@@ -74,6 +74,31 @@ describe('Azure presigner against Azurite', () => {
     expect(read.searchParams.get('sv')).toBe(AZURE_SAS_VERSION);
     const write = new URL((await registry.presignWrite(newRef(), 300)).href);
     expect(write.searchParams.get('sp')).toBe('cw');
+  });
+
+  it('binds no content type into a write SAS: a PUT with any Content-Type, or none, is taken', async () => {
+    const ref = newRef();
+    const write = await registry.presignWrite(ref, 300, { contentType: 'image/png' });
+    const params = new URL(write.href).searchParams;
+    // rsct/rscd and friends would be signed into the SAS; Darkroom sets none of them.
+    expect([...params.keys()].filter((k) => /^rsc/.test(k))).toEqual([]);
+    const bare = await fetch(write.href, {
+      method: 'PUT',
+      headers: { 'x-ms-blob-type': 'BlockBlob' },
+      body: randomBytes(64),
+    });
+    await bare.arrayBuffer();
+    expect(bare.status).toBe(201);
+    const typed = await fetch(write.href, {
+      method: 'PUT',
+      headers: { 'x-ms-blob-type': 'BlockBlob', 'Content-Type': 'image/jpeg' },
+      body: randomBytes(32),
+    });
+    await typed.arrayBuffer();
+    expect(typed.status).toBe(201);
+    const read = await fetch((await registry.presignRead(ref, 300)).href);
+    await read.arrayBuffer();
+    expect(read.headers.get('content-type')).toBe('image/jpeg');
   });
 
   it('allows HTTPS only for a real Azure endpoint (signed locally, no network)', async () => {
@@ -112,7 +137,7 @@ describe('Azure presigner against Azurite', () => {
     });
     await put.arrayBuffer();
     expect(put.status).toBe(201);
-    expect(await registry.stat(ref)).toEqual({ exists: true, size: 512 });
+    expect(await registry.stat(ref)).toMatchObject({ exists: true, size: 512 });
   });
 
   it('names the reference, the status and Azure code when an upload is refused, never the SAS', async () => {

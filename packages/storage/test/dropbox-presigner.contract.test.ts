@@ -66,6 +66,8 @@ describe('Dropbox presigner against the Dropbox double', () => {
       permissions: false,
       // Dropbox stores bytes only; reads are application/octet-stream whatever was written.
       contentType: false,
+      // Dropbox links live four hours at most: longer TTLs get four hours, and say so.
+      ttlBeyondCap: 'clamped',
     },
   );
 
@@ -84,6 +86,20 @@ describe('Dropbox presigner against the Dropbox double', () => {
       expect(url.href.startsWith(`${double.contentBaseUrl}/apitul/1/`)).toBe(true);
       expect(url.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 900_000);
       expect(url.expiresAt.getTime()).toBeLessThan(before + 901_000 + 1000);
+    });
+
+    it('gives a deadline past four hours a four-hour link instead of refusing it', async () => {
+      for (const ttl of [FOUR_HOURS + 1, 24 * 3600]) {
+        const ref = newRef();
+        double.putFile(ref.path, Buffer.from('input'));
+        const before = Date.now();
+        const read = await registry.presignRead(ref, ttl);
+        const write = await registry.presignWrite(newRef(), ttl);
+        for (const url of [read, write]) {
+          expect(url.expiresAt.getTime()).toBeGreaterThanOrEqual(before + FOUR_HOURS * 1000);
+          expect(url.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + FOUR_HOURS * 1000);
+        }
+      }
     });
 
     it('uses an upload link once; a second upload is refused', async () => {

@@ -56,6 +56,7 @@ describe('S3 presigner against s3rver', () => {
       // (AWS can: the HTTP method is part of the signed canonical request.)
       permissions: false,
       contentType: true,
+      ttlBeyondCap: 'refused',
     },
   );
 
@@ -74,23 +75,9 @@ describe('S3 presigner against s3rver', () => {
     const put = await fetch(write.href, { ...init, body: bytes });
     await put.arrayBuffer();
     expect(put.status).toBe(200);
-    expect(await registry.stat(ref)).toEqual({ exists: true, size: 2048 });
+    expect(await registry.stat(ref)).toMatchObject({ exists: true, size: 2048 });
     const got = await fetch((await registry.presignRead(ref, 300)).href);
     expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
-  });
-
-  it('signs a declared content type into the PUT URL, and only then', async () => {
-    const typed = await registry.presignWrite(newRef(), 300, { contentType: 'image/png' });
-    const signed = new URL(typed.href).searchParams.get('X-Amz-SignedHeaders') ?? '';
-    expect(signed.split(';')).toContain('content-type');
-    const put = await fetch(typed.href, {
-      ...uploadRequestInit(typed.storage, 'image/png'),
-      body: 'png bytes',
-    });
-    await put.arrayBuffer();
-    expect(put.status).toBe(200);
-    const untyped = await registry.presignWrite(newRef(), 300);
-    expect(new URL(untyped.href).searchParams.get('X-Amz-SignedHeaders')).toBe('host');
   });
 
   it('names the reference, the status and S3 code when an upload is refused, never the URL', async () => {

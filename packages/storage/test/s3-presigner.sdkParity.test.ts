@@ -85,11 +85,8 @@ async function sdkUrl(
               ...input,
               ...(contentType === undefined ? {} : { ContentType: contentType }),
             });
-    return await getSignedUrl(client, command, {
-      expiresIn: ttl,
-      signingDate: SIGNING_DATE,
-      ...(contentType === undefined ? {} : { signableHeaders: new Set(['content-type']) }),
-    });
+    // The SDK's default: a PutObject's ContentType is left out of the signature.
+    return await getSignedUrl(client, command, { expiresIn: ttl, signingDate: SIGNING_DATE });
   } finally {
     client.destroy();
   }
@@ -114,7 +111,12 @@ describe('S3Presigner signs exactly as the AWS SDK presigner', () => {
     { label: 'GET', target, method: 'GET' },
     { label: 'HEAD', target, method: 'HEAD' },
     { label: 'PUT', target, method: 'PUT' },
-    { label: 'PUT with a content type', target, method: 'PUT', contentType: 'image/png' },
+    {
+      label: 'PUT with a content type (unsigned)',
+      target,
+      method: 'PUT',
+      contentType: 'image/png',
+    },
   ]);
 
   it.each(cases)('$target: $label', async ({ target, method, contentType }) => {

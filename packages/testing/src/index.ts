@@ -14,7 +14,12 @@ export type { S3rverFixture, S3rverOptions } from './s3rver';
 export { startAzurite, AZURITE_ACCOUNT_NAME, AZURITE_ACCOUNT_KEY } from './azurite';
 export type { AzuriteFixture, AzuriteOptions } from './azurite';
 export { startDropboxDouble, dropboxContentHash } from './dropbox-double';
-export type { DropboxDouble, DropboxDoubleCounts, DropboxDoubleOptions } from './dropbox-double';
+export type {
+  DropboxDouble,
+  DropboxDoubleCounts,
+  DropboxDoubleFault,
+  DropboxDoubleOptions,
+} from './dropbox-double';
 export { startRedisCluster, redisClusterClient } from './redis-cluster';
 export type { RedisClusterFixture } from './redis-cluster';
 export { thirdPartyPath } from './third-party';

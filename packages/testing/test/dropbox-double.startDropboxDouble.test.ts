@@ -194,6 +194,44 @@ describe('startDropboxDouble', () => {
     }
   });
 
+  it("fails RPC calls on request in Dropbox's shapes, then serves normally", async () => {
+    const token = await accessToken();
+    double.failNextRpcCalls(1, 429, 9);
+    const limited = await rpc('files/get_metadata', { path: '/a.png' }, token);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('9');
+    expect(await limited.json()).toEqual({
+      error_summary: 'too_many_requests/..',
+      error: { reason: { '.tag': 'too_many_requests' }, retry_after: 9 },
+    });
+    double.failNextRpcCalls(1, 503);
+    const down = await rpc('files/get_metadata', { path: '/a.png' }, token);
+    expect(down.status).toBe(503);
+    await down.text();
+    const after = await rpc('files/get_metadata', { path: '/a.png' }, token);
+    expect(after.status).toBe(409);
+    await after.text();
+  });
+
+  it('drops the connection of a call told to reset, and holds one told to stall', async () => {
+    const token = await accessToken();
+    double.failNextRpcCalls(1, 'reset');
+    await expect(rpc('files/get_metadata', { path: '/a.png' }, token)).rejects.toThrow(
+      'fetch failed',
+    );
+    double.failNextRpcCalls(1, 'stall');
+    const stalled = fetch(`${double.apiBaseUrl}/2/files/get_metadata`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ path: '/a.png' }),
+      signal: AbortSignal.timeout(300),
+    });
+    await expect(stalled).rejects.toMatchObject({ name: 'TimeoutError' });
+    const after = await rpc('files/get_metadata', { path: '/a.png' }, token);
+    expect(after.status).toBe(409);
+    await after.text();
+  });
+
   it('closes idempotently', async () => {
     const other = await startDropboxDouble();
     const first = other.close();

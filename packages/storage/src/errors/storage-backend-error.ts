@@ -1,5 +1,20 @@
 import type { StorageScheme } from '@darkroom/photoshop';
 import { StorageError } from './storage-error';
+import { isTransientFailure, isTransientStatus } from './transient';
+
+/** What a storage service answered, as far as it is safe to report. */
+export interface StorageBackendDetail {
+  status?: number;
+  code?: string;
+  message?: string;
+  retryAfterSeconds?: number;
+  /**
+   * Whether another try may succeed.
+   * @defaultValue from `status` (429 and 5xx are transient) or, without one, from the cause (a
+   *   timeout or network failure is transient); false otherwise
+   */
+  transient?: boolean;
+}
 
 /**
  * A storage service answered with an error (or could not be reached). The message carries the
@@ -18,7 +33,7 @@ export class StorageBackendError extends StorageError {
   constructor(
     provider: StorageScheme,
     operation: string,
-    detail: { status?: number; code?: string; message?: string; retryAfterSeconds?: number },
+    detail: StorageBackendDetail,
     options?: { cause?: unknown },
   ) {
     const parts = [
@@ -26,7 +41,18 @@ export class StorageBackendError extends StorageError {
       detail.code,
       detail.message,
     ].filter((p): p is string => p !== undefined && p !== '');
-    super(`${provider} ${operation} failed${parts.length ? `: ${parts.join(', ')}` : ''}`, options);
+    const transient =
+      detail.transient ??
+      (detail.status === undefined
+        ? isTransientFailure(options?.cause)
+        : isTransientStatus(detail.status));
+    super(`${provider} ${operation} failed${parts.length ? `: ${parts.join(', ')}` : ''}`, {
+      ...options,
+      transient,
+      ...(detail.retryAfterSeconds === undefined
+        ? {}
+        : { retryAfterMs: detail.retryAfterSeconds * 1000 }),
+    });
     this.provider = provider;
     this.operation = operation;
     this.status = detail.status;

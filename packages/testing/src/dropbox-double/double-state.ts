@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createDoubleClock, type DoubleClock } from './clock';
 import { createFileStore, type FileStore } from './file-store';
-import type { DropboxDoubleCounts, DropboxDoubleOptions } from './types';
+import type { DropboxDoubleCounts, DropboxDoubleFault, DropboxDoubleOptions } from './types';
 
 /** Dropbox's short-lived access tokens and read links both last four hours. */
 export const FOUR_HOURS = 14_400;
@@ -22,10 +22,10 @@ export interface UploadLink {
   consumed: boolean;
 }
 
-/** Failures a test asked for: the next `remaining` RPC calls answer `status`. */
+/** Failures a test asked for: the next `remaining` RPC calls fail with `fault`. */
 export interface FaultPlan {
   remaining: number;
-  status: number;
+  fault: DropboxDoubleFault;
   retryAfterSeconds: number;
 }
 
@@ -83,7 +83,7 @@ export function createDoubleState(options: DropboxDoubleOptions): DoubleState {
       upload: 0,
       unauthorized: 0,
     },
-    faults: { remaining: 0, status: 500, retryAfterSeconds: 1 },
+    faults: { remaining: 0, fault: 500, retryAfterSeconds: 1 },
     contentBaseUrl: '',
   };
 }

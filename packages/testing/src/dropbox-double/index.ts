@@ -1,3 +1,8 @@
 export { startDropboxDouble } from './start-dropbox-double';
 export { dropboxContentHash } from './content-hash';
-export type { DropboxDouble, DropboxDoubleCounts, DropboxDoubleOptions } from './types';
+export type {
+  DropboxDouble,
+  DropboxDoubleCounts,
+  DropboxDoubleFault,
+  DropboxDoubleOptions,
+} from './types';

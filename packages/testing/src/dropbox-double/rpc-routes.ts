@@ -43,16 +43,23 @@ export async function handleRpc(
   else sendText(res, 404, `Unknown API function: "${route}"`);
 }
 
-/** A fault in Dropbox's shape: 429 `too_many_requests` with `Retry-After`, or a plain 5xx. */
+/**
+ * A fault in Dropbox's shape: 429 `too_many_requests` with `Retry-After`, or a plain 5xx; or a
+ * connection dropped without a reply, or held open without one.
+ */
 function sendFault(state: DoubleState, res: ServerResponse): void {
-  const { status, retryAfterSeconds } = state.faults;
-  if (status === 429) {
+  const { fault, retryAfterSeconds } = state.faults;
+  // `stall`: no reply; the caller's timeout gives up, or closing the double drops the connection.
+  if (fault === 'stall') return;
+  if (fault === 'reset') {
+    res.socket?.destroy();
+  } else if (fault === 429) {
     res.setHeader('Retry-After', String(retryAfterSeconds));
     sendJson(res, 429, {
       error_summary: 'too_many_requests/..',
       error: { reason: { '.tag': 'too_many_requests' }, retry_after: retryAfterSeconds },
     });
   } else {
-    sendText(res, status, 'The double was told to fail this call.');
+    sendText(res, fault, 'The double was told to fail this call.');
   }
 }

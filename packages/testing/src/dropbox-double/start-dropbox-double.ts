@@ -38,8 +38,8 @@ export async function startDropboxDouble(
     },
     readFile: (path) => state.files.get(path)?.bytes,
     revokeAccessTokens: () => state.accessTokens.clear(),
-    failNextRpcCalls: (count, status, retryAfterSeconds = 1) => {
-      state.faults = { remaining: count, status, retryAfterSeconds };
+    failNextRpcCalls: (count, fault, retryAfterSeconds = 1) => {
+      state.faults = { remaining: count, fault, retryAfterSeconds };
     },
     // Idempotent: every caller waits for the same close.
     close: () =>

@@ -36,12 +36,17 @@ export interface DropboxDouble {
   /** Makes every access token issued so far invalid, as a revoked app would see. */
   revokeAccessTokens(): void;
   /**
-   * Answers the next `count` RPC calls (any `files/…` route) with `status` in Dropbox's shape:
-   * 429 is `too_many_requests` with `Retry-After`, anything else a plain-text server error.
+   * Fails the next `count` RPC calls (any `files/…` route). A status answers in Dropbox's shape:
+   * 429 is `too_many_requests` with `Retry-After` and `retry_after` in the body, anything else a
+   * plain-text server error. `reset` drops the connection without a reply; `stall` never answers
+   * (the caller's timeout ends the call, or `close()` does).
    */
-  failNextRpcCalls(count: number, status: 429 | 500 | 503, retryAfterSeconds?: number): void;
+  failNextRpcCalls(count: number, fault: DropboxDoubleFault, retryAfterSeconds?: number): void;
   close(): Promise<void>;
 }
+
+/** How {@link DropboxDouble.failNextRpcCalls} fails a call: an HTTP status, or no reply at all. */
+export type DropboxDoubleFault = 429 | 500 | 503 | 'reset' | 'stall';
 
 /** Requests a {@link DropboxDouble} has served, by endpoint. */
 export interface DropboxDoubleCounts {
