@@ -1,7 +1,18 @@
 import type { EditRequest } from './edit-job';
 
-/** Where a job is in the step machine. */
-export type EditStep = 'submit' | 'poll';
+/**
+ * Where a job is in the step machine. `reconcile`: a POST was sent and its reply did not say
+ * whether Adobe took the job; nothing is sent again until the outputs have been looked for.
+ */
+export type EditStep = 'submit' | 'poll' | 'reconcile';
+
+/** A submit POST as recorded in Redis before it leaves. */
+export interface SubmitIntent {
+  /** Epoch ms just before the POST was sent. */
+  at: number;
+  /** Random, so one POST can be told from another in logs and events. */
+  nonce: string;
+}
 
 /**
  * What Redis holds for one edit job. Storage references only: no presigned URL, token or secret
@@ -25,11 +36,33 @@ export interface EditJobData {
   submittedAt?: number;
   /** When the worker first took the job (queue wait ends here). */
   startedAt?: number;
-  /** POSTs made for this job; more than one only when a worker died between a POST and its checkpoint. */
+  /**
+   * Submit POSTs Adobe received for this edit over its whole life (a POST answered 429 is not
+   * counted: Adobe's gateway refused it before any work). Written before each POST leaves, so a
+   * crash after sending still counts it.
+   */
   submits?: number;
   polls?: number;
   /** 429s met so far; a job that never got submitted because of them ends `rate_limited_too_long`. */
   rateLimited?: number;
+  /** The POST sent and not yet answered, or answered ambiguously (see `EditStep`). */
+  submitIntent?: SubmitIntent;
+  /** POSTs of the current round: since enqueue, or since the failed edit was last retried. */
+  roundSubmits?: number;
+  /** Looks for the outputs of an ambiguous POST so far. */
+  reconcileChecks?: number;
+  /** Status reads in a row that failed (5xx, timeout, reset): a budget of their own. */
+  statusErrors?: number;
+  /** Transient failures in a row before a POST was sent (presigning, IMS, refused connection). */
+  setupErrors?: number;
+  /** Status replies in a row with a status word Darkroom does not know. */
+  unknownStatuses?: number;
+  /** Set when the edit ended failed: a later pick-up is a retry and starts a new round. */
+  endedAt?: number;
+  /** Times the failed edit was retried (`darkroom retry`, the API, Bull Board's Retry). */
+  retries?: number;
+  /** Adobe job ids of earlier rounds and of failed runs resubmitted within a round. */
+  earlierRemoteJobIds?: string[];
 }
 
 /** One output of a completed job: where it is and how big. No URL. */
@@ -44,6 +77,11 @@ export interface EditJobResult {
   remoteJobId?: string;
   polls: number;
   submits: number;
+  /**
+   * How Darkroom learned the edit was done: Adobe's status reply, or, when the reply to its
+   * submit was lost, the outputs found written after that submit.
+   */
+  confirmedBy: 'status' | 'outputs';
   timings: {
     enqueuedAt: number;
     startedAt: number;

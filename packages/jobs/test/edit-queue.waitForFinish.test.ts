@@ -14,6 +14,7 @@ const RESULT: EditJobResult = {
   outputs: [{ ref: 's3://darkroom-out/renditions/a-0.jpg', size: 1234 }],
   polls: 1,
   submits: 1,
+  confirmedBy: 'status',
   timings: {
     enqueuedAt: 0,
     startedAt: 0,
@@ -114,7 +115,8 @@ describe('EditQueue.waitForFinish', () => {
     await waitFor(async () => (await edits.queue.getQueueEvents()).length === 1, {
       what: 'the events connection',
     });
-    expect(await edits.cancel(id)).toBe('removed');
+    // Cancelling keeps a job (it ends failed); only removing it makes it gone.
+    await (await edits.queue.getJob(id))?.remove();
     expect(await waiting).toBeNull();
   });
 

@@ -2,6 +2,7 @@ import {
   HttpError,
   NetworkError,
   RateLimitedError,
+  SubmitOutcomeUnknownError,
   TimeoutError,
   type HttpErrorDetails,
 } from '@darkroom/photoshop';
@@ -9,6 +10,7 @@ import { DelayedError, UnrecoverableError } from 'bullmq';
 import {
   ACCOUNT,
   pollStepData,
+  REMOTE_JOB_ID,
   STATUS_URL,
   submitStepData,
   T0,
@@ -61,14 +63,21 @@ describe('step machine: API errors', () => {
         expect(err).toBeInstanceOf(DelayedError);
         expect(h.log.names('budget', 'photoshop', 'job')).toEqual([
           'budget.tryTake',
+          // A submit is recorded in the job before it leaves.
+          ...(step === 'submit' ? ['job.updateData'] : []),
           `photoshop.${step === 'submit' ? 'submit' : 'getStatus'}`,
           'budget.penalize',
           'job.updateData',
           'job.moveToDelayed',
         ]);
         expect(h.log.argsOf('budget', 'penalize')).toEqual([[ACCOUNT, cls, 4_000]]);
-        // The step and its checkpoint stay as they were; only the 429 count grows.
-        expect(job.updates).toEqual([{ ...data, rateLimited: 2 }]);
+        // The step and its checkpoint stay as they were; only the 429 count grows, and a POST
+        // answered 429 is not counted as a submission (Adobe's gateway refused it).
+        expect(job.updates.at(-1)).toEqual({
+          ...data,
+          ...(step === 'submit' ? { startedAt: T0, submits: 0, roundSubmits: 0 } : {}),
+          rateLimited: 2,
+        });
         // Retry-After plus up to 10 % jitter (Math.random pinned at 0.5: 5 %).
         expect(job.delays).toEqual([{ timestamp: T0 + 4_200, token: LOCK_TOKEN }]);
         expect(h.log.argsOf('observer', 'rateLimited')).toEqual([[ACCOUNT, cls, 4_000]]);
@@ -79,81 +88,99 @@ describe('step machine: API errors', () => {
   });
 
   describe('5xx and calls without a reply', () => {
+    it('at submit: a 503 may follow acceptance, so the job reconciles before any other POST', async () => {
+      const h = createHarness(clock);
+      const error = new SubmitOutcomeUnknownError('renditionCreate', SUBMIT_URL, { status: 503 });
+      h.photoshop.failSubmit(error);
+      const job = h.job({ data: submitStepData(), attemptsMade: 0, attempts: 4 });
+
+      expect(await rejectionOf(h.run(job))).toBeInstanceOf(DelayedError);
+
+      expect(h.log.argsOf('observer', 'retrying')).toEqual([
+        [job.id, 'submit_outcome_unknown', error],
+      ]);
+      expect(job.data).toMatchObject({
+        step: 'reconcile',
+        submits: 1,
+        roundSubmits: 1,
+        submitIntent: { at: T0 },
+      });
+      // Looked for when the run would most likely be done: the simple class's mean plus one
+      // deviation (8 s + 2 s).
+      expect(job.delays).toEqual([{ timestamp: T0 + 10_000, token: LOCK_TOKEN }]);
+      expect(h.log.names('budget')).toEqual(['budget.tryTake']);
+    });
+
     it.each([
-      [
-        'submit',
-        'HTTP 503',
-        new HttpError({ status: 503, method: 'POST', url: SUBMIT_URL }),
-        'http_5xx',
-      ],
-      [
-        'poll',
-        'HTTP 502',
-        new HttpError({ status: 502, method: 'GET', url: STATUS_URL }),
-        'http_5xx',
-      ],
-      ['poll', 'a timeout', new TimeoutError('GET', STATUS_URL, 30_000), 'timeout'],
-      ['poll', 'a reset', new NetworkError('GET', STATUS_URL, 'ECONNRESET'), 'connection_failed'],
+      ['HTTP 502', new HttpError({ status: 502, method: 'GET', url: STATUS_URL })],
+      ['a timeout', new TimeoutError('GET', STATUS_URL, 30_000)],
+      ['a reset', new NetworkError('GET', STATUS_URL, 'ECONNRESET')],
     ] as const)(
-      'at %s: rethrows %s for a BullMQ retry (%s) while attempts remain',
-      async (step, _what, error, reason) => {
+      'at poll: backs off after %s with a budget of status errors, never an attempt',
+      async (_what, error) => {
         const h = createHarness(clock);
-        failingCall(h, step, error);
-        const data = dataAt(step);
-        const job = h.job({ data, attemptsMade: 1, attempts: 4 });
+        h.photoshop.failStatus(error);
+        const data = pollStepData({ polls: 2, statusErrors: 2 });
+        // The last BullMQ attempt: status errors must not spend it.
+        const job = h.job({ data, attemptsMade: 3, attempts: 4 });
 
-        const err = await rejectionOf(h.run(job));
+        expect(await rejectionOf(h.run(job))).toBeInstanceOf(DelayedError);
 
-        // The error itself, neither delayed nor unrecoverable: BullMQ backs off and retries.
-        expect(err).toBe(error);
-        expect(h.log.argsOf('observer', 'retrying')).toEqual([[job.id, reason, error]]);
-        expect(job.updates).toEqual([]);
-        expect(job.delays).toEqual([]);
-        expect(job.data).toEqual(data);
+        expect(h.log.argsOf('observer', 'retrying')).toEqual([
+          [job.id, 'reading the status', error],
+        ]);
+        expect(job.updates).toEqual([{ ...data, statusErrors: 3 }]);
+        // Third error in a row: 1 s × 2² = 4 s, equal jitter (half fixed, half random at 0.5).
+        expect(job.delays).toEqual([{ timestamp: T0 + 3_000, token: LOCK_TOKEN }]);
         expect(h.log.names('budget')).toEqual(['budget.tryTake']);
       },
     );
 
-    it.each(['submit', 'poll'] as const)(
-      'at %s: fails retries_exhausted on the last attempt',
-      async (step) => {
-        const h = createHarness(clock);
-        const error = new HttpError({
-          status: 500,
-          method: step === 'submit' ? 'POST' : 'GET',
-          url: step === 'submit' ? SUBMIT_URL : STATUS_URL,
-          type: 'InternalServiceError',
-        });
-        failingCall(h, step, error);
-        const job = h.job({ data: dataAt(step), attemptsMade: 3, attempts: 4 });
+    it('at poll: fails retries_exhausted once status errors in a row pass their budget', async () => {
+      const h = createHarness(clock);
+      const error = new HttpError({
+        status: 500,
+        method: 'GET',
+        url: STATUS_URL,
+        type: 'InternalServiceError',
+      });
+      h.photoshop.failStatus(error);
+      const job = h.job({ data: pollStepData({ statusErrors: 12 }) });
 
-        const failedReason = await failedReasonOf(h.run(job));
+      const failedReason = await failedReasonOf(h.run(job));
 
-        expect(failedReason).toBe(`retries_exhausted: http_5xx after 4 attempts: ${error.message}`);
-        expect(h.log.names('observer')).not.toContain('observer.retrying');
-        expect(h.log.argsOf('observer', 'failed')).toEqual([
-          [job.id, 'retries_exhausted', `http_5xx after 4 attempts: ${error.message}`],
-        ]);
-      },
-    );
+      expect(failedReason).toBe(
+        'retries_exhausted: reading the status failed 13 times in a row: HTTP 500 InternalServiceError',
+      );
+      expect(h.log.names('photoshop')).not.toContain('photoshop.submit');
+    });
+
+    it('a successful read resets the status errors', async () => {
+      const h = createHarness(clock);
+      h.photoshop.replyStatus(unfinishedStatus('running'));
+      const job = h.job({ data: pollStepData({ polls: 2, statusErrors: 5 }) });
+
+      expect(await rejectionOf(h.run(job))).toBeInstanceOf(DelayedError);
+
+      expect(job.data.statusErrors).toBeUndefined();
+      expect(job.data.polls).toBe(3);
+    });
 
     it('retries a failed poll by polling the saved status URL again, never submitting', async () => {
       const h = createHarness(clock);
       h.photoshop.failStatus(new HttpError({ status: 503, method: 'GET', url: STATUS_URL }));
       h.photoshop.replyStatus(unfinishedStatus('running'));
-      const data = pollStepData({ polls: 2 });
+      const job = h.job({ data: pollStepData({ polls: 2 }) });
 
-      await rejectionOf(h.run(h.job({ data, attemptsMade: 0, attempts: 4 })));
-      // BullMQ's retry: the same stored data, one attempt more.
-      const retried = h.job({ data, attemptsMade: 1, attempts: 4 });
-      expect(await rejectionOf(h.run(retried))).toBeInstanceOf(DelayedError);
+      await rejectionOf(h.run(job));
+      expect(await rejectionOf(h.run(job))).toBeInstanceOf(DelayedError);
 
       expect(h.log.argsOf('photoshop', 'getStatus').map(([url]) => url)).toEqual([
         STATUS_URL,
         STATUS_URL,
       ]);
       expect(h.log.names('photoshop')).not.toContain('photoshop.submit');
-      expect(retried.data.polls).toBe(3);
+      expect(job.data.polls).toBe(3);
     });
   });
 
@@ -183,10 +210,14 @@ describe('step machine: API errors', () => {
       ],
       [
         'poll',
-        'client_error: HTTP 404 FileNotFound job not found',
+        `remote_failed: Adobe no longer knows job ${REMOTE_JOB_ID} (HTTP 404 FileNotFound job not found on its status link)`,
         { status: 404, type: 'FileNotFound', title: 'job not found' },
       ],
-      ['poll', 'client_error: HTTP 410', { status: 410 }],
+      [
+        'poll',
+        `remote_failed: Adobe no longer knows job ${REMOTE_JOB_ID} (HTTP 410 on its status link)`,
+        { status: 410 },
+      ],
       // The client already refreshed the token once; a second 401 reaches the step machine.
       [
         'submit',
@@ -205,7 +236,13 @@ describe('step machine: API errors', () => {
 
         expect(err).toBeInstanceOf(UnrecoverableError);
         expect((err as Error).message).toBe(expected);
-        expect(h.log.names('budget', 'job')).toEqual(['budget.tryTake']);
+        expect(h.log.names('budget')).toEqual(['budget.tryTake']);
+        expect(h.log.names('job')).not.toContain('job.moveToDelayed');
+        // The end is saved, so a later retry of the failed job starts a fresh submission.
+        expect(job.data.endedAt).toBe(T0);
+        // Adobe answered: the POST counts, and nothing is left in flight.
+        if (step === 'submit') expect(job.data).toMatchObject({ submits: 1 });
+        expect(job.data.submitIntent).toBeUndefined();
         expect(h.log.names('observer')).not.toContain('observer.retrying');
         expect(h.log.names('observer')).not.toContain('observer.rateLimited');
         const [reason, message] = expected.split(/: (.*)/s);

@@ -30,8 +30,33 @@ describe('step machine: budget tokens', () => {
     expect(h.log.names('photoshop')).toEqual([]);
     // The wait plus jitter of up to a fifth of it (at most 1 s); Math.random pinned at 0.5.
     expect(job.delays).toEqual([{ timestamp: T0 + 5_500, token: LOCK_TOKEN }]);
-    expect(job.updates).toEqual([]);
-    expect(job.data).toEqual(data);
+    // The first pick-up is saved: the budget wait that follows is not queue time.
+    expect(job.updates).toEqual([{ ...data, startedAt: T0 }]);
+    expect(h.log.argsOf('observer', 'budgetWait')).toEqual([[ACCOUNT, 'submit', 0]]);
+  });
+
+  it('keeps the first pick-up as the start when the job comes back from a budget wait', async () => {
+    const h = createHarness(clock);
+    h.budget.refuseNext(5_000);
+    h.photoshop.acceptSubmit({ statusUrl: STATUS_URL });
+    const job = h.job({ data: submitStepData() });
+
+    await rejectionOf(h.run(job));
+    clock.pass(5_500);
+    await rejectionOf(h.run(job));
+
+    expect(job.data).toMatchObject({ startedAt: T0, submittedAt: T0 + 5_500 });
+  });
+
+  it("draws on the budget of the account's organization, as the key function names it", async () => {
+    const h = createHarness(clock, { budgetKey: (account) => `org-of-${account}` });
+    h.budget.refuseNext(5_000);
+    const job = h.job({ data: submitStepData() });
+
+    await rejectionOf(h.run(job));
+
+    expect(h.log.argsOf('budget', 'tryTake')).toEqual([[`org-of-${ACCOUNT}`, 'submit']]);
+    // Metrics still speak of the account.
     expect(h.log.argsOf('observer', 'budgetWait')).toEqual([[ACCOUNT, 'submit', 0]]);
   });
 
@@ -102,8 +127,11 @@ describe('step machine: budget tokens', () => {
     await rejectionOf(h.run(job));
     await rejectionOf(h.run(job));
 
+    // A cut-out POST takes its own class and the general submit class: whether Adobe counts it
+    // against the general POST limit too is not published.
     expect(h.log.argsOf('budget', 'tryTake')).toEqual([
       [ACCOUNT, 'submit-cutout'],
+      [ACCOUNT, 'submit'],
       [ACCOUNT, 'status-cutout'],
     ]);
   });

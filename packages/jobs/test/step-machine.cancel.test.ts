@@ -21,7 +21,9 @@ describe('step machine: cancellation', () => {
 
     expect(failedReason).toBe('cancelled: cancelled on request');
     expect(h.log.argsOf('redis', 'exists')).toEqual([[cancelKey(PREFIX, QUEUE, 'order-1234')]]);
-    expect(h.log.names('budget', 'photoshop', 'job', 'storage')).toEqual([]);
+    expect(h.log.names('budget', 'photoshop', 'storage')).toEqual([]);
+    // Only the end is saved, so a retry of the cancelled edit starts afresh.
+    expect(job.updates).toEqual([{ ...pollStepData({ polls: 2 }), endedAt: T0 }]);
     expect(h.log.argsOf('observer', 'failed')).toEqual([
       ['order-1234', 'cancelled', 'cancelled on request'],
     ]);
@@ -33,7 +35,8 @@ describe('step machine: cancellation', () => {
     h.cancel('order-1235');
 
     expect(await failedReasonOf(h.run(job))).toBe('cancelled: cancelled on request');
-    expect(h.log.names('storage', 'budget', 'photoshop', 'job')).toEqual([]);
+    expect(h.log.names('storage', 'budget', 'photoshop')).toEqual([]);
+    expect(h.log.names('job')).toEqual(['job.updateData']);
   });
 
   it("goes on with a job when another job's cancellation was asked for", async () => {

@@ -131,6 +131,7 @@ describe('step machine: poll', () => {
         remoteJobId: REMOTE_JOB_ID,
         polls: 3,
         submits: 1,
+        confirmedBy: 'status',
         timings: {
           enqueuedAt: T0 - 60_000,
           startedAt: T0 - 50_000,
@@ -240,36 +241,61 @@ describe('step machine: poll', () => {
   });
 
   describe('when Adobe reports failure', () => {
-    it.each([
-      [
-        'bad input',
-        { type: 'InputValidationError', code: 400, title: "request parameters didn't validate" },
-        "InputValidationError 400 request parameters didn't validate",
-      ],
-      // Adobe retries inside the service before it reports a job failed, so this one is final too.
-      [
-        'its own error',
-        { type: 'InternalServiceError', code: 500, title: 'Internal Service Error' },
-        'InternalServiceError 500 Internal Service Error',
-      ],
-    ])(
-      'fails remote_failed at once for %s, naming Adobe type, code and title',
-      async (_case, error, detail) => {
-        const h = createHarness(clock);
-        h.photoshop.replyStatus(failedStatus(error));
-        const job = h.job({ data: pollStepData({ polls: 1 }), attempts: 4 });
+    it('fails remote_failed at once for bad input, naming Adobe type, code and title', async () => {
+      const h = createHarness(clock);
+      h.photoshop.replyStatus(
+        failedStatus({
+          type: 'InputValidationError',
+          code: 400,
+          title: "request parameters didn't validate",
+        }),
+      );
+      const job = h.job({ data: pollStepData({ polls: 1 }), attempts: 4 });
 
-        const failedReason = await failedReasonOf(h.run(job));
+      const failedReason = await failedReasonOf(h.run(job));
 
-        expect(failedReason).toBe(`remote_failed: Adobe job ${REMOTE_JOB_ID} failed: ${detail}`);
-        expect(job.updates).toEqual([pollStepData({ polls: 2 })]);
-        expect(job.delays).toEqual([]);
-        expect(h.log.names('storage', 'estimator')).toEqual([]);
-        expect(h.log.argsOf('observer', 'failed')).toEqual([
-          [job.id, 'remote_failed', failedReason.replace(/^remote_failed: /, '')],
-        ]);
-      },
-    );
+      expect(failedReason).toBe(
+        `remote_failed: Adobe job ${REMOTE_JOB_ID} failed: InputValidationError 400 request parameters didn't validate`,
+      );
+      expect(job.updates).toEqual([
+        pollStepData({ polls: 2 }),
+        { ...pollStepData({ polls: 2 }), endedAt: T0 },
+      ]);
+      expect(job.delays).toEqual([]);
+      expect(h.log.names('storage', 'estimator')).toEqual([]);
+      expect(h.log.argsOf('observer', 'failed')).toEqual([
+        [job.id, 'remote_failed', failedReason.replace(/^remote_failed: /, '')],
+      ]);
+    });
+
+    it("submits again after a back-off when Adobe blames itself, keeping the failed run's id", async () => {
+      const h = createHarness(clock);
+      h.photoshop.replyStatus(
+        failedStatus({ type: 'InternalServiceError', code: 500, title: 'Internal Service Error' }),
+      );
+      const job = h.job({ data: pollStepData({ polls: 1, roundSubmits: 1 }) });
+
+      expect(await rejectionOf(h.run(job))).toBeInstanceOf(DelayedError);
+
+      expect(job.data).toMatchObject({ step: 'submit', earlierRemoteJobIds: [REMOTE_JOB_ID] });
+      expect(job.data.statusUrl).toBeUndefined();
+      expect(job.data.remoteJobId).toBeUndefined();
+      // 1 s back-off for the round's first POST, equal jitter at 0.5.
+      expect(job.delays).toEqual([{ timestamp: T0 + 750, token: LOCK_TOKEN }]);
+      expect(h.log.argsOf('observer', 'retrying')).toEqual([
+        [job.id, 'remote_internal_error', expect.any(Error)],
+      ]);
+    });
+
+    it('fails remote_failed when Adobe blames itself but the round has no POST left', async () => {
+      const h = createHarness(clock);
+      h.photoshop.replyStatus(failedStatus({ type: 'InternalServiceError', code: 500 }));
+      const job = h.job({ data: pollStepData({ roundSubmits: 4, submits: 4 }) });
+
+      expect(await failedReasonOf(h.run(job))).toBe(
+        `remote_failed: Adobe job ${REMOTE_JOB_ID} failed: InternalServiceError 500`,
+      );
+    });
 
     it('fails remote_failed without detail when Adobe gives none', async () => {
       const h = createHarness(clock);
@@ -280,5 +306,59 @@ describe('step machine: poll', () => {
         `remote_failed: Adobe job ${REMOTE_JOB_ID} failed`,
       );
     });
+
+    it('names the failed entries of a job whose other entries were written', async () => {
+      const h = createHarness(clock);
+      h.photoshop.replyStatus({
+        ...failedStatus({ type: 'FileNotFound' }),
+        failedEntries: [1],
+        entryCount: 2,
+      });
+      const job = h.job({ data: pollStepData() });
+
+      expect(await failedReasonOf(h.run(job))).toBe(
+        `remote_failed: Adobe job ${REMOTE_JOB_ID} failed: FileNotFound (1 of 2 entries failed: 1; the others' files were written)`,
+      );
+    });
+  });
+
+  describe('when Adobe answers with a status word Darkroom does not know', () => {
+    const unknownStatus = () => ({
+      ...unfinishedStatus('running'),
+      state: 'unknown' as const,
+      statusWord: 'cancelled',
+    });
+
+    it('polls again, counting it, rather than taking it for a result', async () => {
+      const h = createHarness(clock);
+      h.photoshop.replyStatus(unknownStatus());
+      const job = h.job({ data: pollStepData({ polls: 1 }) });
+
+      expect(await rejectionOf(h.run(job))).toBeInstanceOf(DelayedError);
+      expect(job.data.unknownStatuses).toBe(1);
+    });
+
+    it('fails remote_failed, naming the word, on the third in a row', async () => {
+      const h = createHarness(clock);
+      h.photoshop.replyStatus(unknownStatus());
+      const job = h.job({ data: pollStepData({ polls: 3, unknownStatuses: 2 }) });
+
+      expect(await failedReasonOf(h.run(job))).toBe(
+        `remote_failed: Adobe job ${REMOTE_JOB_ID} reported status 'cancelled' 3 times, a word Darkroom does not know`,
+      );
+    });
+  });
+
+  it('is not cut short by the deadline once submitted, but ends when Adobe would have let go of the job', async () => {
+    const h = createHarness(clock);
+    h.photoshop.replyStatus(unfinishedStatus('running'));
+    const late = h.job({ data: pollStepData({ deadlineAt: T0 - 60_000 }) });
+    expect(await rejectionOf(h.run(late))).toBeInstanceOf(DelayedError);
+    expect(late.data.polls).toBe(1);
+
+    const forgotten = h.job({ data: pollStepData({ submittedAt: T0 - 25 * 3_600_000 }) });
+    expect(await failedReasonOf(h.run(forgotten))).toBe(
+      `deadline_exceeded: Adobe job ${REMOTE_JOB_ID} still unfinished 1500 min after its submit`,
+    );
   });
 });

@@ -12,29 +12,22 @@ import { createHarness, LOCK_TOKEN, rejectionOf } from './support/step-machine-h
 describe('step machine: abort during a call', () => {
   const clock = useFakeClock(T0);
 
-  it('hands a job whose POST was cut off back as delayed, unsubmitted, no attempt spent', async () => {
+  it('never cuts off a POST in flight: its reply is awaited and checkpointed', async () => {
     const h = createHarness(clock);
-    h.photoshop.hangSubmit();
-    // The last attempt: spending it would end the job.
-    const data = submitStepData();
-    const job = h.job({ data, attemptsMade: 3, attempts: 4 });
+    // Adobe accepts, but replies only after 3 s; the shutdown comes at 1 s.
+    h.photoshop.acceptSubmit({ statusUrl: STATUS_URL }, { takesMs: 3_000 });
+    const job = h.job({ data: submitStepData() });
     const shutdown = new AbortController();
 
     const run = rejectionOf(h.run(job, { signal: shutdown.signal }));
     await h.photoshop.called('submit');
-    clock.pass(1_500);
     shutdown.abort();
     const err = await run;
 
     expect(err).toBeInstanceOf(DelayedError);
     const [[, , opts]] = h.log.argsOf('photoshop', 'submit') as [[string, unknown, unknown]];
-    expect(opts).toEqual({ signal: shutdown.signal });
-    // Delayed to run again at once, with its state as it was: the next worker submits it.
-    expect(job.delays).toEqual([{ timestamp: T0 + 1_500, token: LOCK_TOKEN }]);
-    expect(job.updates).toEqual([]);
-    expect(job.data).toEqual(data);
-    expect(h.log.names('budget')).toEqual(['budget.tryTake']);
-    expect(h.log.names('observer')).not.toContain('observer.retrying');
+    expect(opts).toEqual({});
+    expect(job.data).toMatchObject({ step: 'poll', statusUrl: STATUS_URL, submits: 1 });
     expect(h.log.names('observer')).not.toContain('observer.failed');
   });
 

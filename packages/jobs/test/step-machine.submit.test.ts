@@ -27,7 +27,7 @@ describe('step machine: submit', () => {
 
   it('presigns, takes the token right before the POST, checkpoints and delays to the first poll', async () => {
     const h = createHarness(clock);
-    // The POST takes 700 ms: the checkpoint time and the first poll count from its reply.
+    // The POST takes 700 ms: it was submitted when it left, the first poll counts from its reply.
     h.photoshop.acceptSubmit({ statusUrl: STATUS_URL, jobId: REMOTE_JOB_ID }, { takesMs: 700 });
     const job = h.job({ data: submitStepData() });
 
@@ -35,25 +35,31 @@ describe('step machine: submit', () => {
 
     expect(err).toBeInstanceOf(DelayedError);
     expect(h.log.names('storage', 'budget', 'photoshop', 'job', 'estimator')).toEqual([
+      'estimator.estimate',
+      // Tokens before presigning: a job sent back by the budget has called no store yet.
+      'budget.tryTake',
       'storage.presignRead',
       'storage.presignWrite',
-      'budget.tryTake',
+      // The POST is recorded before it leaves, so a crash after sending still counts it.
+      'job.updateData',
       'photoshop.submit',
       'job.updateData',
-      'estimator.estimate',
       'job.moveToDelayed',
     ]);
     expect(h.log.argsOf('budget', 'tryTake')).toEqual([[ACCOUNT, 'submit']]);
     expect(h.photoshop.accounts).toEqual([ACCOUNT]);
+    const intent = { at: T0, nonce: expect.stringMatching(/^[0-9a-f]{12}$/) as unknown };
     expect(job.updates).toEqual([
+      { ...submitStepData(), startedAt: T0, submitIntent: intent, submits: 1, roundSubmits: 1 },
       {
         ...submitStepData(),
         step: 'poll',
         statusUrl: STATUS_URL,
         remoteJobId: REMOTE_JOB_ID,
         startedAt: T0,
-        submittedAt: T0 + 700,
+        submittedAt: T0,
         submits: 1,
+        roundSubmits: 1,
         polls: 0,
       },
     ]);
@@ -154,6 +160,7 @@ describe('step machine: submit', () => {
       startedAt: T0,
       submittedAt: T0,
       submits: 1,
+      roundSubmits: 1,
       polls: 0,
     });
     expect(h.log.argsOf('observer', 'submitted')).toEqual([[job.id, {}]]);
@@ -188,9 +195,59 @@ describe('step machine: submit', () => {
 
     expect(failedReason).toMatch(/^invalid_job: invalid renditionCreate: /);
     expect(failedReason).toContain('no-direct-url');
-    expect(h.log.names('budget', 'photoshop', 'job', 'storage')).toEqual([]);
+    expect(h.log.names('budget', 'photoshop', 'storage')).toEqual([]);
     expect(h.log.argsOf('observer', 'failed')).toEqual([
       [job.id, 'invalid_job', failedReason.replace(/^invalid_job: /, '')],
     ]);
+  });
+  it('presigns again later when the store has a passing fault, keeping the job', async () => {
+    const h = createHarness(clock);
+    const blip = Object.assign(new Error('dropbox answered 503'), { transient: true });
+    h.storage.failPresign(blip);
+    const job = h.job({ data: submitStepData() });
+
+    expect(await rejectionOf(h.run(job))).toBeInstanceOf(DelayedError);
+
+    expect(h.log.names('photoshop')).toEqual([]);
+    expect(job.data).toMatchObject({ step: 'submit', setupErrors: 1 });
+    expect(job.data.submits).toBeUndefined();
+    expect(h.log.argsOf('observer', 'retrying')).toEqual([
+      [job.id, 'presigning the storage', blip],
+    ]);
+  });
+
+  it("waits as long as the store's Retry-After asks", async () => {
+    const h = createHarness(clock);
+    h.storage.failPresign(
+      Object.assign(new Error('too_many_requests'), { transient: true, retryAfterMs: 9_000 }),
+    );
+    const job = h.job({ data: submitStepData() });
+
+    await rejectionOf(h.run(job));
+
+    expect(job.delays).toEqual([{ timestamp: T0 + 9_000, token: LOCK_TOKEN }]);
+  });
+
+  it('fails invalid_job for a storage error that will not pass', async () => {
+    const h = createHarness(clock);
+    h.storage.failPresign(new Error('bucket darkroom-in is not configured'));
+    const job = h.job({ data: submitStepData() });
+
+    expect(await failedReasonOf(h.run(job))).toBe(
+      'invalid_job: bucket darkroom-in is not configured',
+    );
+    expect(h.log.names('photoshop')).toEqual([]);
+  });
+  it('does not send links that would die before the run ends; a later try gets fresher ones', async () => {
+    const h = createHarness(clock);
+    // The run is expected to take about 10 s (mean plus one deviation); the links live 5 s.
+    h.storage.linkLifetimeMs = 5_000;
+    const job = h.job({ data: submitStepData() });
+
+    expect(await rejectionOf(h.run(job))).toBeInstanceOf(DelayedError);
+
+    expect(h.log.names('photoshop')).toEqual([]);
+    expect(job.data).toMatchObject({ step: 'submit', setupErrors: 1 });
+    expect(job.data.submits).toBeUndefined();
   });
 });

@@ -30,6 +30,12 @@ export interface RateBudgetAimdOptions {
    * @defaultValue 0.1
    */
   minFraction?: number;
+  /**
+   * Length of an epoch in ms, for every class. Smoothing adds sub-windows of a fraction of a
+   * second, and an epoch as short as those would undo a 429's cut before it could matter.
+   * @defaultValue each class's shortest window
+   */
+  epochMs?: number;
 }
 
 export interface RateBudgetOptions {
@@ -149,7 +155,7 @@ export class RateBudget {
       this.plans.set(cls, {
         windows,
         windowArgs: windows.flatMap((w) => [w.limit, w.windowMs]),
-        epochMs: Math.min(...spans),
+        epochMs: options.aimd?.epochMs ?? Math.min(...spans),
         longestMs: Math.max(...spans),
       });
     }

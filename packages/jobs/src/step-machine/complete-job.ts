@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { withoutUrls } from '@darkroom/core';
 import { getOperation, type NormalizedStatus } from '@darkroom/photoshop';
-import type { EditJobData, EditJobResult, EditOutputResult } from '../job-data';
+import type { EditJobData, EditJobResult, EditOutputResult, SubmitIntent } from '../job-data';
 import { failJob } from './fail-job';
 import type { StepContext } from './step-context';
 
@@ -42,6 +42,7 @@ export async function completeJob(
     ...(run.remoteJobId ? { remoteJobId: run.remoteJobId } : {}),
     polls: run.polls,
     submits: data.submits ?? 1,
+    confirmedBy: 'status',
     timings: {
       enqueuedAt: data.enqueuedAt,
       startedAt,
@@ -51,6 +52,41 @@ export async function completeJob(
       queuedMs: Math.max(0, startedAt - data.enqueuedAt),
       remoteMs: Math.max(0, run.remoteFinishedAt - run.remoteStart),
       detectionLagMs: Math.max(0, run.detectedAt - run.remoteFinishedAt),
+    },
+  };
+  ctx.observer.completed?.(job, result);
+  return result;
+}
+
+/**
+ * Completes a job whose submit reply was lost but whose outputs were all found written after that
+ * submit: Adobe ran it. No status was read, so Adobe's own timings are unknown; the last output's
+ * write time stands for the run's end.
+ */
+export async function completeByOutputs(
+  ctx: StepContext,
+  job: Job<EditJobData>,
+  intent: SubmitIntent,
+  lastWrittenAt: number,
+): Promise<EditJobResult> {
+  const data = job.data;
+  const outputs = await statOutputs(ctx, job);
+  const now = Date.now();
+  const startedAt = data.startedAt ?? intent.at;
+  const result: EditJobResult = {
+    outputs,
+    polls: data.polls ?? 0,
+    submits: data.submits ?? 1,
+    confirmedBy: 'outputs',
+    timings: {
+      enqueuedAt: data.enqueuedAt,
+      startedAt,
+      submittedAt: intent.at,
+      remoteFinishedAt: lastWrittenAt,
+      completedAt: now,
+      queuedMs: Math.max(0, startedAt - data.enqueuedAt),
+      remoteMs: Math.max(0, lastWrittenAt - intent.at),
+      detectionLagMs: Math.max(0, now - lastWrittenAt),
     },
   };
   ctx.observer.completed?.(job, result);

@@ -1,52 +1,111 @@
-import { getOperation, type NormalizedStatus } from '@darkroom/photoshop';
+import {
+  classifyError,
+  getOperation,
+  RemoteJobFailedError,
+  type NormalizedStatus,
+} from '@darkroom/photoshop';
 import type { EditJobResult } from '../job-data';
 import { statusBudgetClassOf } from './budget-classes';
 import { completeJob, type FinishedRemoteRun } from './complete-job';
-import { failJob, failRemoteJob, handleApiError } from './fail-job';
-import { delayJob, type StepContext, type StepRun } from './step-context';
+import { failJob, failRemoteJob } from './fail-job';
+import { handleStatusError } from './status-errors';
+import { backoffMs, delayJob, saveData, type StepContext, type StepRun } from './step-context';
 import { takeToken } from './take-token';
+
+/** Replies in a row with a status word Darkroom does not know before the edit fails. */
+const MAX_UNKNOWN_STATUSES = 3;
 
 /**
  * The `poll` step: take a status token and ask Adobe about the saved status URL. Still running:
- * hand the job back delayed until the next poll. Failed: fail the job. Succeeded: complete it.
+ * hand the job back delayed until the next poll. Failed: fail the job, or submit it again when
+ * Adobe blames itself. Succeeded: complete it. Once submitted, an edit is polled to the end of
+ * its run, whatever its deadline says, until `remoteRetentionMs` after the submit.
  */
 export async function pollStep(ctx: StepContext, run: StepRun): Promise<EditJobResult> {
   const { job, signal } = run;
-  const { options } = ctx;
   const data = job.data;
   const operation = getOperation(data.request.operation);
-  const cls = statusBudgetClassOf(operation.id);
   if (!data.statusUrl) {
     return failJob(ctx, job, 'invalid_job', 'poll step without a saved status URL');
   }
+  const sinceSubmit = Date.now() - (data.submittedAt ?? Date.now());
+  if (sinceSubmit > ctx.remoteRetentionMs) {
+    return failJob(
+      ctx,
+      job,
+      'deadline_exceeded',
+      `Adobe job ${data.remoteJobId ?? ''} still unfinished ${Math.round(sinceSubmit / 60_000)} min after its submit`,
+    );
+  }
+  const cls = statusBudgetClassOf(operation.id);
   await takeToken(ctx, run, cls);
-
   let status: NormalizedStatus;
   try {
-    status = await options.api(data.account).getStatus(data.statusUrl, {
+    status = await ctx.options.api(data.account).getStatus(data.statusUrl, {
       operationId: operation.id,
       ...(signal ? { signal } : {}),
     });
   } catch (err) {
-    return handleApiError(ctx, run, err, cls);
+    return handleStatusError(ctx, run, err, cls);
   }
   const polls = (data.polls ?? 0) + 1;
   const remoteJobId = data.remoteJobId ?? status.jobId;
   ctx.observer.polled?.(job, { state: status.state });
+  const read = { polls, remoteJobId, statusErrors: undefined };
 
-  if (status.state === 'pending' || status.state === 'running') {
-    await job.updateData({ ...data, polls, ...(remoteJobId ? { remoteJobId } : {}) });
-    const estimate = await options.estimator.estimate(
+  if (status.state === 'pending' || status.state === 'running' || status.state === 'unknown') {
+    const unknown = status.state === 'unknown' ? (data.unknownStatuses ?? 0) + 1 : undefined;
+    if (unknown !== undefined && unknown >= MAX_UNKNOWN_STATUSES) {
+      return failJob(
+        ctx,
+        job,
+        'remote_failed',
+        `Adobe job ${remoteJobId ?? ''} reported status '${status.statusWord ?? ''}' ${unknown} times, a word Darkroom does not know`,
+      );
+    }
+    await saveData(run, { ...read, unknownStatuses: unknown });
+    const estimate = await ctx.options.estimator.estimate(
       operation.id,
-      options.defaultEstimate(operation.durationClass),
+      ctx.options.defaultEstimate(operation.durationClass),
     );
-    return delayJob(run, options.schedule.nextPollDelay(estimate, polls));
+    return delayJob(run, ctx.options.schedule.nextPollDelay(estimate, polls));
   }
 
   const finished = finishedRunOf(status, data.submittedAt, polls, remoteJobId);
-  await job.updateData({ ...data, polls, ...(remoteJobId ? { remoteJobId } : {}) });
-  if (status.state === 'failed') return failRemoteJob(ctx, job, status.error, remoteJobId);
+  await saveData(run, { ...read, unknownStatuses: undefined });
+  if (status.state === 'failed') return remoteFailure(ctx, run, status, remoteJobId);
   return completeJob(ctx, job, status, finished);
+}
+
+/**
+ * Adobe reported the run failed. When it blames itself (an internal error) and the round has
+ * POSTs left, the edit is submitted again after a back-off, the failed run's id kept; otherwise
+ * the edit fails naming Adobe's error.
+ */
+async function remoteFailure(
+  ctx: StepContext,
+  run: StepRun,
+  status: NormalizedStatus,
+  remoteJobId: string | undefined,
+): Promise<never> {
+  const { job } = run;
+  const verdict = classifyError(new RemoteJobFailedError(status.error ?? {}, remoteJobId));
+  const sent = job.data.roundSubmits ?? 1;
+  if (verdict.action !== 'retry' || sent >= ctx.maxSubmitsPerRound) {
+    return failRemoteJob(ctx, job, status, remoteJobId);
+  }
+  ctx.observer.retrying?.(job, verdict.reason, new RemoteJobFailedError(status.error ?? {}));
+  await saveData(run, {
+    step: 'submit',
+    statusUrl: undefined,
+    remoteJobId: undefined,
+    submittedAt: undefined,
+    earlierRemoteJobIds: [
+      ...(job.data.earlierRemoteJobIds ?? []),
+      ...(remoteJobId ? [remoteJobId] : []),
+    ],
+  });
+  return delayJob(run, backoffMs(ctx.retryBaseMs, sent, 60_000));
 }
 
 /**

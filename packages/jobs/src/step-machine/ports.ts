@@ -6,15 +6,28 @@ import type { FailureReason } from '../errors/job-failure';
 import type { EditJobData, EditJobResult } from '../job-data';
 import type { DurationEstimate, PollSchedule } from '../poll-schedule';
 
+/**
+ * A presigned link. `expiresAt` is when it stops working, which can be sooner than asked: Dropbox
+ * links live at most 4 h, and S3 links die with the session of temporary credentials.
+ */
+export interface PresignedLocation {
+  href: string;
+  storage: StorageKind;
+  expiresAt?: Date;
+}
+
 /** The storage operations the step machine needs (satisfied by `StorageRegistry`). */
 export interface StoragePort {
-  presignRead(ref: string, ttlSeconds: number): Promise<{ href: string; storage: StorageKind }>;
+  // An error with `transient: true` (and maybe `retryAfterMs`) from presigning is tried again
+  // later; any other fails the edit as `invalid_job`.
+  presignRead(ref: string, ttlSeconds: number): Promise<PresignedLocation>;
   presignWrite(
     ref: string,
     ttlSeconds: number,
     opts?: { contentType?: string },
-  ): Promise<{ href: string; storage: StorageKind }>;
-  stat(ref: string): Promise<{ exists: boolean; size?: number }>;
+  ): Promise<PresignedLocation>;
+  /** `modifiedAt`: when the object was last written (epoch ms), where the store says. */
+  stat(ref: string): Promise<{ exists: boolean; size?: number; modifiedAt?: number }>;
   /** Writes bytes to a reference (Darkroom's own outputs, such as a manifest). */
   upload(ref: string, body: Buffer, contentType: string): Promise<void>;
 }
@@ -44,6 +57,11 @@ export interface BudgetPort {
 /** Optional observers: metrics and logs hang off these without the step machine knowing them. */
 export interface StepObserver {
   submitted?(job: Job<EditJobData>, info: { remoteJobId?: string }): void;
+  /**
+   * An ambiguous submit was settled: `outputs` found written after it (no new POST), `resubmit`
+   * none found (the next POST follows), `gone` none found and the edit fails.
+   */
+  reconciled?(job: Job<EditJobData>, outcome: 'outputs' | 'resubmit' | 'gone'): void;
   polled?(job: Job<EditJobData>, info: { state: string }): void;
   budgetWait?(account: string, cls: string, waitMs: number): void;
   budgetGranted?(account: string, cls: string): void;
@@ -62,6 +80,12 @@ export interface StepMachineOptions {
   /** The API client of an account; throws for an account that is not configured. */
   api: (account: string) => ApiPort;
   budget: BudgetPort;
+  /**
+   * The budget an account draws on. Adobe's limits hold per organization, so accounts of one org
+   * must share one key (the worker passes the account's org id).
+   * @defaultValue the account name
+   */
+  budgetKey?: (account: string) => string;
   estimator: DurationEstimator;
   schedule: PollSchedule;
   /** Expected remote duration of an operation's class before any job of it has finished. */
@@ -78,5 +102,34 @@ export interface StepMachineOptions {
    * @defaultValue 250
    */
   inlineBudgetWaitMs?: number;
+  /**
+   * POSTs per round, counting the first: Adobe's rule of three retries after a 5xx or a lost
+   * reply, each after its own reconciliation.
+   * @defaultValue 4
+   */
+  maxSubmitsPerRound?: number;
+  /**
+   * Status reads in a row that may fail (5xx, timeout, reset) before the edit fails; they back
+   * off exponentially up to `maxIntervalMs` of the poll schedule and spend no submit attempt.
+   * @defaultValue 12
+   */
+  maxStatusErrors?: number;
+  /**
+   * Transient failures in a row before a POST (presigning, IMS) before the edit fails.
+   * @defaultValue 8
+   */
+  maxSetupErrors?: number;
+  /**
+   * First wait of the exponential back-off of retries that are not rate limits, in ms.
+   * @defaultValue 1000
+   */
+  retryBaseMs?: number;
+  /**
+   * How long after its submit an Adobe job is still polled. Adobe publishes no retention for job
+   * status; once submitted, an edit is polled to a terminal state or until this passes, never cut
+   * short by its deadline (Adobe would write the outputs anyway).
+   * @defaultValue 86_400_000 (24 h)
+   */
+  remoteRetentionMs?: number;
   observer?: StepObserver;
 }

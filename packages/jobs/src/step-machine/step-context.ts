@@ -8,6 +8,12 @@ export interface StepContext {
   readonly observer: StepObserver;
   readonly presignMarginMs: number;
   readonly inlineBudgetWaitMs: number;
+  readonly budgetKey: (account: string) => string;
+  readonly maxSubmitsPerRound: number;
+  readonly maxStatusErrors: number;
+  readonly maxSetupErrors: number;
+  readonly retryBaseMs: number;
+  readonly remoteRetentionMs: number;
 }
 
 /** One pick-up of a job by the processor: the job, BullMQ's lock token and the abort signal. */
@@ -15,6 +21,8 @@ export interface StepRun {
   readonly job: Job<EditJobData>;
   readonly token: string | undefined;
   readonly signal: AbortSignal | undefined;
+  /** When this pick-up began; the first one's is saved as the edit's `startedAt`. */
+  readonly pickedAt: number;
 }
 
 /** Fills in the defaults of `options` once, when the step machine is created. */
@@ -24,6 +32,12 @@ export function stepContextOf(options: StepMachineOptions): StepContext {
     observer: options.observer ?? {},
     presignMarginMs: options.presignMarginMs ?? 300_000,
     inlineBudgetWaitMs: options.inlineBudgetWaitMs ?? 250,
+    budgetKey: options.budgetKey ?? ((account) => account),
+    maxSubmitsPerRound: options.maxSubmitsPerRound ?? 4,
+    maxStatusErrors: options.maxStatusErrors ?? 12,
+    maxSetupErrors: options.maxSetupErrors ?? 8,
+    retryBaseMs: options.retryBaseMs ?? 1_000,
+    remoteRetentionMs: options.remoteRetentionMs ?? 86_400_000,
   };
 }
 
@@ -34,4 +48,23 @@ export function stepContextOf(options: StepMachineOptions): StepContext {
 export async function delayJob(run: StepRun, ms: number): Promise<never> {
   await run.job.moveToDelayed(Date.now() + Math.max(0, Math.round(ms)), run.token);
   throw new DelayedError();
+}
+
+/**
+ * The `n`th (1-based) wait of an exponential back-off from `baseMs`, capped at `capMs`, with
+ * equal jitter (half fixed, half random) so a fleet does not retry in step.
+ */
+export function backoffMs(baseMs: number, n: number, capMs: number): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, n - 1));
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+/** Saves `patch` into the job's data (BullMQ also updates `job.data` in memory). */
+export async function saveData(run: StepRun, patch: Partial<EditJobData>): Promise<EditJobData> {
+  const next = { ...run.job.data, ...patch };
+  for (const key of Object.keys(patch) as (keyof EditJobData)[]) {
+    if (patch[key] === undefined) delete next[key];
+  }
+  await run.job.updateData(next);
+  return next;
 }

@@ -1,91 +1,157 @@
-import type { Job } from 'bullmq';
+import { randomBytes } from 'node:crypto';
 import { buildRequestBody, getOperation, type OperationSpec } from '@darkroom/photoshop';
 import { requestBody } from '../edit-job';
-import type { EditJobData } from '../job-data';
-import { submitBudgetClassOf } from './budget-classes';
-import { describeError, failJob, handleApiError } from './fail-job';
-import { delayJob, type StepContext, type StepRun } from './step-context';
-import { takeToken } from './take-token';
+import { submitBudgetClassesOf } from './budget-classes';
+import { describeError, failJob } from './fail-job';
+import { retryTransient } from './retry-later';
+import { delayJob, saveData, type StepContext, type StepRun } from './step-context';
+import { handleSubmitError } from './submit-errors';
+import { takeTokens } from './take-token';
 
 /** The longest life a presigned URL is given: a week, the most S3 accepts for a signed URL. */
 const MAX_PRESIGN_TTL_S = 7 * 24 * 3600;
 
 /**
- * The `submit` step: presign the job's input and outputs, take a submit token, POST the operation,
- * checkpoint the status URL and hand the job back delayed until its first poll. Always ends by
- * throwing: delayed, retried or failed.
+ * The `submit` step: check there is time for the run, take the submit tokens, presign the job's
+ * input and outputs, record the POST in the job, send it, checkpoint the status URL and hand the
+ * job back delayed until its first poll. Always ends by throwing: delayed, retried or failed.
+ *
+ * The POST is never given the abort signal: once it leaves, its reply decides what happens, and
+ * a shutdown waits for it (the drain deadline covers the API timeout).
  */
-export async function submitStep(ctx: StepContext, run: StepRun, pickedAt: number): Promise<never> {
-  const { job, signal } = run;
-  const data = job.data;
-  const operation = getOperation(data.request.operation);
-  const cls = submitBudgetClassOf(operation.id);
-  const body = await presignedBody(ctx, job, operation);
-
-  // The token is taken last, right before the POST: Adobe counts the request when it arrives,
-  // so the less work between grant and send, the closer Adobe's window matches the budget's.
-  await takeToken(ctx, run, cls);
-  let submitted: { statusUrl: string; jobId?: string };
-  const submits = (data.submits ?? 0) + 1;
-  try {
-    submitted = await ctx.options
-      .api(data.account)
-      .submit(operation.id, body, signal ? { signal } : {});
-  } catch (err) {
-    return handleApiError(ctx, run, err, cls);
-  }
-  // The checkpoint: from here on, any pick-up of this job polls instead of submitting again.
-  const next: EditJobData = {
-    ...data,
-    startedAt: data.startedAt ?? pickedAt,
-    step: 'poll',
-    statusUrl: submitted.statusUrl,
-    ...(submitted.jobId ? { remoteJobId: submitted.jobId } : {}),
-    submittedAt: Date.now(),
-    submits,
-    polls: 0,
-  };
-  await job.updateData(next);
-  ctx.observer.submitted?.(job, {
-    ...(submitted.jobId ? { remoteJobId: submitted.jobId } : {}),
-  });
+export async function submitStep(ctx: StepContext, run: StepRun): Promise<never> {
+  const { job } = run;
+  const operation = getOperation(job.data.request.operation);
   const estimate = await ctx.options.estimator.estimate(
     operation.id,
     ctx.options.defaultEstimate(operation.durationClass),
   );
+  const leftMs = job.data.deadlineAt - Date.now();
+  if (leftMs < estimate.meanMs) {
+    return failJob(
+      ctx,
+      job,
+      job.data.rateLimited && !job.data.submits ? 'rate_limited_too_long' : 'deadline_exceeded',
+      `not submitted: ${Math.max(0, Math.round(leftMs / 1000))} s left before the deadline, ${operation.id} takes about ${Math.round(estimate.meanMs / 1000)} s`,
+    );
+  }
+  await checkContract(ctx, run, operation);
+  // Tokens first, then presigning: a job that waits for the budget comes back and presigns once,
+  // rather than calling Dropbox or Azure again on every wake-up.
+  await takeTokens(ctx, run, submitBudgetClassesOf(operation.id));
+  const body = await presignedBody(
+    ctx,
+    run,
+    operation,
+    ctx.options.schedule.firstPollDelay(estimate),
+  );
+
+  const intent = { at: Date.now(), nonce: randomBytes(6).toString('hex') };
+  await saveData(run, {
+    startedAt: job.data.startedAt ?? run.pickedAt,
+    submitIntent: intent,
+    submits: (job.data.submits ?? 0) + 1,
+    roundSubmits: (job.data.roundSubmits ?? 0) + 1,
+  });
+  let submitted: { statusUrl: string; jobId?: string };
+  try {
+    submitted = await ctx.options.api(job.data.account).submit(operation.id, body, {});
+  } catch (err) {
+    return handleSubmitError(ctx, run, err);
+  }
+  // The checkpoint: from here on, any pick-up of this job polls instead of submitting again.
+  await saveData(run, {
+    step: 'poll',
+    statusUrl: submitted.statusUrl,
+    remoteJobId: submitted.jobId,
+    submittedAt: intent.at,
+    submitIntent: undefined,
+    setupErrors: undefined,
+    reconcileChecks: undefined,
+    polls: 0,
+  });
+  ctx.observer.submitted?.(job, {
+    ...(submitted.jobId ? { remoteJobId: submitted.jobId } : {}),
+  });
   return delayJob(run, ctx.options.schedule.firstPollDelay(estimate));
 }
 
 /**
  * The request body with every reference presigned, valid until the job's deadline plus the
  * margin. Presigned now, in memory only: the URLs reach Adobe in the body and nowhere else.
- * A body that cannot be built fails the job as `invalid_job`.
+ * A storage error marked transient is tried again later; any other fails the job as `invalid_job`.
+ * Links that would stop working within `runMs` (the run's likely length) are not sent: Adobe
+ * would fail to write the outputs, and a later try gets fresher credentials.
  */
 async function presignedBody(
   ctx: StepContext,
-  job: Job<EditJobData>,
+  run: StepRun,
   operation: OperationSpec,
+  runMs: number,
 ): Promise<unknown> {
   const { storage } = ctx.options;
-  const data = job.data;
+  const data = run.job.data;
   const ttlSeconds = Math.min(
     MAX_PRESIGN_TTL_S,
     Math.ceil((Math.max(data.deadlineAt - Date.now(), 0) + ctx.presignMarginMs) / 1000),
   );
   const outputTypes = new Map(data.request.outputs.map((o) => [o.ref, contentTypeOf(o)]));
+  let expiresAt = Infinity;
+  let body: unknown;
   try {
-    return await buildRequestBody(operation.id, requestBody(data.request), async (ref, how) => {
+    body = await buildRequestBody(operation.id, requestBody(data.request), async (ref, how) => {
       const signed =
         how.access === 'read'
           ? await storage.presignRead(ref, ttlSeconds)
           : await storage.presignWrite(ref, ttlSeconds, {
               contentType: how.contentType ?? outputTypes.get(ref),
             });
+      expiresAt = Math.min(expiresAt, signed.expiresAt?.getTime() ?? Infinity);
       return { href: signed.href, storage: signed.storage };
     });
   } catch (err) {
-    return failJob(ctx, job, 'invalid_job', describeError(err));
+    const transient = transientOf(err);
+    if (transient) {
+      return retryTransient(ctx, run, 'setupErrors', 'presigning the storage', err, transient);
+    }
+    return failJob(ctx, run.job, 'invalid_job', describeError(err));
   }
+  if (expiresAt < Date.now() + runMs) {
+    const early = new Error(
+      `presigned links expire at ${new Date(expiresAt).toISOString()}, before the run would end`,
+    );
+    return retryTransient(ctx, run, 'setupErrors', 'presigning the storage', early);
+  }
+  return body;
+}
+
+/**
+ * Fails the job as `invalid_job`, before any token is taken or anything presigned, when its body
+ * breaks Adobe's contract: the body is built once with placeholder links, which costs no call.
+ */
+async function checkContract(
+  ctx: StepContext,
+  run: StepRun,
+  operation: OperationSpec,
+): Promise<void> {
+  try {
+    await buildRequestBody(operation.id, requestBody(run.job.data.request), (ref) =>
+      Promise.resolve({
+        href: `https://placeholder.invalid/${encodeURIComponent(ref)}`,
+        storage: 'external',
+      }),
+    );
+  } catch (err) {
+    await failJob(ctx, run.job, 'invalid_job', describeError(err));
+  }
+}
+
+/** Whether a storage error says it may pass (and after how long), by the storage port's contract. */
+function transientOf(err: unknown): { retryAfterMs?: number } | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { transient, retryAfterMs } = err as { transient?: unknown; retryAfterMs?: unknown };
+  if (transient !== true) return undefined;
+  return typeof retryAfterMs === 'number' ? { retryAfterMs } : {};
 }
 
 /** Content type of an output, from its v1 `type` or v2 `mediaType`. */

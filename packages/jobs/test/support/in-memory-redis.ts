@@ -2,8 +2,9 @@ import type { Redis } from 'ioredis';
 import type { CallLog } from './call-log';
 
 /**
- * The step machine's only direct Redis command is EXISTS on a job's cancellation key; this
- * answers it from a set of keys a test fills, so no Redis server is needed.
+ * The step machine's only direct Redis commands are EXISTS on a job's cancellation key and DEL
+ * of it when a failed job is retried; this answers them from a set of keys a test fills, so no
+ * Redis server is needed.
  */
 export class InMemoryRedis {
   readonly keys = new Set<string>();
@@ -15,7 +16,12 @@ export class InMemoryRedis {
     return Promise.resolve(keys.filter((k) => this.keys.has(k)).length);
   }
 
-  /** This fake as the machine's `redis` option; any command other than EXISTS would throw. */
+  del(...keys: string[]): Promise<number> {
+    this.log.record('redis', 'del', keys);
+    return Promise.resolve(keys.filter((k) => this.keys.delete(k)).length);
+  }
+
+  /** This fake as the machine's `redis` option; any command but EXISTS and DEL would throw. */
   asRedis(): Redis {
     return this as unknown as Redis;
   }

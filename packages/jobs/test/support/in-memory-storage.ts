@@ -7,7 +7,7 @@ import type { CallLog } from './call-log';
  */
 export const SIGNATURE_MARK = 'X-Amz-Signature=';
 
-type Location = { href: string; storage: 'external' };
+type Location = { href: string; storage: 'external'; expiresAt?: Date };
 
 /**
  * Storage held in a map: presigning returns recognisable signed URLs, `stat` reports what is in
@@ -16,17 +16,32 @@ type Location = { href: string; storage: 'external' };
  */
 export class InMemoryStorage implements StoragePort {
   readonly objects = new Map<string, Buffer>();
+  /** When each object was written (epoch ms, the fake clock's). */
+  readonly modified = new Map<string, number>();
   private readonly issued: string[] = [];
+  private readonly presignFailures: Error[] = [];
+  /** When set, links die this long after presigning, whatever was asked (temporary credentials). */
+  linkLifetimeMs: number | undefined;
 
   constructor(private readonly log: CallLog) {}
 
-  put(ref: string, body: Buffer | string): void {
+  /** Writes an object, as Adobe writes an output, at `modifiedAt` (now by default). */
+  put(ref: string, body: Buffer | string, modifiedAt = Date.now()): void {
     this.objects.set(ref, Buffer.from(body));
+    this.modified.set(ref, modifiedAt);
+  }
+
+  /** The next presign calls fail with these errors, in order. */
+  failPresign(...errors: Error[]): this {
+    this.presignFailures.push(...errors);
+    return this;
   }
 
   presignRead(ref: string, ttlSeconds: number): Promise<Location> {
     this.log.record('storage', 'presignRead', [ref, ttlSeconds]);
-    return Promise.resolve({ href: this.sign('GET', ref, ttlSeconds), storage: 'external' });
+    const failure = this.presignFailures.shift();
+    if (failure) return Promise.reject(failure);
+    return Promise.resolve(this.location('GET', ref, ttlSeconds));
   }
 
   presignWrite(
@@ -35,19 +50,30 @@ export class InMemoryStorage implements StoragePort {
     opts?: { contentType?: string },
   ): Promise<Location> {
     this.log.record('storage', 'presignWrite', [ref, ttlSeconds, opts]);
-    return Promise.resolve({ href: this.sign('PUT', ref, ttlSeconds), storage: 'external' });
+    return Promise.resolve(this.location('PUT', ref, ttlSeconds));
   }
 
-  stat(ref: string): Promise<{ exists: boolean; size?: number }> {
+  stat(ref: string): Promise<{ exists: boolean; size?: number; modifiedAt?: number }> {
     this.log.record('storage', 'stat', [ref]);
     const body = this.objects.get(ref);
-    return Promise.resolve(body ? { exists: true, size: body.length } : { exists: false });
+    const modifiedAt = this.modified.get(ref);
+    return Promise.resolve(
+      body
+        ? { exists: true, size: body.length, ...(modifiedAt === undefined ? {} : { modifiedAt }) }
+        : { exists: false },
+    );
   }
 
   upload(ref: string, body: Buffer, contentType: string): Promise<void> {
     this.log.record('storage', 'upload', [ref, body, contentType]);
-    this.objects.set(ref, Buffer.from(body));
+    this.put(ref, body);
     return Promise.resolve();
+  }
+
+  private location(method: 'GET' | 'PUT', ref: string, ttlSeconds: number): Location {
+    const href = this.sign(method, ref, ttlSeconds);
+    if (this.linkLifetimeMs === undefined) return { href, storage: 'external' };
+    return { href, storage: 'external', expiresAt: new Date(Date.now() + this.linkLifetimeMs) };
   }
 
   /** The URL `presign*` handed out for `ref` and `method` (the first one, if several). */

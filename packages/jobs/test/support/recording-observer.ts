@@ -10,6 +10,7 @@ export function recordingObserver(log: CallLog): Required<StepObserver> {
   const idOf = (job: { id?: string | undefined }) => job.id;
   return {
     submitted: (job, info) => log.record('observer', 'submitted', [idOf(job), info]),
+    reconciled: (job, outcome) => log.record('observer', 'reconciled', [idOf(job), outcome]),
     polled: (job, info) => log.record('observer', 'polled', [idOf(job), info]),
     budgetWait: (account, cls, waitMs) =>
       log.record('observer', 'budgetWait', [account, cls, waitMs]),

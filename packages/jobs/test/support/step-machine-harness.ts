@@ -43,7 +43,10 @@ export interface StepMachineHarness {
 /** A step machine wired to fresh in-memory ports, with the default poll schedule. */
 export function createHarness(
   clock: FakeClock,
-  options: Pick<StepMachineOptions, 'presignMarginMs' | 'inlineBudgetWaitMs'> = {},
+  options: Pick<
+    StepMachineOptions,
+    'presignMarginMs' | 'inlineBudgetWaitMs' | 'budgetKey' | 'maxSubmitsPerRound'
+  > = {},
 ): StepMachineHarness {
   const log = new CallLog();
   const storage = new InMemoryStorage(log);

@@ -1,0 +1,58 @@
+import { type RateLimitedError } from '@darkroom/photoshop';
+import type { EditJobData } from '../job-data';
+import { describeError, failJob } from './fail-job';
+import { backoffMs, delayJob, saveData, type StepContext, type StepRun } from './step-context';
+
+/** Longest back-off between two tries of a transient failure. */
+const MAX_BACKOFF_MS = 60_000;
+
+/**
+ * A 429: the whole fleet pauses the class for Retry-After (`penalize`), and this job comes back
+ * after it as a delayed job. A 429 spends no attempt of any kind.
+ */
+export async function retryAfterRateLimit(
+  ctx: StepContext,
+  run: StepRun,
+  err: RateLimitedError,
+  cls: string,
+  patch: Partial<EditJobData> = {},
+): Promise<never> {
+  const { job } = run;
+  ctx.observer.rateLimited?.(job.data.account, cls, err.retryAfterMs);
+  await ctx.options.budget.penalize(ctx.budgetKey(job.data.account), cls, err.retryAfterMs);
+  await saveData(run, { ...patch, rateLimited: (job.data.rateLimited ?? 0) + 1 });
+  return delayJob(run, err.retryAfterMs * (1 + Math.random() * 0.1));
+}
+
+/** Counters of transient failures in a row, each with its own limit. */
+export type TransientCounter = 'setupErrors' | 'statusErrors';
+
+/**
+ * A transient failure (an IMS timeout, a storage blip, a status read answered 5xx): tried again
+ * after an exponential back-off as a delayed job, or failed as `retries_exhausted` once the
+ * counter passes its limit. `patch` is saved with the counter.
+ */
+export async function retryTransient(
+  ctx: StepContext,
+  run: StepRun,
+  counter: TransientCounter,
+  what: string,
+  err: unknown,
+  options: { retryAfterMs?: number; patch?: Partial<EditJobData> } = {},
+): Promise<never> {
+  const { job } = run;
+  const n = (job.data[counter] ?? 0) + 1;
+  const max = counter === 'setupErrors' ? ctx.maxSetupErrors : ctx.maxStatusErrors;
+  if (n > max) {
+    return failJob(
+      ctx,
+      job,
+      'retries_exhausted',
+      `${what} failed ${n} times in a row: ${describeError(err)}`,
+    );
+  }
+  ctx.observer.retrying?.(job, what, err);
+  await saveData(run, { ...options.patch, [counter]: n });
+  const wait = Math.max(options.retryAfterMs ?? 0, backoffMs(ctx.retryBaseMs, n, MAX_BACKOFF_MS));
+  return delayJob(run, wait);
+}

@@ -1,0 +1,71 @@
+import {
+  ForeignStatusUrlError,
+  HttpError,
+  NetworkError,
+  RateLimitedError,
+  SubmitOutcomeUnknownError,
+  TokenUnavailableError,
+  getOperation,
+} from '@darkroom/photoshop';
+import type { EditJobData } from '../job-data';
+import { describeError, failJob } from './fail-job';
+import { reconcileDelay } from './reconcile-step';
+import { retryAfterRateLimit, retryTransient } from './retry-later';
+import { delayJob, saveData, type StepContext, type StepRun } from './step-context';
+
+/**
+ * What a failed submit POST means. Four cases, by what Adobe can have received:
+ * - maybe a job (`SubmitOutcomeUnknownError`: 5xx, no reply, a 2xx naming no job): `reconcile`
+ *   before any other POST;
+ * - a job that cannot be followed (its status link is outside the allowed origins): fail, naming it;
+ * - refused by Adobe (429, 4xx): no job; a 429 waits, a 4xx fails;
+ * - never sent (no token, connection refused, body refused by the contract): no job; the POST is
+ *   taken back from the counts and tried again later, or the job fails.
+ */
+export async function handleSubmitError(
+  ctx: StepContext,
+  run: StepRun,
+  err: unknown,
+): Promise<never> {
+  const { job } = run;
+  if (err instanceof SubmitOutcomeUnknownError) {
+    ctx.observer.retrying?.(job, 'submit_outcome_unknown', err);
+    const operation = getOperation(job.data.request.operation);
+    await saveData(run, { step: 'reconcile', reconcileChecks: 0 });
+    return delayJob(run, await reconcileDelay(ctx, operation.id, job.data.roundSubmits ?? 1, 0));
+  }
+  if (err instanceof ForeignStatusUrlError) {
+    await saveData(run, { submitIntent: undefined, remoteJobId: err.jobId });
+    return failJob(ctx, job, 'client_error', `Adobe accepted the job, but ${err.message}`);
+  }
+  // Adobe's gateway refused it before any work (429), or it never left: not a submission.
+  const uncounted = !(err instanceof HttpError) || err instanceof RateLimitedError;
+  const settled: Partial<EditJobData> = {
+    submitIntent: undefined,
+    ...(uncounted
+      ? {
+          submits: Math.max(0, (job.data.submits ?? 1) - 1),
+          roundSubmits: Math.max(0, (job.data.roundSubmits ?? 1) - 1),
+        }
+      : {}),
+  };
+  if (err instanceof RateLimitedError) {
+    const cls = getOperation(job.data.request.operation).limitClasses.submit;
+    return retryAfterRateLimit(ctx, run, err, cls, settled);
+  }
+  const transient =
+    (err instanceof TokenUnavailableError && err.transient) ||
+    // The client reports a connection Adobe never saw (refused, DNS) as a plain NetworkError.
+    err instanceof NetworkError;
+  if (transient) {
+    const retryAfterMs = err instanceof TokenUnavailableError ? err.retryAfterMs : undefined;
+    return retryTransient(ctx, run, 'setupErrors', 'sending the submit', err, {
+      patch: settled,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+  }
+  await saveData(run, settled);
+  const auth =
+    err instanceof TokenUnavailableError || (err instanceof HttpError && err.status === 401);
+  return failJob(ctx, job, auth ? 'auth_failed' : 'client_error', describeError(err));
+}
