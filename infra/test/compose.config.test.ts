@@ -74,7 +74,12 @@ describe('compose.yaml', () => {
     expect(config.prefix).toBe('{darkroom}');
     expect(config.accounts.default?.imsUrl).toBe('http://emulator:7070');
     const grace = durationSeconds(project.services.worker?.stop_grace_period ?? '10s');
+    const byDefault = parseWorkerConfig({ ...env, WORKER_DRAIN_TIMEOUT_MS: undefined });
+    // The drain covers every API call, and compose's kill comes after the configured drain and
+    // after the worker's default one, which follows API_TIMEOUT_MS.
+    expect(config.drainTimeoutMs).toBeGreaterThan(config.apiTimeoutMs);
     expect(grace * 1000).toBeGreaterThan(config.drainTimeoutMs);
+    expect(grace * 1000).toBeGreaterThan(byDefault.drainTimeoutMs);
   });
 
   it('signs storage URLs for a host the emulator reaches by the same name, over https', () => {
@@ -174,6 +179,9 @@ describe('adobe.override.yaml', () => {
     });
     expect(project.services.emulator?.profiles).toEqual(['emulator']);
     expect(config.expectedDurationScale).toBe(1);
+    // Against Adobe a cut-off submit is a duplicate remote job: the kill comes after the drain.
+    const grace = durationSeconds(project.services.worker?.stop_grace_period ?? '10s');
+    expect(grace * 1000).toBeGreaterThan(config.drainTimeoutMs);
   });
 
   it('refuses to resolve without the env file, naming the missing variable', () => {

@@ -69,9 +69,14 @@ describe.each(Object.keys(overlays))('overlays/%s', (name) => {
 
   it("gives the worker an environment its parser accepts, draining well inside the pod's grace", () => {
     const config = parseWorkerConfig(workerEnv);
+    const byDefault = parseWorkerConfig({ ...workerEnv, WORKER_DRAIN_TIMEOUT_MS: undefined });
     const grace = podSpec(worker).terminationGracePeriodSeconds ?? 30;
-    // Ten seconds for the process to exit and for SIGTERM to arrive late.
+    // The drain covers every API call, so a shutdown never cuts off a submit.
+    expect(config.drainTimeoutMs).toBeGreaterThan(config.apiTimeoutMs);
+    // Ten seconds for the process to exit and for SIGTERM to arrive late, past the configured
+    // drain and past the worker's default one, which follows API_TIMEOUT_MS.
     expect(grace * 1000).toBeGreaterThanOrEqual(config.drainTimeoutMs + 10_000);
+    expect(grace * 1000).toBeGreaterThanOrEqual(byDefault.drainTimeoutMs + 10_000);
   });
 
   it('probes the worker on /readyz and /healthz at its metrics port', () => {

@@ -1,10 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import { buildKustomization } from './support/kustomize';
 import { k8sDir, repoRoot } from './support/paths';
+import { promtoolEvaluates as evaluates, type Scenario } from './support/promtool-rules';
 import { find } from './support/workloads';
 
 const scaled = find(
@@ -13,43 +11,7 @@ const scaled = find(
   'darkroom-worker',
 ).spec as { triggers: { metadata: { query: string; threshold: string } }[] };
 const query = scaled.triggers[0]?.metadata.query ?? '';
-
-interface Scenario {
-  name: string;
-  series: Record<string, string>;
-  expected: number;
-}
-
-/**
- * Runs `promtool test rules` on synthetic series (one sample a minute for ten minutes) and
- * returns promtool's verdict: the trigger's query must evaluate to `expected` at 10m.
- */
-function promtoolEvaluates(scenarios: Scenario[]): { status: number | null; output: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'darkroom-keda-'));
-  try {
-    writeFileSync(path.join(dir, 'rules.yml'), stringify({ groups: [] }));
-    const tests = scenarios.map((s) => ({
-      name: s.name,
-      interval: '1m',
-      input_series: Object.entries(s.series).map(([series, values]) => ({ series, values })),
-      promql_expr_test: [
-        { expr: query, eval_time: '10m', exp_samples: [{ labels: '{}', value: s.expected }] },
-      ],
-    }));
-    writeFileSync(
-      path.join(dir, 'test.yml'),
-      stringify({ rule_files: ['rules.yml'], evaluation_interval: '1m', tests }),
-    );
-    const run = spawnSync('promtool', ['test', 'rules', 'test.yml'], {
-      cwd: dir,
-      encoding: 'utf8',
-    });
-    if (run.error) throw run.error;
-    return { status: run.status, output: `${run.stdout}${run.stderr}` };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const promtoolEvaluates = (scenarios: Scenario[]) => evaluates(query, scenarios);
 
 // Two workers with 10 calls in flight each; API calls average 0.5 s (30 s of calls a minute
 // over 60 calls).

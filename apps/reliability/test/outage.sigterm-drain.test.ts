@@ -7,7 +7,9 @@ import { startPipeline, type Pipeline } from './support/pipeline';
 
 guardAgainstLeaks();
 
-const DRAIN_MS = 2_000;
+/** The API timeout of these workers; the drain deadline must cover it. */
+const API_TIMEOUT_MS = 8_000;
+const DRAIN_MS = 10_000;
 
 describe('SIGTERM with 200 jobs between polls and 20 POSTs in flight', () => {
   let pipeline: Pipeline;
@@ -48,6 +50,7 @@ describe('SIGTERM with 200 jobs between polls and 20 POSTs in flight', () => {
       REDIS_URL: redisUrl(),
       DARKROOM_QUEUE: queueName,
       WORKER_CONCURRENCY: '50',
+      API_TIMEOUT_MS: String(API_TIMEOUT_MS),
       WORKER_DRAIN_TIMEOUT_MS: String(DRAIN_MS),
       EXPECTED_DURATION_SCALE: '0.5',
     });
@@ -55,7 +58,7 @@ describe('SIGTERM with 200 jobs between polls and 20 POSTs in flight', () => {
     return worker;
   };
 
-  it('exits within its drain deadline and loses or stalls nothing', async () => {
+  it('waits for the POSTs in flight, exits within its drain deadline, and sends none twice', async () => {
     const first = start();
     await first.started;
     const job = () => ({
@@ -98,5 +101,11 @@ describe('SIGTERM with 200 jobs between polls and 20 POSTs in flight', () => {
     );
     expect(done.filter((d) => d.state !== 'completed')).toEqual([]);
     expect(stalled).toBe(0);
+    // Adobe accepted each POST that was in flight at the SIGTERM once: the drain waited for its
+    // reply instead of cutting it off and leaving the next worker to send it again.
+    const received = pipeline.emulator.stats().submitAttemptsByLocation;
+    expect(locations.map((l) => received[l])).toEqual(locations.map(() => 1));
+    const results = await Promise.all(inFlight.map(({ id }) => edits.get(id)));
+    expect(results.map((r) => r?.result?.submits)).toEqual(locations.map(() => 1));
   }, 120_000);
 });

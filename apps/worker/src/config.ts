@@ -10,14 +10,36 @@ import {
   type RedisTarget,
 } from '@darkroom/jobs';
 
+/** Room past the longest slot for a job's hand-back to Redis and a late SIGTERM. */
+export const DRAIN_MARGIN_MS = 10_000;
+
+/**
+ * The storage work one slot may do besides its API call: presigning a submit's input and outputs
+ * (Dropbox's link requests, Azure's delegation key) or checking a finished job's outputs, each
+ * set run in parallel. One storage request's timeout in `@darkroom/storage` (S3's stat, Dropbox's
+ * calls) is 30 s.
+ */
+export const STORAGE_CHECK_MS = 30_000;
+
+/**
+ * The default drain deadline: the longest a slot is held (a storage check and one API call) plus
+ * the margin. A drain shorter than a call may abort a submit POST that Adobe has already accepted;
+ * the job is then submitted again elsewhere and Adobe runs it twice.
+ */
+export const defaultDrainTimeoutMs = (apiTimeoutMs: number): number =>
+  apiTimeoutMs + DRAIN_MARGIN_MS + STORAGE_CHECK_MS;
+
 const envSchema = z
   .object({
     ...runtimeEnvShape,
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
     WORKER_HOST: z.string().default('0.0.0.0'),
     WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
-    /** Must stay below the pod's termination grace period. */
-    WORKER_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).default(20_000),
+    /**
+     * Default {@link defaultDrainTimeoutMs} of API_TIMEOUT_MS; never below API_TIMEOUT_MS. Must
+     * stay below the pod's termination grace period.
+     */
+    WORKER_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).optional(),
     /** A consumer that took nothing for this long while jobs wait is reported (and restarted). */
     WORKER_WEDGE_AFTER_MS: z.coerce.number().int().min(1_000).default(20_000),
     WORKER_REQUIRE_NOEVICTION: z
@@ -40,6 +62,16 @@ const envSchema = z
   })
   .superRefine((env, ctx) => {
     checkAdobePair(env, ctx);
+    if (
+      env.WORKER_DRAIN_TIMEOUT_MS !== undefined &&
+      env.WORKER_DRAIN_TIMEOUT_MS < env.API_TIMEOUT_MS
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKER_DRAIN_TIMEOUT_MS'],
+        message: `must be at least API_TIMEOUT_MS (${env.WORKER_DRAIN_TIMEOUT_MS} < ${env.API_TIMEOUT_MS}): a drain that ends first aborts API calls in flight, among them submits Adobe may already have accepted`,
+      });
+    }
     if (!env.ADOBE_ACCOUNTS && !env.ADOBE_CLIENT_ID) {
       ctx.addIssue({
         code: 'custom',
@@ -58,6 +90,7 @@ export interface WorkerConfig {
   concurrency: number;
   host: string;
   port: number;
+  /** SIGTERM drain deadline; at least `apiTimeoutMs`. */
   drainTimeoutMs: number;
   wedgeAfterMs: number;
   requireNoeviction: boolean;
@@ -81,7 +114,7 @@ export function parseWorkerConfig(source: EnvSource): WorkerConfig {
     concurrency: env.WORKER_CONCURRENCY,
     host: env.WORKER_HOST,
     port: env.WORKER_PORT,
-    drainTimeoutMs: env.WORKER_DRAIN_TIMEOUT_MS,
+    drainTimeoutMs: env.WORKER_DRAIN_TIMEOUT_MS ?? defaultDrainTimeoutMs(env.API_TIMEOUT_MS),
     wedgeAfterMs: env.WORKER_WEDGE_AFTER_MS,
     requireNoeviction: env.WORKER_REQUIRE_NOEVICTION,
     accounts,

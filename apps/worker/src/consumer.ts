@@ -15,7 +15,10 @@ import type { WorkerConfig } from './config';
  * watchdog may replace. Counts survive a replacement, so metrics and readiness see one consumer.
  */
 export interface Consumer {
-  /** Jobs taken and not yet settled, over every BullMQ Worker this consumer has run. */
+  /**
+   * Jobs inside the processor right now, over every BullMQ Worker this consumer has run: one per
+   * slot in use. A job handed back as a delayed job between polls has left it and is not counted.
+   */
   active(): number;
   /** When a job was last taken, or the consumer last (re)started, in ms since the epoch. */
   lastPickupAt(): number;
@@ -66,17 +69,41 @@ function consumerConnections(target: WorkerConfig['redis']): {
   };
 }
 
+/**
+ * The processor, counted: a job counts from the moment BullMQ hands it to the processor until the
+ * processor returns or throws, whichever way its run ends (completed, failed, handed back as a
+ * delayed job, aborted, or its lock lost). BullMQ's events cannot give that count: a delayed
+ * hand-back emits none, and neither does a job settled while its Worker closes.
+ *
+ * It takes the abort signal as a third parameter: BullMQ gives a processor a signal only when its
+ * arity says it takes one.
+ */
+function countedProcessor(
+  processor: Processor<EditJobData, EditJobResult>,
+  count: (change: 1 | -1) => void,
+): Processor<EditJobData, EditJobResult> {
+  return async (job, token, signal) => {
+    count(1);
+    try {
+      return await processor(job, token, signal);
+    } finally {
+      count(-1);
+    }
+  };
+}
+
 /** Starts consuming the edits queue at once with the configured concurrency. */
 export function startConsumer(options: ConsumerOptions): Consumer {
-  const { config, processor, pipeline, logger } = options;
+  const { config, pipeline, logger } = options;
   const connections = consumerConnections(config.redis);
   let active = 0;
   let lastPickup = Date.now();
 
-  const settled = (): void => {
-    active = Math.max(0, active - 1);
+  const processor = countedProcessor(options.processor, (change) => {
+    if (change > 0) lastPickup = Date.now();
+    active += change;
     pipeline.setActive(active);
-  };
+  });
   const start = (): Worker<EditJobData, EditJobResult> => {
     const worker = new Worker<EditJobData, EditJobResult>(config.queueName, processor, {
       connection: connections.next(),
@@ -84,14 +111,7 @@ export function startConsumer(options: ConsumerOptions): Consumer {
       concurrency: config.concurrency,
       autorun: true,
     });
-    worker.on('active', () => {
-      lastPickup = Date.now();
-      active += 1;
-      pipeline.setActive(active);
-    });
-    worker.on('completed', settled);
     worker.on('failed', (job, err) => {
-      settled();
       // BullMQ's own failure of a job that stalled too often; the step machine counts the rest.
       if (job && /stalled more than allowable limit/.test(err.message)) {
         pipeline.jobFailed(job.data.request.operation, job.data.account, 'stalled');

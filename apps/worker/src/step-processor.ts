@@ -19,6 +19,7 @@ import {
   type RequestEvent,
 } from '@darkroom/photoshop';
 import type { WorkerConfig } from './config';
+import { budgetKeyOf } from './rate-budget';
 
 /** What the job processor is built from besides configuration. */
 export interface StepProcessorDeps {
@@ -44,7 +45,9 @@ export function accountClients(
 ): (account: string) => PhotoshopClient {
   const clients = new Map<string, PhotoshopClient>();
   for (const [name, account] of Object.entries(accounts)) {
-    clients.set(name, createAccountClient(account, options).client);
+    // No retries inside the client: the step machine retries a failed status read as a delayed
+    // job, each try with its own budget token, rather than four requests on one token.
+    clients.set(name, createAccountClient(account, { ...options, retry: { retries: 0 } }).client);
   }
   return (account) => {
     const client = clients.get(account);
@@ -79,6 +82,7 @@ export function createStepProcessor(
       onRequest: deps.onRequest,
     }),
     budget: deps.budget,
+    budgetKey: budgetKeyOf(config.accounts),
     estimator: new DurationEstimator({ redis, prefix: `${config.prefix}:${config.queueName}` }),
     schedule: new PollSchedule(),
     defaultEstimate: catalogEstimate(config.expectedDurationScale),

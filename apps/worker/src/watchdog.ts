@@ -4,7 +4,7 @@ import type { Consumer } from './consumer';
 
 /** What the watchdog reads and restarts. */
 export interface WatchdogOptions {
-  /** Jobs ready to be taken right now; rejects while Redis is unreachable. */
+  /** Jobs a consumer may take right now (none while the queue is paused); rejects while Redis is unreachable. */
   backlog: () => Promise<number>;
   consumer: Pick<Consumer, 'active' | 'lastPickupAt' | 'restart'>;
   concurrency: number;
@@ -23,8 +23,15 @@ export interface Watchdog {
   stop(): void;
 }
 
-/** Jobs waiting to be taken: plain waiting jobs and prioritized ones. */
-export async function waitingBacklog(queue: Pick<Queue, 'getJobCounts'>): Promise<number> {
+/**
+ * Jobs waiting to be taken: plain waiting jobs and prioritized ones, or none while the queue is
+ * paused. A paused queue keeps its jobs in the wait list, yet no consumer may take them: counting
+ * them would make every consumer of a paused queue look wedged.
+ */
+export async function waitingBacklog(
+  queue: Pick<Queue, 'getJobCounts' | 'isPaused'>,
+): Promise<number> {
+  if (await queue.isPaused()) return 0;
   const counts = await queue.getJobCounts('waiting', 'prioritized');
   return (counts.waiting ?? 0) + (counts.prioritized ?? 0);
 }
@@ -34,6 +41,9 @@ export async function waitingBacklog(queue: Pick<Queue, 'getJobCounts'>): Promis
  * picked up for `wedgeAfterMs`. That is the silent consumer reported against BullMQ after Redis
  * outages; the watchdog replaces it in-process instead of waiting for a pod restart.
  *
+ * Idle time counts from the last pick-up or from the check that first saw jobs waiting, whichever
+ * is later: a worker idle for an hour has not failed to take a job that arrived a moment ago.
+ *
  * It checks every half `wedgeAfterMs` (at most every 5 s), on a timer that does not keep the
  * process alive.
  */
@@ -41,11 +51,15 @@ export function startWatchdog(options: WatchdogOptions): Watchdog {
   const { consumer, concurrency, wedgeAfterMs, logger } = options;
   let wedged = false;
   let stopped = false;
+  /** When a check first saw jobs waiting, since the last check that saw none. */
+  let waitingSince: number | undefined;
 
   const check = async (): Promise<void> => {
     try {
       const backlog = await options.backlog();
-      const idleMs = Date.now() - consumer.lastPickupAt();
+      const now = Date.now();
+      waitingSince = backlog > 0 ? (waitingSince ?? now) : undefined;
+      const idleMs = now - Math.max(consumer.lastPickupAt(), waitingSince ?? now);
       wedged = backlog > 0 && consumer.active() < concurrency && idleMs > wedgeAfterMs;
       if (wedged && !stopped) {
         logger.error({ backlog, idleMs }, 'consumer took no job while jobs wait; restarting it');

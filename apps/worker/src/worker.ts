@@ -91,8 +91,7 @@ export async function createWorker(
     register: metrics.register,
     live: () => true,
     ready: readiness,
-    beforeMetrics: () =>
-      refreshEffectiveRates(budget, Object.keys(config.accounts), metrics.budget),
+    beforeMetrics: () => refreshEffectiveRates(budget, config.accounts, metrics.budget),
   });
   logger.info(
     {

@@ -1,27 +1,44 @@
-import { Queue, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, type Job } from 'bullmq';
+import { Registry } from 'prom-client';
 import type { EditJobData, EditJobResult } from '@darkroom/jobs';
-import { guardAgainstLeaks, redisUrl, uniqueName, waitFor } from '@darkroom/testing';
+import { PipelineMetrics } from '@darkroom/observability';
+import { guardAgainstLeaks, redisClient, redisUrl, uniqueName, waitFor } from '@darkroom/testing';
 import { startConsumer, type Consumer } from '../src/consumer';
 import { capturedLogger } from './support/log-capture';
 
 guardAgainstLeaks();
 
 const PREFIX = '{darkroom}';
+const CONCURRENCY = 3;
 
-/** Just enough job data for the consumer's own bookkeeping; the processor here ignores it. */
+/** Just enough job data for the consumer's own bookkeeping; the processors here ignore it. */
 const jobData = { request: { operation: 'renditionCreate' }, account: 'default' } as EditJobData;
 const result = {} as EditJobResult;
+
+type TestProcessor = (job: Job, token?: string, signal?: AbortSignal) => Promise<EditJobResult>;
+
+/** A promise and the function that resolves it. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
 
 describe('startConsumer', () => {
   let queue: Queue<EditJobData, EditJobResult>;
   let consumer: Consumer | undefined;
-  const pipeline = { setActive: jest.fn(), jobFailed: jest.fn(), stalled: jest.fn() };
+  let register: Registry;
+  let pipeline: PipelineMetrics;
 
-  const start = (
-    processor: (job: Job, token?: string, signal?: AbortSignal) => Promise<EditJobResult>,
-  ) =>
+  /** What `/metrics` would say: the worker's active-jobs gauge. */
+  const gauge = async (name = 'darkroom_worker_active_jobs'): Promise<number> =>
+    (await register.getSingleMetric(name)!.get()).values[0]?.value ?? 0;
+
+  const start = (processor: TestProcessor, concurrency = CONCURRENCY): Consumer =>
     (consumer = startConsumer({
-      config: { redis: redisUrl(), queueName: queue.name, prefix: PREFIX, concurrency: 2 },
+      config: { redis: redisUrl(), queueName: queue.name, prefix: PREFIX, concurrency },
       processor,
       pipeline,
       logger: capturedLogger().logger,
@@ -29,8 +46,8 @@ describe('startConsumer', () => {
 
   beforeEach(() => {
     queue = new Queue(uniqueName('consumer'), { connection: { url: redisUrl() }, prefix: PREFIX });
-    pipeline.setActive.mockClear();
-    pipeline.jobFailed.mockClear();
+    register = new Registry();
+    pipeline = new PipelineMetrics({ register });
   });
   afterEach(async () => {
     await consumer?.abort('test over');
@@ -41,10 +58,10 @@ describe('startConsumer', () => {
   });
 
   it('takes jobs at once, counting them in and out and noting when it last took one', async () => {
-    const processed: string[] = [];
-    const started = start((job) => {
-      processed.push(String(job.id));
-      return Promise.resolve(result);
+    const seen: number[] = [];
+    const started = start(async () => {
+      seen.push(await gauge());
+      return result;
     });
     const before = started.lastPickupAt();
     const job = await queue.add('edit', jobData);
@@ -52,11 +69,119 @@ describe('startConsumer', () => {
     await waitFor(async () => (await job.getState()) === 'completed', {
       what: 'the job to complete',
     });
-    expect(processed).toEqual([job.id]);
+    expect(seen).toEqual([1]);
     expect(started.isRunning()).toBe(true);
     expect(started.active()).toBe(0);
+    expect(await gauge()).toBe(0);
     expect(started.lastPickupAt()).toBeGreaterThanOrEqual(before);
-    expect(pipeline.setActive.mock.calls).toEqual([[1], [0]]);
+  });
+
+  it("counts exactly the jobs inside the processor, as BullMQ's active list does", async () => {
+    const release = gate();
+    const started = start(async () => {
+      await release.opened;
+      return result;
+    });
+    const jobs = await queue.addBulk(
+      Array.from({ length: CONCURRENCY + 2 }, () => ({ name: 'edit', data: jobData })),
+    );
+
+    await waitFor(() => started.active() === CONCURRENCY, { what: 'every slot to fill' });
+    expect(await queue.getActiveCount()).toBe(CONCURRENCY);
+    expect(await gauge()).toBe(CONCURRENCY);
+    release.open();
+    await waitFor(
+      async () =>
+        (await Promise.all(jobs.map((j) => j.getState()))).every((s) => s === 'completed'),
+      { what: 'every job to complete' },
+    );
+    expect(started.active()).toBe(0);
+    expect(await gauge()).toBe(0);
+  });
+
+  /** How a run may end, and the state BullMQ leaves its job in. */
+  const endings: [string, TestProcessor, string][] = [
+    ['completes', () => Promise.resolve(result), 'completed'],
+    ['fails', () => Promise.reject(new Error('remote_failed: the edit failed')), 'failed'],
+    ['fails for good', () => Promise.reject(new UnrecoverableError('client_error')), 'failed'],
+    [
+      'is handed back as a delayed job between polls',
+      async (job, token) => {
+        await job.moveToDelayed(Date.now() + 600_000, token);
+        throw new DelayedError();
+      },
+      'delayed',
+    ],
+    [
+      'loses its lock before handing itself back',
+      async (job, token) => {
+        const redis = redisClient();
+        await redis.del(queue.toKey(`${job.id}:lock`)).finally(() => redis.disconnect());
+        await job.moveToDelayed(Date.now() + 600_000, token);
+        throw new DelayedError();
+      },
+      'active',
+    ],
+  ];
+
+  it.each(endings)('counts a job out when its run %s', async (_case, processor, state) => {
+    const runs: Promise<unknown>[] = [];
+    const started = start((job, token, signal) => {
+      const run = processor(job, token, signal);
+      runs.push(run.catch(() => undefined));
+      return run;
+    });
+    const job = await queue.add('edit', jobData, { attempts: 1 });
+
+    await waitFor(() => runs.length === 1, { what: 'the job to be taken' });
+    await runs[0];
+    await waitFor(async () => (await job.getState()) === state, { what: `the job to be ${state}` });
+    expect(started.active()).toBe(0);
+    expect(await gauge()).toBe(0);
+  });
+
+  it('counts out a job whose call is aborted by a shutdown', async () => {
+    const started = start(
+      (_job, _token, signal) =>
+        new Promise<EditJobResult>((_resolve, reject) => {
+          signal?.addEventListener('abort', () => reject(new Error(String(signal.reason))));
+        }),
+    );
+    await queue.add('edit', jobData);
+    await waitFor(() => started.active() === 1, { what: 'the job to be taken' });
+    expect(await gauge()).toBe(1);
+
+    await started.abort('shutdown');
+    await waitFor(() => started.active() === 0, { what: 'the aborted job to leave' });
+    expect(await gauge()).toBe(0);
+  });
+
+  it('stays within the concurrency and ends at 0 over many jobs with several hand-backs each', async () => {
+    const HAND_BACKS = 3;
+    const samples: number[] = [];
+    const started = start(async (job, token) => {
+      samples.push(started.active(), await gauge());
+      const handBacks = (job.data as { handBacks?: number }).handBacks ?? 0;
+      if (handBacks >= HAND_BACKS) return result;
+      await job.updateData({ ...job.data, handBacks: handBacks + 1 });
+      await job.moveToDelayed(Date.now() + 20, token);
+      throw new DelayedError();
+    });
+    const jobs = await queue.addBulk(
+      Array.from({ length: 24 }, () => ({ name: 'edit', data: jobData })),
+    );
+
+    await waitFor(
+      async () =>
+        (await Promise.all(jobs.map((j) => j.getState()))).every((s) => s === 'completed'),
+      { what: 'every job to complete', timeoutMs: 30_000 },
+    );
+    expect(samples.length).toBe(2 * jobs.length * (HAND_BACKS + 1));
+    expect(Math.max(...samples)).toBeLessThanOrEqual(CONCURRENCY);
+    expect(Math.min(...samples)).toBeGreaterThanOrEqual(1);
+    expect(started.active()).toBe(0);
+    expect(await gauge()).toBe(0);
+    expect(await queue.getActiveCount()).toBe(0);
   });
 
   it('counts a job that failed too many stalls as stalled', async () => {
@@ -64,8 +189,16 @@ describe('startConsumer', () => {
     const job = await queue.add('edit', jobData);
 
     await waitFor(async () => (await job.getState()) === 'failed', { what: 'the job to fail' });
-    await waitFor(() => pipeline.jobFailed.mock.calls.length > 0, { what: 'the failure to count' });
-    expect(pipeline.jobFailed).toHaveBeenCalledWith('renditionCreate', 'default', 'stalled');
+    const failed = register.getSingleMetric('darkroom_jobs_failed_total')!;
+    await waitFor(async () => (await failed.get()).values.length > 0, {
+      what: 'the failure to count',
+    });
+    expect((await failed.get()).values).toEqual([
+      expect.objectContaining({
+        labels: { operation: 'renditionCreate', account: 'default', reason: 'stalled' },
+        value: 1,
+      }),
+    ]);
     expect(consumer!.active()).toBe(0);
   });
 
@@ -87,6 +220,7 @@ describe('startConsumer', () => {
       what: 'the second job',
     });
     expect(processed).toEqual([first.id, second.id]);
+    expect(started.active()).toBe(0);
   });
 
   it('abort cancels the calls in flight and closes without waiting for them to settle', async () => {

@@ -20,6 +20,7 @@ const result = {
   outputs: [],
   polls: 3,
   submits: 1,
+  confirmedBy: 'status',
   timings: {
     enqueuedAt: 1_000,
     startedAt: 1_500,

@@ -1,12 +1,11 @@
 import { startWatchdog, type Watchdog, type WatchdogOptions } from '../src/watchdog';
 import { capturedLogger } from './support/log-capture';
 
-/** A consumer as the watchdog sees it, idle for `idleMs` with `active` jobs in hand. */
+/** A consumer as the watchdog sees it, idle for `idleMs` whenever asked, `active` jobs in hand. */
 function fakeConsumer(idleMs: number, active = 0) {
-  const lastPickupAt = Date.now() - idleMs;
   return {
     active: jest.fn(() => active),
-    lastPickupAt: jest.fn(() => lastPickupAt),
+    lastPickupAt: jest.fn(() => Date.now() - idleMs),
     restart: jest.fn(() => Promise.resolve()),
   };
 }
@@ -26,7 +25,7 @@ describe('startWatchdog', () => {
 
   it('restarts a consumer that took nothing for longer than wedgeAfterMs while jobs wait', async () => {
     const { logger, records } = capturedLogger();
-    const consumer = fakeConsumer(25_000);
+    const consumer = fakeConsumer(60 * 60_000);
     start({
       backlog: () => Promise.resolve(3),
       consumer,
@@ -35,6 +34,11 @@ describe('startWatchdog', () => {
       logger,
     });
 
+    // Idle for an hour, but the jobs were first seen waiting just now.
+    await watchdog!.check();
+    expect(consumer.restart).not.toHaveBeenCalled();
+    expect(watchdog!.isWedged()).toBe(false);
+    jest.setSystemTime(Date.now() + 20_001);
     await watchdog!.check();
 
     expect(consumer.restart).toHaveBeenCalledTimes(1);
@@ -43,10 +47,45 @@ describe('startWatchdog', () => {
       expect.objectContaining({
         level: 'error',
         backlog: 3,
-        idleMs: 25_000,
+        idleMs: 20_001,
         msg: 'consumer took no job while jobs wait; restarting it',
       }),
     ]);
+  });
+
+  it('does not take jobs that arrive at an idle consumer and are taken at once for a wedge', async () => {
+    let backlog = 0;
+    let lastPickupAt = Date.now() - 60 * 60_000;
+    const consumer = {
+      active: () => 0,
+      lastPickupAt: () => lastPickupAt,
+      restart: jest.fn(() => Promise.resolve()),
+    };
+    start({
+      backlog: () => Promise.resolve(backlog),
+      consumer,
+      concurrency: 5,
+      wedgeAfterMs: 20_000,
+      logger: capturedLogger().logger,
+    });
+    await watchdog!.check();
+
+    // A burst arrives after an hour of nothing; the check lands before the pick-up.
+    backlog = 4;
+    await watchdog!.check();
+    jest.setSystemTime(Date.now() + 50);
+    lastPickupAt = Date.now();
+    jest.setSystemTime(Date.now() + 19_000);
+    await watchdog!.check();
+    // The queue drained; later jobs are seen afresh.
+    backlog = 0;
+    jest.setSystemTime(Date.now() + 60_000);
+    await watchdog!.check();
+    backlog = 1;
+    await watchdog!.check();
+
+    expect(consumer.restart).not.toHaveBeenCalled();
+    expect(watchdog!.isWedged()).toBe(false);
   });
 
   it.each([
@@ -64,6 +103,9 @@ describe('startWatchdog', () => {
       logger: capturedLogger().logger,
     });
 
+    // The backlog has been seen for a minute by the time of the check that counts.
+    await watchdog!.check();
+    jest.setSystemTime(Date.now() + 60_000);
     await watchdog!.check();
 
     expect(consumer.restart).not.toHaveBeenCalled();
@@ -80,6 +122,8 @@ describe('startWatchdog', () => {
       wedgeAfterMs: 20_000,
       logger: capturedLogger().logger,
     });
+    await watchdog!.check();
+    jest.setSystemTime(Date.now() + 20_001);
     await watchdog!.check();
     expect(consumer.restart).toHaveBeenCalledTimes(1);
 
@@ -113,12 +157,15 @@ describe('startWatchdog', () => {
   it('after stop, neither the timer nor a check already under way restarts the consumer', async () => {
     const consumer = fakeConsumer(25_000);
     let answer: (backlog: number) => void = () => undefined;
-    const backlog = jest.fn(
-      () =>
-        new Promise<number>((resolve) => {
-          answer = resolve;
-        }),
-    );
+    const backlog = jest
+      .fn<Promise<number>, []>()
+      .mockResolvedValueOnce(7)
+      .mockImplementation(
+        () =>
+          new Promise<number>((resolve) => {
+            answer = resolve;
+          }),
+      );
     start({
       backlog,
       consumer,
@@ -126,6 +173,8 @@ describe('startWatchdog', () => {
       wedgeAfterMs: 20_000,
       logger: capturedLogger().logger,
     });
+    await watchdog!.check();
+    jest.setSystemTime(Date.now() + 20_001);
 
     const underWay = watchdog!.check();
     watchdog!.stop();
@@ -133,7 +182,7 @@ describe('startWatchdog', () => {
     await underWay;
     await jest.advanceTimersByTimeAsync(60_000);
 
-    expect(backlog).toHaveBeenCalledTimes(1);
+    expect(backlog).toHaveBeenCalledTimes(2);
     expect(consumer.restart).not.toHaveBeenCalled();
     // Still reported: /readyz of a stopping worker says why it is not ready.
     expect(watchdog!.isWedged()).toBe(true);

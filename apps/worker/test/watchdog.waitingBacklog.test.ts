@@ -25,4 +25,12 @@ describe('waitingBacklog', () => {
     await queue.add('edit', {}, { delay: 600_000 });
     expect(await waitingBacklog(queue)).toBe(3);
   });
+
+  it('counts nothing while the queue is paused, though its jobs stay in the wait list', async () => {
+    await queue.pause();
+    expect(await queue.getWaitingCount()).toBe(2);
+    expect(await waitingBacklog(queue)).toBe(0);
+    await queue.resume();
+    expect(await waitingBacklog(queue)).toBe(3);
+  });
 });

@@ -23,6 +23,11 @@ const rendition = (stack: Stack, input: string, extra: Record<string, unknown> =
 const submitsFor = (stack: Stack, ref: string): number =>
   stack.emulator.stats().submitsByLocation[ref.replace('s3://', `${stack.s3.endpoint}/`)] ?? 0;
 
+/** Submit POSTs that reached the emulator's service for a job's first output, whatever the answer. */
+const receivedFor = (stack: Stack, ref: string): number =>
+  stack.emulator.stats().submitAttemptsByLocation[ref.replace('s3://', `${stack.s3.endpoint}/`)] ??
+  0;
+
 describe('retries and rate limits', () => {
   let stack: Stack;
   beforeAll(async () => {
@@ -34,24 +39,23 @@ describe('retries and rate limits', () => {
   });
   afterEach(() => stack.emulator.setFaults({}));
 
-  it('survives a run of 5xx on submit and submits the job exactly once', async () => {
+  it('reconciles each 5xx on submit before the next POST, and runs one Adobe job', async () => {
     const input = await uploadInput(stack);
     stack.emulator.setFaults({ submit: { errorRate: 1, errorStatuses: [503] } });
-    const before = stack.emulator.stats().clients['darkroom-e2e']?.faults.error503 ?? 0;
     const job = rendition(stack, input);
     const { id } = await stack.edits.enqueue(job);
-    // The client retries a 503 three times (four requests) before BullMQ backs off and retries.
-    await waitFor(
-      () => (stack.emulator.stats().clients['darkroom-e2e']?.faults.error503 ?? 0) - before >= 4,
-      {
-        what: 'four 503s served',
-      },
-    );
+    // The client sends each POST once; the next one follows only after a look for outputs.
+    await waitFor(() => receivedFor(stack, job.outputs[0]!.ref) >= 2, {
+      what: 'two POSTs answered 503',
+    });
     stack.emulator.setFaults({});
     const done = await stack.edits.waitFor(id, { timeout: 30_000 });
     expect(done.failure).toBeUndefined();
     expect(done.state).toBe('completed');
     expect(submitsFor(stack, job.outputs[0]!.ref)).toBe(1);
+    // What Darkroom says it sent is what Adobe received.
+    expect(done.result?.submits).toBe(receivedFor(stack, job.outputs[0]!.ref));
+    expect(done.result?.submits).toBeLessThanOrEqual(4);
   });
 
   it('pauses on 429 and honours Retry-After without spending an attempt', async () => {
@@ -68,15 +72,17 @@ describe('retries and rate limits', () => {
     expect(stack.logs.lines.some((l) => l.includes('rate limited by Adobe'))).toBe(true);
   });
 
-  it('fails at once with the reason when every attempt meets a 5xx, after the last attempt', async () => {
+  it('fails retries_exhausted after four POSTs that all met a 5xx, and sends no fifth', async () => {
     const input = await uploadInput(stack);
     stack.emulator.setFaults({ submit: { errorRate: 1, errorStatuses: [500] } });
-    const { id } = await stack.edits.enqueue(rendition(stack, input));
-    const done = await stack.edits.waitFor(id, { timeout: 30_000 });
+    const job = rendition(stack, input);
+    const { id } = await stack.edits.enqueue(job);
+    const done = await stack.edits.waitFor(id, { timeout: 45_000 });
     expect(done.state).toBe('failed');
     expect(done.failure?.reason).toBe('retries_exhausted');
-    expect(done.attemptsMade).toBe(4);
-  });
+    expect(done.failure?.message).toMatch(/^4 submits got no usable reply/);
+    expect(receivedFor(stack, job.outputs[0]!.ref)).toBe(4);
+  }, 60_000);
 });
 
 describe('client errors', () => {
@@ -164,15 +170,21 @@ describe('jobs between polls', () => {
     expect(done.failure?.reason).toBe('cancelled');
   });
 
-  it('ends a job that outlives its deadline with reason deadline_exceeded', async () => {
+  it('ends a job whose deadline passed before it could be submitted with deadline_exceeded', async () => {
     await stack.startWorker();
     const input = await uploadInput(stack);
-    const { id } = await stack.edits.enqueue(
-      rendition(stack, input, { deadline: Date.now() + 600 }),
-    );
+    // Close to the shortest deadline intake accepts (5 s); the queue is paused until it passed.
+    const deadline = Date.now() + 6_000;
+    const job = rendition(stack, input, { deadline });
+    await stack.edits.queue.pause();
+    const { id } = await stack.edits.enqueue(job);
+    await waitFor(() => Date.now() > deadline, { timeoutMs: 12_000, what: 'the deadline' });
+    await stack.edits.queue.resume();
     const done = await stack.edits.waitFor(id, { timeout: 15_000 });
     expect(done.state).toBe('failed');
     expect(done.failure?.reason).toBe('deadline_exceeded');
+    expect(done.failure?.message).toMatch(/passed before submission$/);
+    expect(receivedFor(stack, job.outputs[0]!.ref)).toBe(0);
   });
 
   it('loses none of 100 jobs between polls when their worker shuts down', async () => {

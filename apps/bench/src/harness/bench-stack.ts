@@ -61,7 +61,7 @@ export async function startBenchStack(emulatorOptions: EmulatorOptions): Promise
       timeFactor: emulatorOptions.timeFactor ?? 1,
       client: BENCH_CLIENT,
       emulator: { processing: 'placeholder', ...emulatorOptions },
-      env: { WORKER_DRAIN_TIMEOUT_MS: '5000', API_TIMEOUT_MS: '30000', LOG_LEVEL: 'info' },
+      env: { API_TIMEOUT_MS: '30000', LOG_LEVEL: 'info' },
     });
   } catch (err) {
     await sink.close();

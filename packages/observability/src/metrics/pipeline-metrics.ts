@@ -112,7 +112,7 @@ export class PipelineMetrics {
     });
     this.active = new Gauge({
       name: 'darkroom_worker_active_jobs',
-      help: 'Jobs this worker is processing right now.',
+      help: "Jobs inside this worker's processor right now, one per slot in use; jobs waiting between polls are delayed jobs and not counted.",
       registers,
     });
     this.concurrency = new Gauge({
@@ -156,6 +156,10 @@ export class PipelineMetrics {
     this.stalls.inc({ queue: boundLabel(queue) });
   }
 
+  /**
+   * The jobs inside the processor now, set as each enters and as each leaves however its run
+   * ended; an idle worker reads 0.
+   */
   setActive(n: number): void {
     this.active.set(n);
   }
