@@ -185,11 +185,12 @@ describe('createServer edit routes', () => {
     }
   });
 
-  it('cancels: 202 removed, then 404; 409 for a finished job', async () => {
+  it('cancels: 202 cancelled (the job stays, to end failed); 409 for a finished job', async () => {
     const body = bodyOf<EnqueueResult>(await post('/v1/edits').send(rendition()).expect(201));
     const res = await request(api.server).delete(`/v1/edits/${body.id}`).set(auth).expect(202);
-    expect(bodyOf<unknown>(res)).toEqual({ id: body.id, outcome: 'removed' });
-    await request(api.server).delete(`/v1/edits/${body.id}`).set(auth).expect(404);
+    expect(bodyOf<unknown>(res)).toEqual({ id: body.id, outcome: 'cancelled' });
+    await request(api.server).get(`/v1/edits/${body.id}`).set(auth).expect(200);
+    await request(api.server).delete('/v1/edits/no-such-job').set(auth).expect(404);
 
     const done = {
       body: bodyOf<EnqueueResult>(await post('/v1/edits').send(rendition(2)).expect(201)),
@@ -232,7 +233,8 @@ describe('createServer edit routes', () => {
     const body = bodyOf<EnqueueResult>(await post('/v1/edits').send(rendition()).expect(201));
     const res = await fetch(`${api.url}/v1/edits/${body.id}/events`, { headers: auth });
     const text = res.text();
-    await request(api.server).delete(`/v1/edits/${body.id}`).set(auth).expect(202);
+    await waitFor(async () => (await api.edits.queue.getQueueEvents()).length > 0);
+    await (await api.edits.queue.getJob(body.id))?.remove();
     const stream = await text;
     expect(stream).toMatch(/^event: status$/m);
     expect(stream).toMatch(/event: gone\ndata: \{"id":"[^"]+","message":"the job was removed"\}/);

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { freePort, guardAgainstLeaks } from '@darkroom/testing';
 import { auth, errorOf, rendition, startApi, type ApiHarness } from './support/api-harness';
+
+/** Shaped like a Darkroom job id, so the routes have to ask Redis about it. */
+const SOME_ID = randomUUID();
 
 guardAgainstLeaks();
 
@@ -21,9 +25,12 @@ describe('createServer with Redis unreachable', () => {
           .set(auth)
           .send({ jobs: [rendition(1), rendition(2, { idempotencyKey: 'k' })] }),
     ],
-    ['GET /v1/edits/:id', () => request(api.server).get('/v1/edits/some-id').set(auth)],
-    ['GET /v1/edits/:id?wait', () => request(api.server).get('/v1/edits/some-id?wait=5').set(auth)],
-    ['DELETE /v1/edits/:id', () => request(api.server).delete('/v1/edits/some-id').set(auth)],
+    ['GET /v1/edits/:id', () => request(api.server).get(`/v1/edits/${SOME_ID}`).set(auth)],
+    [
+      'GET /v1/edits/:id?wait',
+      () => request(api.server).get(`/v1/edits/${SOME_ID}?wait=5`).set(auth),
+    ],
+    ['DELETE /v1/edits/:id', () => request(api.server).delete(`/v1/edits/${SOME_ID}`).set(auth)],
   ];
 
   it.each(calls)('%s answers 503 redis_unavailable in about a second', async (_name, call) => {

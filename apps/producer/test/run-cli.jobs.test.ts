@@ -87,13 +87,13 @@ describe('darkroom status, cancel, retry, watch', () => {
     expect(run.json<EditJobStatus>().state).toBe('completed');
   });
 
-  it('cancel: 0 removed, 4 unknown, 1 already finished', async () => {
+  it('cancel: 0 cancelled, 4 unknown, 1 already finished', async () => {
     const { id } = await edits.enqueue(job(1));
     const run = await cli(['cancel', id, '--json'], env);
     expect(run.code).toBe(EXIT.ok);
-    expect(run.json()).toEqual({ id, outcome: 'removed' });
-    expect(await edits.get(id)).toBeNull();
-    expect((await cli(['cancel', id], env)).code).toBe(EXIT.notFound);
+    expect(run.json()).toEqual({ id, outcome: 'cancelled' });
+    expect(await edits.get(id)).toMatchObject({ id });
+    expect((await cli(['cancel', 'meta'], env)).code).toBe(EXIT.notFound);
 
     const done = await edits.enqueue(job(2));
     await finish([done.id]);

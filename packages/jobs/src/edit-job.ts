@@ -9,6 +9,7 @@ import {
   type ReferencedBody,
 } from '@darkroom/photoshop';
 import { presignableRefSchema } from '@darkroom/storage';
+import { MAX_DEADLINE_MS, MIN_DEADLINE_MS } from './constants';
 import { EditJobValidationError, type JobIssue } from './errors/edit-job-validation-error';
 
 /** Labels that end up in Redis keys, metric labels and logs: short and plain. */
@@ -93,15 +94,40 @@ function issuesFromZod(error: z.ZodError): JobIssue[] {
   return fromZodIssues(error.issues);
 }
 
+/**
+ * Canonical JSON (keys sorted, `undefined` left out) without recursion, so no nesting depth can
+ * overflow the stack.
+ */
 function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  const out: string[] = [];
+  const todo: unknown[] = [value];
+  while (todo.length > 0) {
+    const next = todo.pop();
+    if (next instanceof Literal) {
+      out.push(next.text);
+    } else if (Array.isArray(next)) {
+      const parts: unknown[] = [new Literal('[')];
+      next.forEach((item, i) => parts.push(...(i > 0 ? [new Literal(',')] : []), item));
+      todo.push(...parts.concat(new Literal(']')).reverse());
+    } else if (next && typeof next === 'object') {
+      const entries = Object.entries(next as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const parts: unknown[] = [new Literal('{')];
+      entries.forEach(([k, v], i) =>
+        parts.push(new Literal(`${i > 0 ? ',' : ''}${JSON.stringify(k)}:`), v),
+      );
+      todo.push(...parts.concat(new Literal('}')).reverse());
+    } else {
+      out.push(JSON.stringify(next));
+    }
   }
-  return JSON.stringify(value);
+  return out.join('');
+}
+
+/** Text `canonical` writes as is. */
+class Literal {
+  constructor(readonly text: string) {}
 }
 
 // Validation builds the real Adobe body with a resolver that does no I/O, so every rule of the
@@ -175,7 +201,10 @@ async function checkAdobeBody(request: EditRequest): Promise<void> {
   }
 }
 
-/** The deadline in epoch milliseconds, whichever of its accepted forms it was given in. */
+/**
+ * The deadline in epoch milliseconds, whichever of its accepted forms it was given in, from
+ * `MIN_DEADLINE_MS` to `MAX_DEADLINE_MS` ahead of now.
+ */
 function deadlineOf(deadline: ParsedInput['deadline']): number | undefined {
   if (deadline === undefined) return undefined;
   const deadlineAt =
@@ -187,6 +216,16 @@ function deadlineOf(deadline: ParsedInput['deadline']): number | undefined {
   if (!Number.isFinite(deadlineAt)) {
     throw new EditJobValidationError([
       { path: 'deadline', rule: 'invalid_date', message: 'deadline is not a valid time' },
+    ]);
+  }
+  const ahead = deadlineAt - Date.now();
+  if (ahead < MIN_DEADLINE_MS || ahead > MAX_DEADLINE_MS) {
+    throw new EditJobValidationError([
+      {
+        path: 'deadline',
+        rule: 'deadline_range',
+        message: `deadline must be from ${MIN_DEADLINE_MS / 1000} s to ${MAX_DEADLINE_MS / 86_400_000} days from now (an absolute time in epoch milliseconds or ISO-8601), got ${ahead < 0 ? 'a time in the past' : `${Math.round(ahead / 1000)} s ahead`}`,
+      },
     ]);
   }
   return deadlineAt;

@@ -7,15 +7,22 @@ import {
   DEFAULT_BACKOFF_MS,
   DEFAULT_DEADLINE_MS,
   DEFAULT_EVENTS_MAX_LEN,
-  DEFAULT_KEEP_COMPLETED,
+  DEFAULT_IDEMPOTENCY_WINDOW_MS,
   DEFAULT_KEEP_FAILED,
+  DEFAULT_MAX_KEPT_COMPLETED,
   DEFAULT_PREFIX,
   DEFAULT_QUEUE,
+  EDIT_JOB_ID_PATTERN,
   EDIT_JOB_NAME,
 } from './constants';
 import { validateEditJob, type ValidatedEditJob } from './edit-job';
 import { EditJobValidationError } from './errors/edit-job-validation-error';
-import { IdempotencyConflictError } from './errors/idempotency-conflict-error';
+import { EditJobNotFoundError } from './errors/edit-job-not-found-error';
+import { EditJobStateError } from './errors/edit-job-state-error';
+import {
+  IdempotencyConflictError,
+  type IdempotencyConflict,
+} from './errors/idempotency-conflict-error';
 import { parseFailedReason, type FailureReason } from './errors/job-failure';
 import { RedisUnavailableError } from './errors/redis-unavailable-error';
 import type { EditJobData, EditJobResult, EditStep } from './job-data';
@@ -29,6 +36,7 @@ import {
 } from './redis-connection';
 import { cancelKey } from './cancellation';
 import { FinishEvents } from './finish-events';
+import { RedisScript } from './redis-script';
 
 export interface EditQueueOptions {
   /** Redis URL or ioredis options. */
@@ -50,7 +58,16 @@ export interface EditQueueOptions {
   backoffMs?: number;
   /** Deadline of jobs enqueued without one. @defaultValue 1 hour */
   defaultDeadlineMs?: number;
-  /** Retention of completed jobs. @defaultValue 24 h and 50,000 jobs */
+  /**
+   * How long an idempotency key keeps returning its job after the job completed: completed jobs
+   * are kept this long. Each kept job costs Redis about 2 KB.
+   * @defaultValue 24 h
+   */
+  idempotencyWindowMs?: number;
+  /**
+   * Retention of completed jobs: `age` in seconds, `count` a cap that only guards Redis memory.
+   * @defaultValue `idempotencyWindowMs` and 1,000,000 jobs
+   */
   keepCompleted?: { age: number; count: number };
   /** Retention of failed jobs. @defaultValue 7 days and 100,000 jobs */
   keepFailed?: { age: number; count: number };
@@ -101,7 +118,91 @@ export interface EditJobStatus {
   failure?: { reason: FailureReason | 'unknown'; message: string };
 }
 
-export type CancelOutcome = 'removed' | 'requested' | 'already_finished' | 'not_found';
+/**
+ * What `cancel` did. `cancelled`: the job was never sent to Adobe and never will be; it ends
+ * `failed` with reason `cancelled` as soon as a worker takes it (it is moved to the front of the
+ * queue). `requested`: the job was sent to Adobe or is running; it ends `failed`/`cancelled` at
+ * its next step, but Adobe has no cancel endpoint, so the remote job may still finish and write
+ * its outputs. `already_finished`: it had completed or failed; nothing changed.
+ */
+export type CancelOutcome = 'cancelled' | 'requested' | 'already_finished' | 'not_found';
+
+/** Whether `id` has the shape of an id `EditQueue` gives out (a UUID, or `idem-` and a hash). */
+export const isEditJobId = (id: string): boolean => EDIT_JOB_ID_PATTERN.test(id);
+
+/** How long an enqueue holds the idempotency keys it is storing; a crashed producer's lapse. */
+const CLAIM_TTL_MS = 60_000;
+/** How long an enqueue waits for another enqueue of the same key to finish before refusing. */
+const CLAIM_WAIT_MS = 5_000;
+/** Cancellation requests outlive any job deadline. */
+const CANCEL_KEY_TTL_S = 8 * 24 * 3600;
+
+/** What the claim script says of one key. */
+const Claim = { New: 0, Duplicate: 1, Conflict: 2, Busy: 3 } as const;
+type Claim = (typeof Claim)[keyof typeof Claim];
+
+/**
+ * Claims the idempotency keys of one chunk of jobs, all or none, in one atomic step. For job i,
+ * KEYS[2i-1] is its claim and KEYS[2i] its job hash; ARGV is the caller's token, the claim TTL,
+ * then each job's fingerprint. A key is New (claimed now), Duplicate (the same body is stored, or
+ * claimed earlier in this list), Conflict (a different body is stored or claimed earlier in the
+ * list) or Busy (another enqueue holds it). Claims are set only when no key is Conflict or Busy.
+ */
+const claimScript = new RedisScript(`
+local token = ARGV[1]
+local codes, seen, refuse = {}, {}, false
+for i = 1, #KEYS / 2 do
+  local claimKey, fp = KEYS[2 * i - 1], ARGV[2 + i]
+  local earlier, code = seen[claimKey], 0
+  if not earlier then
+    local claim = redis.call('GET', claimKey)
+    if claim then
+      local owner, claimed = string.match(claim, '^([^ ]*) (.*)$')
+      if owner == token then earlier = claimed else code = 3 end
+    else
+      local raw = redis.call('HGET', KEYS[2 * i], 'data')
+      if raw then
+        local ok, data = pcall(cjson.decode, raw)
+        earlier = (ok and type(data) == 'table' and data['fingerprint']) or ''
+      end
+    end
+  end
+  if earlier then
+    if earlier == fp then code = 1 else code = 2 end
+  end
+  if code == 0 then seen[claimKey] = fp end
+  if code >= 2 then refuse = true end
+  codes[i] = code
+end
+if not refuse then
+  for i = 1, #KEYS / 2 do
+    if codes[i] == 0 then
+      redis.call('SET', KEYS[2 * i - 1], token .. ' ' .. ARGV[2 + i], 'PX', ARGV[2])
+    end
+  end
+end
+return codes
+`);
+
+/** Lets go of the claims in KEYS that ARGV[1] holds; a lapsed claim someone else took stays. */
+const releaseScript = new RedisScript(`
+local released = 0
+for i = 1, #KEYS do
+  local claim = redis.call('GET', KEYS[i])
+  if claim and string.sub(claim, 1, #ARGV[1] + 1) == ARGV[1] .. ' ' then
+    redis.call('DEL', KEYS[i])
+    released = released + 1
+  end
+end
+return released
+`);
+
+/** One job on its way into Redis. */
+interface PendingAdd {
+  job: ValidatedEditJob;
+  id: string;
+  add: { name: string; data: EditJobData; opts: JobsOptions & { jobId: string } };
+}
 
 /** The job id an idempotency key maps to: the same key always names the same job. */
 export const jobIdForKey = (key: string): string =>
@@ -140,6 +241,13 @@ export class EditQueue {
   );
 
   constructor(options: EditQueueOptions) {
+    // Checked before any connection opens, so a bad option leaks nothing.
+    const windowMs = options.idempotencyWindowMs ?? DEFAULT_IDEMPOTENCY_WINDOW_MS;
+    if (!Number.isSafeInteger(windowMs) || windowMs < 1_000) {
+      throw new RangeError(
+        `idempotencyWindowMs must be a whole number of milliseconds of at least 1000, got ${String(windowMs)}`,
+      );
+    }
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     this.queueName = options.queueName ?? DEFAULT_QUEUE;
     this.target = describeTarget(options.connection);
@@ -147,11 +255,17 @@ export class EditQueue {
     this.finishEvents = new FinishEvents(options.connection, this.queueName, this.prefix);
     this.defaultDeadlineMs = options.defaultDeadlineMs ?? DEFAULT_DEADLINE_MS;
     this.metrics = options.metrics;
+    const windowSeconds = Math.ceil(windowMs / 1000);
+    const keepFailed = options.keepFailed ?? DEFAULT_KEEP_FAILED;
     this.jobDefaults = {
       attempts: options.attempts ?? DEFAULT_ATTEMPTS,
       backoff: { type: 'exponential', delay: options.backoffMs ?? DEFAULT_BACKOFF_MS, jitter: 0.5 },
-      removeOnComplete: options.keepCompleted ?? DEFAULT_KEEP_COMPLETED,
-      removeOnFail: options.keepFailed ?? DEFAULT_KEEP_FAILED,
+      removeOnComplete: options.keepCompleted ?? {
+        age: windowSeconds,
+        count: DEFAULT_MAX_KEPT_COMPLETED,
+      },
+      // A failed job keeps its key at least as long as a completed one.
+      removeOnFail: { ...keepFailed, age: Math.max(keepFailed.age, windowSeconds) },
     };
     this.queue = new Queue<EditJobData, EditJobResult>(this.queueName, {
       connection: this.redis,
@@ -167,13 +281,18 @@ export class EditQueue {
   /** Validates and enqueues one edit job. Throws `EditJobValidationError` before touching Redis. */
   async enqueue(input: unknown): Promise<EnqueueResult> {
     const job = await validateEditJob(input);
-    const [result] = await this.addValidated([job]);
+    const [result] = await this.addValidated([job], 1);
     return result as EnqueueResult;
   }
 
   /**
-   * Validates every job first (one bad job rejects the whole batch, naming its index), then adds
-   * them in chunks with `addBulk`. Order of results follows the input.
+   * Validates every job first (one bad job rejects the whole batch, naming its index), then
+   * enqueues all of them or none: every idempotency key is claimed before anything is added, so a
+   * key used with a different body (stored, or earlier in the list) refuses the whole list with
+   * `IdempotencyConflictError` listing every such index, and nothing is stored. Jobs are added in
+   * chunks of `chunkSize` with `addBulk`. Order of results follows the input.
+   * @throws {RedisUnavailableError} when Redis fails; only a failure during the adds themselves
+   *   can leave part of the list stored (resend with idempotency keys to make that safe)
    */
   async enqueueMany(
     inputs: readonly unknown[],
@@ -192,19 +311,43 @@ export class EditQueue {
       }
     }
     if (issues.length > 0) throw new EditJobValidationError(issues);
-    const chunkSize = options.chunkSize ?? 1_000;
-    const results: EnqueueResult[] = [];
-    for (let i = 0; i < validated.length; i += chunkSize) {
-      results.push(...(await this.addValidated(validated.slice(i, i + chunkSize))));
+    return this.addValidated(validated, options.chunkSize ?? 1_000);
+  }
+
+  private async addValidated(
+    jobs: ValidatedEditJob[],
+    chunkSize: number,
+  ): Promise<EnqueueResult[]> {
+    await this.ready();
+    const pending = this.pendingAdds(jobs);
+    const token = randomUUID();
+    const keyed = pending.flatMap((p, index) => (p.job.idempotencyKey ? [{ ...p, index }] : []));
+    const claims = new Map<number, Claim>();
+    try {
+      (await this.claimKeys(keyed, token, chunkSize)).forEach((claim, i) =>
+        claims.set((keyed[i] as { index: number }).index, claim),
+      );
+      const fresh = pending.filter((_, i) => claims.get(i) !== Claim.Duplicate);
+      for (let i = 0; i < fresh.length; i += chunkSize) {
+        await this.queue.addBulk(fresh.slice(i, i + chunkSize).map((p) => p.add));
+      }
+    } catch (err) {
+      throw this.translate(err);
+    } finally {
+      if (keyed.length > 0) await this.releaseClaims(keyed, token).catch(() => undefined);
     }
+    const results = pending.map((p, i) => ({
+      id: p.id,
+      duplicate: claims.get(i) === Claim.Duplicate,
+    }));
+    this.countEnqueued(pending, results);
     return results;
   }
 
-  private async addValidated(jobs: ValidatedEditJob[]): Promise<EnqueueResult[]> {
-    await this.ready();
+  /** The BullMQ adds for validated jobs: data, job id and options. */
+  private pendingAdds(jobs: ValidatedEditJob[]): PendingAdd[] {
     const now = Date.now();
-    const entries = jobs.map((job) => {
-      const nonce = randomUUID();
+    return jobs.map((job) => {
       const data: EditJobData = {
         v: 1,
         request: job.request,
@@ -213,56 +356,91 @@ export class EditQueue {
         deadlineAt: job.deadlineAt ?? now + this.defaultDeadlineMs,
         enqueuedAt: now,
         fingerprint: job.fingerprint,
-        nonce,
+        nonce: randomUUID(),
         step: 'submit',
       };
-      const jobId = job.idempotencyKey ? jobIdForKey(job.idempotencyKey) : randomUUID();
-      return {
-        job,
-        nonce,
-        add: {
-          name: EDIT_JOB_NAME,
-          data,
-          opts: { ...this.jobDefaults, jobId, ...(job.priority ? { priority: job.priority } : {}) },
-        },
+      const id = job.idempotencyKey ? jobIdForKey(job.idempotencyKey) : randomUUID();
+      const opts = {
+        ...this.jobDefaults,
+        jobId: id,
+        ...(job.priority ? { priority: job.priority } : {}),
       };
+      return { job, id, add: { name: EDIT_JOB_NAME, data, opts } };
     });
-    try {
-      await this.queue.addBulk(entries.map((e) => e.add));
-    } catch (err) {
-      throw this.translate(err);
-    }
-    const results: EnqueueResult[] = [];
-    for (const entry of entries) {
-      const id = entry.add.opts.jobId;
-      if (!entry.job.idempotencyKey) {
-        results.push({ id, duplicate: false });
-        continue;
-      }
-      // Adding an existing id is a no-op in BullMQ; read back which job owns the id.
-      const stored = await Job.fromId<EditJobData>(this.queue, id);
-      if (!stored || stored.data.nonce === entry.nonce) {
-        results.push({ id, duplicate: false });
-      } else if (stored.data.fingerprint !== entry.job.fingerprint) {
-        throw new IdempotencyConflictError(id);
-      } else {
-        results.push({ id, duplicate: true });
-      }
-    }
-    if (this.metrics) {
-      const added = new Map<string, number>();
-      entries.forEach((entry, i) => {
-        if (results[i]?.duplicate) return;
-        const operation = entry.job.request.operation;
-        added.set(operation, (added.get(operation) ?? 0) + 1);
-      });
-      for (const [operation, count] of added) this.metrics.jobEnqueued(operation, count);
-    }
-    return results;
   }
 
-  /** State, step, result or failure reason of one job; `null` when no such job exists. */
+  /**
+   * Claims every key of `keyed`, chunk by chunk, all or none. A key held by another enqueue still
+   * in flight is waited for (holding nothing meanwhile, so two lists never wait on each other) up
+   * to `CLAIM_WAIT_MS`; a conflict releases what was claimed and refuses the whole list.
+   */
+  private async claimKeys(
+    keyed: (PendingAdd & { index: number })[],
+    token: string,
+    chunkSize: number,
+  ): Promise<Claim[]> {
+    const giveUpAt = Date.now() + CLAIM_WAIT_MS;
+    for (let attempt = 0; ; attempt += 1) {
+      const claims: Claim[] = [];
+      for (
+        let i = 0;
+        i < keyed.length && !claims.some((c) => c >= Claim.Conflict);
+        i += chunkSize
+      ) {
+        const chunk = keyed.slice(i, i + chunkSize);
+        const keys = chunk.flatMap((p) => [this.claimKey(p.id), this.queue.toKey(p.id)]);
+        const args = [token, CLAIM_TTL_MS, ...chunk.map((p) => p.job.fingerprint)];
+        claims.push(...((await claimScript.run(this.redis, keys, args)) as Claim[]));
+      }
+      if (!claims.some((c) => c >= Claim.Conflict)) return claims;
+      await this.releaseClaims(keyed, token);
+      const refused = (code: Claim): IdempotencyConflict[] =>
+        claims.flatMap((c, i) =>
+          c === code ? [{ index: keyed[i]?.index ?? i, jobId: keyed[i]?.id ?? '' }] : [],
+        );
+      const conflicts = refused(Claim.Conflict);
+      const busy = refused(Claim.Busy);
+      const first = conflicts[0] ?? busy[0];
+      if (first && (conflicts.length > 0 || Date.now() >= giveUpAt)) {
+        throw new IdempotencyConflictError(first.jobId, {
+          conflicts: conflicts.length > 0 ? conflicts : busy,
+          inFlight: conflicts.length === 0,
+        });
+      }
+      // Another enqueue holds a key for the few milliseconds of its addBulk.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200, 5 * 2 ** attempt)));
+    }
+  }
+
+  private async releaseClaims(keyed: readonly PendingAdd[], token: string): Promise<void> {
+    const keys = [...new Set(keyed.map((p) => this.claimKey(p.id)))];
+    for (let i = 0; i < keys.length; i += 1_000) {
+      await releaseScript.run(this.redis, keys.slice(i, i + 1_000), [token]);
+    }
+  }
+
+  /** Beside the job hash, same hash tag; never a job id (ids hold no colon). */
+  private claimKey(id: string): string {
+    return `${this.prefix}:${this.queueName}:claim:${id}`;
+  }
+
+  private countEnqueued(pending: readonly PendingAdd[], results: readonly EnqueueResult[]): void {
+    if (!this.metrics) return;
+    const added = new Map<string, number>();
+    pending.forEach((p, i) => {
+      if (results[i]?.duplicate) return;
+      const operation = p.job.request.operation;
+      added.set(operation, (added.get(operation) ?? 0) + 1);
+    });
+    for (const [operation, count] of added) this.metrics.jobEnqueued(operation, count);
+  }
+
+  /**
+   * State, step, result or failure reason of one job; `null` when no such job exists, or when
+   * `id` is not the shape of a Darkroom job id (then Redis is not asked at all).
+   */
   async get(id: string): Promise<EditJobStatus | null> {
+    if (!isEditJobId(id)) return null;
     await this.ready();
     try {
       const job = await Job.fromId<EditJobData, EditJobResult>(this.queue, id);
@@ -278,11 +456,12 @@ export class EditQueue {
    * Rejects when `timeout` ms pass first.
    */
   async waitFor(id: string, options: { timeout?: number } = {}): Promise<EditJobStatus> {
+    if (!isEditJobId(id)) throw new EditJobNotFoundError(id);
     const lease = this.finishEvents.acquire();
     try {
       const events = await lease.events;
       const job = await Job.fromId<EditJobData, EditJobResult>(this.queue, id);
-      if (!job) throw new Error(`no edit job ${id}`);
+      if (!job) throw new EditJobNotFoundError(id);
       try {
         await job.waitUntilFinished(events, options.timeout);
       } catch (err) {
@@ -310,6 +489,7 @@ export class EditQueue {
     id: string,
     options: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<EditJobStatus | null> {
+    if (!isEditJobId(id)) return null;
     await this.finishEvents.wait(
       id,
       options.timeoutMs,
@@ -399,48 +579,62 @@ export class EditQueue {
   }
 
   /**
-   * Cancels a job. Waiting, prioritised or delayed jobs that were never submitted are removed;
-   * a job that was submitted (between polls) or is running stops at its next step and ends
-   * `failed` with reason `cancelled`.
+   * Cancels a job; every cancelled job ends `failed` with reason `cancelled`, so nothing vanishes
+   * without a trace. The request is a key the step machine checks before every step; a job that
+   * waits is then moved to the front of the queue (a delayed one promoted first) so a worker
+   * takes it, and fails it, at once. See {@link CancelOutcome} for what each answer means.
    */
   async cancel(id: string): Promise<CancelOutcome> {
+    if (!isEditJobId(id)) return 'not_found';
     await this.ready();
-    const job = await Job.fromId<EditJobData, EditJobResult>(this.queue, id);
-    if (!job) return 'not_found';
-    const state = await job.getState();
-    if (state === 'completed' || state === 'failed') return 'already_finished';
-    if (
-      (state === 'waiting' || state === 'prioritized' || state === 'delayed') &&
-      job.data.step === 'submit'
-    ) {
-      try {
-        await job.remove();
-        return 'removed';
-      } catch {
-        // A worker took it meanwhile: fall through to a cancellation request.
+    try {
+      const job = await Job.fromId<EditJobData, EditJobResult>(this.queue, id);
+      if (!job) return 'not_found';
+      if (isFinishedState(await job.getState())) return 'already_finished';
+      const key = cancelKey(this.prefix, this.queueName, id);
+      await this.redis.set(key, '1', 'EX', CANCEL_KEY_TTL_S);
+      // Read again after the request is stored: from here on every step the job runs sees it.
+      const now = await Job.fromId<EditJobData, EditJobResult>(this.queue, id);
+      const state = now ? await now.getState() : 'unknown';
+      if (!now || isFinishedState(state)) {
+        await this.redis.del(key);
+        // A worker may have taken it in between and failed it for this very request.
+        const byUs = parseFailedReason(now?.failedReason).reason === 'cancelled';
+        return !now ? 'not_found' : byUs ? 'cancelled' : 'already_finished';
       }
+      if (!isWaitingState(state)) return 'requested';
+      if (state === 'delayed') await now.promote().catch(() => undefined);
+      await now.changePriority({ priority: 0, lifo: true }).catch(() => undefined);
+      const sentToAdobe = now.data.step !== 'submit' || (now.data.submits ?? 0) > 0;
+      return sentToAdobe ? 'requested' : 'cancelled';
+    } catch (err) {
+      throw this.translate(err);
     }
-    await this.redis.set(cancelKey(this.prefix, this.queueName, id), '1', 'EX', 7 * 24 * 3600);
-    if ((await job.getState()) === 'delayed') {
-      // Run its next step now so it ends promptly instead of at its next poll.
-      await job.promote().catch(() => undefined);
-    }
-    return 'requested';
   }
 
-  /** Runs a failed job again from the start (a fresh submit). */
+  /**
+   * Runs a failed job again, exactly as BullMQ's own retry does (the dashboard's Retry button):
+   * `job.retry('failed')` and nothing else, after clearing a cancellation request. The step
+   * machine sees the retried job and starts a fresh submission itself. A job that is not failed
+   * is left as it is.
+   * @throws {EditJobNotFoundError} no such job
+   * @throws {EditJobStateError} the job is not failed; nothing was changed
+   */
   async retry(id: string): Promise<void> {
+    if (!isEditJobId(id)) throw new EditJobNotFoundError(id);
     await this.ready();
-    const job = await Job.fromId<EditJobData, EditJobResult>(this.queue, id);
-    if (!job) throw new Error(`no edit job ${id}`);
-    const { statusUrl: _s, remoteJobId: _r, submittedAt: _t, polls: _p, ...rest } = job.data;
-    await job.updateData({
-      ...rest,
-      step: 'submit',
-      deadlineAt: Math.max(rest.deadlineAt, Date.now() + this.defaultDeadlineMs),
-    });
-    await this.redis.del(cancelKey(this.prefix, this.queueName, id));
-    await job.retry('failed');
+    try {
+      const job = await Job.fromId<EditJobData, EditJobResult>(this.queue, id);
+      if (!job) throw new EditJobNotFoundError(id);
+      const state = await job.getState();
+      if (state !== 'failed') {
+        throw new EditJobStateError(id, state, 'only a failed job can be retried');
+      }
+      await this.redis.del(cancelKey(this.prefix, this.queueName, id));
+      await job.retry('failed');
+    } catch (err) {
+      throw this.translate(err);
+    }
   }
 
   /** Counts per state, for dashboards and `darkroom watch`. */
@@ -472,6 +666,15 @@ export class EditQueue {
   close(): Promise<void> {
     return this.shutdown();
   }
+}
+
+function isFinishedState(state: EditJobState): boolean {
+  return state === 'completed' || state === 'failed';
+}
+
+/** States of a job no worker holds: it waits for one, or for its time. */
+function isWaitingState(state: EditJobState): boolean {
+  return state === 'waiting' || state === 'prioritized' || state === 'delayed';
 }
 
 function describe(job: Job<EditJobData, EditJobResult>, state: EditJobState): EditJobStatus {

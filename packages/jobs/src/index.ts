@@ -2,7 +2,7 @@ export * from './constants';
 export { editJobInputSchema, validateEditJob } from './edit-job';
 export type { EditJobInput, EditRequest, ValidatedEditJob } from './edit-job';
 export type { EditJobData, EditJobResult, EditOutputResult, EditStep } from './job-data';
-export { EditQueue, editJobStates, jobIdForKey } from './edit-queue';
+export { EditQueue, editJobStates, isEditJobId, jobIdForKey } from './edit-queue';
 export type {
   EditQueueOptions,
   EnqueueResult,
@@ -14,6 +14,9 @@ export { JobsError } from './errors/jobs-error';
 export { EditJobValidationError } from './errors/edit-job-validation-error';
 export type { JobIssue } from './errors/edit-job-validation-error';
 export { IdempotencyConflictError } from './errors/idempotency-conflict-error';
+export type { IdempotencyConflict } from './errors/idempotency-conflict-error';
+export { EditJobNotFoundError } from './errors/edit-job-not-found-error';
+export { EditJobStateError } from './errors/edit-job-state-error';
 export { RedisUnavailableError } from './errors/redis-unavailable-error';
 export { JobFailure, FAILURE_REASONS, parseFailedReason } from './errors/job-failure';
 export type { FailureReason } from './errors/job-failure';

@@ -129,12 +129,12 @@ describe('EditQueue.enqueueMany', () => {
 });
 
 describe('EditQueue.cancel', () => {
-  it('removes a job that was never submitted', async () => {
+  it('keeps a cancelled job that was never submitted, asking for it to end failed', async () => {
     const edits = new EditQueue({ connection: redisUrl(), queueName: uniqueName('edits') });
     try {
       const { id } = await edits.enqueue(rendition());
-      expect(await edits.cancel(id)).toBe('removed');
-      expect(await edits.get(id)).toBeNull();
+      expect(await edits.cancel(id)).toBe('cancelled');
+      expect(await edits.get(id)).toMatchObject({ id, state: 'waiting' });
       expect(await edits.cancel('no-such-job')).toBe('not_found');
     } finally {
       await edits.queue.obliterate({ force: true });

@@ -1,4 +1,5 @@
 import { getOperation, type OperationSpec } from './catalog';
+import { MAX_DIMENSION_PX } from './contract/v1-common';
 import { RequestValidationError, type ValidationIssue } from './errors/request-validation-error';
 import { referencedBodySchema, type ResolveRef, type ResolvedLocation } from './edit-request';
 import { storageRefSchema } from './storage-ref';
@@ -12,14 +13,6 @@ type Json = Record<string, unknown>;
  * refused before any code walks it, so no job can exhaust the stack.
  */
 export const MAX_NESTING_DEPTH = 32;
-
-/**
- * Largest width or height, in pixels, an output may ask for. Adobe's v2 contract bounds every
- * dimension to 0–32000 (`Dimension` and `ImageParameters` in specs/v2/photoshopv2-api.json), and
- * v1 layer bounds likewise (specs/v1/PITS/bounds.schema.json); 0 means full size in v1 renditions
- * (specs/v1/PITS/file_output.schema.json).
- */
-export const MAX_DIMENSION_PX = 32_000;
 
 /** Output options that size an image, checked against {@link MAX_DIMENSION_PX}. */
 const DIMENSION_KEYS = ['width', 'height', 'maxWidth'] as const;

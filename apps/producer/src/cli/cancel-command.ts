@@ -5,13 +5,16 @@ import { JobNotFoundError } from './usage-error';
 
 export const CANCEL_HELP = `darkroom cancel <id> [--json]
 
-Cancels a job. One that never ran is removed; one that was submitted stops at its next step and
-ends failed with reason "cancelled".
+Cancels a job; it ends failed with reason "cancelled". One never sent to Adobe fails as soon as
+a worker takes it (it moves to the front of the queue); one already sent stops at its next step,
+but Adobe cannot be stopped and may still write its outputs.
 Exit code: 0, or 1 when the job already finished, 4 when there is no such job.`;
 
 const SAYS = {
-  removed: 'removed: it had not started',
-  requested: 'cancellation requested: it stops at its next step and ends failed (cancelled)',
+  cancelled:
+    'cancelled: never sent to Adobe; it ends failed (cancelled) as soon as a worker takes it',
+  requested:
+    'cancellation requested: it stops at its next step and ends failed (cancelled); Adobe already has it and may still write its outputs',
   already_finished: 'already finished: nothing to cancel',
 } as const;
 

@@ -1,9 +1,11 @@
 import {
   EditJobValidationError,
+  IdempotencyConflictError,
   RedisUnavailableError,
   isConnectionError,
   validateEditJob,
   type EditQueue,
+  type EnqueueResult,
   type JobIssue,
   type ValidatedEditJob,
 } from '@darkroom/jobs';
@@ -83,10 +85,7 @@ export async function enqueueManifest(
       }
       return !conflict;
     });
-    const results = await edits.enqueueMany(
-      accepted.map((c) => c.input),
-      { chunkSize: options.chunkSize },
-    );
+    const results = await enqueueAccepted(edits, accepted, options.chunkSize, summary);
     for (const result of results) {
       if (result.duplicate) summary.duplicates += 1;
       else summary.enqueued += 1;
@@ -116,6 +115,38 @@ export async function enqueueManifest(
   progress.finish();
   summary.rejected.sort((a, b) => a.line - b.line);
   return summary;
+}
+
+/**
+ * Enqueues `list` all at once. A key taken by another producer between the conflict check and
+ * the add refuses the whole list with nothing stored: those lines are rejected and the rest go
+ * again.
+ */
+async function enqueueAccepted(
+  edits: EditQueue,
+  list: readonly { line: number; input: unknown }[],
+  chunkSize: number,
+  summary: ManifestSummary,
+): Promise<EnqueueResult[]> {
+  for (let accepted = list; ;) {
+    try {
+      return await edits.enqueueMany(
+        accepted.map((c) => c.input),
+        { chunkSize },
+      );
+    } catch (err) {
+      if (!(err instanceof IdempotencyConflictError) || err.inFlight) throw err;
+      const refused = new Set(err.conflicts.map((c) => c.index));
+      for (const [i, c] of accepted.entries()) {
+        if (!refused.has(i)) continue;
+        summary.rejected.push({
+          line: c.line,
+          issues: [{ path: 'idempotencyKey', rule: 'idempotency_conflict', message: err.message }],
+        });
+      }
+      accepted = accepted.filter((_, i) => !refused.has(i));
+    }
+  }
 }
 
 function counts(s: ManifestSummary): { enqueued: number; duplicates: number; rejected: number } {

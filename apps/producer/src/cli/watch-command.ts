@@ -30,7 +30,8 @@ export interface WatchSnapshot {
 export async function watchSnapshot(edits: EditQueue, sample: number): Promise<WatchSnapshot> {
   const raw = await edits.counts();
   const counts = Object.fromEntries(STATES.map((s) => [s, raw[s] ?? 0])) as WatchSnapshot['counts'];
-  const accounts: WatchSnapshot['accounts'] = {};
+  // A Map: an account named `constructor` or `__proto__` must not reach Object.prototype.
+  const accounts = new Map<string, Partial<Record<string, number>>>();
   const sampled: WatchSnapshot['sampled'] = {};
   for (const state of SAMPLED) {
     if (counts[state] === 0) continue;
@@ -38,11 +39,18 @@ export async function watchSnapshot(edits: EditQueue, sample: number): Promise<W
     sampled[state] = jobs.length;
     for (const job of jobs) {
       const account = (job.data as Partial<EditJobData> | undefined)?.account ?? 'unknown';
-      const row = (accounts[account] ??= {});
-      row[state] = (row[state] ?? 0) + 1;
+      const row = accounts.get(account) ?? {};
+      accounts.set(account, { ...row, [state]: (row[state] ?? 0) + 1 });
     }
   }
-  return { queue: edits.queueName, at: new Date().toISOString(), counts, accounts, sampled };
+  return {
+    queue: edits.queueName,
+    at: new Date().toISOString(),
+    counts,
+    // fromEntries defines own properties, so even `__proto__` stays a plain key.
+    accounts: Object.fromEntries(accounts),
+    sampled,
+  };
 }
 
 export function snapshotLines(s: WatchSnapshot): string[] {
@@ -58,7 +66,7 @@ export function snapshotLines(s: WatchSnapshot): string[] {
     const width = Math.max(7, ...names.map((n) => n.length));
     lines.push(`${'account'.padEnd(width)}${SAMPLED.map((st) => st.padStart(12)).join('')}`);
     for (const name of names) {
-      const row = s.accounts[name] ?? {};
+      const row = Object.hasOwn(s.accounts, name) ? (s.accounts[name] ?? {}) : {};
       lines.push(
         `${name.padEnd(width)}${SAMPLED.map((st) => String(row[st] ?? 0).padStart(12)).join('')}`,
       );

@@ -21,6 +21,13 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof EditJobValidationError) {
     return new ApiError(400, 'invalid_request', 'the edit job is invalid', err.issues);
   }
+  if (err instanceof IdempotencyConflictError && err.inFlight) {
+    return new ApiError(
+      409,
+      'idempotency_conflict',
+      'another request is enqueueing a job with this idempotency key right now; nothing was enqueued, retry shortly',
+    );
+  }
   if (err instanceof IdempotencyConflictError) {
     return new ApiError(
       409,

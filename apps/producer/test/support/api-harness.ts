@@ -95,6 +95,7 @@ export function fakeResult(ref: string): EditJobResult {
     outputs: [{ ref, size: 1234 }],
     polls: 1,
     submits: 1,
+    confirmedBy: 'status',
     timings: {
       enqueuedAt: now,
       startedAt: now,

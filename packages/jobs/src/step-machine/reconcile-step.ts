@@ -18,9 +18,10 @@ const LOOKS_BEFORE_RESUBMIT = 2;
 const LOOKS_WHILE_WRITING = 4;
 
 /**
- * How long to wait before looking (again) for the outputs of an ambiguous submit: the first look
- * comes when the run is most likely done and never sooner than the submit back-off Adobe asks
- * for; each later look waits twice as long.
+ * How long to wait before looking (again) for the outputs of an ambiguous submit. The first look
+ * comes when the run is most likely done (the first poll's aim) and never sooner than the submit
+ * back-off Adobe asks for, so the wait is that back-off; a later look, for a run slower than
+ * most, waits twice the first poll's aim.
  */
 export async function reconcileDelay(
   ctx: StepContext,
@@ -33,11 +34,9 @@ export async function reconcileDelay(
     operation.id,
     ctx.options.defaultEstimate(operation.durationClass),
   );
-  const first = Math.max(
-    ctx.options.schedule.firstPollDelay(estimate),
-    backoffMs(ctx.retryBaseMs, roundSubmits, 60_000),
-  );
-  return first * 2 ** looks;
+  const likelyDone = ctx.options.schedule.firstPollDelay(estimate);
+  if (looks > 0) return 2 * likelyDone;
+  return Math.max(likelyDone, backoffMs(ctx.retryBaseMs, roundSubmits, 60_000));
 }
 
 /**

@@ -63,6 +63,14 @@ export const iccProfileSchema = z.looseObject({
   input: z.looseObject({ href: hrefSchema, storage: v1StorageSchema.optional() }).optional(),
 });
 
+/**
+ * Largest width or height, in pixels, an output may ask for. Adobe's v2 contract bounds every
+ * dimension to 0–32000 (`Dimension` and `ImageParameters` in specs/v2/photoshopv2-api.json), and
+ * v1 layer bounds likewise (specs/v1/PITS/bounds.schema.json); 0 means full size in v1 renditions
+ * (specs/v1/PITS/file_output.schema.json).
+ */
+export const MAX_DIMENSION_PX = 32_000;
+
 /** Adobe's limit on outputs per request (`outputs.maxItems`). */
 export const MAX_OUTPUTS = 25;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { storageKinds } from '../storage-kind';
-import { MAX_OUTPUTS } from './v1-common';
+import { MAX_DIMENSION_PX, MAX_OUTPUTS } from './v1-common';
 
 /** `{url}`: a presigned URL (the only v2 resource form Darkroom produces). */
 export const v2UrlResourceSchema = z.looseObject({ url: z.string().min(1) });
@@ -128,8 +128,8 @@ export const v2ImageSourceSchema = z.looseObject({ source: v2FileResourceSchema 
 
 /** `ImageParameters`: a new blank document instead of a source image. */
 export const v2ImageParametersSchema = z.looseObject({
-  width: z.number().int().min(1).max(32_000),
-  height: z.number().int().min(1).max(32_000),
+  width: z.number().int().min(1).max(MAX_DIMENSION_PX),
+  height: z.number().int().min(1).max(MAX_DIMENSION_PX),
   depth: z.enum(['1', '8', '16', '32']).optional(),
   fill: z.enum(['white', 'background_color', 'transparent']).optional(),
   mode: z

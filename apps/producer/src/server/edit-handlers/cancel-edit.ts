@@ -3,7 +3,12 @@ import type { EditQueue } from '@darkroom/jobs';
 import { ApiError } from '../api-error';
 import { notFound } from './request-input';
 
-/** `DELETE /v1/edits/:id`: 202 with `removed` or `requested`; 409 once the job has finished. */
+/**
+ * `DELETE /v1/edits/:id`: 202 with `cancelled` (never sent to Adobe; it ends failed/cancelled as
+ * soon as a worker takes it) or `requested` (sent to Adobe, which cannot be stopped: it ends
+ * failed/cancelled at its next step, but Adobe may still write its outputs); 404 for an unknown
+ * id; 409 once the job has finished.
+ */
 export function cancelEdit(edits: EditQueue): RequestHandler<{ id: string }> {
   return async (req, res) => {
     const { id } = req.params;

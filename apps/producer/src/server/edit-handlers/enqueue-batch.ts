@@ -1,10 +1,10 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import type {
-  EditQueue,
+import {
   IdempotencyConflictError,
-  JobIssue,
-  ValidatedEditJob,
+  type EditQueue,
+  type JobIssue,
+  type ValidatedEditJob,
 } from '@darkroom/jobs';
 import { prefixPath, validateJobs } from '../../validate-jobs';
 import { ApiError } from '../api-error';
@@ -41,27 +41,31 @@ async function validBatch(jobs: unknown[]): Promise<ValidatedEditJob[]> {
   throw new ApiError(400, 'invalid_request', 'nothing was enqueued: some jobs are invalid', issues);
 }
 
-/** Refuses the whole batch when a job reuses an idempotency key with a different body. */
-async function checkIdempotencyKeys(
-  edits: EditQueue,
-  validated: ValidatedEditJob[],
-): Promise<void> {
-  const conflicts = await edits.findIdempotencyConflicts(validated);
-  if (conflicts.size === 0) return;
-  const [index, conflict] = [...conflicts][0] as [number, IdempotencyConflictError];
-  throw new ApiError(
+/** The 409 of a batch `enqueueMany` refused whole: every job whose key could not be used. */
+function batchConflict(err: IdempotencyConflictError): ApiError {
+  const [first] = err.conflicts;
+  const index = first?.index ?? 0;
+  return new ApiError(
     409,
     'idempotency_conflict',
-    `nothing was enqueued: jobs[${index}] reuses the idempotency key of job ${conflict.jobId} with a different body`,
-    [...conflicts].map(([i]) => ({
-      path: `jobs[${i}].idempotencyKey`,
-      rule: 'idempotency_conflict',
-      message: 'this key was already used with a different body',
+    err.inFlight
+      ? `nothing was enqueued: jobs[${index}]'s idempotency key is being enqueued by another request; retry shortly`
+      : `nothing was enqueued: jobs[${index}] reuses the idempotency key of job ${err.jobId} with a different body`,
+    err.conflicts.map((c) => ({
+      path: `jobs[${c.index}].idempotencyKey`,
+      rule: err.inFlight ? 'idempotency_in_flight' : 'idempotency_conflict',
+      message: err.inFlight
+        ? 'another request is enqueueing this key right now'
+        : 'this key was already used with a different body',
     })),
   );
 }
 
-/** `POST /v1/edits:batch`: every job enqueued in one round trip, or none and the reasons. */
+/**
+ * `POST /v1/edits:batch`: every job enqueued (or found as the same earlier job), or none and the
+ * reasons. `enqueueMany` claims every idempotency key atomically before adding anything, so the
+ * answer stays true when batches sharing keys arrive at once.
+ */
 export function enqueueBatch(edits: EditQueue, maxBatch: number): RequestHandler {
   const schema = batchSchema(maxBatch);
   return async (req, res) => {
@@ -70,10 +74,13 @@ export function enqueueBatch(edits: EditQueue, maxBatch: number): RequestHandler
       throw new ApiError(400, 'invalid_request', 'the batch is invalid', issuesOf(parsed.error));
     }
     const { jobs } = parsed.data;
-    await checkIdempotencyKeys(edits, await validBatch(jobs));
-    // One chunk, so one pipelined round trip. Every rule that can refuse a job was checked above;
-    // only Redis failing during that round trip could leave part of the batch stored.
-    const results = await edits.enqueueMany(jobs, { chunkSize: maxBatch });
-    res.status(201).json({ results });
+    await validBatch(jobs);
+    try {
+      // One chunk: one claim of every key, then one addBulk.
+      const results = await edits.enqueueMany(jobs, { chunkSize: maxBatch });
+      res.status(201).json({ results });
+    } catch (err) {
+      throw err instanceof IdempotencyConflictError ? batchConflict(err) : err;
+    }
   };
 }

@@ -31,9 +31,9 @@ export function jobPaths(maxWaitSeconds: number): Schema {
           '202': json(
             {
               type: 'object',
-              properties: { id: { type: 'string' }, outcome: { enum: ['removed', 'requested'] } },
+              properties: { id: { type: 'string' }, outcome: { enum: ['cancelled', 'requested'] } },
             },
-            '`removed` (it never ran) or `requested` (it stops at its next step and fails with reason `cancelled`)',
+            '`cancelled` (never sent to Adobe; it ends failed with reason `cancelled` as soon as a worker takes it) or `requested` (Adobe accepted it: it stops at its next step and fails with reason `cancelled`, but Adobe has no cancel endpoint and may still write its outputs)',
           ),
           '404': error('no such job'),
           '409': error('the job already finished (`already_finished`)'),
