@@ -69,6 +69,17 @@ export function createMetricsObserver(metrics: WorkerMetrics, logger: Logger): S
     submitted: (job, info) =>
       jobLogger(logger, job).info({ remoteJobId: info.remoteJobId }, 'submitted'),
     polled: (job, info) => jobLogger(logger, job).debug({ remoteState: info.state }, 'polled'),
+    reconciled: (job, outcome) => {
+      pipeline.reconciled(outcome);
+      jobLogger(logger, job).warn(
+        { outcome, submits: job.data.submits },
+        outcome === 'outputs'
+          ? 'submit reply was lost; its outputs were found, nothing sent again'
+          : outcome === 'resubmit'
+            ? 'submit reply was lost; no output found, sending the next submit'
+            : 'submit reply was lost; no output found, giving up',
+      );
+    },
     budgetGranted: (account, cls) => budget.granted(account, callClass(cls)),
     budgetWait: (account, cls, ms) => budget.waited(account, callClass(cls), ms / 1000),
     rateLimited: (account, cls, ms) => {

@@ -1,3 +1,4 @@
+import { Job } from 'bullmq';
 import { guardAgainstLeaks, uniqueName, waitFor } from '@darkroom/testing';
 import { startStack, type Stack } from './support/stack';
 
@@ -169,6 +170,40 @@ describe('jobs between polls', () => {
     expect(done.state).toBe('failed');
     expect(done.failure?.reason).toBe('cancelled');
   });
+
+  it.each(['darkroom retry', "Bull Board's Retry"])(
+    '%s of an edit that failed after its submit is a fresh submission, counted',
+    async (how) => {
+      await stack.startWorker();
+      const input = await uploadInput(stack);
+      const job = rendition(stack, input);
+      const { id } = await stack.edits.enqueue(job);
+      await waitFor(async () => (await stack.edits.get(id))?.step === 'poll', {
+        what: 'the checkpoint',
+      });
+      const first = (await stack.edits.get(id))?.remoteJobId;
+      expect(await stack.edits.cancel(id)).toBe('requested');
+      expect((await stack.edits.waitFor(id, { timeout: 10_000 })).failure?.reason).toBe(
+        'cancelled',
+      );
+
+      if (how === 'darkroom retry') await stack.edits.retry(id);
+      // Bull Board's Retry button moves the failed job back to waiting and touches nothing else.
+      else await (await Job.fromId(stack.edits.queue, id))!.retry('failed');
+
+      await waitFor(async () => (await stack.edits.get(id))?.state === 'completed', {
+        timeoutMs: 15_000,
+        what: 'the retried edit to complete',
+      });
+      const done = await stack.edits.get(id);
+      expect(done?.result?.submits).toBe(2);
+      expect(done?.retries).toBe(1);
+      expect(done?.earlierRemoteJobIds).toEqual([first]);
+      expect(done?.remoteJobId).not.toBe(first);
+      // Both rounds reached Adobe, and Darkroom says so.
+      expect(submitsFor(stack, job.outputs[0]!.ref)).toBe(2);
+    },
+  );
 
   it('ends a job whose deadline passed before it could be submitted with deadline_exceeded', async () => {
     await stack.startWorker();

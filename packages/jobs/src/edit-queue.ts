@@ -112,6 +112,10 @@ export interface EditJobStatus {
   submits: number;
   attemptsMade: number;
   remoteJobId?: string;
+  /** Times the failed edit was retried; each retry is a fresh, counted submission. */
+  retries?: number;
+  /** Adobe job ids of earlier rounds and of failed runs submitted again. */
+  earlierRemoteJobIds?: string[];
   enqueuedAt: number;
   finishedAt?: number;
   result?: EditJobResult;
@@ -690,6 +694,8 @@ function describe(job: Job<EditJobData, EditJobResult>, state: EditJobState): Ed
     submits: data.submits ?? 0,
     attemptsMade: job.attemptsMade,
     ...(data.remoteJobId ? { remoteJobId: data.remoteJobId } : {}),
+    ...(data.retries ? { retries: data.retries } : {}),
+    ...(data.earlierRemoteJobIds?.length ? { earlierRemoteJobIds: data.earlierRemoteJobIds } : {}),
     enqueuedAt: data.enqueuedAt,
     ...(job.finishedOn ? { finishedAt: job.finishedOn } : {}),
     ...(state === 'completed' && job.returnvalue ? { result: job.returnvalue } : {}),

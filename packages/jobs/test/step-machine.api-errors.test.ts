@@ -127,7 +127,7 @@ describe('step machine: API errors', () => {
         expect(await rejectionOf(h.run(job))).toBeInstanceOf(DelayedError);
 
         expect(h.log.argsOf('observer', 'retrying')).toEqual([
-          [job.id, 'reading the status', error],
+          [job.id, 'status_read_failed', error],
         ]);
         expect(job.updates).toEqual([{ ...data, statusErrors: 3 }]);
         // Third error in a row: 1 s × 2² = 4 s, equal jitter (half fixed, half random at 0.5).

@@ -188,7 +188,7 @@ describe('step machine: a submit whose outcome is unknown', () => {
 
     expect(await rejectionOf(h.run(job))).toBeInstanceOf(DelayedError);
 
-    expect(h.log.argsOf('observer', 'retrying')).toEqual([[job.id, 'sending the submit', refused]]);
+    expect(h.log.argsOf('observer', 'retrying')).toEqual([[job.id, 'submit_not_sent', refused]]);
     expect(job.data).toMatchObject({ step: 'submit', submits: 0, setupErrors: 1 });
     expect(job.data.submitIntent).toBeUndefined();
     expect(job.delays).toEqual([{ timestamp: T0 + 750, token: LOCK_TOKEN }]);

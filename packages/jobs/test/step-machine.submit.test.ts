@@ -211,9 +211,7 @@ describe('step machine: submit', () => {
     expect(h.log.names('photoshop')).toEqual([]);
     expect(job.data).toMatchObject({ step: 'submit', setupErrors: 1 });
     expect(job.data.submits).toBeUndefined();
-    expect(h.log.argsOf('observer', 'retrying')).toEqual([
-      [job.id, 'presigning the storage', blip],
-    ]);
+    expect(h.log.argsOf('observer', 'retrying')).toEqual([[job.id, 'presign_failed', blip]]);
   });
 
   it("waits as long as the store's Retry-After asks", async () => {

@@ -81,6 +81,16 @@ describe('PipelineMetrics', () => {
     expect(text).not.toContain('example.com');
   });
 
+  it('counts reconciled submits by outcome', async () => {
+    metrics.reconciled('outputs');
+    metrics.reconciled('outputs');
+    metrics.reconciled('resubmit');
+    const text = await register.getSingleMetricAsString('darkroom_submit_reconciliations_total');
+    expect(text).toContain('darkroom_submit_reconciliations_total{outcome="outputs"} 2');
+    expect(text).toContain('darkroom_submit_reconciliations_total{outcome="resubmit"} 1');
+    expect(text).not.toContain('outcome="gone"');
+  });
+
   it('counts retries and stalls and sets the worker gauges', async () => {
     metrics.retry('server_error');
     metrics.retry('server_error');

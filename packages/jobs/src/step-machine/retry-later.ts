@@ -24,23 +24,33 @@ export async function retryAfterRateLimit(
   return delayJob(run, err.retryAfterMs * (1 + Math.random() * 0.1));
 }
 
-/** Counters of transient failures in a row, each with its own limit. */
-export type TransientCounter = 'setupErrors' | 'statusErrors';
+/** Kinds of transient failure: the counter each spends, its reason code and how messages say it. */
+const TRANSIENT = {
+  status_read: {
+    counter: 'statusErrors',
+    reason: 'status_read_failed',
+    what: 'reading the status',
+  },
+  presign: { counter: 'setupErrors', reason: 'presign_failed', what: 'presigning the storage' },
+  send: { counter: 'setupErrors', reason: 'submit_not_sent', what: 'sending the submit' },
+} as const;
+
+export type TransientKind = keyof typeof TRANSIENT;
 
 /**
  * A transient failure (an IMS timeout, a storage blip, a status read answered 5xx): tried again
- * after an exponential back-off as a delayed job, or failed as `retries_exhausted` once the
- * counter passes its limit. `patch` is saved with the counter.
+ * after an exponential back-off as a delayed job, or failed as `retries_exhausted` once its
+ * counter of failures in a row passes its limit. `patch` is saved with the counter.
  */
 export async function retryTransient(
   ctx: StepContext,
   run: StepRun,
-  counter: TransientCounter,
-  what: string,
+  kind: TransientKind,
   err: unknown,
   options: { retryAfterMs?: number; patch?: Partial<EditJobData> } = {},
 ): Promise<never> {
   const { job } = run;
+  const { counter, reason, what } = TRANSIENT[kind];
   const n = (job.data[counter] ?? 0) + 1;
   const max = counter === 'setupErrors' ? ctx.maxSetupErrors : ctx.maxStatusErrors;
   if (n > max) {
@@ -51,7 +61,7 @@ export async function retryTransient(
       `${what} failed ${n} times in a row: ${describeError(err)}`,
     );
   }
-  ctx.observer.retrying?.(job, what, err);
+  ctx.observer.retrying?.(job, reason, err);
   await saveData(run, { ...options.patch, [counter]: n });
   const wait = Math.max(options.retryAfterMs ?? 0, backoffMs(ctx.retryBaseMs, n, MAX_BACKOFF_MS));
   return delayJob(run, wait);

@@ -28,7 +28,7 @@ export async function handleStatusError(
   if (err instanceof RateLimitedError) return retryAfterRateLimit(ctx, run, err, cls);
   if (err instanceof TokenUnavailableError) {
     if (!err.transient) return failJob(ctx, job, 'auth_failed', describeError(err));
-    return retryTransient(ctx, run, 'statusErrors', 'reading the status', err, {
+    return retryTransient(ctx, run, 'status_read', err, {
       ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
     });
   }
@@ -36,7 +36,7 @@ export async function handleStatusError(
     err instanceof TimeoutError ||
     err instanceof NetworkError ||
     (err instanceof HttpError && err.status >= 500);
-  if (transient) return retryTransient(ctx, run, 'statusErrors', 'reading the status', err);
+  if (transient) return retryTransient(ctx, run, 'status_read', err);
   if (err instanceof HttpError && (err.status === 404 || err.status === 410)) {
     return failJob(
       ctx,

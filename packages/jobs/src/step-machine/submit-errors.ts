@@ -59,7 +59,7 @@ export async function handleSubmitError(
     err instanceof NetworkError;
   if (transient) {
     const retryAfterMs = err instanceof TokenUnavailableError ? err.retryAfterMs : undefined;
-    return retryTransient(ctx, run, 'setupErrors', 'sending the submit', err, {
+    return retryTransient(ctx, run, 'send', err, {
       patch: settled,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });

@@ -112,7 +112,7 @@ async function presignedBody(
   } catch (err) {
     const transient = transientOf(err);
     if (transient) {
-      return retryTransient(ctx, run, 'setupErrors', 'presigning the storage', err, transient);
+      return retryTransient(ctx, run, 'presign', err, transient);
     }
     return failJob(ctx, run.job, 'invalid_job', describeError(err));
   }
@@ -120,7 +120,7 @@ async function presignedBody(
     const early = new Error(
       `presigned links expire at ${new Date(expiresAt).toISOString()}, before the run would end`,
     );
-    return retryTransient(ctx, run, 'setupErrors', 'presigning the storage', early);
+    return retryTransient(ctx, run, 'presign', early);
   }
   return body;
 }

@@ -33,6 +33,7 @@ export class PipelineMetrics {
   private readonly completed: Counter<'operation' | 'account'>;
   private readonly failed: Counter<'operation' | 'account' | 'reason'>;
   private readonly retries: Counter<'reason'>;
+  private readonly reconciliations: Counter<'outcome'>;
   private readonly stalls: Counter<'queue'>;
   private readonly duration: Histogram<'operation' | 'account'>;
   private readonly queueWait: Histogram<'operation'>;
@@ -67,6 +68,12 @@ export class PipelineMetrics {
       name: 'darkroom_job_retries_total',
       help: 'Attempts that will be retried, by reason.',
       labelNames: ['reason'],
+      registers,
+    });
+    this.reconciliations = new Counter({
+      name: 'darkroom_submit_reconciliations_total',
+      help: 'Submits whose reply was lost or ambiguous, settled by looking for their outputs: found (outputs), none found and sent again (resubmit), or given up (gone).',
+      labelNames: ['outcome'],
       registers,
     });
     this.stalls = new Counter({
@@ -150,6 +157,11 @@ export class PipelineMetrics {
 
   retry(reason: string): void {
     this.retries.inc({ reason: reasonLabel(reason) });
+  }
+
+  /** A submit whose reply was lost or ambiguous was settled one way: see the metric's help. */
+  reconciled(outcome: 'outputs' | 'resubmit' | 'gone'): void {
+    this.reconciliations.inc({ outcome });
   }
 
   stalled(queue: string): void {
