@@ -120,6 +120,21 @@ describe('faults after Adobe accepted the submit', () => {
     expect(jobs.filter((j) => j.replyFaults?.includes('dropAfterAccept'))).toHaveLength(
       faults.dropAfterAccept,
     );
+    expect(stats.submitsThrottledByLocation[location]).toBeUndefined();
+  });
+
+  it('counts the submits it answered 429 per location, apart from the others', async () => {
+    h.emulator.setFaults({ throttle: { nextRequests: 2, retryAfterMs: 10, scope: 'submit' } });
+    const statuses: number[] = [];
+    for (let n = 0; n < 3; n += 1) {
+      statuses.push((await h.post('/pie/psdService/renditionCreate', rendition(h, 'busy'))).status);
+    }
+    expect(statuses).toEqual([429, 429, 202]);
+    const stats = h.emulator.stats();
+    const location = `${h.files.url}/out/busy.png`;
+    expect(stats.submitsThrottledByLocation[location]).toBe(2);
+    expect(stats.submitsReceivedByLocation[location]).toBe(3);
+    expect(stats.submitsByLocation[location]).toBe(1);
   });
 
   it('holds the 202 of a job that already runs', async () => {

@@ -37,9 +37,9 @@ export interface EditJobData {
   /** When the worker first took the job (queue wait ends here). */
   startedAt?: number;
   /**
-   * Submit POSTs Adobe received for this edit over its whole life (a POST answered 429 is not
-   * counted: Adobe's gateway refused it before any work). Written before each POST leaves, so a
-   * crash after sending still counts it.
+   * Submit POSTs Adobe received for this edit over its whole life, whatever the answer (a 429
+   * too). Written before each POST leaves, so a crash after sending still counts it; taken back
+   * when the POST provably never left (no token, connection refused).
    */
   submits?: number;
   polls?: number;
@@ -47,8 +47,13 @@ export interface EditJobData {
   rateLimited?: number;
   /** The POST sent and not yet answered, or answered ambiguously (see `EditStep`). */
   submitIntent?: SubmitIntent;
-  /** POSTs of the current round: since enqueue, or since the failed edit was last retried. */
+  /**
+   * POSTs of the current round (since enqueue, or since the failed edit was last retried) whose
+   * answer could hide a job or was a job: 429s and 401s are not among them.
+   */
   roundSubmits?: number;
+  /** A submit was answered 401 and sent again with a fresh token (once per edit). */
+  authRefreshed?: boolean;
   /** Looks for the outputs of an ambiguous POST so far. */
   reconcileChecks?: number;
   /** Status reads in a row that failed (5xx, timeout, reset): a budget of their own. */

@@ -75,7 +75,8 @@ describe('step machine: API errors', () => {
         // answered 429 is not counted as a submission (Adobe's gateway refused it).
         expect(job.updates.at(-1)).toEqual({
           ...data,
-          ...(step === 'submit' ? { startedAt: T0, submits: 0, roundSubmits: 0 } : {}),
+          // Adobe received the POST (it counts), but a 429 spends none of the round's POSTs.
+          ...(step === 'submit' ? { startedAt: T0, submits: 1, roundSubmits: 0 } : {}),
           rateLimited: 2,
         });
         // Retry-After plus up to 10 % jitter (Math.random pinned at 0.5: 5 %).
@@ -184,6 +185,20 @@ describe('step machine: API errors', () => {
     });
   });
 
+  it("at submit: a first 401 sends again at once with a fresh token, spending none of the round's POSTs", async () => {
+    const h = createHarness(clock);
+    h.photoshop.failSubmit(new HttpError({ status: 401, method: 'POST', url: SUBMIT_URL }));
+    h.photoshop.acceptSubmit({ statusUrl: STATUS_URL });
+    const job = h.job({ data: submitStepData() });
+
+    expect(await rejectionOf(h.run(job))).toBeInstanceOf(DelayedError);
+    expect(job.data).toMatchObject({ authRefreshed: true, submits: 1, roundSubmits: 0 });
+    expect(job.delays).toEqual([{ timestamp: T0, token: LOCK_TOKEN }]);
+
+    expect(await rejectionOf(h.run(job))).toBeInstanceOf(DelayedError);
+    expect(job.data).toMatchObject({ step: 'poll', submits: 2, roundSubmits: 1 });
+  });
+
   describe('other 4xx', () => {
     const details = (d: Omit<HttpErrorDetails, 'method' | 'url'>, step: Step) => ({
       ...d,
@@ -230,7 +245,12 @@ describe('step machine: API errors', () => {
       async (step, expected, reply) => {
         const h = createHarness(clock);
         failingCall(h, step, new HttpError(details(reply, step)));
-        const job = h.job({ data: dataAt(step), attemptsMade: 0, attempts: 4 });
+        // A submit's first 401 is sent again with a fresh token; this is the second.
+        const data =
+          reply.status === 401 && step === 'submit'
+            ? submitStepData({ authRefreshed: true })
+            : dataAt(step);
+        const job = h.job({ data, attemptsMade: 0, attempts: 4 });
 
         const err = await rejectionOf(h.run(job));
 

@@ -244,7 +244,11 @@ export class PhotoshopClient {
     };
   }
 
-  /** One logical request: axios-retry handles 5xx; a 401 gets one fresh token and one repeat. */
+  /**
+   * One logical request: axios-retry handles a GET's 5xx; a 401 invalidates the token, and a GET
+   * is repeated once with a fresh one. A POST is not: every POST its caller makes is one request,
+   * so the caller's count of submits is what Adobe received.
+   */
   private async send(
     endpointClass: EndpointClass,
     config: AxiosRequestConfig,
@@ -267,7 +271,7 @@ export class PhotoshopClient {
         if (mapped instanceof HttpError && mapped.status === 401 && !refreshed) {
           refreshed = true;
           this.options.auth.invalidate(token);
-          continue;
+          if (config.method !== 'POST') continue;
         }
         throw mapped;
       }

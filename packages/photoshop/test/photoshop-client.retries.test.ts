@@ -212,6 +212,22 @@ describe('PhotoshopClient retry rules (counted by a real server)', () => {
     expect(adobe.count('POST', TOKEN_PATH)).toBe(2);
   });
 
+  test('a submit answered 401 is not repeated: the token is dropped, the next submit gets a fresh one', async () => {
+    adobe.route('POST', '/pie/psdService/renditionCreate', (req, res) =>
+      req.headers.authorization === 'Bearer token-1'
+        ? json(res, 401, { error_code: '401013', message: 'Oauth token is not valid' })
+        : json(res, 202, { _links: { self: { href: `${adobe.origin}${STATUS_PATH}` } } }),
+    );
+    const c = client();
+    const err = await c.submit('renditionCreate', renditionBody).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 401 });
+    expect(adobe.count('POST', '/pie/psdService/renditionCreate')).toBe(1);
+    await expect(c.submit('renditionCreate', renditionBody)).resolves.toMatchObject({
+      statusUrl: `${adobe.origin}${STATUS_PATH}`,
+    });
+    expect(adobe.count('POST', TOKEN_PATH)).toBe(2);
+  });
+
   test('10 concurrent requests rejected with the same stale token cause one refresh', async () => {
     adobe.route('GET', STATUS_PATH, (req, res) =>
       req.headers.authorization === 'Bearer token-1'

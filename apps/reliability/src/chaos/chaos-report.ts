@@ -14,6 +14,18 @@ export interface ChaosReport {
   jobsWithExtraSubmits: number;
   /** Those jobs by what explains them: a lost submit reply, or a kill or Redis restart. */
   extraSubmitCauses: { lostReply: number; killOrRestart: number };
+  /** Adobe jobs run again because Adobe reported the earlier one failed on its side. */
+  remoteFailuresResubmitted: number;
+  /** Submit POSTs the edits counted, and the POSTs the emulator received for them. */
+  postsCounted: number;
+  postsReceived: number;
+  countMismatches: number;
+  countMismatchesAtKill: number;
+  mostPostsForOneEdit: number;
+  /** Completed edits whose submit reply was lost and whose outputs proved the run. */
+  confirmedByOutputs: number;
+  /** Submits the emulator accepted and then answered ambiguously (5xx, reset, too late). */
+  ambiguousReplies: number;
   /** Injected faults the emulator served, by kind. */
   faults: Record<string, number>;
   /** Longest SIGTERM-to-exit time of a draining worker, in ms. */
@@ -47,8 +59,17 @@ export function formatChaosReport(report: ChaosReport): string {
     ['worker SIGKILLs', String(report.kills)],
     ['worker SIGTERMs', String(report.sigterms)],
     ['Redis restarts', String(report.redisRestarts)],
-    ['extra accepted submits', String(report.extraSubmits)],
-    ['jobs with extra submits', String(report.jobsWithExtraSubmits)],
+    ['submit POSTs counted by the edits', String(report.postsCounted)],
+    ['submit POSTs the emulator received', String(report.postsReceived)],
+    ['edits whose counts differ', String(report.countMismatches)],
+    ['  one ahead, killed between record and send', String(report.countMismatchesAtKill)],
+    ['most POSTs for one edit, beyond 429s', String(report.mostPostsForOneEdit)],
+    ['accepted submits answered ambiguously', String(report.ambiguousReplies)],
+    ['  edits confirmed by their outputs', String(report.confirmedByOutputs)],
+    ['remote failures submitted again', String(report.remoteFailuresResubmitted)],
+    ['extra Adobe jobs', String(report.extraSubmits)],
+    ['  per 1,000 edits', ((report.extraSubmits * 1000) / report.jobs).toFixed(1)],
+    ['jobs with extra Adobe jobs', String(report.jobsWithExtraSubmits)],
     ['  explained by a lost submit reply', String(report.extraSubmitCauses.lostReply)],
     ['  explained by a kill or Redis restart', String(report.extraSubmitCauses.killOrRestart)],
     ...Object.entries(report.faults)

@@ -31,10 +31,26 @@ export interface ChaosStack {
   close(): Promise<void>;
 }
 
+/** The workers' timeout per API call; a slow accept holds its reply longer than this. */
+const API_TIMEOUT_MS = 5_000;
+
+/**
+ * The run's faults. Besides 5xx and latency before a job exists, submits meet the faults Adobe's
+ * gateway has after accepting a job: 2 % answered 502/504, 1 % reset, 1 % answered after the
+ * client gave up. The job runs and writes its outputs in all of them.
+ */
 function baseFaults(seed: number): FaultConfig {
   return {
     seed,
-    submit: { errorRate: 0.05, latencyMs: 40, latencyRate: 0.1, dropAfterAcceptRate: 0.005 },
+    submit: {
+      errorRate: 0.05,
+      latencyMs: 40,
+      latencyRate: 0.1,
+      errorAfterAcceptRate: 0.02,
+      dropAfterAcceptRate: 0.01,
+      acceptLatencyMs: API_TIMEOUT_MS + 1_000,
+      acceptLatencyRate: 0.01,
+    },
     status: { errorRate: 0.05, latencyMs: 40, latencyRate: 0.1 },
     jobFailureRate: 0.01,
   };
@@ -91,7 +107,7 @@ function startFixture(settings: ChaosSettings, faults: FaultConfig): Promise<Sta
     env: {
       WORKER_CONCURRENCY: String(settings.concurrency),
       WORKER_DRAIN_TIMEOUT_MS: String(DRAIN_TIMEOUT_MS),
-      API_TIMEOUT_MS: '5000',
+      API_TIMEOUT_MS: String(API_TIMEOUT_MS),
       LOG_LEVEL: 'info',
     },
   });

@@ -37,10 +37,27 @@ export interface LedgerSources {
 export interface LedgerTally {
   completed: number;
   failedByReason: Record<string, number>;
+  /** Adobe jobs beyond one per edit that no failed remote run accounts for. */
   extraSubmits: number;
   jobsWithExtraSubmits: number;
   extraSubmitCauses: { lostReply: number; killOrRestart: number };
+  /** Adobe jobs run again because Adobe reported the earlier one failed on its side. */
+  remoteFailuresResubmitted: number;
+  /** Submit POSTs the edits counted, and the POSTs the emulator received for them. */
+  postsCounted: number;
+  postsReceived: number;
+  /** Edits whose count differs from the emulator's. */
+  countMismatches: number;
+  /** Of those, edits one ahead whose worker was killed or whose Redis stopped while they ran. */
+  countMismatchesAtKill: number;
+  /** Most POSTs one edit sent that were not answered 429. */
+  mostPostsForOneEdit: number;
+  /** Completed edits whose submit reply was lost and whose outputs proved the run. */
+  confirmedByOutputs: number;
 }
+
+/** Most POSTs one edit may send in a round: the first and Adobe's three retries. */
+const MAX_POSTS_PER_EDIT = 4;
 
 /** Lookups built once from the sources. */
 interface Ledger extends LedgerSources {
@@ -80,15 +97,55 @@ function buildLedger(sources: LedgerSources): Ledger {
       extraSubmits: 0,
       jobsWithExtraSubmits: 0,
       extraSubmitCauses: { lostReply: 0, killOrRestart: 0 },
+      remoteFailuresResubmitted: 0,
+      postsCounted: 0,
+      postsReceived: 0,
+      countMismatches: 0,
+      countMismatchesAtKill: 0,
+      mostPostsForOneEdit: 0,
+      confirmedByOutputs: 0,
     },
   };
 }
 
-/** More than one accepted submit must be explained by a kill, a Redis stop or a lost reply. */
-function checkSubmits(ledger: Ledger, id: string, location: string): void {
-  const accepted = ledger.stats.submitsByLocation[location] ?? 0;
-  if (accepted <= 1) return;
+/**
+ * Every POST is counted where it is made: the edit's count equals what the emulator received,
+ * and no edit sends more than four. A failed remote run Adobe blamed on itself is submitted
+ * again by design; any other Adobe job beyond one must be explained by a kill, a Redis stop or
+ * a lost reply.
+ */
+function checkSubmits(ledger: Ledger, id: string, job: EditJob, location: string): void {
   const { tally, lostReplies, exposure } = ledger;
+  const counted = job.data.submits ?? 0;
+  const received = ledger.stats.submitsReceivedByLocation[location] ?? 0;
+  // 429s were refused before any work and are waited out, not retried: the bound is on the rest.
+  const answered = received - (ledger.stats.submitsThrottledByLocation[location] ?? 0);
+  tally.postsCounted += counted;
+  tally.postsReceived += received;
+  tally.mostPostsForOneEdit = Math.max(tally.mostPostsForOneEdit, answered);
+  if (counted !== received) {
+    tally.countMismatches += 1;
+    // A worker killed (or a Redis stopped) after the record was written and before the bytes
+    // left counts one POST Adobe never got: the one way the record may run ahead.
+    if (counted === received + 1 && exposure.has(id)) tally.countMismatchesAtKill += 1;
+    else {
+      const seen = ledger.lines.filter((l) => l.jobId === id).map((l) => l.msg ?? '');
+      ledger.breaches.push(
+        `job ${id}: counted ${counted} submits, the emulator received ${received}; its log: ${seen.join(' | ')}`,
+      );
+    }
+  }
+  if (answered > MAX_POSTS_PER_EDIT) {
+    ledger.breaches.push(
+      `job ${id}: ${answered} submit POSTs beyond 429s, more than ${MAX_POSTS_PER_EDIT}`,
+    );
+  }
+  const remoteFailed = (job.data.earlierRemoteJobIds ?? []).filter(
+    (r) => ledger.remoteById.get(r)?.status === 'failed',
+  ).length;
+  tally.remoteFailuresResubmitted += remoteFailed;
+  const accepted = (ledger.stats.submitsByLocation[location] ?? 0) - remoteFailed;
+  if (accepted <= 1) return;
   tally.extraSubmits += accepted - 1;
   tally.jobsWithExtraSubmits += 1;
   if (lostReplies.has(id)) tally.extraSubmitCauses.lostReply += 1;
@@ -102,12 +159,12 @@ function checkSubmits(ledger: Ledger, id: string, location: string): void {
   );
 }
 
-/** A job that saved its status URL never submits again. */
+/** A job that saved its status URL never submits again: no Adobe job came after the saved one. */
 function checkCheckpoint(ledger: Ledger, id: string, job: EditJob, location: string): void {
-  const checkpoint = job.data.submittedAt;
-  if (checkpoint === undefined) return;
+  const saved = job.data.remoteJobId ? ledger.remoteById.get(job.data.remoteJobId) : undefined;
+  if (saved === undefined) return;
   const later = (ledger.remoteByLocation.get(location) ?? []).filter(
-    (r) => Date.parse(r.createdAt) > checkpoint,
+    (r) => Date.parse(r.createdAt) > Date.parse(saved.createdAt),
   );
   if (later.length > 0) ledger.breaches.push(`job ${id}: submitted again after its checkpoint`);
 }
@@ -121,6 +178,7 @@ async function checkCompleted(
 ): Promise<void> {
   const { breaches } = ledger;
   ledger.tally.completed += 1;
+  if (job.returnvalue?.confirmedBy === 'outputs') ledger.tally.confirmedByOutputs += 1;
   if ((ledger.completedEvents.get(id) ?? 0) > 1) {
     breaches.push(`job ${id}: ${ledger.completedEvents.get(id)} completed events`);
   }
@@ -178,7 +236,7 @@ export async function checkLedger(sources: LedgerSources): Promise<LedgerTally> 
     const state = await job.getState();
     const out = ledger.outputs.get(id)!;
     const location = out.ref.replace('s3://', `${ledger.s3Endpoint}/`);
-    checkSubmits(ledger, id, location);
+    checkSubmits(ledger, id, job, location);
     checkCheckpoint(ledger, id, job, location);
     if (state === 'completed') await checkCompleted(ledger, id, job, out);
     else if (state === 'failed') checkFailed(ledger, id, job);

@@ -111,6 +111,7 @@ async function judge(
     kills,
     sigterms,
     redisRestarts,
+    ambiguousReplies: Object.values(stats.acceptedReplyFaults).reduce((a, b) => a + b, 0),
     faults: faultsServed(stats),
     longestDrainMs,
     ...scans,

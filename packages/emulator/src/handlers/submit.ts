@@ -77,7 +77,9 @@ async function submit(
   for (const location of locations) evidence.attempt(location);
   const budget = op.limitClasses.submit;
   const gated = { ...auth, req, res, kind: 'submit', budget, route } as const;
-  if (await passGate(context, { ...gated, generation: op.generation })) return;
+  const gate = await passGate(context, { ...gated, generation: op.generation });
+  if (gate === 'throttled') for (const location of locations) evidence.throttled(location);
+  if (gate) return;
 
   const contentType = req.headers['content-type'];
   if (contentType !== undefined && !contentType.toLowerCase().includes('json')) {

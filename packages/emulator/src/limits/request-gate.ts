@@ -19,11 +19,14 @@ export interface GatedCall {
 }
 
 /**
- * Rate limit, then injected faults (latency first, then drop, 5xx or throttle). Returns true
- * when the request has been answered (or its connection dropped) and must not be handled
- * further.
+ * Rate limit, then injected faults (latency first, then drop, 5xx or throttle). Returns how the
+ * request was answered (`throttled` for a 429, `answered` for any other fault) when it must not
+ * be handled further, or false.
  */
-export async function passGate(context: EmulatorContext, call: GatedCall): Promise<boolean> {
+export async function passGate(
+  context: EmulatorContext,
+  call: GatedCall,
+): Promise<false | 'throttled' | 'answered'> {
   const { req, res, kind, budget, clientId, route, generation } = call;
   const { evidence, metrics, budgets } = context;
   const stats = evidence.client(clientId);
@@ -33,7 +36,7 @@ export async function passGate(context: EmulatorContext, call: GatedCall): Promi
     metrics.throttled.inc({ budget });
     const refusal = tooManyRequests(generation, retryAfterMs, budgets.fractionalRetryAfter);
     replyError(context, res, route, refusal);
-    return true;
+    return 'throttled';
   }
   const fault = context.faults.forRequest(kind);
   if (fault.latencyMs > 0) {
@@ -48,12 +51,12 @@ export async function passGate(context: EmulatorContext, call: GatedCall): Promi
       evidence.fault(clientId, 'drop');
       metrics.faults.inc({ kind: 'drop' });
       req.socket.destroy();
-      return true;
+      return 'answered';
     case 'error':
       evidence.fault(clientId, `error${fault.status}`);
       metrics.faults.inc({ kind: `error${fault.status}` });
       replyError(context, res, route, serverError(generation, fault.status));
-      return true;
+      return 'answered';
     case 'throttle': {
       stats.throttled += 1;
       evidence.fault(clientId, 'throttle');
@@ -66,7 +69,7 @@ export async function passGate(context: EmulatorContext, call: GatedCall): Promi
         route,
         tooManyRequests(generation, retryAfter, budgets.fractionalRetryAfter),
       );
-      return true;
+      return 'throttled';
     }
   }
 }

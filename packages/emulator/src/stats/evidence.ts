@@ -30,6 +30,11 @@ export interface EmulatorStats {
    * sent should equal this.
    */
   submitsReceivedByLocation: Record<string, number>;
+  /**
+   * Submits answered 429 per location (the rate limit or an injected throttle): refused before
+   * any work, so a client may send them again without risking a second job.
+   */
+  submitsThrottledByLocation: Record<string, number>;
   /** Ids of the accepted jobs per location, in the order they were accepted. */
   jobsByLocation: Record<string, string[]>;
   /** Accepted submits whose reply was faulted (the job runs regardless), by kind. */
@@ -55,6 +60,7 @@ export class Evidence {
   private byLocation = new Map<string, number>();
   private attemptsByLocation = new Map<string, number>();
   private receivedByLocation = new Map<string, number>();
+  private throttledByLocation = new Map<string, number>();
   private jobsByLocation = new Map<string, string[]>();
   private replyFaults = noReplyFaults();
   private byJob = new Map<string, number>();
@@ -90,6 +96,10 @@ export class Evidence {
     count(this.receivedByLocation, key);
   }
 
+  throttled(key: string): void {
+    count(this.throttledByLocation, key);
+  }
+
   /** An accepted submit whose reply suffered `kind`, for `clientId`. */
   replyFault(clientId: string, kind: AcceptedReplyFaultKind): void {
     this.replyFaults[kind] += 1;
@@ -112,6 +122,7 @@ export class Evidence {
       submitsByLocation: Object.fromEntries(this.byLocation),
       submitAttemptsByLocation: Object.fromEntries(this.attemptsByLocation),
       submitsReceivedByLocation: Object.fromEntries(this.receivedByLocation),
+      submitsThrottledByLocation: Object.fromEntries(this.throttledByLocation),
       jobsByLocation: Object.fromEntries([...this.jobsByLocation].map(([k, ids]) => [k, [...ids]])),
       acceptedReplyFaults: { ...this.replyFaults },
       statusGetsByJob: Object.fromEntries(this.byJob),
@@ -124,6 +135,7 @@ export class Evidence {
     this.byLocation = new Map();
     this.attemptsByLocation = new Map();
     this.receivedByLocation = new Map();
+    this.throttledByLocation = new Map();
     this.jobsByLocation = new Map();
     this.replyFaults = noReplyFaults();
     this.byJob = new Map();

@@ -38,20 +38,26 @@ export async function handleSubmitError(
     await saveData(run, { submitIntent: undefined, remoteJobId: err.jobId });
     return failJob(ctx, job, 'client_error', `Adobe accepted the job, but ${err.message}`);
   }
-  // Adobe's gateway refused it before any work (429), or it never left: not a submission.
-  const uncounted = !(err instanceof HttpError) || err instanceof RateLimitedError;
+  const sent = err instanceof HttpError;
+  // A POST that never left is taken back from every count. One Adobe refused before any work
+  // (429, or 401 for a stale token) stays in `submits`, which is what Adobe received, but spends
+  // none of the round's POSTs, which are for answers that may hide a job.
+  const refusedUpFront = err instanceof RateLimitedError || (sent && err.status === 401);
   const settled: Partial<EditJobData> = {
     submitIntent: undefined,
-    ...(uncounted
-      ? {
-          submits: Math.max(0, (job.data.submits ?? 1) - 1),
-          roundSubmits: Math.max(0, (job.data.roundSubmits ?? 1) - 1),
-        }
+    ...(sent ? {} : { submits: Math.max(0, (job.data.submits ?? 1) - 1) }),
+    ...(!sent || refusedUpFront
+      ? { roundSubmits: Math.max(0, (job.data.roundSubmits ?? 1) - 1) }
       : {}),
   };
   if (err instanceof RateLimitedError) {
     const cls = getOperation(job.data.request.operation).limitClasses.submit;
     return retryAfterRateLimit(ctx, run, err, cls, settled);
+  }
+  if (sent && err.status === 401 && !job.data.authRefreshed) {
+    // The client dropped the stale token; the next POST, at once, takes a fresh one.
+    await saveData(run, { ...settled, authRefreshed: true });
+    return delayJob(run, 0);
   }
   const transient =
     (err instanceof TokenUnavailableError && err.transient) ||
