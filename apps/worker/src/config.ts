@@ -29,58 +29,64 @@ export const STORAGE_CHECK_MS = 30_000;
 export const defaultDrainTimeoutMs = (apiTimeoutMs: number): number =>
   apiTimeoutMs + DRAIN_MARGIN_MS + STORAGE_CHECK_MS;
 
-const envSchema = z
-  .object({
-    ...runtimeEnvShape,
-    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
-    WORKER_HOST: z.string().default('0.0.0.0'),
-    WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
-    /**
-     * Default {@link defaultDrainTimeoutMs} of API_TIMEOUT_MS; never below API_TIMEOUT_MS. Must
-     * stay below the pod's termination grace period.
-     */
-    WORKER_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).optional(),
-    /** A consumer that took nothing for this long while jobs wait is reported (and restarted). */
-    WORKER_WEDGE_AFTER_MS: z.coerce.number().int().min(1_000).default(20_000),
-    WORKER_REQUIRE_NOEVICTION: z
-      .enum(['true', 'false'])
-      .default('true')
-      .transform((v) => v === 'true'),
-    /**
-     * Multiplies every rate-budget window, like the emulator's time factor: 0.01 turns Adobe's
-     * 15 per 3 s into 15 per 30 ms, matching an emulator started with `--time-factor 0.01`.
-     */
-    BUDGET_TIME_SCALE: z.coerce.number().positive().default(1),
-    /** Share of Adobe's soft limits the fleet leaves unused (0.034: 14 submits per 3 s of 15). */
-    BUDGET_HEADROOM: z.coerce.number().min(0).max(0.9).default(0.034),
-    API_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
-    /** Expected remote duration is multiplied by this until the estimate has learned (emulator runs). */
-    EXPECTED_DURATION_SCALE: z.coerce.number().positive().default(1),
-    LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info'),
-  })
-  .superRefine((env, ctx) => {
-    checkAdobePair(env, ctx);
-    if (
-      env.WORKER_DRAIN_TIMEOUT_MS !== undefined &&
-      env.WORKER_DRAIN_TIMEOUT_MS < env.API_TIMEOUT_MS
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['WORKER_DRAIN_TIMEOUT_MS'],
-        message: `must be at least API_TIMEOUT_MS (${env.WORKER_DRAIN_TIMEOUT_MS} < ${env.API_TIMEOUT_MS}): a drain that ends first aborts API calls in flight, among them submits Adobe may already have accepted`,
-      });
-    }
-    if (!env.ADOBE_ACCOUNTS && !env.ADOBE_CLIENT_ID) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ADOBE_CLIENT_ID'],
-        message:
-          'configure at least one Adobe account: ADOBE_CLIENT_ID/ADOBE_CLIENT_SECRET or ADOBE_ACCOUNTS',
-      });
-    }
-  });
+const envObject = z.object({
+  ...runtimeEnvShape,
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
+  WORKER_HOST: z.string().default('0.0.0.0'),
+  WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /**
+   * Default {@link defaultDrainTimeoutMs} of API_TIMEOUT_MS; never below API_TIMEOUT_MS. Must
+   * stay below the pod's termination grace period.
+   */
+  WORKER_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).optional(),
+  /** A consumer that took nothing for this long while jobs wait is reported (and restarted). */
+  WORKER_WEDGE_AFTER_MS: z.coerce.number().int().min(1_000).default(20_000),
+  WORKER_REQUIRE_NOEVICTION: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /**
+   * Multiplies every rate-budget window, like the emulator's time factor: 0.01 turns Adobe's
+   * 15 per 3 s into 15 per 30 ms, matching an emulator started with `--time-factor 0.01`.
+   */
+  BUDGET_TIME_SCALE: z.coerce.number().positive().default(1),
+  /** Share of Adobe's soft limits the fleet leaves unused (0.034: 14 submits per 3 s of 15). */
+  BUDGET_HEADROOM: z.coerce.number().min(0).max(0.9).default(0.034),
+  API_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Expected remote duration is multiplied by this until the estimate has learned (emulator runs). */
+  EXPECTED_DURATION_SCALE: z.coerce.number().positive().default(1),
+  /**
+   * First wait of the exponential back-offs: before a submit whose answer may hide a job is
+   * looked into and sent again, and before a failed status read or presign is tried again.
+   */
+  RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(1_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Every environment variable the worker reads (its README lists each one). */
+export const workerEnvNames: readonly string[] = Object.keys(envObject.shape);
+
+const envSchema = envObject.superRefine((env, ctx) => {
+  checkAdobePair(env, ctx);
+  if (
+    env.WORKER_DRAIN_TIMEOUT_MS !== undefined &&
+    env.WORKER_DRAIN_TIMEOUT_MS < env.API_TIMEOUT_MS
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['WORKER_DRAIN_TIMEOUT_MS'],
+      message: `must be at least API_TIMEOUT_MS (${env.WORKER_DRAIN_TIMEOUT_MS} < ${env.API_TIMEOUT_MS}): a drain that ends first aborts API calls in flight, among them submits Adobe may already have accepted`,
+    });
+  }
+  if (!env.ADOBE_ACCOUNTS && !env.ADOBE_CLIENT_ID) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ADOBE_CLIENT_ID'],
+      message:
+        'configure at least one Adobe account: ADOBE_CLIENT_ID/ADOBE_CLIENT_SECRET or ADOBE_ACCOUNTS',
+    });
+  }
+});
 
 export interface WorkerConfig {
   /** Redis or Redis Cluster, from REDIS_URL and REDIS_CLUSTER_NODES. */
@@ -100,6 +106,7 @@ export interface WorkerConfig {
   budgetHeadroom: number;
   apiTimeoutMs: number;
   expectedDurationScale: number;
+  retryBaseMs: number;
   logLevel: string;
 }
 
@@ -123,6 +130,7 @@ export function parseWorkerConfig(source: EnvSource): WorkerConfig {
     budgetHeadroom: env.BUDGET_HEADROOM,
     apiTimeoutMs: env.API_TIMEOUT_MS,
     expectedDurationScale: env.EXPECTED_DURATION_SCALE,
+    retryBaseMs: env.RETRY_BASE_MS,
     logLevel: env.LOG_LEVEL,
   };
 }

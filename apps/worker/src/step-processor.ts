@@ -25,7 +25,7 @@ import { budgetKeyOf } from './rate-budget';
 export interface StepProcessorDeps {
   config: Pick<
     WorkerConfig,
-    'prefix' | 'queueName' | 'accounts' | 'apiTimeoutMs' | 'expectedDurationScale'
+    'prefix' | 'queueName' | 'accounts' | 'apiTimeoutMs' | 'expectedDurationScale' | 'retryBaseMs'
   >;
   redis: RedisConnection;
   storage: StoragePort;
@@ -86,6 +86,7 @@ export function createStepProcessor(
     estimator: new DurationEstimator({ redis, prefix: `${config.prefix}:${config.queueName}` }),
     schedule: new PollSchedule(),
     defaultEstimate: catalogEstimate(config.expectedDurationScale),
+    retryBaseMs: config.retryBaseMs,
     observer: deps.observer,
   });
 }

@@ -33,7 +33,8 @@ describe('retries and rate limits', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack();
-    await stack.startWorker();
+    // A tenth of the default back-off, so four reconciled submits take seconds, not a minute.
+    await stack.startWorker({ RETRY_BASE_MS: '100' });
   });
   afterAll(async () => {
     await stack.close();

@@ -94,15 +94,18 @@ describe('step machine: a submit whose outcome is unknown', () => {
     expect(await rejectionOf(h.run(job))).toBeInstanceOf(DelayedError);
 
     expect(job.data).toMatchObject({ step: 'reconcile', reconcileChecks: 1 });
-    // The second look waits twice as long as the first.
+    // The second look waits twice as long as the first, the third twice as long again.
     expect(job.delays).toEqual([{ timestamp: T0 + 2 * FIRST_LOOK_MS, token: LOCK_TOKEN }]);
+    const third = h.job({ data: reconcileData({ reconcileChecks: 1 }) });
+    expect(await rejectionOf(h.run(third))).toBeInstanceOf(DelayedError);
+    expect(third.delays).toEqual([{ timestamp: T0 + 4 * FIRST_LOOK_MS, token: LOCK_TOKEN }]);
     expect(h.log.names('photoshop')).toEqual([]);
   });
 
-  it('sends the next POST of the round once the second look finds nothing', async () => {
+  it('sends the next POST of the round once the third look finds nothing', async () => {
     const h = createHarness(clock);
     h.photoshop.acceptSubmit({ statusUrl: STATUS_URL, jobId: REMOTE_JOB_ID });
-    const job = h.job({ data: reconcileData({ reconcileChecks: 1 }) });
+    const job = h.job({ data: reconcileData({ reconcileChecks: 2 }) });
 
     expect(await rejectionOf(h.run(job))).toBeInstanceOf(DelayedError);
 
@@ -120,7 +123,7 @@ describe('step machine: a submit whose outcome is unknown', () => {
 
   it('ends the round after four POSTs without a usable reply and no outputs: no fifth', async () => {
     const h = createHarness(clock);
-    const job = h.job({ data: reconcileData({ reconcileChecks: 1, submits: 4, roundSubmits: 4 }) });
+    const job = h.job({ data: reconcileData({ reconcileChecks: 2, submits: 4, roundSubmits: 4 }) });
 
     expect(await failedReasonOf(h.run(job))).toBe(
       'retries_exhausted: 4 submits got no usable reply and no output was written after it; nothing more is sent',
@@ -159,7 +162,7 @@ describe('step machine: a submit whose outcome is unknown', () => {
 
   it('fails deadline_exceeded rather than POST again once the deadline passed', async () => {
     const h = createHarness(clock);
-    const job = h.job({ data: reconcileData({ reconcileChecks: 1, deadlineAt: T0 - 1 }) });
+    const job = h.job({ data: reconcileData({ reconcileChecks: 2, deadlineAt: T0 - 1 }) });
 
     expect(await failedReasonOf(h.run(job))).toMatch(
       /^deadline_exceeded: deadline .* passed after a submit whose reply was lost/,

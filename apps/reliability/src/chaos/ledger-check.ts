@@ -140,8 +140,10 @@ function checkSubmits(ledger: Ledger, id: string, job: EditJob, location: string
       `job ${id}: ${answered} submit POSTs beyond 429s, more than ${MAX_POSTS_PER_EDIT}`,
     );
   }
-  const remoteFailed = (job.data.earlierRemoteJobIds ?? []).filter(
-    (r) => ledger.remoteById.get(r)?.status === 'failed',
+  // Runs that failed on Adobe's side wrote nothing: the edit rightly sent another POST after each,
+  // whether it knew the run (its status said so) or not (the submit's answer was lost).
+  const remoteFailed = (ledger.remoteByLocation.get(location) ?? []).filter(
+    (r) => r.status === 'failed',
   ).length;
   tally.remoteFailuresResubmitted += remoteFailed;
   const accepted = (ledger.stats.submitsByLocation[location] ?? 0) - remoteFailed;

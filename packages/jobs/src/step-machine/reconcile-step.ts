@@ -11,17 +11,20 @@ import { submitStep } from './submit-step';
  */
 const OUTPUT_CLOCK_TOLERANCE_MS = 2_000;
 
-/** Looks for the outputs of an ambiguous POST before giving up on it: the first, then a later one. */
-const LOOKS_BEFORE_RESUBMIT = 2;
+/** Looks for the outputs of an ambiguous POST before another is sent (waits 1, 2 and 4 units). */
+const LOOKS_BEFORE_RESUBMIT = 3;
 
 /** Looks at outputs that are partly written before the missing ones are declared missing. */
 const LOOKS_WHILE_WRITING = 4;
 
+/** Longest wait between two looks, whatever the run's expected length. */
+const MAX_LOOK_WAIT_MS = 600_000;
+
 /**
  * How long to wait before looking (again) for the outputs of an ambiguous submit. The first look
- * comes when the run is most likely done (the first poll's aim) and never sooner than the submit
- * back-off Adobe asks for, so the wait is that back-off; a later look, for a run slower than
- * most, waits twice the first poll's aim.
+ * comes when the run is most likely done (the first poll's aim), never sooner than the submit
+ * back-off Adobe asks for; each later look waits twice as long as the one before, for runs slower
+ * than most (a busy service queues them).
  */
 export async function reconcileDelay(
   ctx: StepContext,
@@ -35,8 +38,8 @@ export async function reconcileDelay(
     ctx.options.defaultEstimate(operation.durationClass),
   );
   const likelyDone = ctx.options.schedule.firstPollDelay(estimate);
-  if (looks > 0) return 2 * likelyDone;
-  return Math.max(likelyDone, backoffMs(ctx.retryBaseMs, roundSubmits, 60_000));
+  const first = Math.max(likelyDone, backoffMs(ctx.retryBaseMs, roundSubmits, 60_000));
+  return Math.min(MAX_LOOK_WAIT_MS, first * 2 ** looks);
 }
 
 /**
@@ -44,7 +47,7 @@ export async function reconcileDelay(
  * (a 5xx, a reset, a timeout, a crash before the checkpoint). Adobe offers no idempotency key or
  * job search, so Darkroom looks for what the job would leave: every output written after the
  * POST. All there: the edit completes without another POST. Some there: Adobe is writing; wait.
- * None after the second look: the next POST of the round, or the end of the round's attempts.
+ * None after the third look: the next POST of the round, or the end of the round's attempts.
  */
 export async function reconcileStep(ctx: StepContext, run: StepRun): Promise<EditJobResult> {
   const { job } = run;
