@@ -2,6 +2,7 @@ export * from './constants';
 export { editJobInputSchema, validateEditJob } from './edit-job';
 export type { EditJobInput, EditRequest, ValidatedEditJob } from './edit-job';
 export type { EditJobData, EditJobResult, EditOutputResult, EditStep } from './job-data';
+export { editConfirmations, editSteps } from './job-data';
 export { EditQueue, editJobStates, isEditJobId, jobIdForKey } from './edit-queue';
 export type {
   EditQueueOptions,

@@ -4,7 +4,8 @@ import type { EditRequest } from './edit-job';
  * Where a job is in the step machine. `reconcile`: a POST was sent and its reply did not say
  * whether Adobe took the job; nothing is sent again until the outputs have been looked for.
  */
-export type EditStep = 'submit' | 'poll' | 'reconcile';
+export const editSteps = ['submit', 'poll', 'reconcile'] as const;
+export type EditStep = (typeof editSteps)[number];
 
 /** A submit POST as recorded in Redis before it leaves. */
 export interface SubmitIntent {
@@ -70,6 +71,12 @@ export interface EditJobData {
   earlierRemoteJobIds?: string[];
 }
 
+/**
+ * How Darkroom learns an edit is done: Adobe's status reply, or, when the answer to its submit
+ * was lost, the outputs found written after that submit.
+ */
+export const editConfirmations = ['status', 'outputs'] as const;
+
 /** One output of a completed job: where it is and how big. No URL. */
 export interface EditOutputResult {
   ref: string;
@@ -82,11 +89,8 @@ export interface EditJobResult {
   remoteJobId?: string;
   polls: number;
   submits: number;
-  /**
-   * How Darkroom learned the edit was done: Adobe's status reply, or, when the reply to its
-   * submit was lost, the outputs found written after that submit.
-   */
-  confirmedBy: 'status' | 'outputs';
+  /** How Darkroom learned the edit was done: see {@link editConfirmations}. */
+  confirmedBy: (typeof editConfirmations)[number];
   timings: {
     enqueuedAt: number;
     startedAt: number;

@@ -27,6 +27,22 @@ export interface JobTimings {
   polls: number;
 }
 
+/** The histograms of seconds labelled by operation alone: name and help. */
+const OPERATION_TIMINGS = {
+  queueWait: [
+    'darkroom_job_queue_wait_seconds',
+    'Time a job waited in the queue before a worker first picked it up.',
+  ],
+  remote: [
+    'darkroom_job_remote_seconds',
+    'Time from submission to the Photoshop API reporting the job finished.',
+  ],
+  detectionLag: [
+    'darkroom_job_detection_lag_seconds',
+    'Time from the remote job finishing to the poll that noticed it.',
+  ],
+} as const;
+
 /** The life of edit jobs in the worker: enqueued, completed, failed, retried, stalled. */
 export class PipelineMetrics {
   private readonly enqueued: Counter<'operation'>;
@@ -46,6 +62,10 @@ export class PipelineMetrics {
   constructor({ register, buckets = JOB_SECONDS_BUCKETS }: PipelineMetricsOptions) {
     const registers = [register];
     const seconds = [...buckets];
+    const timing = (key: keyof typeof OPERATION_TIMINGS) => {
+      const [name, help] = OPERATION_TIMINGS[key];
+      return new Histogram({ name, help, labelNames: ['operation'], buckets: seconds, registers });
+    };
     this.enqueued = new Counter({
       name: 'darkroom_jobs_enqueued_total',
       help: 'Edit jobs added to a queue.',
@@ -89,27 +109,9 @@ export class PipelineMetrics {
       buckets: seconds,
       registers,
     });
-    this.queueWait = new Histogram({
-      name: 'darkroom_job_queue_wait_seconds',
-      help: 'Time a job waited in the queue before a worker first picked it up.',
-      labelNames: ['operation'],
-      buckets: seconds,
-      registers,
-    });
-    this.remote = new Histogram({
-      name: 'darkroom_job_remote_seconds',
-      help: 'Time from submission to the Photoshop API reporting the job finished.',
-      labelNames: ['operation'],
-      buckets: seconds,
-      registers,
-    });
-    this.detectionLag = new Histogram({
-      name: 'darkroom_job_detection_lag_seconds',
-      help: 'Time from the remote job finishing to the poll that noticed it.',
-      labelNames: ['operation'],
-      buckets: seconds,
-      registers,
-    });
+    this.queueWait = timing('queueWait');
+    this.remote = timing('remote');
+    this.detectionLag = timing('detectionLag');
     this.polls = new Histogram({
       name: 'darkroom_job_polls',
       help: 'Status polls made for one completed job.',

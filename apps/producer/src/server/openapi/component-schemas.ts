@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { editJobInputSchema, editJobStates } from '@darkroom/jobs';
+import {
+  editJobInputSchema,
+  editConfirmations,
+  editJobStates,
+  editSteps,
+  FAILURE_REASONS,
+} from '@darkroom/jobs';
 import type { Schema } from './openapi-parts';
 
 /**
@@ -30,21 +36,42 @@ const EDIT_JOB_STATUS = {
     operation: { type: 'string' },
     account: { type: 'string' },
     tenant: { type: 'string' },
-    step: { enum: ['submit', 'poll'] },
+    step: {
+      enum: [...editSteps],
+      description:
+        'reconcile: a submit got an answer that may hide an Adobe job; its outputs are looked for before any other submit',
+    },
     polls: { type: 'integer' },
-    submits: { type: 'integer' },
+    submits: {
+      type: 'integer',
+      description: 'submit POSTs Adobe received for this edit over its whole life',
+    },
     attemptsMade: { type: 'integer' },
     remoteJobId: { type: 'string' },
+    retries: {
+      type: 'integer',
+      description: 'times the failed edit was retried; each retry is a fresh, counted submission',
+    },
+    earlierRemoteJobIds: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Adobe job ids of earlier rounds and of failed runs submitted again',
+    },
     enqueuedAt: { type: 'integer', description: 'epoch milliseconds' },
     finishedAt: { type: 'integer', description: 'epoch milliseconds' },
     result: {
       type: 'object',
-      description: 'when completed: output references and sizes, timings; never a URL',
+      description:
+        'when completed: output references and sizes, timings, and how completion was confirmed (confirmedBy: status, or outputs when the submit reply was lost); never a URL',
+      properties: { confirmedBy: { enum: [...editConfirmations] } },
     },
     failure: {
       type: 'object',
       description: 'when failed',
-      properties: { reason: { type: 'string' }, message: { type: 'string' } },
+      properties: {
+        reason: { enum: [...FAILURE_REASONS, 'unknown'] },
+        message: { type: 'string' },
+      },
     },
   },
 };
