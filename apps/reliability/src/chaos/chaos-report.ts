@@ -1,29 +1,12 @@
 import type { EmulatorStats } from '@darkroom/emulator';
+import type { LedgerTally } from './ledger-check';
 
-/** What a chaos run did and found. */
-export interface ChaosReport {
+/** What a chaos run did and found: the ledger's tally and the run's own counts. */
+export interface ChaosReport extends LedgerTally {
   jobs: number;
-  completed: number;
-  failedByReason: Record<string, number>;
   kills: number;
   sigterms: number;
   redisRestarts: number;
-  /** Accepted remote submits beyond one per job, over all jobs. */
-  extraSubmits: number;
-  /** Jobs with more than one accepted submit, each explained by a kill, restart or lost reply. */
-  jobsWithExtraSubmits: number;
-  /** Those jobs by what explains them: a lost submit reply, or a kill or Redis restart. */
-  extraSubmitCauses: { lostReply: number; killOrRestart: number };
-  /** Adobe jobs run again because Adobe reported the earlier one failed on its side. */
-  remoteFailuresResubmitted: number;
-  /** Submit POSTs the edits counted, and the POSTs the emulator received for them. */
-  postsCounted: number;
-  postsReceived: number;
-  countMismatches: number;
-  countMismatchesAtKill: number;
-  mostPostsForOneEdit: number;
-  /** Completed edits whose submit reply was lost and whose outputs proved the run. */
-  confirmedByOutputs: number;
   /** Submits the emulator accepted and then answered ambiguously (5xx, reset, too late). */
   ambiguousReplies: number;
   /** Injected faults the emulator served, by kind. */

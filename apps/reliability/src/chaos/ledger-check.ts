@@ -39,7 +39,9 @@ export interface LedgerTally {
   failedByReason: Record<string, number>;
   /** Adobe jobs beyond one per edit that no failed remote run accounts for. */
   extraSubmits: number;
+  /** Edits with such jobs, each explained by a kill, a Redis restart or a lost reply. */
   jobsWithExtraSubmits: number;
+  /** Those edits by what explains them: a lost submit reply, or a kill or Redis restart. */
   extraSubmitCauses: { lostReply: number; killOrRestart: number };
   /** Adobe jobs run again because Adobe reported the earlier one failed on its side. */
   remoteFailuresResubmitted: number;
