@@ -163,7 +163,10 @@ function precheck(op: OperationSpec, job: unknown): ValidationIssue[] {
   const options = isPlainObject(job.options) ? job.options : undefined;
   if (options && op.optionsTarget === 'root') {
     // v2 options are merged into the body's top level: they may not replace what the builder owns.
-    const owned = ['outputs', ...(hasInput || op.mainInput === 'none' ? ['image'] : [])];
+    const owned = [
+      op.outputShape === 'output' ? 'output' : 'outputs',
+      ...(hasInput || op.mainInput === 'none' ? ['image'] : []),
+    ];
     for (const key of owned.filter((k) => k in options)) {
       issues.push({
         path: `options.${key}`,
@@ -288,7 +291,8 @@ function assemble(
     if (main) body.image = { source: { url: main.href } };
     if (op.optionsTarget === 'root') Object.assign(body, opts);
     else if (hasOpts(opts)) body.options = opts;
-    if (op.maxOutputs > 0) body.outputs = outputs;
+    if (op.maxOutputs > 0 && op.outputShape === 'output') body.output = outputs[0];
+    else if (op.maxOutputs > 0) body.outputs = outputs;
     return body;
   }
   switch (op.bodyShape) {

@@ -1,14 +1,18 @@
 import type { z } from 'zod';
 import * as v1 from './contract/v1-requests';
 import * as v2 from './contract/v2';
+import * as masking from './contract/masking';
 import { MAX_OUTPUTS } from './contract/v1-common';
 import { PhotoshopError } from './errors/photoshop-error';
 import type { RateLimitClass } from './rate-limits';
 
 export type Generation = 'v1' | 'v2';
 
-/** Which status document an operation's status URL returns. */
-export type StatusFamily = 'photoshop' | 'sensei' | 'lightroom' | 'v2';
+/**
+ * Which status document an operation's status URL returns. `masking` is `/v1/status/{jobId}` of
+ * the masking endpoints (specs/v1/ffs-photoshop_api.json), whose results sit at the top level.
+ */
+export type StatusFamily = 'photoshop' | 'sensei' | 'lightroom' | 'v2' | 'masking';
 
 /**
  * How the main input sits in Adobe's body: `inputs[]` (Photoshop family, array of at most one),
@@ -97,6 +101,12 @@ export interface FilePosition {
 export interface OperationSpec {
   readonly id: OperationId;
   readonly generation: Generation;
+  /**
+   * Whose base URL serves the path: usually the generation's own; remove-background and the
+   * masking endpoints speak v2 (bodies with `{url}`, replies with `jobId`) on the v1 host,
+   * image.adobe.io.
+   */
+  readonly host: Generation;
   readonly method: 'POST';
   /** Path on the generation's base URL. */
   readonly path: string;
@@ -107,6 +117,11 @@ export interface OperationSpec {
   readonly mainInput: 'required' | 'optional' | 'none';
   /** At most this many outputs (0: results come back in the status document instead). */
   readonly maxOutputs: number;
+  /**
+   * How outputs sit in Adobe's body: an `outputs` array, or one `output` object (Sensei and
+   * v2 remove-background).
+   */
+  readonly outputShape: 'outputs[]' | 'output';
   /** Whether at least one output is required. */
   readonly outputsRequired: boolean;
   /**
@@ -123,8 +138,12 @@ export interface OperationSpec {
    */
   readonly limitClasses: { readonly submit: RateLimitClass; readonly status: RateLimitClass };
   /**
-   * Adobe's published schema for the body: a file under specs/v1 (`PITS/post_text.schema.json`)
-   * or a component of specs/v2/photoshopv2-api.json (`#/components/schemas/ActionsRequest`).
+   * Adobe's published schema for the body: a file under specs/v1 (`PITS/post_text.schema.json`),
+   * a component of specs/v2/photoshopv2-api.json (`#/components/schemas/ActionsRequest`), a
+   * component of specs/v1/ffs-photoshop_api.json
+   * (`ffs-photoshop_api.json#/components/schemas/MaskObjectsRequest`), or, for an endpoint whose
+   * schema Adobe publishes only on its reference site, that page's operation
+   * (`reference:photoshop-v2#operation/removeBackground`).
    */
   readonly officialSchema: string;
   /** zod schema of the exact body Adobe accepts. */
@@ -157,6 +176,11 @@ export const operationIds = [
   'v2.generateManifest',
   'v2.createArtboard',
   'v2.autoCrop',
+  'v2.removeBackground',
+  'maskObjects',
+  'maskBodyParts',
+  'refineMask',
+  'fillMaskedAreas',
 ] as const;
 export type OperationId = (typeof operationIds)[number];
 
@@ -165,17 +189,25 @@ export const statusPathTemplates: Readonly<Record<StatusFamily, string>> = {
   sensei: '/sensei/status/{jobId}',
   lightroom: '/lrService/status/{jobId}',
   v2: '/v2/status/{jobId}',
+  masking: '/v1/status/{jobId}',
 };
 
 /**
  * The rate-limit class of status reads per status document: Adobe limits `/sensei/status` (remove
- * background and masking) apart from the other status URLs.
+ * background and masking) apart from the other status URLs. An operation may name its own
+ * (v2 remove-background polls `/v2/status` under the remove-background GET limit).
+ *
+ * `/v1/status` (masking) reads count as general GETs: the technical usage notes give the masking
+ * service one figure per window (60 a minute, 9000 a day) where the general and remove-background
+ * services list POST and GET apart, so that figure is the quota of masking jobs, the `submit-mask`
+ * class; polls of those jobs fall under the general service's GET limit.
  */
 export const statusLimitClasses: Readonly<Record<StatusFamily, RateLimitClass>> = Object.freeze({
   photoshop: 'status',
   sensei: 'status-cutout',
   lightroom: 'status',
   v2: 'status',
+  masking: 'status',
 });
 
 const read = (path: string, what: string): FilePosition => ({ path, access: 'read', what });
@@ -204,10 +236,14 @@ type Row = Omit<
   | 'outputsRequired'
   | 'officialSchema'
   | 'limitClasses'
+  | 'host'
+  | 'outputShape'
 > &
-  Partial<Pick<OperationSpec, 'maxOutputs' | 'outputsRequired'>> & {
+  Partial<Pick<OperationSpec, 'maxOutputs' | 'outputsRequired' | 'host' | 'outputShape'>> & {
     /** Rate-limit class of the submit, when Adobe limits the endpoint apart from the rest. */
     submitLimitClass?: RateLimitClass;
+    /** Rate-limit class of the status reads, when not the one of the status family. */
+    statusLimitClass?: RateLimitClass;
   };
 
 function ps(path: string, bodySchema: z.ZodType, extra: Partial<Row> = {}): Row {
@@ -255,6 +291,33 @@ function v2op(path: string, bodySchema: z.ZodType, extra: Partial<Row> = {}): Ro
   };
 }
 
+/**
+ * A masking endpoint: v2-style body on the v1 host, results kept by Adobe and listed in the
+ * `/v1/status` reply (Darkroom writes that reply to the job's JSON output, as for manifests).
+ */
+function maskingOp(path: string, bodySchema: z.ZodType, extra: Partial<Row> = {}): Row {
+  return {
+    generation: 'v2',
+    host: 'v1',
+    path: `/v1/${path}`,
+    statusFamily: 'masking',
+    bodyShape: 'image.source',
+    mainInput: 'required',
+    optionsTarget: 'root',
+    filePositions: [MAIN],
+    maxOutputs: 0,
+    outputsRequired: false,
+    durationClass: 'simple',
+    submitLimitClass: 'submit-mask',
+    bodySchema,
+    ...extra,
+  };
+}
+
+const SUBJECT_MASK = read('options.mask.source', 'mask');
+
+const FFS = 'ffs-photoshop_api.json#/components/schemas/';
+
 const V2_LAYER_POSITIONS = [
   read('options.edits.layers[].image.source', 'layer image'),
   read('options.edits.layers[].pixelMask.source', 'layer pixel mask'),
@@ -288,6 +351,11 @@ const officialSchemas: Record<OperationId, string> = {
   'v2.generateManifest': '#/components/schemas/GenerateManifestRequest',
   'v2.createArtboard': '#/components/schemas/CreateArtboardRequest',
   'v2.autoCrop': '#/components/schemas/AutoCropRequest',
+  'v2.removeBackground': 'reference:photoshop-v2#operation/removeBackground',
+  maskObjects: `${FFS}MaskObjectsRequest`,
+  maskBodyParts: `${FFS}MaskBodyPartsRequest`,
+  refineMask: `${FFS}RefineMaskRequest`,
+  fillMaskedAreas: `${FFS}FillMaskedAreasRequest`,
 };
 
 const rows: Record<OperationId, Row> = {
@@ -421,11 +489,36 @@ const rows: Record<OperationId, Row> = {
     maxOutputs: 0,
     outputsRequired: false,
   }),
+  'v2.removeBackground': v2op('/v2/remove-background', v2.v2RemoveBackgroundBodySchema, {
+    host: 'v1',
+    filePositions: [MAIN, OUTPUTS],
+    maxOutputs: 1,
+    outputShape: 'output',
+    submitLimitClass: 'submit-cutout',
+    statusLimitClass: 'status-cutout',
+  }),
+  maskObjects: maskingOp('mask-objects', masking.maskObjectsBodySchema),
+  maskBodyParts: maskingOp('mask-body-parts', masking.maskBodyPartsBodySchema, {
+    filePositions: [MAIN, SUBJECT_MASK],
+  }),
+  refineMask: maskingOp('refine-mask', masking.refineMaskBodySchema, {
+    filePositions: [MAIN, SUBJECT_MASK],
+  }),
+  // Inpainting generates pixels: Darkroom plans for a complex-class run.
+  fillMaskedAreas: maskingOp('fill-masked-areas', masking.fillMaskedAreasBodySchema, {
+    filePositions: [MAIN, read('options.masks[].source', 'masks to fill')],
+    durationClass: 'complex',
+  }),
 };
 
-function freeze(id: OperationId, { submitLimitClass, ...row }: Row): OperationSpec {
+function freeze(
+  id: OperationId,
+  { submitLimitClass, statusLimitClass, ...row }: Row,
+): OperationSpec {
   return Object.freeze({
     id,
+    host: row.generation,
+    outputShape: row.bodyShape === 'input' ? ('output' as const) : ('outputs[]' as const),
     method: 'POST' as const,
     statusPathTemplate: statusPathTemplates[row.statusFamily],
     officialSchema: officialSchemas[id],
@@ -435,7 +528,7 @@ function freeze(id: OperationId, { submitLimitClass, ...row }: Row): OperationSp
     filePositions: Object.freeze([...row.filePositions]),
     limitClasses: Object.freeze({
       submit: submitLimitClass ?? 'submit',
-      status: statusLimitClasses[row.statusFamily],
+      status: statusLimitClass ?? statusLimitClasses[row.statusFamily],
     }),
   });
 }

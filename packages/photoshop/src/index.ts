@@ -2,6 +2,8 @@ export * from './contract/v1-common';
 export * from './contract/v1-requests';
 export * from './contract/v1-status';
 export * from './contract/v2';
+export * from './contract/v2-manifest';
+export * from './contract/masking';
 export * from './contract/errors';
 export {
   operations,

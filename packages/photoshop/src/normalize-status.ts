@@ -16,7 +16,7 @@ export interface NormalizedOutput {
   width?: number;
 }
 
-/** One shape for every status document Adobe returns (three v1 families and v2). */
+/** One shape for every status document Adobe returns (three v1 families, v2 and masking). */
 export interface NormalizedStatus {
   state: JobState;
   jobId?: string;
@@ -151,9 +151,31 @@ function withWord(s: NormalizedStatus, word: unknown): NormalizedStatus {
   return s;
 }
 
+/** Where a masking status lists its result files (specs/v1/ffs-photoshop_api.json). */
+const MASKING_RESULT_KEYS = ['semanticMasks', 'backgroundMasks', 'masks', 'mask', 'image'];
+
+/**
+ * `/v1/status` of the masking endpoints: the state word (`not_started`, `pending`, `running`,
+ * `succeeded`, `failed`), result files at the top level under the operation's own keys, and a
+ * failure as `error_code` with `message`. The document has no times.
+ */
+function maskingStatus(s: NormalizedStatus, root: Json): NormalizedStatus {
+  for (const key of MASKING_RESULT_KEYS) {
+    const value = root[key];
+    for (const item of Array.isArray(value) ? value : [value]) {
+      const out = toOutput(item);
+      if (out) s.outputs.push(out);
+    }
+  }
+  const e = toError(root.error_code ? root : undefined, root.errors, root.error);
+  if (e) s.error = e;
+  withWord(s, root.status);
+  return finish(s, undefined, undefined);
+}
+
 /**
  * Reads a status reply of any family into a `NormalizedStatus`. `operationOrFamily` is an
- * operation id or one of `photoshop | sensei | lightroom | v2`. Accepts every documented variant:
+ * operation id or one of `photoshop | sensei | lightroom | v2 | masking`. Accepts every documented variant:
  * `jobId`/`jobID`, `errors` as object or array, `error`, `details`/`errorDetails`.
  */
 export function normalizeStatus(operationOrFamily: string, body: unknown): NormalizedStatus {
@@ -186,6 +208,8 @@ export function normalizeStatus(operationOrFamily: string, body: unknown): Norma
     withWord(s, root.status);
     return finish(s, root.createdTime ?? root.created, root.modifiedTime ?? root.modified);
   }
+
+  if (family === 'masking') return maskingStatus(base(toJobState(root.status)), root);
 
   if (family === 'sensei') {
     const s = base(toJobState(root.status));

@@ -83,6 +83,7 @@ function familyFromPath(pathname: string): StatusFamily | undefined {
   if (/\/psdService\/status\//.test(pathname)) return 'photoshop';
   if (pathname.startsWith('/sensei/status/')) return 'sensei';
   if (pathname.startsWith('/lrService/status/')) return 'lightroom';
+  if (pathname.startsWith('/v1/status/')) return 'masking';
   if (/^\/v\d+\/status\//.test(pathname)) return 'v2';
   return undefined;
 }
@@ -144,7 +145,7 @@ export class PhotoshopClient {
   ): Promise<SubmitResult> {
     const op = getOperation(operationId);
     const valid = assertRequestBody(op.id, body);
-    const base = this.baseUrls[op.generation];
+    const base = this.baseUrls[op.host];
     const url = `${base}${op.path}`;
     let data: unknown;
     try {
@@ -170,8 +171,17 @@ export class PhotoshopClient {
       });
     if (op.generation === 'v2') {
       const reply = v2SubmitReplySchema.safeParse(data);
-      if (!reply.success) throw unreadable('has no jobId/statusUrl');
-      return this.accepted(new URL(reply.data.statusUrl, base), reply.data.jobId);
+      if (reply.success) {
+        return this.accepted(new URL(reply.data.statusUrl, base), reply.data.jobId);
+      }
+      // guides__create-mask.md shows the masking reply as `{ jobId, _links.self.href }`, the
+      // OpenAPI file as `{ jobId, statusUrl }`: either names the job.
+      const linked = v1SubmitReplySchema.safeParse(data);
+      if (op.statusFamily !== 'masking' || !linked.success) {
+        throw unreadable('has no jobId/statusUrl');
+      }
+      const statusUrl = new URL(linked.data._links.self.href, base);
+      return this.accepted(statusUrl, statusUrl.pathname.split('/').filter(Boolean).pop());
     }
     const reply = v1SubmitReplySchema.safeParse(data);
     if (!reply.success) throw unreadable('has no _links.self.href');

@@ -2,10 +2,12 @@
  * The kinds of call Adobe limits apart from each other. Every operation in the catalog names the
  * class of its submit and of its status reads (`OperationSpec.limitClasses`):
  * - `submit`: POSTs to every operation but remove background and masking;
- * - `status`: GETs of the Photoshop, Lightroom and v2 status URLs;
- * - `submit-cutout`: remove-background POSTs (`/sensei/cutout`);
- * - `status-cutout`: GETs of `/sensei/status`, which remove-background and masking jobs share;
- * - `submit-mask`: masking POSTs (`/sensei/mask`).
+ * - `status`: GETs of the Photoshop, Lightroom, v2 and masking (`/v1/status`) status URLs;
+ * - `submit-cutout`: remove-background POSTs (`/sensei/cutout`, `/v2/remove-background`);
+ * - `status-cutout`: GETs of `/sensei/status`, which remove-background and masking jobs share,
+ *   and of `/v2/status` for `/v2/remove-background` jobs;
+ * - `submit-mask`: masking POSTs (`/sensei/mask`, `/v1/mask-objects`, `/v1/mask-body-parts`,
+ *   `/v1/refine-mask`, `/v1/fill-masked-areas`).
  *
  * The names are also Darkroom's budget classes, so they end up in Redis keys and metric labels:
  * renaming one moves every deployment's budget.

@@ -5,12 +5,13 @@ import { authenticate } from '../http/gateway';
 import { reply, replyError } from '../http/reply';
 import { requestOrigin } from '../http/request-origin';
 import { type RouteHandler, type RouteRequest } from '../http/route-handler';
-import { statusDocument } from '../jobs/status-views';
+import { statusDocumentFor } from './status-documents';
 import { passGate } from '../limits/request-gate';
 
 /**
  * A status read (`GET <family>/status/<id>`): gateway, then rate limit and faults, then the
- * job, which must belong to the family whose path was asked.
+ * job, which must belong to the family whose path was asked (an unknown id answers 404 after
+ * the gate, as before).
  */
 async function status(
   context: EmulatorContext,
@@ -24,23 +25,28 @@ async function status(
   if ('status' in auth) return replyError(context, res, route, auth);
   const { clientId } = auth;
   context.evidence.client(clientId).statusGets += 1;
-  // The gate runs before the job is looked up, so the class comes from the status path's
-  // family; the catalog gives every operation the class of its family.
-  const budget = statusLimitClasses[family];
+  const job = findJob(context, tail, family);
+  // The class is the job's own (remove-background jobs poll /v2/status under the remove-background
+  // GET limit); a read that names no job of this family is charged to the family's class.
+  const budget = job?.op.limitClasses.status ?? statusLimitClasses[family];
   const gated = { ...auth, req, res, kind: 'status', budget, route, generation } as const;
   if (await passGate(context, gated)) return;
+  if (!job) return replyError(context, res, route, notFound(generation));
+  job.statusGets += 1;
+  context.evidence.statusGet(job.id);
+  reply(context, res, route, 200, statusDocumentFor(requestOrigin(req, context.origin), job));
+}
+
+/** The job a status path names, if it exists and belongs to the family whose path was asked. */
+function findJob(context: EmulatorContext, tail: string, family: StatusFamily) {
   let jobId: string;
   try {
     jobId = decodeURIComponent(tail);
   } catch {
-    return replyError(context, res, route, notFound(generation));
+    return undefined;
   }
   const job = context.jobs.get(jobId);
-  if (!job || job.op.statusFamily !== family)
-    return replyError(context, res, route, notFound(generation));
-  job.statusGets += 1;
-  context.evidence.statusGet(job.id);
-  reply(context, res, route, 200, statusDocument(requestOrigin(req, context.origin), job));
+  return job && job.op.statusFamily === family ? job : undefined;
 }
 
 /** The status handler for one family's status path. */

@@ -22,6 +22,7 @@ const STATUS_PATHS: Array<[string, StatusFamily]> = [
   ['/sensei/status/*', 'sensei'],
   ['/lrService/status/*', 'lightroom'],
   ['/v2/status/*', 'v2'],
+  ['/v1/status/*', 'masking'],
 ];
 
 /**

@@ -166,5 +166,8 @@ export function statusDocument(
       return lightroomStatus(view);
     case 'v2':
       return v2Status(view);
+    case 'masking':
+      // The result fields of /v1/status documents come from handlers/status-documents.ts.
+      return { jobId: job.id, status: V2_PHASE[view.phase] };
   }
 }

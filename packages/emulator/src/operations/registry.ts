@@ -1,5 +1,6 @@
 import { type OperationId } from '@darkroom/photoshop';
 import * as ps from './photoshop-operations';
+import * as mask from './masking-operations';
 import * as lr from './sensei-lightroom-operations';
 import * as v2 from './v2-operations';
 import { type JobResult, type WorkContext } from './work-context';
@@ -33,4 +34,9 @@ export const runners: Readonly<Record<OperationId, OperationRunner>> = {
   'v2.generateManifest': v2.generateManifest,
   'v2.createArtboard': v2.createArtboard,
   'v2.autoCrop': v2.autoCrop,
+  'v2.removeBackground': mask.removeBackground,
+  maskObjects: mask.maskObjects,
+  maskBodyParts: mask.maskBodyParts,
+  refineMask: mask.refineMask,
+  fillMaskedAreas: mask.fillMaskedAreas,
 };

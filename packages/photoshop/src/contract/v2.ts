@@ -307,3 +307,40 @@ export const v2StatusSchema = z.looseObject({
   message: z.string().optional(),
 });
 export type V2Status = z.infer<typeof v2StatusSchema>;
+
+/**
+ * `backgroundColor` of /v2/remove-background: the fill behind the subject, RGB 0–255 with an
+ * alpha 0–1 (guides__remove-background.md, "Optional parameters", describes it as an RGBA
+ * object).
+ */
+export const v2RemoveBackgroundColorSchema = z.looseObject({
+  red: z.number().int().min(0).max(255).optional(),
+  green: z.number().int().min(0).max(255).optional(),
+  blue: z.number().int().min(0).max(255).optional(),
+  alpha: z.number().min(0).max(1).optional(),
+});
+
+/**
+ * The one `output` of /v2/remove-background. The guide's request gives only `mediaType`, and
+ * Adobe then keeps the result; Darkroom also names a `destination`, as every v2 output does
+ * (output-types migration guide, "Common output fields"), so the result lands in the job's store.
+ */
+export const v2RemoveBackgroundOutputSchema = z.looseObject({
+  mediaType: z.enum(['image/png', 'image/jpeg']),
+  destination: v2DestinationSchema.optional(),
+});
+
+/**
+ * POST /v2/remove-background (on the v1 host, image.adobe.io), the replacement of /sensei/cutout
+ * and /sensei/mask: `mode` `cutout` (subject on transparency) or `mask` (greyscale mask).
+ * Adobe's reference schema for it is not among the published files; the fields are those of
+ * guides__remove-background.md.
+ */
+export const v2RemoveBackgroundBodySchema = z.looseObject({
+  image: z.looseObject({ source: v2UrlResourceSchema }),
+  mode: z.enum(['cutout', 'mask']).optional(),
+  output: v2RemoveBackgroundOutputSchema.optional(),
+  trim: z.boolean().optional(),
+  backgroundColor: v2RemoveBackgroundColorSchema.optional(),
+  colorDecontamination: z.number().min(0).max(1).optional(),
+});

@@ -282,6 +282,31 @@ export const sampleJobs: Record<OperationId, unknown> = {
     input: 's3://in/a.jpg',
     options: { mode: 'smartCrop', aspectRatio: ['16:9', '1:1'], outputType: 'images' },
   },
+  'v2.removeBackground': {
+    input: 's3://in/a.jpg',
+    outputs: [{ ref: 's3://out/cut.png', mediaType: 'image/png' }],
+    options: {
+      mode: 'cutout',
+      trim: true,
+      backgroundColor: { red: 255, green: 255, blue: 255, alpha: 1 },
+      colorDecontamination: 1,
+    },
+  },
+  maskObjects: { input: 's3://in/a.jpg' },
+  maskBodyParts: {
+    input: 's3://in/person.jpg',
+    options: { mask: { source: { ref: 's3://in/person-mask.png' } }, useGranularLabels: true },
+  },
+  refineMask: {
+    input: 's3://in/a.jpg',
+    options: { mask: { source: { ref: 's3://in/rough.png' } }, colorDecontamination: true },
+  },
+  fillMaskedAreas: {
+    input: 's3://in/a.jpg',
+    options: {
+      masks: [{ source: { ref: 's3://in/hole-1.png' } }, { source: { ref: 's3://in/hole-2.png' } }],
+    },
+  },
 };
 
 /** A presigner stand-in giving https URLs (Adobe's schemas require https for external storage). */
