@@ -220,7 +220,7 @@ describe('layer edits (documentOperations, smartObject, layer renditions)', () =
   it('renders only the named layers', async () => {
     await run('/pie/psdService/renditionCreate', {
       inputs: input(),
-      outputs: [{ ...out('only-blue.png'), layers: [{ name: 'Blue' }] }],
+      outputs: [{ ...out('only-blue.png'), layers: [{ name: 'Blue' }], trimToCanvas: true }],
     });
     const png = h.files.get('/out/only-blue.png')?.bytes;
     expect(await pixel(png, 2, 2)).toEqual([0, 0, 0, 0]);

@@ -109,7 +109,7 @@ describe('v2 operations', () => {
       document: unknown;
       layers: Array<{ name: string }>;
     };
-    expect(embedded.document).toMatchObject({ width: 40, height: 40 });
+    expect(embedded.document).toMatchObject({ bounds: { left: 0, top: 0, right: 40, bottom: 40 } });
     expect(embedded.layers.map((l) => l.name)).toEqual(['Blue', 'Red']);
     const stored = JSON.parse(h.files.get('/out/manifest.json')?.bytes.toString() ?? '{}');
     expect(stored).toEqual(embedded);

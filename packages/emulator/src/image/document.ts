@@ -126,6 +126,37 @@ function selected(layer: Layer, selection: LayerSelection): boolean {
   );
 }
 
+/**
+ * The union of the chosen layers' bounds (a chosen group counts its layers), clipped to the
+ * canvas; undefined when they cover nothing.
+ */
+export function selectionBounds(
+  doc: ImageDocument,
+  selection: LayerSelection,
+): { left: number; top: number; width: number; height: number } | undefined {
+  let left = Infinity;
+  let top = Infinity;
+  let right = -Infinity;
+  let bottom = -Infinity;
+  const visit = (layers: readonly Layer[] | undefined, inherited: boolean): void => {
+    for (const layer of layers ?? []) {
+      const chosen = inherited || selected(layer, selection);
+      if (isGroup(layer)) {
+        visit(layer.children, chosen);
+        continue;
+      }
+      if (!chosen || (layer.right ?? 0) <= (layer.left ?? 0)) continue;
+      left = Math.min(left, Math.max(0, layer.left ?? 0));
+      top = Math.min(top, Math.max(0, layer.top ?? 0));
+      right = Math.max(right, Math.min(doc.psd.width, layer.right ?? 0));
+      bottom = Math.max(bottom, Math.min(doc.psd.height, layer.bottom ?? 0));
+    }
+  };
+  visit(doc.psd.children, false);
+  if (!(right > left && bottom > top)) return undefined;
+  return { left, top, width: right - left, height: bottom - top };
+}
+
 function compositeInto(
   target: Raster,
   layers: readonly Layer[] | undefined,

@@ -1,5 +1,11 @@
 import { v2PngCompressionSchema } from '@darkroom/photoshop';
-import { type ImageDocument, asPixelData, renderDocument, type LayerSelection } from './document';
+import {
+  type ImageDocument,
+  asPixelData,
+  renderDocument,
+  selectionBounds,
+  type LayerSelection,
+} from './document';
 import { writePsdFile } from './psd-io';
 import { blankRaster, boundingBox, cropRaster, sharpFromRaster, type Raster } from './raster';
 
@@ -23,6 +29,11 @@ export interface ImageOutputSpec {
   compressionLevel?: number;
   /** Render only these layers. */
   layers?: LayerSelection;
+  /**
+   * With `layers`: the rendition is the size of those layers rather than of the canvas (v1
+   * `trimToCanvas: false`, Adobe's default, in specs/v1/PITS/file_output.schema.json).
+   */
+  layerSize?: boolean;
   /** Keep only RGB (drop alpha) in PNG outputs, e.g. a Sensei mask with `color.space: rgb`. */
   dropAlpha?: boolean;
 }
@@ -122,13 +133,21 @@ export function encodePsd(doc: ImageDocument): Buffer {
   return writePsdFile(doc.psd, { invalidateText: doc.textEdited });
 }
 
+/** The pixels of one image output: the chosen layers, at their own size when asked. */
+export function renderForOutput(doc: ImageDocument, spec: ImageOutputSpec): Raster {
+  const raster = renderDocument(doc, spec.layers);
+  if (!spec.layers || !spec.layerSize) return raster;
+  const box = selectionBounds(doc, spec.layers);
+  return box ? cropRaster(raster, box.left, box.top, box.width, box.height) : raster;
+}
+
 /** Renders and encodes one output of a document. */
 export async function encodeDocumentOutput(
   doc: ImageDocument,
   spec: ImageOutputSpec,
 ): Promise<Buffer> {
   if (PSD_TYPES.has(spec.type)) return encodePsd(doc);
-  return encodeRaster(renderDocument(doc, spec.layers), spec);
+  return encodeRaster(renderForOutput(doc, spec), spec);
 }
 
 /** A tiny image of the requested type, for `processing: 'placeholder'`. */

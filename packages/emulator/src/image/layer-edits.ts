@@ -1,4 +1,4 @@
-import { type Layer } from 'ag-psd';
+import { type BlendMode, type Layer } from 'ag-psd';
 import { type Adjustment, toAgPsd } from './adjustments';
 import { type ImageDocument, asPixelData, nextLayerId, walkLayers } from './document';
 import { EmulatorError } from '../emulator-error';
@@ -32,6 +32,8 @@ export interface LayerEdit {
   locked?: boolean;
   /** 0–1 */
   opacity?: number;
+  /** Blend mode, in ag-psd's spelling (translated from Adobe's by `blendModeFromAdobe`). */
+  blendMode?: BlendMode;
   /** Pixels to place: an input href fetched and decoded by the caller's loader. */
   imageHref?: string;
   bounds?: EditBounds;
@@ -151,6 +153,7 @@ async function placePixels(
 function applyProperties(doc: ImageDocument, layer: Layer, edit: LayerEdit): void {
   if (edit.visible !== undefined) layer.hidden = !edit.visible;
   if (edit.opacity !== undefined) layer.opacity = edit.opacity;
+  if (edit.blendMode !== undefined) layer.blendMode = edit.blendMode;
   if (edit.locked !== undefined) {
     layer.protected = edit.locked
       ? { transparency: true, composite: true, position: true }

@@ -92,4 +92,15 @@ export const failures = {
     ],
     v2ErrorCode: '500600',
   }),
+  /** Fields of the request the emulator does not do, each named by its path. */
+  notImplementedFields: (fields: readonly { path: string; what: string }[]): JobFailure => ({
+    type: 'NotImplementedByEmulator',
+    code: 501,
+    title: 'Not implemented by the Darkroom emulator',
+    details: fields.map((f) => ({
+      name: f.path,
+      reason: `the emulator does not implement ${f.what}; run this request against Adobe's API`,
+    })),
+    v2ErrorCode: '500600',
+  }),
 };

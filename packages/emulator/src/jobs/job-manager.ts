@@ -18,6 +18,7 @@ import { JobFailedError, failures } from './job-failure';
 import { type JobRecord, phaseOf } from './job-record';
 import { HostedFiles } from './hosted-files';
 import { Semaphore } from './semaphore';
+import { refusedFields } from '../validation/field-refusals';
 import {
   downloadInput,
   TransferAgents,
@@ -141,6 +142,9 @@ export class JobManager {
         this.metrics.faults.inc({ kind: 'jobFailure' });
         throw new JobFailedError(failures.internal('the remote job failed (injected fault)'));
       }
+      // A field the emulator would not honour fails the job rather than being ignored.
+      const refused = refusedFields(job.op.id, job.body);
+      if (refused.length > 0) throw new JobFailedError(failures.notImplementedFields(refused));
       if (this.options.processing === 'placeholder') {
         job.result = await this.placeholderWork(job);
       } else {

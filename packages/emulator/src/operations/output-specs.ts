@@ -53,6 +53,8 @@ export function imageSpec(
   }
   if (maxWidth !== undefined) spec.maxWidth = maxWidth;
   if (layers) spec.layers = layers;
+  // v1 renditions of chosen layers are layer-sized unless `trimToCanvas` asks for the canvas.
+  if (layers && family === 'photoshop' && raw.trimToCanvas !== true) spec.layerSize = true;
   switch (family) {
     case 'photoshop':
       spec.quality = jpegQualityFromV1(num(raw.quality));

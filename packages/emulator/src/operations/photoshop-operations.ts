@@ -10,11 +10,13 @@ import { buildManifest } from '../image/manifest';
 import { blankRaster, cropRaster, type Raster, resizeRaster, boundingBox } from '../image/raster';
 import { playActionJson, UnsupportedActionError } from '../image/action-json';
 import { blurRaster } from '../image/tone';
+import { blendModeFromAdobe } from '../image/blend-modes';
 import { JobFailedError, failures } from '../jobs/job-failure';
 import { v1Adjustment } from './adjustment-options';
 import { imageSpec } from './output-specs';
 import {
-  addLayerThumbnails,
+  attachThumbnails,
+  layerThumbnails,
   IMAGE_TYPES,
   cropToSubject,
   fileName,
@@ -49,6 +51,16 @@ function ref(value: unknown): LayerRef {
     ...(typeof o.id === 'number' ? { id: o.id } : {}),
     ...(typeof o.name === 'string' ? { name: o.name } : {}),
   };
+}
+
+/**
+ * A v1 text edit's new text: `text.content`, or `text.contents`, the older spelling Adobe's
+ * post_text schema still accepts (specs/v1/PITS/post_text.schema.json).
+ */
+function textContent(layer: Body): string | undefined {
+  const text = obj(layer.text);
+  if (typeof text.content === 'string') return text.content;
+  return typeof text.contents === 'string' ? text.contents : undefined;
 }
 
 function placementOf(block: Body): Placement | undefined {
@@ -87,15 +99,18 @@ export function v1LayerEdits(layers: Body[], pathPrefix: string): LayerEdit[] {
     if (typeof layer.name === 'string') edit.name = layer.name;
     if (typeof layer.visible === 'boolean') edit.visible = layer.visible;
     if (typeof layer.locked === 'boolean') edit.locked = layer.locked;
-    const opacity = num(obj(layer.blendOptions).opacity);
+    const blend = obj(layer.blendOptions);
+    const opacity = num(blend.opacity);
     if (opacity !== undefined) edit.opacity = opacity / 100;
+    const blendMode = blendModeFromAdobe(blend.blendMode);
+    if (blendMode) edit.blendMode = blendMode;
     const input = obj(layer.input);
     if (typeof input.href === 'string') edit.imageHref = input.href;
     if (layer.bounds) edit.bounds = obj(layer.bounds);
     const fill = rgbOf(obj(layer.fill));
     if (fill) edit.fill = fill;
-    const text = obj(layer.text);
-    if (typeof text.contents === 'string') edit.text = text.contents;
+    const content = textContent(layer);
+    if (content !== undefined) edit.text = content;
     if (layer.type === 'layerSection') edit.group = true;
     const adjustment = v1Adjustment(layer.adjustments, `${path}.adjustments`);
     if (adjustment) edit.adjustment = adjustment;
@@ -132,19 +147,29 @@ function documentTransform(options: Body): ((raster: Raster) => Promise<Raster>)
       const right = num(canvas.right) ?? raster.width;
       raster = cropRaster(raster, left, top, Math.max(1, right - left), Math.max(1, bottom - top));
     }
-    if (document.trim) {
+    // `transparentPixels` is the only basis the contract allows.
+    if (obj(document.trim).basedOn === 'transparentPixels') {
       const box = boundingBox(raster, (i) => (raster.data[i * 4 + 3] ?? 0) > 0);
       if (box) raster = cropRaster(raster, box.left, box.top, box.width, box.height);
     }
     const size = obj(document.imageSize);
     const width = num(size.width);
     if (width !== undefined && width > 0) {
-      // Photoshop keeps the aspect ratio and derives the height from the width.
-      raster = await resizeRaster(
-        raster,
-        width,
-        Math.max(1, Math.round((raster.height * width) / raster.width)),
-      );
+      // Photoshop keeps the aspect ratio and derives the height from the width; a height that
+      // disagrees would need a distorting resize, which the emulator does not do.
+      const height = Math.max(1, Math.round((raster.height * width) / raster.width));
+      const asked = num(size.height);
+      if (asked !== undefined && Math.abs(asked - height) > 1) {
+        throw new JobFailedError(
+          failures.notImplementedFields([
+            {
+              path: 'options.document.imageSize.height',
+              what: `a height other than the proportional ${height} px (a distorting resize)`,
+            },
+          ]),
+        );
+      }
+      raster = await resizeRaster(raster, width, height);
     }
     return raster;
   };
@@ -167,7 +192,9 @@ export async function documentManifest(ctx: WorkContext): Promise<JobResult> {
   const doc = await ctx.loadDocument(requireMain(ctx), 'inputs[0]');
   const manifest = buildManifest(doc);
   const thumbnails = obj(obj(ctx.body.options).thumbnails).type;
-  if (typeof thumbnails === 'string') await addLayerThumbnails(ctx, doc, manifest, thumbnails);
+  if (typeof thumbnails === 'string') {
+    attachThumbnails(manifest.layers, await layerThumbnails(ctx, doc, thumbnails), (url) => url);
+  }
   return { manifest };
 }
 
@@ -185,6 +212,20 @@ export async function documentOperations(ctx: WorkContext): Promise<JobResult> {
   return {};
 }
 
+/** A document's resolution in pixels per inch, as a PSD stores it. */
+function resolutionInfo(ppi: number): NonNullable<ImageDocument['psd']['imageResources']> {
+  return {
+    resolutionInfo: {
+      horizontalResolution: ppi,
+      horizontalResolutionUnit: 'PPI',
+      widthUnit: 'Inches',
+      verticalResolution: ppi,
+      verticalResolutionUnit: 'PPI',
+      heightUnit: 'Inches',
+    },
+  };
+}
+
 export async function documentCreate(ctx: WorkContext): Promise<JobResult> {
   requireWritable(ctx.outputs, PS_TYPES);
   const options = obj(ctx.body.options);
@@ -195,6 +236,8 @@ export async function documentCreate(ctx: WorkContext): Promise<JobResult> {
   const fill = document.fill === 'transparent' ? undefined : [255, 255, 255, 255];
   const doc = documentFromRaster(blankRaster(width, height, fill), 'Untitled-1.psd');
   if (!fill) doc.psd.children = [];
+  const resolution = num(document.resolution);
+  if (resolution !== undefined) doc.psd.imageResources = resolutionInfo(resolution);
   doc.edited = true;
   await runEdits(ctx, doc, v1LayerEdits(list(options.layers), 'options.layers'));
   await writeDocumentOutputs(ctx, doc, (o) => imageSpec(o, 'photoshop'));
@@ -237,8 +280,8 @@ export async function text(ctx: WorkContext): Promise<JobResult> {
   const doc = await ctx.loadDocument(requireMain(ctx), 'inputs[0]');
   const edits = list(options.layers).map((layer, i): LayerEdit => {
     const edit: LayerEdit = { action: 'edit', path: `options.layers[${i}]`, target: ref(layer) };
-    const contents = obj(layer.text).contents;
-    if (typeof contents === 'string') edit.text = contents;
+    const content = textContent(layer);
+    if (content !== undefined) edit.text = content;
     if (typeof layer.visible === 'boolean') edit.visible = layer.visible;
     return edit;
   });

@@ -6,12 +6,12 @@ import {
   renderDocument,
   toRaster,
 } from '../image/document';
-import { type Manifest, type ManifestLayer } from '../image/manifest';
 import { foregroundMask } from '../image/background';
 import {
   PSD_TYPES,
   encodeDocumentOutput,
   encodeRaster,
+  renderForOutput,
   type ImageOutputSpec,
 } from '../image/encode';
 import { blankRaster, boundingBox, blendOver, cropRaster, type Raster } from '../image/raster';
@@ -52,7 +52,7 @@ export async function writeDocumentOutputs(
     const spec = specFor(output);
     let bytes: Buffer;
     if (transform && !PSD_TYPES.has(spec.type)) {
-      bytes = await encodeRaster(await transform(renderDocument(doc, spec.layers)), spec);
+      bytes = await encodeRaster(await transform(renderForOutput(doc, spec)), spec);
     } else {
       bytes = await encodeDocumentOutput(doc, spec);
     }
@@ -185,14 +185,13 @@ export function fileName(href: string | undefined, fallback: string): string {
 
 /**
  * Layer thumbnails for a manifest: each pixel layer's own pixels (at its bounds) encoded as
- * `type` and served by the emulator for an hour, its URL set as the layer's `thumbnail`.
+ * `type` and served by the emulator for an hour; the URL of each, by layer id.
  */
-export async function addLayerThumbnails(
+export async function layerThumbnails(
   ctx: WorkContext,
   doc: ImageDocument,
-  manifest: Manifest,
   type: string,
-): Promise<void> {
+): Promise<Map<number, string>> {
   const urls = new Map<number, string>();
   const layers: Layer[] = [];
   const collect = (list: readonly Layer[] | undefined): void => {
@@ -209,12 +208,18 @@ export async function addLayerThumbnails(
     const bytes = await encodeRaster(pixels, { type, quality: 85, compressionLevel: 6 });
     urls.set(layer.id, ctx.host(bytes, type, 60 * 60 * 1000));
   }
-  const attach = (list: ManifestLayer[]): void => {
-    for (const entry of list) {
-      const url = urls.get(entry.id);
-      if (url) entry.thumbnail = url;
-      if (entry.children) attach(entry.children);
-    }
-  };
-  attach(manifest.layers);
+  return urls;
+}
+
+/** Sets each manifest layer's thumbnail from `urls` (v1: the URL; v2: `{mediaType, url}`). */
+export function attachThumbnails<L extends { id: number; children?: L[] }>(
+  layers: L[],
+  urls: ReadonlyMap<number, string>,
+  thumbnail: (url: string) => unknown,
+): void {
+  for (const entry of layers) {
+    const url = urls.get(entry.id);
+    if (url) (entry as Record<string, unknown>).thumbnail = thumbnail(url);
+    if (entry.children) attachThumbnails(entry.children, urls, thumbnail);
+  }
 }

@@ -6,19 +6,21 @@ import {
   type LayerRef,
   type Placement,
 } from '../image/layer-edits';
-import { buildManifest } from '../image/manifest';
+import { buildV2Manifest } from '../image/manifest';
 import { encodeRaster } from '../image/encode';
 import { blankRaster, cropRaster, type Raster } from '../image/raster';
 import { autoTone as autoToneImage, applyToneEdits, type ToneEdits } from '../image/tone';
 import { estimateTilt, straighten } from '../image/straighten';
 import { xmpEdits } from '../image/xmp-settings';
+import { blendModeFromAdobe } from '../image/blend-modes';
 import { JobFailedError, failures } from '../jobs/job-failure';
 import { v2Adjustment } from './adjustment-options';
 import { playSteps } from './photoshop-operations';
 import { imageSpec } from './output-specs';
 import { unsupportedSettings } from './sensei-lightroom-operations';
 import {
-  addLayerThumbnails,
+  attachThumbnails,
+  layerThumbnails,
   IMAGE_TYPES,
   cropDocument,
   fileName,
@@ -75,8 +77,12 @@ function v2LayerEdits(layers: Body[]): LayerEdit[] {
     const edit: LayerEdit = { action, path: `edits.layers[${i}]`, target: ref(layer) };
     if (typeof layer.name === 'string') edit.name = layer.name;
     if (typeof layer.isVisible === 'boolean') edit.visible = layer.isVisible;
-    const opacity = num(obj(layer.blendOptions).opacity);
+    const blend = obj(layer.blendOptions);
+    const opacity = num(blend.opacity);
     if (opacity !== undefined) edit.opacity = opacity / 100;
+    const blendMode = blendModeFromAdobe(blend.blendMode);
+    if (blendMode) edit.blendMode = blendMode;
+    if (layer.type === 'group_layer') edit.group = true;
     const image =
       obj(obj(layer.image).source).url ??
       obj(obj(obj(layer.smartObject).smartObjectFile).source).url;
@@ -228,15 +234,16 @@ export async function v2Edit(ctx: WorkContext): Promise<JobResult> {
 
 export async function generateManifest(ctx: WorkContext): Promise<JobResult> {
   const doc = await ctx.loadDocument(ctx.mainInput ?? '', 'image.source');
-  const manifest = buildManifest(doc);
+  const manifest = buildV2Manifest(doc);
   if (ctx.body.includeLayerThumbnails === true) {
     const options = obj(ctx.body.exportOptions);
-    const type = options.mediaType === 'image/jpeg' ? 'image/jpeg' : 'image/png';
-    await addLayerThumbnails(ctx, doc, manifest, type);
+    const mediaType = options.mediaType === 'image/jpeg' ? 'image/jpeg' : 'image/png';
+    const urls = await layerThumbnails(ctx, doc, mediaType);
+    attachThumbnails(manifest.layers, urls, (url) => ({ mediaType, url }));
   }
   const bytes = Buffer.from(JSON.stringify(manifest));
   for (const output of ctx.outputs) await ctx.write(output, bytes, 'application/json');
-  return { manifest };
+  return {};
 }
 
 export async function createArtboard(ctx: WorkContext): Promise<JobResult> {
