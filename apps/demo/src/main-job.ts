@@ -27,37 +27,39 @@ export function mainJobEdits(at: MainJobLocations): MainJobEdit[] {
     {
       label: 'renditions of a layered PSD (JPEG, PNG, TIFF at three sizes)',
       job: {
-        operation: 'renditionCreate',
+        operation: 'v2.createComposite',
         input: poster,
         outputs: [
-          { ref: out('poster-1200.jpg'), type: 'image/jpeg', width: 1200, quality: 7 },
-          { ref: out('poster-600.png'), type: 'image/png', width: 600, compression: 'medium' },
-          { ref: out('poster-300.tif'), type: 'image/tiff', width: 300 },
+          { ref: out('poster-1200.jpg'), mediaType: 'image/jpeg', width: 1200, quality: 'high' },
+          { ref: out('poster-600.png'), mediaType: 'image/png', width: 600, compression: 'medium' },
+          { ref: out('poster-300.tif'), mediaType: 'image/tiff', width: 300 },
         ],
       },
     },
     {
       label: 'manifest of the PSD (document and layer tree)',
       job: {
-        operation: 'documentManifest',
+        operation: 'v2.generateManifest',
         input: poster,
-        outputs: [{ ref: out('poster-manifest.json') }],
+        outputs: [{ ref: out('poster-manifest.json'), mediaType: 'application/json' }],
       },
     },
     {
       label: 'layer edit: hide the Badge layer, render JPEG and save the PSD',
       job: {
-        operation: 'documentOperations',
+        operation: 'v2.createComposite',
         input: poster,
-        options: { layers: [{ name: 'Badge', visible: false, edit: {} }] },
+        options: {
+          edits: { layers: [{ name: 'Badge', operation: { type: 'edit' }, isVisible: false }] },
+        },
         outputs: [
-          { ref: out('poster-no-badge.jpg'), type: 'image/jpeg', width: 800 },
-          { ref: out('poster-no-badge.psd'), type: 'image/vnd.adobe.photoshop' },
+          { ref: out('poster-no-badge.jpg'), mediaType: 'image/jpeg', width: 800 },
+          { ref: out('poster-no-badge.psd'), mediaType: 'image/vnd.adobe.photoshop' },
         ],
       },
     },
     {
-      label: 'product crop: trim to the product plus 40 px of padding',
+      label: 'product crop: trim to the product plus 40 px of padding (v1, legacy)',
       job: {
         operation: 'productCrop',
         input: product,
@@ -66,15 +68,21 @@ export function mainJobEdits(at: MainJobLocations): MainJobEdit[] {
       },
     },
     {
-      label: 'cut-out: remove the product background',
-      job: { operation: 'cutout', input: product, outputs: [{ ref: out('product-cutout.png') }] },
+      label: 'remove background: cut the product out',
+      job: {
+        operation: 'v2.removeBackground',
+        input: product,
+        options: { mode: 'cutout' },
+        outputs: [{ ref: out('product-cutout.png'), mediaType: 'image/png' }],
+      },
     },
     {
-      label: 'Lightroom auto tone on a flat photo',
+      label: 'auto tone on a flat photo',
       job: {
-        operation: 'autoTone',
+        operation: 'v2.edit',
         input: photo,
-        outputs: [{ ref: out('landscape-autotone.jpg'), type: 'image/jpeg' }],
+        options: { edits: { autoTone: true } },
+        outputs: [{ ref: out('landscape-autotone.jpg'), mediaType: 'image/jpeg' }],
       },
     },
   ];
