@@ -59,12 +59,16 @@ export function mainJobEdits(at: MainJobLocations): MainJobEdit[] {
       },
     },
     {
-      label: 'product crop: trim to the product plus 40 px of padding (v1, legacy)',
+      label: 'product on white: background removed, trimmed to the product',
       job: {
-        operation: 'productCrop',
+        operation: 'v2.removeBackground',
         input: product,
-        options: { unit: 'Pixels', width: 40, height: 40 },
-        outputs: [{ ref: out('product-cropped.png'), type: 'image/png' }],
+        options: {
+          mode: 'cutout',
+          trim: true,
+          backgroundColor: { red: 255, green: 255, blue: 255, alpha: 1 },
+        },
+        outputs: [{ ref: out('product-on-white.jpg'), mediaType: 'image/jpeg' }],
       },
     },
     {

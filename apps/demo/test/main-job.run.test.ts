@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { guardAgainstLeaks, redisUrl, uniqueName } from '@darkroom/testing';
 import { runMainJob, startLocalStack, type EditOutcome, type LocalStack } from '../src';
-import { uploadSamples } from '../src/main-job';
+import { retirementOf } from '@darkroom/photoshop';
+import { mainJobEdits, uploadSamples } from '../src/main-job';
 
 guardAgainstLeaks();
 
@@ -33,6 +34,12 @@ describe('the main job on the local stack', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("runs on Adobe's current API only: no edit uses a retired one", () => {
+    const edits = mainJobEdits(stack.at);
+    expect(edits).toHaveLength(outcomes.length);
+    expect(edits.filter((e) => retirementOf(e.job.operation) !== undefined)).toEqual([]);
+  });
+
   it('completes every edit and copies every output to the output folder', () => {
     expect(outcomes.map((o) => [o.label, o.status.state, o.status.failure?.message])).toEqual(
       outcomes.map((o) => [o.label, 'completed', undefined]),
@@ -51,8 +58,9 @@ describe('the main job on the local stack', () => {
     expect([tiff.format, tiff.width]).toEqual(['tiff', 300]);
     const cutout = await sharp(file('product-cutout.png')).metadata();
     expect(cutout.hasAlpha).toBe(true);
-    const cropped = await sharp(file('product-cropped.png')).metadata();
-    expect(cropped.width).toBeLessThan(1000);
+    const onWhite = await sharp(file('product-on-white.jpg')).metadata();
+    expect(onWhite.format).toBe('jpeg');
+    expect(onWhite.width).toBeLessThan(1000);
     expect((await readFile(file('poster-no-badge.psd'))).toString('latin1', 0, 4)).toBe('8BPS');
   });
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { EnvSource } from '@darkroom/config';
 import { closeAll, closeOnce, closeServer } from '@darkroom/core';
 import { EditQueue } from '@darkroom/jobs';
+import { legacyApiWarning } from '@darkroom/photoshop';
 import {
   collectProcessMetrics,
   createLogger,
@@ -40,7 +41,9 @@ export async function startProducer(env: EnvSource): Promise<RunningProducer> {
     connection: config.redis,
     prefix: config.prefix,
     queueName: config.queueName,
+    legacyApi: config.legacyApi,
   });
+  if (config.legacyApi === 'allow') logger.warn(legacyApiWarning());
   const app = createServer({
     edits,
     tokens: config.tokens,

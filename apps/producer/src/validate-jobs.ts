@@ -4,6 +4,7 @@ import {
   type JobIssue,
   type ValidatedEditJob,
 } from '@darkroom/jobs';
+import type { LegacyPolicy } from '@darkroom/photoshop';
 
 /** Each job validated on its own: the valid ones, and the issues of each bad one by index. */
 export interface ValidatedList {
@@ -15,11 +16,14 @@ export interface ValidatedList {
  * Validates every job separately, so one bad job is reported with its own issues instead of
  * hiding the rest. Nothing touches Redis.
  */
-export async function validateJobs(inputs: readonly unknown[]): Promise<ValidatedList> {
+export async function validateJobs(
+  inputs: readonly unknown[],
+  options: { legacyApi?: LegacyPolicy } = {},
+): Promise<ValidatedList> {
   const result: ValidatedList = { valid: [], rejected: [] };
   for (const [index, input] of inputs.entries()) {
     try {
-      result.valid.push({ index, job: await validateEditJob(input) });
+      result.valid.push({ index, job: await validateEditJob(input, options) });
     } catch (err) {
       if (!(err instanceof EditJobValidationError)) throw err;
       result.rejected.push({ index, issues: err.issues });

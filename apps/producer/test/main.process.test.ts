@@ -45,6 +45,7 @@ describe('producer main', () => {
       PRODUCER_TOKENS: 'tok-a, tok-b',
       REDIS_URL: redisUrl(),
       DARKROOM_QUEUE: queueName,
+      DARKROOM_LEGACY_API: 'allow',
     });
     const edits = new EditQueue({ connection: redisUrl(), queueName });
     try {
@@ -72,6 +73,10 @@ describe('producer main', () => {
       });
       expect(stdout).not.toContain('tok-b');
       expect((await edits.counts()).waiting).toBe(1);
+      // Allowing retired APIs is said once, at start-up, with their end of life.
+      const legacy = lines.filter((l) => String(l.msg).startsWith('DARKROOM_LEGACY_API=allow'));
+      expect(legacy).toHaveLength(1);
+      expect(String(legacy[0]?.msg)).toContain('/pie/psdService ended 2026-07-31');
     } finally {
       proc.child.kill('SIGKILL');
       await edits.queue.obliterate({ force: true });

@@ -58,17 +58,29 @@ describe('readManifest', () => {
 });
 
 describe('parseOutputFlag', () => {
-  it('splits <ref>:<type>[:<width>] from the right, keeping colons inside the reference', () => {
+  it('names the MIME type mediaType for v2 operations (the default) and type for v1', () => {
     expect(parseOutputFlag('s3://out/a.jpg:image/jpeg:1024')).toEqual({
+      ref: 's3://out/a.jpg',
+      mediaType: 'image/jpeg',
+      width: 1024,
+    });
+    expect(parseOutputFlag('s3://out/a.jpg:image/jpeg', 'v1')).toEqual({
+      ref: 's3://out/a.jpg',
+      type: 'image/jpeg',
+    });
+  });
+
+  it('splits <ref>:<type>[:<width>] from the right, keeping colons inside the reference', () => {
+    expect(parseOutputFlag('s3://out/a.jpg:image/jpeg:1024', 'v1')).toEqual({
       ref: 's3://out/a.jpg',
       type: 'image/jpeg',
       width: 1024,
     });
-    expect(parseOutputFlag('azure://acct/c/x:y.png:image/png')).toEqual({
+    expect(parseOutputFlag('azure://acct/c/x:y.png:image/png', 'v1')).toEqual({
       ref: 'azure://acct/c/x:y.png',
       type: 'image/png',
     });
-    expect(parseOutputFlag('dropbox:/out/a.psd:image/vnd.adobe.photoshop')).toEqual({
+    expect(parseOutputFlag('dropbox:/out/a.psd:image/vnd.adobe.photoshop', 'v1')).toEqual({
       ref: 'dropbox:/out/a.psd',
       type: 'image/vnd.adobe.photoshop',
     });

@@ -22,7 +22,8 @@ describe('darkroom enqueue', () => {
   let dir: string;
   beforeEach(async () => {
     const queueName = uniqueName('cli');
-    env = { REDIS_URL: redisUrl(), DARKROOM_QUEUE: queueName };
+    // These runs include v1 operations, which a deployment allows on purpose.
+    env = { REDIS_URL: redisUrl(), DARKROOM_QUEUE: queueName, DARKROOM_LEGACY_API: 'allow' };
     edits = new EditQueue({ connection: redisUrl(), queueName });
     dir = await mkdtemp(join(tmpdir(), 'darkroom-cli-'));
   });
@@ -222,9 +223,9 @@ describe('darkroom enqueue', () => {
       const file = join(dir, 'long.jsonl');
       const lines = Array.from({ length: 40 }, (_, i) =>
         JSON.stringify({
-          operation: 'renditionCreate',
+          operation: 'v2.createComposite',
           input: `s3://darkroom-in/${i}.psd`,
-          outputs: [{ ref: `s3://darkroom-out/${i}.jpg`, type: 'image/jpeg' }],
+          outputs: [{ ref: `s3://darkroom-out/${i}.jpg`, mediaType: 'image/jpeg' }],
         }),
       );
       await writeFile(file, lines.join('\n'));
@@ -248,5 +249,41 @@ describe('darkroom enqueue', () => {
     } finally {
       await redis.close();
     }
+  });
+  it('refuses a v1 operation unless the deployment allows retired APIs, and enqueues v2 from flags', async () => {
+    const { DARKROOM_LEGACY_API: _allowed, ...strict } = env;
+    const refused = await cli(
+      [
+        'enqueue',
+        '--operation',
+        'renditionCreate',
+        '--input',
+        's3://photos-in/a.psd',
+        '--output',
+        's3://photos-out/a.jpg:image/jpeg',
+      ],
+      strict,
+    );
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('renditionCreate is on an Adobe API retired on 2026-07-31');
+    const v2 = await cli(
+      [
+        'enqueue',
+        '--operation',
+        'v2.createComposite',
+        '--input',
+        's3://photos-in/a.psd',
+        '--output',
+        's3://photos-out/a.jpg:image/jpeg:1024',
+        '--json',
+      ],
+      strict,
+    );
+    expect(v2.code).toBe(0);
+    const { id } = JSON.parse(v2.stdout) as { id: string };
+    const stored = await edits.queue.getJob(id);
+    expect(stored?.data.request.outputs).toEqual([
+      { ref: 's3://photos-out/a.jpg', mediaType: 'image/jpeg', width: 1024 },
+    ]);
   });
 });

@@ -223,6 +223,8 @@ describe('SSRF: no request leaves the allowlist', () => {
           DARKROOM_STORAGE: JSON.stringify({ s3: { default: s3.config } }),
           EXPECTED_DURATION_SCALE: '0.001',
           BUDGET_TIME_SCALE: '0.001',
+          // Hostile replies of both generations are tried, v1's among them.
+          DARKROOM_LEGACY_API: 'allow',
           LOG_LEVEL: 'debug',
         }),
         {

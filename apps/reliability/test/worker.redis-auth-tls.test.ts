@@ -159,10 +159,10 @@ describe('a worker process reaches a secured Redis by configuration alone', () =
     try {
       await worker.started;
       const { id } = await edits.enqueue({
-        operation: 'renditionCreate',
+        operation: 'v2.createComposite',
         input,
         outputs: [
-          { ref: `s3://${outBucket}/${uniqueName('o')}.png`, type: 'image/png', width: 16 },
+          { ref: `s3://${outBucket}/${uniqueName('o')}.png`, mediaType: 'image/png', width: 16 },
         ],
       });
       const done = await edits.waitFor(id, { timeout: 30_000 });

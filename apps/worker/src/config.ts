@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnv, type EnvSource } from '@darkroom/config';
+import type { LegacyPolicy } from '@darkroom/photoshop';
 import type { StorageConfig } from '@darkroom/storage';
 import {
   accountsFromEnv,
@@ -107,6 +108,8 @@ export interface WorkerConfig {
   apiTimeoutMs: number;
   expectedDurationScale: number;
   retryBaseMs: number;
+  /** Jobs of APIs Adobe has retired: failed before any POST, or run (a grace period). */
+  legacyApi: LegacyPolicy;
   logLevel: string;
 }
 
@@ -131,6 +134,7 @@ export function parseWorkerConfig(source: EnvSource): WorkerConfig {
     apiTimeoutMs: env.API_TIMEOUT_MS,
     expectedDurationScale: env.EXPECTED_DURATION_SCALE,
     retryBaseMs: env.RETRY_BASE_MS,
+    legacyApi: env.DARKROOM_LEGACY_API,
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -25,7 +25,13 @@ import { budgetKeyOf } from './rate-budget';
 export interface StepProcessorDeps {
   config: Pick<
     WorkerConfig,
-    'prefix' | 'queueName' | 'accounts' | 'apiTimeoutMs' | 'expectedDurationScale' | 'retryBaseMs'
+    | 'prefix'
+    | 'queueName'
+    | 'accounts'
+    | 'apiTimeoutMs'
+    | 'expectedDurationScale'
+    | 'retryBaseMs'
+    | 'legacyApi'
   >;
   redis: RedisConnection;
   storage: StoragePort;
@@ -87,6 +93,7 @@ export function createStepProcessor(
     schedule: new PollSchedule(),
     defaultEstimate: catalogEstimate(config.expectedDurationScale),
     retryBaseMs: config.retryBaseMs,
+    legacyApi: config.legacyApi,
     observer: deps.observer,
   });
 }

@@ -10,6 +10,7 @@ import {
 import { createLogger, QueueMetrics, type Logger } from '@darkroom/observability';
 import { StorageRegistry } from '@darkroom/storage';
 import { Cleanups } from './cleanups';
+import { legacyApiWarning } from '@darkroom/photoshop';
 import type { WorkerConfig } from './config';
 import { startConsumer } from './consumer';
 import { drainConsumer } from './drain';
@@ -102,6 +103,7 @@ export async function createWorker(
     },
     'worker started',
   );
+  if (config.legacyApi === 'allow') logger.warn(legacyApiWarning());
 
   const close = closeOnce(() =>
     closeAll([

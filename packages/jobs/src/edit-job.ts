@@ -6,6 +6,9 @@ import {
   getOperation,
   operationIds,
   RequestValidationError,
+  retirementNotice,
+  retirementOf,
+  type LegacyPolicy,
   type ReferencedBody,
 } from '@darkroom/photoshop';
 import { presignableRefSchema } from '@darkroom/storage';
@@ -232,12 +235,29 @@ function deadlineOf(deadline: ParsedInput['deadline']): number | undefined {
 }
 
 /**
- * Validates one job and returns it normalised, or throws `EditJobValidationError` listing every
- * bad field (path and rule). Nothing here touches Redis, storage or the network.
+ * Refuses an operation of an API Adobe has retired unless the caller runs them on purpose
+ * (`legacyApi: 'allow'`, a grace period): Adobe may refuse them, and each has a v2 replacement.
  */
-export async function validateEditJob(input: unknown): Promise<ValidatedEditJob> {
+function checkRetirement(operation: string, policy: LegacyPolicy): void {
+  const retirement = policy === 'refuse' ? retirementOf(operation) : undefined;
+  if (!retirement) return;
+  throw new EditJobValidationError([
+    { path: 'operation', rule: 'retired_api', message: retirementNotice(operation, retirement) },
+  ]);
+}
+
+/**
+ * Validates one job and returns it normalised, or throws `EditJobValidationError` listing every
+ * bad field (path and rule). An operation of a
+ * retired Adobe API is refused when `legacyApi` is `'refuse'`. Nothing here touches Redis, storage or the network.
+ */
+export async function validateEditJob(
+  input: unknown,
+  options: { legacyApi?: LegacyPolicy } = {},
+): Promise<ValidatedEditJob> {
   const job = parseShape(input);
   checkOperationRules(job);
+  checkRetirement(job.operation, options.legacyApi ?? 'allow');
   const request: EditRequest = {
     operation: job.operation,
     ...(job.input ? { input: job.input } : {}),

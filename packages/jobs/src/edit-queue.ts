@@ -15,6 +15,7 @@ import {
   EDIT_JOB_ID_PATTERN,
   EDIT_JOB_NAME,
 } from './constants';
+import type { LegacyPolicy } from '@darkroom/photoshop';
 import { validateEditJob, type ValidatedEditJob } from './edit-job';
 import { EditJobValidationError } from './errors/edit-job-validation-error';
 import { EditJobNotFoundError } from './errors/edit-job-not-found-error';
@@ -58,6 +59,13 @@ export interface EditQueueOptions {
   backoffMs?: number;
   /** Deadline of jobs enqueued without one. @defaultValue 1 hour */
   defaultDeadlineMs?: number;
+  /**
+   * Operations of an API Adobe has retired (v1's `/pie/psdService` and `/lrService`, `/sensei`):
+   * `refuse` them at intake naming the end of life and the v2 replacement, or `allow` them (a
+   * grace period). The producer and the CLI pass DARKROOM_LEGACY_API, which refuses by default.
+   * @defaultValue 'allow'
+   */
+  legacyApi?: LegacyPolicy;
   /**
    * How long an idempotency key keeps returning its job after the job completed: completed jobs
    * are kept this long. Each kept job costs Redis about 2 KB.
@@ -230,6 +238,8 @@ export class EditQueue {
   private readonly target: string;
   private readonly jobDefaults: JobsOptions;
   private readonly defaultDeadlineMs: number;
+  /** What intake does with operations of retired Adobe APIs (see `EditQueueOptions.legacyApi`). */
+  readonly legacyApi: LegacyPolicy;
   private readonly metrics: EditQueueOptions['metrics'];
   private readonly finishEvents: FinishEvents;
   // The queue and the events listener close together; the connection the queue was handed goes
@@ -258,6 +268,7 @@ export class EditQueue {
     this.redis = createProducerConnection(options.connection);
     this.finishEvents = new FinishEvents(options.connection, this.queueName, this.prefix);
     this.defaultDeadlineMs = options.defaultDeadlineMs ?? DEFAULT_DEADLINE_MS;
+    this.legacyApi = options.legacyApi ?? 'allow';
     this.metrics = options.metrics;
     const windowSeconds = Math.ceil(windowMs / 1000);
     const keepFailed = options.keepFailed ?? DEFAULT_KEEP_FAILED;
@@ -284,7 +295,7 @@ export class EditQueue {
 
   /** Validates and enqueues one edit job. Throws `EditJobValidationError` before touching Redis. */
   async enqueue(input: unknown): Promise<EnqueueResult> {
-    const job = await validateEditJob(input);
+    const job = await validateEditJob(input, { legacyApi: this.legacyApi });
     const [result] = await this.addValidated([job], 1);
     return result as EnqueueResult;
   }
@@ -306,7 +317,7 @@ export class EditQueue {
     const issues: EditJobValidationError['issues'] = [];
     for (const [index, input] of inputs.entries()) {
       try {
-        validated.push(await validateEditJob(input));
+        validated.push(await validateEditJob(input, { legacyApi: this.legacyApi }));
       } catch (err) {
         if (!(err instanceof EditJobValidationError)) throw err;
         issues.push(

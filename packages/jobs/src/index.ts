@@ -62,4 +62,10 @@ export type {
   RedisFindingSeverity,
   RedisSettings,
 } from './redis-checks';
-export { runtimeEnvShape, jsonEnv, accountsFromEnv, checkAdobePair } from './runtime-env';
+export {
+  runtimeEnvShape,
+  legacyApiEnv,
+  jsonEnv,
+  accountsFromEnv,
+  checkAdobePair,
+} from './runtime-env';

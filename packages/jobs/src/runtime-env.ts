@@ -20,7 +20,14 @@ export const jsonEnv = <T extends z.ZodType>(schema: T, name: string) =>
  * The variables every Darkroom process that touches queues, Adobe or storage reads, with one
  * meaning everywhere: the worker, the CLI (`darkroom doctor`) and the producer share them.
  */
+/**
+ * DARKROOM_LEGACY_API: operations of an API Adobe has retired (v1, `/sensei`) are refused unless a
+ * deployment allows them for a grace period; allowing them logs one warning at start-up.
+ */
+export const legacyApiEnv = z.enum(['refuse', 'allow']).default('refuse');
+
 export const runtimeEnvShape = {
+  DARKROOM_LEGACY_API: legacyApiEnv,
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
   /** Seed nodes (`host:port,...`) of a Redis Cluster; REDIS_URL then gives credentials and TLS. */
   REDIS_CLUSTER_NODES: z.string().optional(),

@@ -1,3 +1,4 @@
+import type { LegacyPolicy } from '@darkroom/photoshop';
 import { z } from 'zod';
 import { parseEnv, type EnvSource } from '@darkroom/config';
 import {
@@ -27,6 +28,8 @@ export interface CliConfig {
   redisTarget: string;
   prefix: string;
   queueName: string;
+  /** Operations of APIs Adobe has retired: refused at intake, or allowed (a grace period). */
+  legacyApi: LegacyPolicy;
   accounts: Record<string, AccountConfig>;
   storage: StorageConfig | undefined;
   probes: string[];
@@ -41,6 +44,7 @@ export function parseCliConfig(source: EnvSource): CliConfig {
     redisTarget: describeTarget(redisTargetFromEnv(env)),
     prefix: env.DARKROOM_PREFIX,
     queueName: env.DARKROOM_QUEUE,
+    legacyApi: env.DARKROOM_LEGACY_API,
     accounts,
     storage: env.DARKROOM_STORAGE,
     probes: (env.DARKROOM_DOCTOR_PROBES ?? '')

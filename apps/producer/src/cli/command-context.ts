@@ -20,6 +20,7 @@ export async function withQueue<T>(
     connection: config.redis,
     prefix: config.prefix,
     queueName: config.queueName,
+    legacyApi: config.legacyApi,
   });
   try {
     // Fails within a second when Redis is down; BullMQ's own reads would wait for it forever.

@@ -9,7 +9,7 @@ import {
 } from './enqueue-manifest';
 import { EXIT } from './exit-codes';
 import { CSV_COLUMNS, manifestFormat, readManifest } from './manifest-reader';
-import { parseOutputFlag } from './output-flag';
+import { generationOf, parseOutputFlag } from './output-flag';
 import { parseCommandArgs } from './parse-command-args';
 import { UsageError } from './usage-error';
 
@@ -20,7 +20,8 @@ darkroom enqueue --from <manifest.jsonl|manifest.csv> [--chunk-size <n>]
 One job from flags:
   --operation <id>          an operation of the catalog, e.g. renditionCreate
   --input <ref>             s3://bucket/key, azure://account/container/blob or dropbox:/path
-  --output <ref>:<type>[:<width>]   repeatable, e.g. s3://out/a.jpg:image/jpeg:1024
+  --output <ref>:<type>[:<width>]   repeatable, e.g. s3://out/a.jpg:image/jpeg:1024 (the MIME
+                                    type: mediaType of v2 operations, type of v1)
   --options '<JSON>'        operation options
   --account <name> --tenant <name> --priority <n> --idempotency-key <key> --deadline <ISO time>
 
@@ -162,7 +163,7 @@ async function jobFromFlags(ctx: CommandContext, values: EnqueueFlags): Promise<
   return {
     operation: values.operation,
     ...(values.input ? { input: values.input } : {}),
-    outputs: (values.output ?? []).map(parseOutputFlag),
+    outputs: (values.output ?? []).map((o) => parseOutputFlag(o, generationOf(values.operation))),
     ...(values.options ? { options: parseJson(values.options, '--options') } : {}),
     ...(values.account ? { account: values.account } : {}),
     ...(values.tenant ? { tenant: values.tenant } : {}),

@@ -101,7 +101,11 @@ export async function enqueueManifest(
       continue;
     }
     try {
-      pending.push({ line: entry.line, input: entry.job, job: await validateEditJob(entry.job) });
+      pending.push({
+        line: entry.line,
+        input: entry.job,
+        job: await validateEditJob(entry.job, { legacyApi: edits.legacyApi }),
+      });
     } catch (err) {
       if (!(err instanceof EditJobValidationError)) throw err;
       summary.rejected.push({ line: entry.line, issues: err.issues });

@@ -1,4 +1,5 @@
 import { coerceError } from '@darkroom/core';
+import { generationOf } from './output-flag';
 import { UsageError } from './usage-error';
 
 /** One manifest line: its 1-based number, and the job or why it could not be read. */
@@ -119,7 +120,8 @@ function jobFromRow(row: Map<CsvColumn, string>): Record<string, unknown> {
   const output: Record<string, unknown> = { ref: row.get('output') };
   const type = row.get('type');
   const width = row.get('width');
-  if (type) output.type = type;
+  // The `type` column is the output's MIME type, which v2 operations call `mediaType`.
+  if (type) output[generationOf(row.get('operation')) === 'v1' ? 'type' : 'mediaType'] = type;
   if (width) output.width = numberOrText(width);
   const job: Record<string, unknown> = { operation: row.get('operation'), outputs: [output] };
   const input = row.get('input');

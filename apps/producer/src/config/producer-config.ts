@@ -1,4 +1,5 @@
-import { redisTargetFromEnv, type RedisTarget } from '@darkroom/jobs';
+import { legacyApiEnv, redisTargetFromEnv, type RedisTarget } from '@darkroom/jobs';
+import type { LegacyPolicy } from '@darkroom/photoshop';
 import { z } from 'zod';
 import { parseEnv, type EnvSource } from '@darkroom/config';
 
@@ -10,6 +11,7 @@ const envSchema = z.object({
   REDIS_CLUSTER_NODES: z.string().optional(),
   DARKROOM_PREFIX: z.string().min(1).default('{darkroom}'),
   DARKROOM_QUEUE: z.string().min(1).default('edits'),
+  DARKROOM_LEGACY_API: legacyApiEnv,
   PRODUCER_TOKENS: z
     .string({ error: 'set PRODUCER_TOKENS to a comma-separated list of bearer tokens' })
     .transform((text) =>
@@ -28,6 +30,8 @@ const envSchema = z.object({
 });
 
 export interface ProducerConfig {
+  /** Operations of APIs Adobe has retired: refused at intake, or allowed (a grace period). */
+  legacyApi: LegacyPolicy;
   host: string;
   port: number;
   /** Redis or Redis Cluster, from REDIS_URL and REDIS_CLUSTER_NODES. */
@@ -49,6 +53,7 @@ export function parseProducerConfig(source: EnvSource): ProducerConfig {
     redis: redisTargetFromEnv(env),
     prefix: env.DARKROOM_PREFIX,
     queueName: env.DARKROOM_QUEUE,
+    legacyApi: env.DARKROOM_LEGACY_API,
     tokens: env.PRODUCER_TOKENS,
     maxBatch: env.PRODUCER_MAX_BATCH,
     bodyLimit: env.PRODUCER_BODY_LIMIT,

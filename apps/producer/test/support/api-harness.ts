@@ -1,3 +1,4 @@
+import type { LegacyPolicy } from '@darkroom/photoshop';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
@@ -31,12 +32,16 @@ export interface ApiHarness {
 
 /** A producer app on an ephemeral port over a fresh queue; `close()` obliterates the queue. */
 export async function startApi(
-  options: Partial<Omit<ServerDeps, 'edits' | 'logger'>> & { connection?: string } = {},
+  options: Partial<Omit<ServerDeps, 'edits' | 'logger'>> & {
+    connection?: string;
+    legacyApi?: LegacyPolicy;
+  } = {},
 ): Promise<ApiHarness> {
-  const { connection, ...rest } = options;
+  const { connection, legacyApi, ...rest } = options;
   const edits = new EditQueue({
     connection: connection ?? redisUrl(),
     queueName: uniqueName('producer'),
+    ...(legacyApi ? { legacyApi } : {}),
   });
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({

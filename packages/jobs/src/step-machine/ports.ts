@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
-import type { NormalizedStatus, StorageKind } from '@darkroom/photoshop';
+import type { LegacyPolicy, NormalizedStatus, StorageKind } from '@darkroom/photoshop';
 import type { DurationEstimator } from '../duration-estimator';
 import type { FailureReason } from '../errors/job-failure';
 import type { EditJobData, EditJobResult } from '../job-data';
@@ -131,5 +131,11 @@ export interface StepMachineOptions {
    * @defaultValue 86_400_000 (24 h)
    */
   remoteRetentionMs?: number;
+  /**
+   * Jobs of APIs Adobe has retired (v1, `/sensei`) are failed as `invalid_job` before any POST
+   * unless `allow` (a grace period); jobs already submitted run to the end either way.
+   * @defaultValue 'allow'
+   */
+  legacyApi?: LegacyPolicy;
   observer?: StepObserver;
 }

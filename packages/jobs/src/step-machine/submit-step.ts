@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { buildRequestBody, getOperation, type OperationSpec } from '@darkroom/photoshop';
+import {
+  buildRequestBody,
+  getOperation,
+  retirementNotice,
+  retirementOf,
+  type OperationSpec,
+} from '@darkroom/photoshop';
 import { requestBody } from '../edit-job';
 import { submitBudgetClassesOf } from './budget-classes';
 import { describeError, failJob } from './fail-job';
@@ -22,6 +28,10 @@ const MAX_PRESIGN_TTL_S = 7 * 24 * 3600;
 export async function submitStep(ctx: StepContext, run: StepRun): Promise<never> {
   const { job } = run;
   const operation = getOperation(job.data.request.operation);
+  const retirement = ctx.options.legacyApi === 'refuse' ? retirementOf(operation.id) : undefined;
+  if (retirement) {
+    return failJob(ctx, job, 'invalid_job', retirementNotice(operation.id, retirement));
+  }
   const estimate = await ctx.options.estimator.estimate(
     operation.id,
     ctx.options.defaultEstimate(operation.durationClass),

@@ -45,6 +45,8 @@ function workerEnv(
     WORKER_HOST: '127.0.0.1',
     WORKER_PORT: '0',
     DARKROOM_STORAGE: JSON.stringify(parts.storage),
+    // The emulator serves every generation, and tests run both: v1 is allowed here on purpose.
+    DARKROOM_LEGACY_API: 'allow',
     ...(parts.emulator ? apiEnv(parts.emulator, options.client ?? DEFAULT_CLIENT, timeFactor) : {}),
     ...options.env,
   };

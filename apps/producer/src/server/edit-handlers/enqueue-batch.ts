@@ -32,8 +32,8 @@ function batchSchema(maxBatch: number) {
  * Every job validated, in input order; refuses the whole batch when any job is invalid, naming
  * each issue as `jobs[<index>]…`.
  */
-async function validBatch(jobs: unknown[]): Promise<ValidatedEditJob[]> {
-  const checked = await validateJobs(jobs);
+async function validBatch(jobs: unknown[], edits: EditQueue): Promise<ValidatedEditJob[]> {
+  const checked = await validateJobs(jobs, { legacyApi: edits.legacyApi });
   if (checked.rejected.length === 0) return checked.valid.map((v) => v.job);
   const issues = checked.rejected.flatMap(({ index, issues: list }) =>
     list.map((i) => ({ ...i, path: prefixPath(`jobs[${index}]`, i.path) })),
@@ -74,7 +74,7 @@ export function enqueueBatch(edits: EditQueue, maxBatch: number): RequestHandler
       throw new ApiError(400, 'invalid_request', 'the batch is invalid', issuesOf(parsed.error));
     }
     const { jobs } = parsed.data;
-    await validBatch(jobs);
+    await validBatch(jobs, edits);
     try {
       // One chunk: one claim of every key, then one addBulk.
       const results = await edits.enqueueMany(jobs, { chunkSize: maxBatch });

@@ -1,0 +1,59 @@
+import { getOperation, type StatusFamily } from './catalog';
+
+/** When Adobe stopped an API family, and what replaces it. */
+export interface Retirement {
+  /** Adobe's end of life, `YYYY-MM-DD`. */
+  readonly endOfLife: string;
+  /** Darkroom operations that do the same on Adobe's current API. */
+  readonly replacement: string;
+}
+
+/**
+ * The API families Adobe has retired, by status family. v1's Photoshop and Lightroom services:
+ * end of life 2026-07-31 (Adobe's deprecation announcement and v2 GA pages,
+ * getting-started/deprecation-announcement and getting-started/v2-ga). `/sensei/cutout` and
+ * `/sensei/mask`: retired on 2025-10-15, replaced by `/v2/remove-background` (Adobe's
+ * deprecation notice for the remove-background service).
+ */
+export const retiredFamilies: Readonly<Partial<Record<StatusFamily, Retirement>>> = Object.freeze({
+  photoshop: {
+    endOfLife: '2026-07-31',
+    replacement: 'v2.createComposite, v2.executeActions, v2.generateManifest, v2.createArtboard',
+  },
+  lightroom: { endOfLife: '2026-07-31', replacement: 'v2.edit' },
+  sensei: { endOfLife: '2025-10-15', replacement: 'v2.removeBackground' },
+});
+
+/** The retirement of an operation's API family, or undefined for a current one. */
+export function retirementOf(operationId: string): Retirement | undefined {
+  return retiredFamilies[getOperation(operationId).statusFamily];
+}
+
+/** How a deployment treats operations of a retired family: refuse them, or run them (a grace period). */
+export type LegacyPolicy = 'refuse' | 'allow';
+
+/** Path of each retired family's endpoints, for messages. */
+const FAMILY_PATHS: Readonly<Partial<Record<StatusFamily, string>>> = {
+  photoshop: '/pie/psdService',
+  lightroom: '/lrService',
+  sensei: '/sensei',
+};
+
+/**
+ * The one warning a service logs at start-up when a deployment allows retired APIs: which ones and
+ * when each ended.
+ */
+export function legacyApiWarning(): string {
+  const ended = Object.entries(retiredFamilies).map(
+    ([family, r]) => `${FAMILY_PATHS[family as StatusFamily] ?? family} ended ${r.endOfLife}`,
+  );
+  return `DARKROOM_LEGACY_API=allow: jobs on Adobe APIs past their end of life are accepted and run (${ended.join(', ')}); Adobe may refuse them, move them to v2`;
+}
+
+/**
+ * One line for logs and errors: the operation, its end of life and what to use instead, and the
+ * setting that keeps it running.
+ */
+export function retirementNotice(operationId: string, retirement: Retirement): string {
+  return `${operationId} is on an Adobe API retired on ${retirement.endOfLife}; use ${retirement.replacement} (DARKROOM_LEGACY_API=allow runs it during a grace period)`;
+}
