@@ -9,7 +9,14 @@ import { statusBudgetClassOf } from './budget-classes';
 import { completeJob, type FinishedRemoteRun } from './complete-job';
 import { failJob, failRemoteJob } from './fail-job';
 import { handleStatusError } from './status-errors';
-import { backoffMs, delayJob, saveData, type StepContext, type StepRun } from './step-context';
+import {
+  backoffMs,
+  delayJob,
+  MAX_BACKOFF_MS,
+  saveData,
+  type StepContext,
+  type StepRun,
+} from './step-context';
 import { takeToken } from './take-token';
 
 /** Replies in a row with a status word Darkroom does not know before the edit fails. */
@@ -89,12 +96,13 @@ async function remoteFailure(
   remoteJobId: string | undefined,
 ): Promise<never> {
   const { job } = run;
-  const verdict = classifyError(new RemoteJobFailedError(status.error ?? {}, remoteJobId));
+  const failure = new RemoteJobFailedError(status.error ?? {}, remoteJobId);
+  const verdict = classifyError(failure);
   const sent = job.data.roundSubmits ?? 1;
   if (verdict.action !== 'retry' || sent >= ctx.maxSubmitsPerRound) {
     return failRemoteJob(ctx, job, status, remoteJobId);
   }
-  ctx.observer.retrying?.(job, verdict.reason, new RemoteJobFailedError(status.error ?? {}));
+  ctx.observer.retrying?.(job, verdict.reason, failure);
   await saveData(run, {
     step: 'submit',
     statusUrl: undefined,
@@ -105,7 +113,7 @@ async function remoteFailure(
       ...(remoteJobId ? [remoteJobId] : []),
     ],
   });
-  return delayJob(run, backoffMs(ctx.retryBaseMs, sent, 60_000));
+  return delayJob(run, backoffMs(ctx.retryBaseMs, sent, MAX_BACKOFF_MS));
 }
 
 /**

@@ -2,7 +2,14 @@ import { getOperation } from '@darkroom/photoshop';
 import type { EditJobResult, SubmitIntent } from '../job-data';
 import { completeByOutputs } from './complete-job';
 import { failJob } from './fail-job';
-import { backoffMs, delayJob, saveData, type StepContext, type StepRun } from './step-context';
+import {
+  backoffMs,
+  delayJob,
+  MAX_BACKOFF_MS,
+  saveData,
+  type StepContext,
+  type StepRun,
+} from './step-context';
 import { submitStep } from './submit-step';
 
 /**
@@ -38,7 +45,7 @@ export async function reconcileDelay(
     ctx.options.defaultEstimate(operation.durationClass),
   );
   const likelyDone = ctx.options.schedule.firstPollDelay(estimate);
-  const first = Math.max(likelyDone, backoffMs(ctx.retryBaseMs, roundSubmits, 60_000));
+  const first = Math.max(likelyDone, backoffMs(ctx.retryBaseMs, roundSubmits, MAX_BACKOFF_MS));
   return Math.min(MAX_LOOK_WAIT_MS, first * 2 ** looks);
 }
 

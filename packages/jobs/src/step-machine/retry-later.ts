@@ -1,10 +1,14 @@
 import { type RateLimitedError } from '@darkroom/photoshop';
 import type { EditJobData } from '../job-data';
 import { describeError, failJob } from './fail-job';
-import { backoffMs, delayJob, saveData, type StepContext, type StepRun } from './step-context';
-
-/** Longest back-off between two tries of a transient failure. */
-const MAX_BACKOFF_MS = 60_000;
+import {
+  backoffMs,
+  delayJob,
+  MAX_BACKOFF_MS,
+  saveData,
+  type StepContext,
+  type StepRun,
+} from './step-context';
 
 /**
  * A 429: the whole fleet pauses the class for Retry-After (`penalize`), and this job comes back

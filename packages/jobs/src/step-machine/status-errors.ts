@@ -1,5 +1,4 @@
 import {
-  ForeignStatusUrlError,
   HttpError,
   NetworkError,
   RateLimitedError,
@@ -47,9 +46,6 @@ export async function handleStatusError(
   }
   if (err instanceof HttpError && err.status === 401) {
     return failJob(ctx, job, 'auth_failed', describeError(err));
-  }
-  if (err instanceof ForeignStatusUrlError) {
-    return failJob(ctx, job, 'client_error', describeError(err));
   }
   return failJob(ctx, job, 'client_error', describeError(err));
 }

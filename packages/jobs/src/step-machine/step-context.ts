@@ -50,6 +50,9 @@ export async function delayJob(run: StepRun, ms: number): Promise<never> {
   throw new DelayedError();
 }
 
+/** Longest wait of any back-off of the step machine (transient errors, resubmits, first looks). */
+export const MAX_BACKOFF_MS = 60_000;
+
 /**
  * The `n`th (1-based) wait of an exponential back-off from `baseMs`, capped at `capMs`, with
  * equal jitter (half fixed, half random) so a fleet does not retry in step.

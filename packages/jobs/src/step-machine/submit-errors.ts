@@ -8,6 +8,7 @@ import {
   getOperation,
 } from '@darkroom/photoshop';
 import type { EditJobData } from '../job-data';
+import { submitBudgetClassOf } from './budget-classes';
 import { describeError, failJob } from './fail-job';
 import { reconcileDelay } from './reconcile-step';
 import { retryAfterRateLimit, retryTransient } from './retry-later';
@@ -51,8 +52,13 @@ export async function handleSubmitError(
       : {}),
   };
   if (err instanceof RateLimitedError) {
-    const cls = getOperation(job.data.request.operation).limitClasses.submit;
-    return retryAfterRateLimit(ctx, run, err, cls, settled);
+    return retryAfterRateLimit(
+      ctx,
+      run,
+      err,
+      submitBudgetClassOf(job.data.request.operation),
+      settled,
+    );
   }
   if (sent && err.status === 401 && !job.data.authRefreshed) {
     // The client dropped the stale token; the next POST, at once, takes a fresh one.
