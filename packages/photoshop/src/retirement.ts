@@ -1,4 +1,4 @@
-import { getOperation, type StatusFamily } from './catalog';
+import { getOperation, statusPathTemplates, type StatusFamily } from './catalog';
 
 /** When Adobe stopped an API family, and what replaces it. */
 export interface Retirement {
@@ -32,12 +32,9 @@ export function retirementOf(operationId: string): Retirement | undefined {
 /** How a deployment treats operations of a retired family: refuse them, or run them (a grace period). */
 export type LegacyPolicy = 'refuse' | 'allow';
 
-/** Path of each retired family's endpoints, for messages. */
-const FAMILY_PATHS: Readonly<Partial<Record<StatusFamily, string>>> = {
-  photoshop: '/pie/psdService',
-  lightroom: '/lrService',
-  sensei: '/sensei',
-};
+/** Where a family's endpoints live: its status path without `/status/{jobId}` (`/sensei`). */
+const familyPath = (family: StatusFamily): string =>
+  statusPathTemplates[family].replace(/\/status\/\{jobId\}$/, '');
 
 /**
  * The one warning a service logs at start-up when a deployment allows retired APIs: which ones and
@@ -45,7 +42,7 @@ const FAMILY_PATHS: Readonly<Partial<Record<StatusFamily, string>>> = {
  */
 export function legacyApiWarning(): string {
   const ended = Object.entries(retiredFamilies).map(
-    ([family, r]) => `${FAMILY_PATHS[family as StatusFamily] ?? family} ended ${r.endOfLife}`,
+    ([family, r]) => `${familyPath(family as StatusFamily)} ended ${r.endOfLife}`,
   );
   return `DARKROOM_LEGACY_API=allow: jobs on Adobe APIs past their end of life are accepted and run (${ended.join(', ')}); Adobe may refuse them, move them to v2`;
 }
