@@ -5,7 +5,6 @@ import {
   RateLimitedError,
   SubmitOutcomeUnknownError,
   TokenUnavailableError,
-  getOperation,
 } from '@darkroom/photoshop';
 import type { EditJobData } from '../job-data';
 import { submitBudgetClassOf } from './budget-classes';
@@ -31,9 +30,9 @@ export async function handleSubmitError(
   const { job } = run;
   if (err instanceof SubmitOutcomeUnknownError) {
     ctx.observer.retrying?.(job, 'submit_outcome_unknown', err);
-    const operation = getOperation(job.data.request.operation);
     await saveData(run, { step: 'reconcile', reconcileChecks: 0 });
-    return delayJob(run, await reconcileDelay(ctx, operation.id, job.data.roundSubmits ?? 1, 0));
+    const operation = job.data.request.operation;
+    return delayJob(run, await reconcileDelay(ctx, operation, job.data.roundSubmits ?? 1, 0));
   }
   if (err instanceof ForeignStatusUrlError) {
     await saveData(run, { submitIntent: undefined, remoteJobId: err.jobId });
