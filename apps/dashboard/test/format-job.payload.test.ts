@@ -58,10 +58,22 @@ describe('formatJobPayload', () => {
     expect(
       formatJobName({
         name: 'edit',
-        data: { request: { operation: 'autoTone' }, account: 'a', step: 'submit' },
+        data: { request: { operation: 'v2.edit' }, account: 'a', step: 'submit' },
       }),
-    ).toBe('edit · autoTone · a · submit');
-    expect(formatJobName({ name: 'autoTone', data: { operation: 'autoTone' } })).toBe('autoTone');
+    ).toBe('edit · v2.edit · a · submit');
+    expect(formatJobName({ name: 'v2.edit', data: { operation: 'v2.edit' } })).toBe('v2.edit');
+  });
+
+  it('marks an operation of a retired Adobe API as legacy, in the title and in the view', () => {
+    const job = { name: 'edit', data: { request: { operation: 'autoTone' }, account: 'a' } };
+    expect(formatJobName(job)).toBe('edit · autoTone (legacy) · a');
+    const view = formatJobPayload(job.data) as Record<string, unknown>;
+    expect(Object.keys(view).slice(0, 2)).toEqual(['operation', 'api']);
+    expect(view.api).toBe('POST /lrService/autoTone: legacy, ended 2026-07-31, use v2.edit');
+    const current = formatJobPayload({ request: { operation: 'v2.removeBackground' } });
+    expect(current).toMatchObject({ api: 'POST /v2/remove-background' });
+    // An id the catalog does not know gets no label rather than a guess.
+    expect(formatJobPayload({ operation: 'removeBackground' })).not.toHaveProperty('api');
   });
 
   it('keeps only the path of a status link', () => {

@@ -41,10 +41,11 @@ describe("remove-background and masking end to end (S3, the emulator with Adobe'
     expect(job?.statusGets).toBeGreaterThanOrEqual(1);
   });
 
-  it('a maskObjects edit writes the status reply, URL-free, to its JSON output', async () => {
+  it('a maskObjects edit copies the masks Adobe hosts beside its JSON output and names them there', async () => {
     const input = `s3://${stack.inBucket}/${uniqueName('mo')}/input.jpg`;
     await stack.put(input, await stack.sample('input.jpg'));
-    const out = `s3://${stack.outBucket}/${uniqueName('mo')}.json`;
+    const dir = `s3://${stack.outBucket}/${uniqueName('mo')}`;
+    const out = `${dir}/shoe.json`;
     const { id } = await stack.edits.enqueue({
       operation: 'maskObjects',
       input,
@@ -56,10 +57,50 @@ describe("remove-background and masking end to end (S3, the emulator with Adobe'
     expect(text).not.toMatch(/https?:/);
     const reply = JSON.parse(text) as {
       status: string;
-      semanticMasks: { label: string; boundingBox: { width: number } }[];
+      semanticMasks: {
+        label: string;
+        boundingBox: { width: number };
+        destination: { ref: string };
+      }[];
+      backgroundMasks: { destination: { ref: string } }[];
     };
     expect(reply.status).toBe('succeeded');
-    expect(reply.semanticMasks[0]?.label).toBe('subject');
-    expect(reply.semanticMasks[0]?.boundingBox.width).toBeGreaterThan(0);
+    const subject = reply.semanticMasks[0];
+    expect(subject?.label).toBe('subject');
+    expect(subject?.boundingBox.width).toBeGreaterThan(0);
+    expect(subject?.destination.ref).toBe(`${dir}/shoe.semanticMasks-0.png`);
+    expect(reply.backgroundMasks[0]?.destination.ref).toBe(`${dir}/shoe.backgroundMasks-0.png`);
+    expect(done.result?.outputs.map((o) => o.ref)).toEqual([
+      out,
+      `${dir}/shoe.semanticMasks-0.png`,
+      `${dir}/shoe.backgroundMasks-0.png`,
+    ]);
+    const mask = await stack.get(`${dir}/shoe.semanticMasks-0.png`);
+    expect(mask.subarray(0, 4)).toEqual(PNG);
+    expect(done.result?.outputs[1]?.size).toBe(mask.length);
+    const [job] = stack.emulator.jobs().filter((j) => j.operation === 'maskObjects');
+    expect(job).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('a v2.autoCrop edit copies its cropped images beside its JSON output', async () => {
+    const input = `s3://${stack.inBucket}/${uniqueName('ac')}/input.jpg`;
+    await stack.put(input, await stack.sample('input.jpg'));
+    const dir = `s3://${stack.outBucket}/${uniqueName('ac')}`;
+    const { id } = await stack.edits.enqueue({
+      operation: 'v2.autoCrop',
+      input,
+      outputs: [{ ref: `${dir}/crop.json` }],
+      options: { mode: 'smartCrop', aspectRatio: ['1:1'] },
+    });
+    const done = await stack.edits.waitFor(id, { timeout: 60_000 });
+    expect(done.failure).toBeUndefined();
+    const refs = done.result?.outputs.map((o) => o.ref) ?? [];
+    expect(refs).toEqual(
+      expect.arrayContaining([`${dir}/crop.json`, `${dir}/crop.crops-0-boundingBoxes-0.jpg`]),
+    );
+    const text = (await stack.get(`${dir}/crop.json`)).toString();
+    expect(text).not.toMatch(/https?:/);
+    const crop = await stack.get(`${dir}/crop.crops-0-boundingBoxes-0.jpg`);
+    expect(crop.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
   });
 });

@@ -293,7 +293,8 @@ function v2op(path: string, bodySchema: z.ZodType, extra: Partial<Row> = {}): Ro
 
 /**
  * A masking endpoint: v2-style body on the v1 host, results kept by Adobe and listed in the
- * `/v1/status` reply (Darkroom writes that reply to the job's JSON output, as for manifests).
+ * `/v1/status` reply (Darkroom writes that reply to the job's JSON output, as for manifests, and
+ * copies the result files beside it).
  */
 function maskingOp(path: string, bodySchema: z.ZodType, extra: Partial<Row> = {}): Row {
   return {

@@ -59,7 +59,13 @@ export type {
 export { storageKinds } from './storage-kind';
 export type { StorageKind } from './storage-kind';
 export { adobeRateLimits, rateLimitClasses } from './rate-limits';
-export { retiredFamilies, retirementOf, retirementNotice, legacyApiWarning } from './retirement';
+export {
+  apiLabelOf,
+  retiredFamilies,
+  retirementOf,
+  retirementNotice,
+  legacyApiWarning,
+} from './retirement';
 export type { Retirement, LegacyPolicy } from './retirement';
 export type { RateLimitClass, RateLimitWindow, RateLimitClassLimits } from './rate-limits';
 export type {

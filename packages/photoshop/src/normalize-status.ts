@@ -151,6 +151,23 @@ function withWord(s: NormalizedStatus, word: unknown): NormalizedStatus {
   return s;
 }
 
+/**
+ * The cropped images of an auto-crop result (`AutoCropOutput` in the v2 OpenAPI file: `subject`,
+ * `objects` and `crops`, each with `boundingBoxes` that carry a `url` when `outputType` is
+ * `images`). Boxes without a URL are coordinates only and are not outputs.
+ */
+function autoCropImages(result: Json): Json[] {
+  const images: Json[] = [];
+  for (const key of ['subject', 'objects', 'crops']) {
+    const groups = Array.isArray(result[key]) ? (result[key] as unknown[]) : [];
+    for (const group of groups) {
+      const boxes = isObj(group) && Array.isArray(group.boundingBoxes) ? group.boundingBoxes : [];
+      for (const box of boxes as unknown[]) if (isObj(box) && str(box.url)) images.push(box);
+    }
+  }
+  return images;
+}
+
 /** Where a masking status lists its result files (specs/v1/ffs-photoshop_api.json). */
 const MASKING_RESULT_KEYS = ['semanticMasks', 'backgroundMasks', 'masks', 'mask', 'image'];
 
@@ -192,12 +209,14 @@ export function normalizeStatus(operationOrFamily: string, body: unknown): Norma
   if (family === 'v2') {
     const s = base(toJobState(root.status));
     const result = isObj(root.result) ? root.result : {};
-    const outs = Array.isArray(result.outputs)
-      ? result.outputs
+    const outs: unknown[] = Array.isArray(result.outputs)
+      ? (result.outputs as unknown[])
       : isObj(result.outputs)
         ? [result.outputs]
         : [];
-    s.outputs = outs.map(toOutput).filter((o): o is NormalizedOutput => o !== undefined);
+    s.outputs = [...outs, ...autoCropImages(result)]
+      .map(toOutput)
+      .filter((o): o is NormalizedOutput => o !== undefined);
     const e = toError(
       root.errorDetails,
       root.errors,

@@ -1,4 +1,4 @@
-import { getOperation, statusPathTemplates, type StatusFamily } from './catalog';
+import { getOperation, isOperationId, statusPathTemplates, type StatusFamily } from './catalog';
 
 /** When Adobe stopped an API family, and what replaces it. */
 export interface Retirement {
@@ -53,4 +53,19 @@ export function legacyApiWarning(): string {
  */
 export function retirementNotice(operationId: string, retirement: Retirement): string {
   return `${operationId} is on an Adobe API retired on ${retirement.endOfLife}; use ${retirement.replacement} (DARKROOM_LEGACY_API=allow runs it during a grace period)`;
+}
+
+/**
+ * How an operation reads for an operator: its Adobe request, and for a retired API the end of life
+ * and the replacement (`POST /v2/create-composite`; `POST /pie/psdService/renditionCreate: legacy,
+ * ended 2026-07-31, use v2.createComposite, …`). Undefined for an id the catalog does not know.
+ */
+export function apiLabelOf(operationId: string): string | undefined {
+  if (!isOperationId(operationId)) return undefined;
+  const op = getOperation(operationId);
+  const retired = retirementOf(operationId);
+  const request = `${op.method} ${op.path}`;
+  return retired
+    ? `${request}: legacy, ended ${retired.endOfLife}, use ${retired.replacement}`
+    : request;
 }

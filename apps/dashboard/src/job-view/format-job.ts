@@ -1,8 +1,10 @@
+import { apiLabelOf, isOperationId, retirementOf } from '@darkroom/photoshop';
 import { redactSecrets, redactValue, stripUrlQuery } from '@darkroom/core';
 
 /** The fields an operator looks for first, in the order they are shown. */
 const HEADLINE = [
   'operation',
+  'api',
   'account',
   'tenant',
   'step',
@@ -69,6 +71,8 @@ export function formatJobPayload(payload: unknown): unknown {
   if (fields.operation === undefined && request?.operation !== undefined) {
     fields.operation = request.operation;
   }
+  const api = typeof fields.operation === 'string' ? apiLabelOf(fields.operation) : undefined;
+  if (api !== undefined) fields.api = api;
   const view: Record<string, unknown> = {};
   for (const key of HEADLINE) if (fields[key] !== undefined) view[key] = fields[key];
   for (const [key, value] of Object.entries(fields)) if (!(key in view)) view[key] = value;
@@ -83,7 +87,10 @@ export function formatJobName(job: unknown): string {
   if (!isRecord(job)) return '';
   const data = isRecord(job.data) ? job.data : {};
   const request = isRecord(data.request) ? data.request : {};
-  const parts = [job.name, data.operation ?? request.operation, data.account, data.step]
+  const operation: unknown = data.operation ?? request.operation;
+  const legacy =
+    typeof operation === 'string' && isOperationId(operation) && retirementOf(operation);
+  const parts = [job.name, legacy ? `${operation} (legacy)` : operation, data.account, data.step]
     .filter((p): p is string | number => typeof p === 'string' || typeof p === 'number')
     .map(String)
     .filter((p, i, all) => p.length > 0 && all.indexOf(p) === i);

@@ -3,6 +3,7 @@ import { withoutUrls } from '@darkroom/core';
 import { getOperation, type NormalizedStatus } from '@darkroom/photoshop';
 import type { EditJobData, EditJobResult, EditOutputResult, SubmitIntent } from '../job-data';
 import { failJob } from './fail-job';
+import { copyHostedResults } from './hosted-results';
 import type { StepContext } from './step-context';
 
 /** What the poll step learned about a remote run that Adobe reported as finished. */
@@ -19,14 +20,16 @@ export interface FinishedRemoteRun {
 
 /**
  * Completes a job whose remote run succeeded: records the run's duration for future poll
- * timing, writes Adobe's manifest for operations that return one, checks that every output
- * exists and is not empty, and builds the URL-free result.
+ * timing, writes Adobe's answer for operations that answer in their status (copying the files
+ * Adobe hosts for it), checks that every output exists and is not empty, and builds the
+ * URL-free result. A hosted file that cannot be copied throws `HostedCopyError`.
  */
 export async function completeJob(
   ctx: StepContext,
   job: Job<EditJobData>,
   status: NormalizedStatus,
   run: FinishedRemoteRun,
+  signal?: AbortSignal,
 ): Promise<EditJobResult> {
   const data = job.data;
   const operation = getOperation(data.request.operation);
@@ -34,8 +37,8 @@ export async function completeJob(
     operation.id,
     Math.max(0, run.remoteFinishedAt - run.remoteStart),
   );
-  if (operation.maxOutputs === 0) await writeManifest(ctx, job, status);
-  const outputs = await statOutputs(ctx, job);
+  const copies = operation.maxOutputs === 0 ? await writeAnswer(ctx, job, status, signal) : [];
+  const outputs = [...(await statOutputs(ctx, job)), ...copies];
   const startedAt = data.startedAt ?? run.submittedAt;
   const result: EditJobResult = {
     outputs,
@@ -94,22 +97,28 @@ export async function completeByOutputs(
 }
 
 /**
- * Operations without image outputs answer in the status reply itself; Darkroom writes that reply,
- * every URL stripped, to the job's one JSON output so Redis never holds it.
+ * Operations without image outputs answer in the status reply itself; Darkroom writes that reply
+ * to the job's one JSON output so Redis never holds it. The files the reply links to (masks,
+ * crops Adobe hosts for a while) are copied beside it first and named there by `ref`; every
+ * other URL is stripped. Without a JSON output nothing is written or copied.
  */
-async function writeManifest(
+async function writeAnswer(
   ctx: StepContext,
   job: Job<EditJobData>,
   status: NormalizedStatus,
-): Promise<void> {
+  signal?: AbortSignal,
+): Promise<EditOutputResult[]> {
   const target = job.data.request.outputs[0];
-  if (!target) return;
-  const document = withoutUrls(status.manifest ?? status.raw);
-  await ctx.options.storage.upload(
+  if (!target) return [];
+  const document: unknown = structuredClone(status.manifest ?? status.raw);
+  const storage = ctx.options.storage;
+  const copies = await copyHostedResults(storage, target.ref, document, status, signal);
+  await storage.upload(
     target.ref,
-    Buffer.from(JSON.stringify(document, null, 2)),
+    Buffer.from(JSON.stringify(withoutUrls(document), null, 2)),
     'application/json',
   );
+  return copies;
 }
 
 /** Sizes of the job's outputs; a missing or empty one fails the job as `output_missing`. */

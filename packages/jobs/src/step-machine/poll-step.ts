@@ -8,6 +8,8 @@ import type { EditJobResult } from '../job-data';
 import { statusBudgetClassOf } from './budget-classes';
 import { completeJob, type FinishedRemoteRun } from './complete-job';
 import { failJob, failRemoteJob } from './fail-job';
+import { HostedCopyError } from './hosted-results';
+import { retryTransient } from './retry-later';
 import { handleStatusError } from './status-errors';
 import {
   backoffMs,
@@ -81,7 +83,14 @@ export async function pollStep(ctx: StepContext, run: StepRun): Promise<EditJobR
   const finished = finishedRunOf(status, data.submittedAt, polls, remoteJobId);
   await saveData(run, { ...read, unknownStatuses: undefined });
   if (status.state === 'failed') return remoteFailure(ctx, run, status, remoteJobId);
-  return completeJob(ctx, job, status, finished);
+  try {
+    return await completeJob(ctx, job, status, finished, signal);
+  } catch (err) {
+    if (!(err instanceof HostedCopyError)) throw err;
+    // The status is read again next time: Adobe's links are short-lived and may be renewed.
+    if (err.transient) return retryTransient(ctx, run, 'copy', err);
+    return failJob(ctx, job, 'output_missing', `Adobe's hosted result: ${err.message}`);
+  }
 }
 
 /**

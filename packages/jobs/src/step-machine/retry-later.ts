@@ -37,6 +37,11 @@ const TRANSIENT = {
   },
   presign: { counter: 'setupErrors', reason: 'presign_failed', what: 'presigning the storage' },
   send: { counter: 'setupErrors', reason: 'submit_not_sent', what: 'sending the submit' },
+  copy: {
+    counter: 'statusErrors',
+    reason: 'hosted_copy_failed',
+    what: "copying Adobe's hosted results",
+  },
 } as const;
 
 export type TransientKind = keyof typeof TRANSIENT;
