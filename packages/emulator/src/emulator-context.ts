@@ -1,5 +1,6 @@
 import { TokenStore } from './auth/token-store';
 import { type ResolvedOptions } from './config/options';
+import { EventPublisher } from './events/event-publisher';
 import { FaultDelays } from './faults/fault-delays';
 import { FaultInjector } from './faults/fault-injector';
 import { JobManager } from './jobs/job-manager';
@@ -21,6 +22,8 @@ export interface EmulatorContext {
   readonly budgets: RateBudgets;
   /** Injected latency waits, cut short when the emulator closes. */
   readonly delays: FaultDelays;
+  /** Adobe I/O Events: signing keys, journal, webhook deliveries. */
+  readonly events: EventPublisher;
   /**
    * The bound address (`http://127.0.0.1:7070`), known once the server listens; links fall
    * back to it when a request carries no Host header.
@@ -34,10 +37,11 @@ export function createEmulatorContext(options: ResolvedOptions): EmulatorContext
   const metrics = new EmulatorMetrics();
   const tokens = new TokenStore(options.clients, options.tokenLifetimeSeconds);
   const faults = new FaultInjector(options.seed, options.faults);
-  const jobs = new JobManager(options, faults, evidence, metrics);
+  const events = new EventPublisher(options.events, faults, evidence, metrics);
+  const jobs = new JobManager(options, faults, evidence, metrics, (job) => events.jobFinished(job));
   const budgets = new RateBudgets(options);
   const delays = new FaultDelays();
-  return { options, tokens, faults, evidence, metrics, jobs, budgets, delays, origin: '' };
+  return { options, tokens, faults, evidence, metrics, jobs, budgets, delays, events, origin: '' };
 }
 
 /** Zeroes the evidence counters and the rate-limit windows (`POST /admin/reset`, `resetStats()`). */

@@ -1,7 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
 import { closeAll, closeOnce, closeServer, coerceError } from '@darkroom/core';
-import { type EmulatorOptions, resolveOptions, type ResolvedOptions } from './config/options';
+import {
+  type EmulatorOptions,
+  resolveOptions,
+  type ResolvedOptions,
+  webhookUrlsOf,
+} from './config/options';
 import { createEmulatorContext, type EmulatorContext, resetStats } from './emulator-context';
 import { type FaultConfig, faultConfigSchema } from './faults/fault-config';
 import { notFound, serverError } from './http/error-bodies';
@@ -26,6 +31,16 @@ export interface Emulator {
   resetStats(): void;
   /** Forgets every issued token, so the next API call gets the gateway's 401. */
   revokeTokens(): number;
+  /**
+   * Replaces the Adobe I/O Events webhooks (none: `undefined` or `[]`); each is challenged
+   * before its first delivery.
+   */
+  setEventWebhooks(webhookUrl: string | readonly string[] | undefined): void;
+  /**
+   * Where the public keys of event signatures are served: the `x-adobe-public-key<n>-path`
+   * headers are paths on this origin (Adobe's is https://static.adobeioevents.com).
+   */
+  eventKeyOrigin: string;
   /** Prometheus text exposition of the emulator's own registry. */
   metrics(): Promise<string>;
   /** Stops listening, drops connections and ends in-flight work. Idempotent. */
@@ -100,7 +115,10 @@ class EmulatorServer {
     const closed = closeServer(this.server);
     this.server.closeAllConnections();
     for (const socket of this.sockets) socket.destroy();
-    return closeAll([() => this.context.jobs.close(), () => closed], { concurrent: true });
+    return closeAll(
+      [() => this.context.jobs.close(), () => this.context.events.close(), () => closed],
+      { concurrent: true },
+    );
   });
 }
 
@@ -133,6 +151,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     setFaults: (faults) => context.faults.set(faultConfigSchema.parse(faults)),
     resetStats: () => resetStats(context),
     revokeTokens: () => context.tokens.revokeAll(),
+    setEventWebhooks: (webhookUrl) =>
+      context.events.webhooks.setWebhooks(webhookUrlsOf(webhookUrl)),
+    eventKeyOrigin: context.origin,
     metrics: () => context.metrics.registry.metrics(),
     close: server.close,
   };

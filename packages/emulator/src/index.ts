@@ -13,6 +13,7 @@ export type {
   DurationOptions,
   DurationRange,
   EmulatorClient,
+  EventOptions,
   EmulatorOptions,
   ProcessingMode,
   RateLimitOptions,
@@ -22,10 +23,16 @@ export { faultConfigSchema, uploadContentTypes } from './faults/fault-config';
 export type {
   FaultConfig,
   RequestFaults,
+  EventFaultConfig,
   StorageFaults,
   SubmitFaults,
   UploadContentType,
 } from './faults/fault-config';
 export type { AcceptedReplyFaultKind } from './jobs/job-record';
 export type { ClientStats, EmulatorStats } from './stats/evidence';
+export type { EventFaultKind, EventStats } from './stats/event-stats';
+export type { PhotoshopJobEvent } from './events/event-payload';
+export type { JournalEntry } from './events/event-journal';
+export { PHOTOSHOP_EVENT_CODE } from './events/event-payload';
+export { JOURNAL_PATH } from './handlers/events';
 export { emulatorFlagNames, parseEmulatorArgs } from './config/parse-args';

@@ -1,4 +1,4 @@
-import { DEFAULT_CLIENT, EmulatorOptionsError, parseEmulatorArgs } from '../src';
+import { DEFAULT_CLIENT, EmulatorOptionsError, parseEmulatorArgs, resolveOptions } from '../src';
 
 describe('parseEmulatorArgs', () => {
   it('reads flags', () => {
@@ -61,6 +61,35 @@ describe('parseEmulatorArgs', () => {
     );
     expect(() => parseEmulatorArgs(['--client-org', 'a='])).toThrow(
       /client-org must look like <clientId>=<orgId>/,
+    );
+  });
+
+  it('reads event webhooks from --events-webhook (repeatable) or EMULATOR_EVENTS_WEBHOOK', () => {
+    expect(
+      parseEmulatorArgs(['--events-webhook', 'http://a/hook', '--events-webhook', 'https://b/h']),
+    ).toEqual({ events: { webhookUrl: ['http://a/hook', 'https://b/h'] } });
+    expect(
+      parseEmulatorArgs([], { EMULATOR_EVENTS_WEBHOOK: 'http://a/hook,http://c/hook?t=1' }),
+    ).toEqual({ events: { webhookUrl: ['http://a/hook', 'http://c/hook?t=1'] } });
+    expect(() => parseEmulatorArgs(['--events-webhook', 'ftp://a/hook'])).toThrow(
+      new EmulatorOptionsError('events.webhookUrl[0] must use http or https, got ftp:'),
+    );
+  });
+
+  it('checks event options when the emulator resolves them', () => {
+    expect(resolveOptions({}).events).toEqual({
+      webhookUrls: [],
+      deliveryTimeoutMs: 10_000,
+      retryBaseMs: 1000,
+      retryMaxMs: 3_600_000,
+      maxAttempts: 36,
+      journalSize: 10_000,
+    });
+    expect(() => resolveOptions({ events: { maxAttempts: 0 } })).toThrow(
+      new EmulatorOptionsError('events.maxAttempts must be an integer >= 1, got 0'),
+    );
+    expect(() => resolveOptions({ events: { webhookUrl: 'not a url' } })).toThrow(
+      new EmulatorOptionsError('events.webhookUrl must be an absolute http or https URL'),
     );
   });
 

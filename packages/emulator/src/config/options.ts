@@ -66,6 +66,39 @@ export type RateLimitOptions = Record<RateLimitClass, readonly RateWindow[]>;
 
 export type ProcessingMode = 'real' | 'placeholder';
 
+/**
+ * Adobe I/O Events for jobs submitted with `x-gw-ims-org-id`: one `photoshop-job-status` event
+ * per job once its status is final, pushed to the webhooks (after their challenge) and kept in
+ * the journal. Durations are not scaled by `timeFactor`.
+ * @see https://developer.adobe.com/firefly-services/docs/photoshop/guides/triggering-an-event
+ */
+export interface EventOptions {
+  /** Webhook URL(s) every event is delivered to. @defaultValue none (journal only) */
+  webhookUrl?: string | readonly string[];
+  /** How long one delivery (or challenge) may take before it counts as failed. @defaultValue 10000 */
+  deliveryTimeoutMs?: number;
+  /** Wait before the first retry; each later retry waits twice as long. @defaultValue 1000 */
+  retryBaseMs?: number;
+  /** Longest wait between two attempts. @defaultValue 3600000 (one hour) */
+  retryMaxMs?: number;
+  /**
+   * Attempts per delivery, the first included; with the defaults the last one falls about a day
+   * after the first, as Adobe retries for up to 24 hours. @defaultValue 36
+   */
+  maxAttempts?: number;
+  /** Events the journal keeps (the oldest go first). @defaultValue 10000 */
+  journalSize?: number;
+}
+
+export interface ResolvedEventOptions {
+  webhookUrls: string[];
+  deliveryTimeoutMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  maxAttempts: number;
+  journalSize: number;
+}
+
 export interface EmulatorOptions {
   /** Port to listen on; 0 picks a free one. @defaultValue 0 */
   port?: number;
@@ -122,6 +155,8 @@ export interface EmulatorOptions {
    * @defaultValue false
    */
   logRequests?: boolean;
+  /** Adobe I/O Events: webhooks, retries and the journal. */
+  events?: EventOptions;
 }
 
 export const DEFAULT_CLIENT: EmulatorClient = {
@@ -167,6 +202,7 @@ export interface ResolvedOptions {
   jobRetentionMs: number;
   imageWorkConcurrency: number;
   logRequests: boolean;
+  events: ResolvedEventOptions;
 }
 
 /** Options the emulator cannot start with; the message names the option and the rule. */
@@ -186,6 +222,59 @@ function checkClients(clients: readonly EmulatorClient[]): void {
       throw new EmulatorOptionsError(`clients[${i}].orgId must not be empty when set`);
     }
   });
+}
+
+/** A webhook must be an absolute http(s) URL; the message never echoes its query string. */
+export function checkWebhookUrl(url: string, name: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new EmulatorOptionsError(`${name} must be an absolute http or https URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new EmulatorOptionsError(`${name} must use http or https, got ${parsed.protocol}`);
+  }
+  return url;
+}
+
+/** The webhook list of `events.webhookUrl` (one URL or several), each checked. */
+export function webhookUrlsOf(value: string | readonly string[] | undefined): string[] {
+  if (value === undefined) return [];
+  const urls = typeof value === 'string' ? [value] : [...value];
+  return urls.map((url, i) =>
+    checkWebhookUrl(
+      url,
+      typeof value === 'string' ? 'events.webhookUrl' : `events.webhookUrl[${i}]`,
+    ),
+  );
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  const n = value ?? fallback;
+  if (!Number.isInteger(n) || n < 1) {
+    throw new EmulatorOptionsError(`${name} must be an integer >= 1, got ${String(n)}`);
+  }
+  return n;
+}
+
+function resolveEvents(events: EventOptions = {}): ResolvedEventOptions {
+  const resolved = {
+    webhookUrls: webhookUrlsOf(events.webhookUrl),
+    deliveryTimeoutMs: positiveInteger(
+      'events.deliveryTimeoutMs',
+      events.deliveryTimeoutMs,
+      10_000,
+    ),
+    retryBaseMs: positiveInteger('events.retryBaseMs', events.retryBaseMs, 1000),
+    retryMaxMs: positiveInteger('events.retryMaxMs', events.retryMaxMs, 60 * 60 * 1000),
+    maxAttempts: positiveInteger('events.maxAttempts', events.maxAttempts, 36),
+    journalSize: positiveInteger('events.journalSize', events.journalSize, 10_000),
+  };
+  if (resolved.retryMaxMs < resolved.retryBaseMs) {
+    throw new EmulatorOptionsError('events.retryMaxMs must be >= events.retryBaseMs');
+  }
+  return resolved;
 }
 
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
@@ -227,5 +316,6 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     jobRetentionMs: options.jobRetentionMs ?? 24 * 60 * 60 * 1000,
     imageWorkConcurrency: Math.max(1, options.imageWorkConcurrency ?? 2),
     logRequests: options.logRequests ?? false,
+    events: resolveEvents(options.events),
   };
 }

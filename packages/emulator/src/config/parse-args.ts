@@ -5,6 +5,7 @@ import {
   type EmulatorOptions,
   EmulatorOptionsError,
   type ProcessingMode,
+  webhookUrlsOf,
 } from './options';
 import { type FaultConfig, faultConfigSchema } from '../faults/fault-config';
 
@@ -23,6 +24,7 @@ const EMULATOR_FLAGS = {
   faults: { type: 'string' },
   'deny-http-loopback': { type: 'boolean' },
   'log-requests': { type: 'boolean' },
+  'events-webhook': { type: 'string', multiple: true },
 } as const;
 
 /** The long names of every flag `parseEmulatorArgs` takes (the server's README lists each). */
@@ -99,11 +101,12 @@ function faultsOf(text: string): FaultConfig {
  * Reads emulator options from command-line flags, falling back to environment variables.
  * Flags: --port --host --time-factor --seed --processing --no-rate-limits --scale-rate-limits
  * --client id:secret (repeatable) --client-org id=org (repeatable) --token-lifetime --faults <json> --deny-http-loopback
- * --log-requests.
+ * --log-requests --events-webhook <url> (repeatable).
  * Env: EMULATOR_PORT, EMULATOR_HOST, EMULATOR_TIME_FACTOR, EMULATOR_SEED, EMULATOR_PROCESSING,
  * EMULATOR_RATE_LIMITS=off, EMULATOR_SCALE_RATE_LIMITS=1, EMULATOR_CLIENTS=id:secret,id:secret,
  * EMULATOR_CLIENT_ORGS=id=org,id=org,
- * EMULATOR_TOKEN_LIFETIME, EMULATOR_FAULTS=<json>, EMULATOR_LOG_REQUESTS=1.
+ * EMULATOR_TOKEN_LIFETIME, EMULATOR_FAULTS=<json>, EMULATOR_LOG_REQUESTS=1,
+ * EMULATOR_EVENTS_WEBHOOK=<url>,<url>.
  */
 export function parseEmulatorArgs(
   argv: readonly string[],
@@ -147,5 +150,9 @@ export function parseEmulatorArgs(
   if (faults) options.faults = faultsOf(faults);
   if (values['deny-http-loopback']) options.allowHttpLoopbackStorage = false;
   if (values['log-requests'] || env.EMULATOR_LOG_REQUESTS === '1') options.logRequests = true;
+  const webhooks =
+    values['events-webhook'] ??
+    (env.EMULATOR_EVENTS_WEBHOOK ? env.EMULATOR_EVENTS_WEBHOOK.split(',') : []);
+  if (webhooks.length > 0) options.events = { webhookUrl: webhookUrlsOf(webhooks) };
   return options;
 }

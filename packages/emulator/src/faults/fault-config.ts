@@ -73,6 +73,27 @@ const storageFaultsSchema = z.strictObject({
   uploadContentType: z.enum(uploadContentTypes).optional(),
 });
 
+/**
+ * Faults on Adobe I/O Events, drawn once per event (the signature fault once per delivery
+ * attempt) from a stream of their own, so they do not shift the request faults.
+ */
+const eventFaultsSchema = z.strictObject({
+  /** Share of events never delivered to a webhook (the journal still has them). */
+  dropRate: rate.optional(),
+  /** Share of events left out of the journal. */
+  journalDropRate: rate.optional(),
+  /** Share of events delivered twice (same `event_id`). */
+  duplicateRate: rate.optional(),
+  /** Held this long before the first delivery attempt (not scaled by timeFactor). */
+  delayMs: z.number().int().min(0).optional(),
+  /** Share of events held for `delayMs`. @defaultValue 1 when delayMs is set */
+  delayRate: rate.optional(),
+  /** Share of events held back and delivered once the next event's delivery has ended. */
+  reorderRate: rate.optional(),
+  /** Share of delivery attempts whose two signatures are both wrong. */
+  badSignatureRate: rate.optional(),
+});
+
 export const faultConfigSchema = z.strictObject({
   /** Seed for this fault set; falls back to the emulator's seed. */
   seed: z.number().int().optional(),
@@ -85,6 +106,8 @@ export const faultConfigSchema = z.strictObject({
   uploadFailureRate: rate.optional(),
   /** How the emulator's transfers treat presigned URLs. */
   storage: storageFaultsSchema.optional(),
+  /** What Adobe I/O Events does to the job-status events. */
+  events: eventFaultsSchema.optional(),
 });
 
 /** Faults to inject; every rate is a probability in [0, 1] drawn from a seeded generator. */
@@ -92,3 +115,4 @@ export type FaultConfig = z.infer<typeof faultConfigSchema>;
 export type RequestFaults = z.infer<typeof requestFaultsSchema>;
 export type SubmitFaults = z.infer<typeof submitFaultsSchema>;
 export type StorageFaults = z.infer<typeof storageFaultsSchema>;
+export type EventFaultConfig = z.infer<typeof eventFaultsSchema>;

@@ -27,6 +27,18 @@ export interface JobStorageFaults {
   uploadContentType: UploadContentType;
 }
 
+/** What happens to one job-status event, decided when it is published. */
+export interface EventFaults {
+  drop: boolean;
+  journalDrop: boolean;
+  duplicate: boolean;
+  delayMs: number;
+  reorder: boolean;
+}
+
+/** Events draw from a stream of their own, so publishing one does not shift request faults. */
+const EVENT_STREAM = 0x2545f491;
+
 const DEFAULT_ERROR_STATUSES = [500, 502, 503, 504] as const;
 /** A gateway that lost patience with a service that went on answers 502 or 504. */
 const DEFAULT_ERROR_AFTER_ACCEPT_STATUSES = [502, 504] as const;
@@ -39,6 +51,7 @@ const DEFAULT_ERROR_AFTER_ACCEPT_STATUSES = [502, 504] as const;
 export class FaultInjector {
   private config: FaultConfig = {};
   private random: SeededRandom;
+  private eventRandom: SeededRandom;
   private throttleLeft = 0;
   private throttleUntil = 0;
 
@@ -47,12 +60,14 @@ export class FaultInjector {
     config: FaultConfig = {},
   ) {
     this.random = new SeededRandom(defaultSeed);
+    this.eventRandom = new SeededRandom(defaultSeed ^ EVENT_STREAM);
     this.set(config);
   }
 
   set(config: FaultConfig): void {
     this.config = config;
     this.random = new SeededRandom(config.seed ?? this.defaultSeed);
+    this.eventRandom = new SeededRandom((config.seed ?? this.defaultSeed) ^ EVENT_STREAM);
     this.throttleLeft = config.throttle?.nextRequests ?? 0;
     this.throttleUntil = config.throttle?.forMs ? Date.now() + config.throttle.forMs : 0;
   }
@@ -111,6 +126,23 @@ export class FaultInjector {
       faults.urlsExpireAt = acceptedAt + after;
     }
     return faults;
+  }
+
+  /** The faults of one job-status event; only configured rates draw. */
+  forEvent(): EventFaults {
+    const events = this.config.events;
+    const random = this.eventRandom;
+    const journalDrop = random.chance(events?.journalDropRate);
+    const drop = random.chance(events?.dropRate);
+    const duplicate = !drop && random.chance(events?.duplicateRate);
+    const delayed = !drop && !!events?.delayMs && random.chance(events.delayRate ?? 1);
+    const reorder = !drop && random.chance(events?.reorderRate);
+    return { drop, journalDrop, duplicate, delayMs: delayed ? (events?.delayMs ?? 0) : 0, reorder };
+  }
+
+  /** Whether one delivery attempt carries two wrong signatures. */
+  badSignature(): boolean {
+    return this.eventRandom.chance(this.config.events?.badSignatureRate);
   }
 
   jobFails(): boolean {

@@ -29,8 +29,8 @@ function maskingStatus(job: JobRecord, now: number): Record<string, unknown> {
 }
 
 /**
- * The status document a job's status read answers. Remove-background writes one `output`
- * rather than the `outputs` the v2 view lists, so its `result.outputs` come from its result.
+ * The status document a job's status read answers: the masking endpoints' own document, or the
+ * family's view (status-views.ts).
  */
 export function statusDocumentFor(
   origin: string,
@@ -38,8 +38,5 @@ export function statusDocumentFor(
   now = Date.now(),
 ): Record<string, unknown> {
   if (job.op.statusFamily === 'masking') return maskingStatus(job, now);
-  const doc = statusDocument(origin, job, now);
-  const fields = statusFieldsOf(job.result);
-  if (fields && doc.result !== undefined) doc.result = { ...fields };
-  return doc;
+  return statusDocument(origin, job, now);
 }

@@ -100,7 +100,10 @@ async function submit(
     return replyError(context, res, route, validationError(op.generation, issues));
   }
   const origin = requestOrigin(req, context.origin);
-  const job = context.jobs.submit(op, checked.body, clientId, origin);
+  const org = req.headers['x-gw-ims-org-id'];
+  // The gateway checked the header against the client's org; a job without it publishes no event.
+  const imsOrgId = typeof org === 'string' && org.trim() !== '' ? org : undefined;
+  const job = context.jobs.submit(op, checked.body, clientId, origin, imsOrgId);
   stats.accepted += 1;
   for (const location of submitLocations(op, job.body)) evidence.location(location, job.id);
   const link = statusUrl(origin, job);

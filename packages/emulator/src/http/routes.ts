@@ -1,11 +1,13 @@
 import { operations, type StatusFamily } from '@darkroom/photoshop';
 import { admin } from '../handlers/admin';
+import { eventJournal, eventKey, JOURNAL_PATH } from '../handlers/events';
 import { hello } from '../handlers/hello';
 import { hostedFile } from '../handlers/hosted';
 import { imsToken } from '../handlers/ims';
 import { metricsText } from '../handlers/metrics';
 import { statusHandler } from '../handlers/status';
 import { submitHandler } from '../handlers/submit';
+import { EVENT_KEYS_PREFIX } from '../events/signing-keys';
 import { type ApiGeneration } from './error-bodies';
 import { type RouteHandler } from './route-handler';
 
@@ -45,6 +47,8 @@ export const routes: readonly Route[] = [
   { method: 'GET', pattern: '/pie/psdService/hello', handle: hello },
   { method: 'GET', pattern: '/hosted/*', handle: hostedFile },
   { method: 'GET', pattern: '/metrics', handle: metricsText },
+  { method: 'GET', pattern: JOURNAL_PATH, handle: eventJournal },
+  { method: 'GET', pattern: `${EVENT_KEYS_PREFIX}*`, handle: eventKey },
   { method: 'GET', pattern: '/admin/*', handle: admin },
 ];
 

@@ -65,6 +65,8 @@ export class JobManager {
     private readonly faults: FaultInjector,
     private readonly evidence: Evidence,
     private readonly metrics: EmulatorMetrics,
+    /** Told of each job once its status reads answer succeeded or failed (never before). */
+    private readonly onFinal: (job: JobRecord) => void = () => undefined,
   ) {
     // Durations have their own stream so turning faults on does not change job timings.
     this.durations = new SeededRandom(options.seed ^ 0x5bd1e995);
@@ -78,6 +80,7 @@ export class JobManager {
     body: Record<string, unknown>,
     clientId: string,
     origin: string,
+    imsOrgId?: string,
   ): JobRecord {
     const now = Date.now();
     const range = this.options.durations[op.durationClass];
@@ -87,6 +90,7 @@ export class JobManager {
       id: randomUUID(),
       op,
       clientId,
+      ...(imsOrgId !== undefined ? { imsOrgId } : {}),
       body,
       outputs,
       mainInput: mainInputHref(op, body),
@@ -164,6 +168,31 @@ export class JobManager {
     job.settledAt = Date.now();
     this.metrics.jobs.inc({ operation: job.op.id, outcome: job.failure ? 'failed' : 'succeeded' });
     this.metrics.jobSeconds.observe({ operation: job.op.id }, (job.settledAt - started) / 1000);
+    this.announce(job);
+  }
+
+  /**
+   * Tells `onFinal` once status reads answer the outcome: a job whose work ended before its
+   * simulated duration is over is announced when that duration ends.
+   */
+  private announce(job: JobRecord): void {
+    const phase = phaseOf(job, Date.now());
+    if (phase === 'succeeded' || phase === 'failed') {
+      try {
+        this.onFinal(job);
+      } catch (err) {
+        console.error(`emulator: publishing job ${job.id} failed: ${coerceError(err).message}`);
+      }
+      return;
+    }
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        this.announce(job);
+      },
+      Math.max(1, Math.ceil(job.finishAt - Date.now())),
+    );
+    this.timers.add(timer);
   }
 
   private transferOptions() {

@@ -14,6 +14,8 @@ export interface JobRecord {
   id: string;
   op: OperationSpec;
   clientId: string;
+  /** The `x-gw-ims-org-id` the submit carried: the job's final status is published to it. */
+  imsOrgId?: string;
   body: Record<string, unknown>;
   outputs: OutputTarget[];
   mainInput: string | undefined;

@@ -128,7 +128,7 @@ function v2Status(view: StatusView): Record<string, unknown> {
       }
       const url = o.href ?? job.hosted.get(i);
       const destination =
-        o.hostedSeconds !== undefined ? { url, validityPeriod: o.hostedSeconds } : { url };
+        o.validityPeriod !== undefined ? { url, validityPeriod: o.validityPeriod } : { url };
       return { destination, url, mediaType: o.type };
     });
     doc.result = job.result?.autoCrop ? { ...job.result.autoCrop, outputs } : { outputs };

@@ -17,6 +17,8 @@ export interface OutputTarget {
   embedded?: string;
   /** v2 hosted destination: the emulator serves the file for this many seconds. */
   hostedSeconds?: number;
+  /** The `validityPeriod` the request asked for (hosted outputs), echoed in the status. */
+  validityPeriod?: number;
   /** The output object as sent, for encoders that read more options from it. */
   raw: Body;
 }
@@ -35,6 +37,38 @@ function num(value: unknown): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
+/** How long a hosted output without a `validityPeriod` is served (Adobe keeps such files an hour). */
+const DEFAULT_HOSTED_SECONDS = 60 * 60;
+
+/**
+ * One v2 output (`{ destination: { url, storageType } | { embedded } | { validityPeriod }, mediaType }`).
+ * With `hostedByDefault` (one `output` object, as remove-background writes), an output with
+ * neither a url nor an embedded kind is served by the emulator, as Adobe serves it.
+ */
+function v2Target(raw: Body, path: string, defaultType: string, hostedByDefault: boolean) {
+  const destination = obj(raw.destination) ?? {};
+  const embedded = str(destination.embedded);
+  const url = str(destination.url);
+  const validity = url === undefined ? num(destination.validityPeriod) : undefined;
+  const hosted =
+    validity ??
+    (hostedByDefault && url === undefined && embedded === undefined
+      ? DEFAULT_HOSTED_SECONDS
+      : undefined);
+  const target: OutputTarget = {
+    href: url,
+    storage: str(destination.storageType),
+    type: str(raw.mediaType) ?? defaultType,
+    width: num(raw.width),
+    path,
+    ...(embedded !== undefined ? { embedded } : {}),
+    ...(hosted !== undefined ? { hostedSeconds: hosted } : {}),
+    ...(validity !== undefined ? { validityPeriod: validity } : {}),
+    raw,
+  };
+  return target;
+}
+
 export function outputTargets(op: OperationSpec, body: Body): OutputTarget[] {
   if (op.statusFamily === 'sensei') {
     const output = obj(body.output) ?? {};
@@ -48,24 +82,14 @@ export function outputTargets(op: OperationSpec, body: Body): OutputTarget[] {
       },
     ];
   }
+  if (op.outputShape === 'output') {
+    // v2 remove-background: one `output`, PNG unless it names a type, hosted when it names no url.
+    return [v2Target(obj(body.output) ?? {}, 'output', 'image/png', true)];
+  }
   const list = Array.isArray(body.outputs) ? (body.outputs as unknown[]) : [];
   return list.map((item, i) => {
     const raw = obj(item) ?? {};
-    if (op.generation === 'v2') {
-      const destination = obj(raw.destination) ?? {};
-      const embedded = str(destination.embedded);
-      const validity = destination.url === undefined ? num(destination.validityPeriod) : undefined;
-      return {
-        href: str(destination.url),
-        storage: str(destination.storageType),
-        type: str(raw.mediaType) ?? 'image/jpeg',
-        width: num(raw.width),
-        path: `outputs[${i}]`,
-        ...(embedded !== undefined ? { embedded } : {}),
-        ...(validity !== undefined ? { hostedSeconds: validity } : {}),
-        raw,
-      };
-    }
+    if (op.generation === 'v2') return v2Target(raw, `outputs[${i}]`, 'image/jpeg', false);
     return {
       href: str(raw.href),
       storage: str(raw.storage),

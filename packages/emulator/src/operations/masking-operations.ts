@@ -12,9 +12,8 @@ import {
 } from '../image/mask-work';
 import { blankRaster, blendOver, cropRaster, resizeRaster, type Raster } from '../image/raster';
 import { JobFailedError, failures } from '../jobs/job-failure';
-import { type OutputTarget } from './job-files';
 import { type StatusFieldsResult } from './status-fields';
-import { type WorkContext } from './work-context';
+import { type JobResult, type WorkContext } from './work-context';
 
 type Body = Record<string, unknown>;
 
@@ -211,33 +210,16 @@ function checkRemoveBackground(body: Body): void {
 
 /**
  * `/v2/remove-background`, as `/sensei/cutout` (mode `cutout`) and `/sensei/mask` (mode `mask`)
- * with the v2 options. The output goes to `output.destination.url`, or, with a
- * `validityPeriod` or no destination (the guide's own example), is served by the emulator.
+ * with the v2 options. Its one `output` is written like every other output (job-files.ts
+ * `outputTargets`): to `output.destination.url`, or, with a `validityPeriod` or no destination
+ * (the guide's own example), served by the emulator; the v2 status view lists it.
  */
-export async function removeBackground(ctx: WorkContext): Promise<StatusFieldsResult> {
+export async function removeBackground(ctx: WorkContext): Promise<JobResult> {
   checkRemoveBackground(ctx.body);
   const raster = await ctx.loadImage(sourceUrl(ctx.body.image, 'image'), 'image.source');
-  const output = obj(ctx.body.output);
-  const type = str(output.mediaType) ?? 'image/png';
-  const bytes = await encodeRaster(removeBackgroundImage(raster, ctx.body), { type });
-  const destination = obj(output.destination);
-  const href = str(destination.url);
-  if (href === undefined) {
-    const seconds =
-      typeof destination.validityPeriod === 'number' ? destination.validityPeriod : undefined;
-    const url = ctx.host(bytes, type, seconds === undefined ? HOSTED_MS : seconds * 1000);
-    const hosted = seconds === undefined ? { url } : { url, validityPeriod: seconds };
-    return { statusFields: { outputs: [{ destination: hosted, url, mediaType: type }] } };
-  }
-  const target: OutputTarget = {
-    href,
-    ...(typeof destination.storageType === 'string' ? { storage: destination.storageType } : {}),
-    type,
-    path: 'output',
-    raw: output,
-  };
-  await ctx.write(target, bytes, type);
-  return {
-    statusFields: { outputs: [{ destination: { url: href }, url: href, mediaType: type }] },
-  };
+  const [target] = ctx.outputs;
+  if (!target) throw new JobFailedError(failures.invalidRequest('output', 'an output is required'));
+  const bytes = await encodeRaster(removeBackgroundImage(raster, ctx.body), { type: target.type });
+  await ctx.write(target, bytes, target.type);
+  return {};
 }

@@ -2,8 +2,7 @@ import { type JobResult } from './work-context';
 
 /**
  * A result whose status document carries fields of the operation's own: the masking endpoints
- * list their masks at the top level of `/v1/status`, and remove-background its one output in
- * `result.outputs` (its body names a single `output`, not the `outputs` the v2 views read).
+ * list their masks at the top level of `/v1/status`.
  */
 export interface StatusFieldsResult extends JobResult {
   statusFields: Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { type AcceptedReplyFaultKind } from '../jobs/job-record';
+import { copyEventStats, emptyEventStats, type EventStats } from './event-stats';
 
 /** Per-client counts a test reads to prove what a client did. */
 export interface ClientStats {
@@ -43,6 +44,8 @@ export interface EmulatorStats {
   statusGetsByJob: Record<string, number>;
   /** Requests refused by the gateway (bad token, API key or organization). */
   unauthorized: number;
+  /** Adobe I/O Events: events published, webhook deliveries and challenges, injected faults. */
+  events: EventStats;
 }
 
 function count(map: Map<string, number>, key: string): void {
@@ -65,6 +68,8 @@ export class Evidence {
   private replyFaults = noReplyFaults();
   private byJob = new Map<string, number>();
   private unauthorizedCount = 0;
+  /** Counted in place by the event publisher and its webhook deliveries. */
+  events = emptyEventStats();
 
   client(id: string): ClientStats {
     let stats = this.clients.get(id);
@@ -127,6 +132,7 @@ export class Evidence {
       acceptedReplyFaults: { ...this.replyFaults },
       statusGetsByJob: Object.fromEntries(this.byJob),
       unauthorized: this.unauthorizedCount,
+      events: copyEventStats(this.events),
     };
   }
 
@@ -140,5 +146,6 @@ export class Evidence {
     this.replyFaults = noReplyFaults();
     this.byJob = new Map();
     this.unauthorizedCount = 0;
+    this.events = emptyEventStats();
   }
 }

@@ -11,6 +11,7 @@ export class EmulatorMetrics {
   readonly throttled: Counter<'budget'>;
   readonly faults: Counter<'kind'>;
   readonly jobSeconds: Histogram<'operation'>;
+  readonly eventDeliveries: Counter<'outcome'>;
 
   constructor(registry = new Registry()) {
     this.registry = registry;
@@ -43,6 +44,12 @@ export class EmulatorMetrics {
       help: 'Wall time of the real work of a job (transfers and image processing)',
       labelNames: ['operation'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    });
+    this.eventDeliveries = new Counter({
+      name: 'emulator_event_deliveries_total',
+      help: 'Adobe I/O Events webhook POSTs, by outcome (succeeded, failed)',
+      labelNames: ['outcome'],
       registers: [registry],
     });
   }
