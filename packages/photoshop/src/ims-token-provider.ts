@@ -1,5 +1,12 @@
 import axios, { type AxiosInstance } from 'axios';
 import { coerceError } from '@darkroom/core';
+import {
+  annotateSpan,
+  SPAN_ATTRIBUTES as ATTR,
+  SPAN_NAMES,
+  SpanKind,
+  withSpan,
+} from '@darkroom/tracing';
 import { type HttpError } from './errors/http-error';
 import { NetworkError } from './errors/network-error';
 import { PhotoshopError } from './errors/photoshop-error';
@@ -111,7 +118,22 @@ export class ImsTokenProvider implements TokenProvider {
     this.generation += 1;
   }
 
-  private async fetchToken(): Promise<CachedToken> {
+  /** One token request to IMS, in an `ims.token` span (its host only: the path names tokens). */
+  private fetchToken(): Promise<CachedToken> {
+    const { hostname, port } = new URL(this.url);
+    return withSpan(
+      SPAN_NAMES.imsToken,
+      {
+        [ATTR.httpMethod]: 'POST',
+        [ATTR.serverAddress]: hostname,
+        [ATTR.serverPort]: port === '' ? undefined : Number(port),
+      },
+      () => this.requestToken(),
+      { kind: SpanKind.CLIENT },
+    );
+  }
+
+  private async requestToken(): Promise<CachedToken> {
     const started = this.now();
     const form = new URLSearchParams({
       grant_type: 'client_credentials',
@@ -119,7 +141,8 @@ export class ImsTokenProvider implements TokenProvider {
       client_secret: this.options.clientSecret,
       scope: this.options.scope ?? 'openid,AdobeID,read_organizations',
     });
-    const emit = (status?: number, error?: string) =>
+    const emit = (status?: number, error?: string) => {
+      annotateSpan({ [ATTR.httpStatusCode]: status });
       this.options.onRequest?.({
         endpointClass: 'token',
         method: 'POST',
@@ -128,6 +151,7 @@ export class ImsTokenProvider implements TokenProvider {
         ...(status !== undefined ? { status } : {}),
         ...(error !== undefined ? { error } : {}),
       });
+    };
     try {
       const res = await this.http.post<unknown>(this.url, form.toString(), {
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },

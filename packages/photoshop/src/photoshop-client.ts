@@ -1,7 +1,19 @@
 import axios, { type AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import axiosRetry from 'axios-retry';
 import { coerceError, urlOriginAndPath } from '@darkroom/core';
-import { getOperation, statusPathTemplates, type StatusFamily } from './catalog';
+import {
+  annotateSpan,
+  SPAN_ATTRIBUTES as ATTR,
+  SPAN_NAMES,
+  SpanKind,
+  withSpan,
+} from '@darkroom/tracing';
+import {
+  getOperation,
+  statusPathTemplates,
+  type OperationSpec,
+  type StatusFamily,
+} from './catalog';
 import { v1SubmitReplySchema } from './contract/v1-status';
 import { v2SubmitReplySchema } from './contract/v2';
 import { ForeignStatusUrlError } from './errors/foreign-status-url-error';
@@ -145,11 +157,31 @@ export class PhotoshopClient {
   ): Promise<SubmitResult> {
     const op = getOperation(operationId);
     const valid = assertRequestBody(op.id, body);
+    const url = `${this.baseUrls[op.host]}${op.path}`;
+    return withSpan(
+      SPAN_NAMES.adobeSubmit,
+      {
+        [ATTR.operation]: op.id,
+        [ATTR.apiGeneration]: op.generation,
+        [ATTR.httpMethod]: 'POST',
+        [ATTR.urlFull]: url,
+      },
+      () => this.post(op, valid, opts.signal),
+      { kind: SpanKind.CLIENT },
+    );
+  }
+
+  /** The submit POST of a validated body, and the reading of Adobe's reply. */
+  private async post(
+    op: OperationSpec,
+    valid: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<SubmitResult> {
     const base = this.baseUrls[op.host];
     const url = `${base}${op.path}`;
     let data: unknown;
     try {
-      data = await this.send('submit', { method: 'POST', url, data: valid }, opts.signal);
+      data = await this.send('submit', { method: 'POST', url, data: valid }, signal);
     } catch (err) {
       if (err instanceof HttpError && err.status >= 500) {
         throw new SubmitOutcomeUnknownError(op.id, urlOriginAndPath(url), {
@@ -206,16 +238,33 @@ export class PhotoshopClient {
         `cannot tell the status family of ${urlOriginAndPath(statusUrl)}; expected one of ${Object.values(statusPathTemplates).join(', ')}`,
       );
     }
-    const data = await this.send('status', { method: 'GET', url: url.toString() }, opts.signal);
-    return normalizeStatus(family, data);
+    const attributes = {
+      [ATTR.operation]: opts.operationId,
+      [ATTR.httpMethod]: 'GET',
+      [ATTR.urlFull]: urlOriginAndPath(url.toString()),
+      [ATTR.adobeJobId]: url.pathname.split('/').filter(Boolean).pop(),
+    };
+    return withSpan(
+      SPAN_NAMES.adobeStatus,
+      attributes,
+      async () => {
+        const data = await this.send('status', { method: 'GET', url: url.toString() }, opts.signal);
+        const status = normalizeStatus(family, data);
+        annotateSpan({ [ATTR.adobeJobState]: status.state });
+        return status;
+      },
+      { kind: SpanKind.CLIENT },
+    );
   }
 
   /** GET /pie/psdService/hello: a cheap check that the key and token are accepted. */
   async hello(opts: { signal?: AbortSignal } = {}): Promise<string> {
-    const data = await this.send(
-      'other',
-      { method: 'GET', url: `${this.baseUrls.v1}/pie/psdService/hello`, responseType: 'text' },
-      opts.signal,
+    const url = `${this.baseUrls.v1}/pie/psdService/hello`;
+    const data = await withSpan(
+      SPAN_NAMES.adobeHello,
+      { [ATTR.httpMethod]: 'GET', [ATTR.urlFull]: url },
+      () => this.send('other', { method: 'GET', url, responseType: 'text' }, opts.signal),
+      { kind: SpanKind.CLIENT },
     );
     return typeof data === 'string' ? data : JSON.stringify(data);
   }
@@ -226,6 +275,7 @@ export class PhotoshopClient {
    * so the caller can report which Adobe job it cannot follow.
    */
   private accepted(statusUrl: URL, jobId: string | undefined): SubmitResult {
+    annotateSpan({ [ATTR.adobeJobId]: jobId });
     if (!this.allowedOrigins.includes(statusUrl.origin)) {
       throw new ForeignStatusUrlError(statusUrl.origin, this.allowedOrigins, jobId);
     }
@@ -275,9 +325,14 @@ export class PhotoshopClient {
       };
       try {
         const res = await this.http.request<unknown>(request);
+        annotateSpan({
+          [ATTR.httpStatusCode]: res.status,
+          [ATTR.httpResendCount]: ((res.config as Tracked).darkroom?.attempt ?? 1) - 1,
+        });
         return res.data;
       } catch (err) {
         const mapped = this.mapError(err, config, signal);
+        if (mapped instanceof HttpError) annotateSpan({ [ATTR.httpStatusCode]: mapped.status });
         if (mapped instanceof HttpError && mapped.status === 401 && !refreshed) {
           refreshed = true;
           this.options.auth.invalidate(token);

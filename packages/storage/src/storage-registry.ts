@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
 import type { StoragePipelineOptions } from '@azure/storage-blob';
 import { closeAll, closeOnce } from '@darkroom/core';
+import { annotateSpan, SPAN_ATTRIBUTES as ATTR, SPAN_NAMES, withSpan } from '@darkroom/tracing';
 import { AzurePresigner } from './azure-presigner';
 import { DropboxPresigner } from './dropbox-presigner';
 import { StorageConfigError } from './errors/storage-config-error';
@@ -41,6 +42,28 @@ export interface StorageRegistryOptions {
 const TRANSFER_URL_TTL_SECONDS = 300;
 
 /**
+ * A `storage.presign` span around one presign: the provider and the access asked for, and the
+ * `storage` value Adobe is given. The URL itself is a credential and never becomes an attribute.
+ */
+function presignSpan(
+  ref: StorageRef,
+  access: 'read' | 'write',
+  ttlSeconds: number,
+  presign: () => Promise<PresignedUrl>,
+): Promise<PresignedUrl> {
+  const attributes = {
+    [ATTR.storageScheme]: ref.scheme,
+    [ATTR.storageAccess]: access,
+    [ATTR.storageTtlSeconds]: ttlSeconds,
+  };
+  return withSpan(SPAN_NAMES.storagePresign, attributes, async () => {
+    const url = await presign();
+    annotateSpan({ [ATTR.storageKind]: url.storage });
+    return url;
+  });
+}
+
+/**
  * Routes a storage reference to the presigner for its provider, bucket or account, per config.
  * Presigners (and their HTTP clients) are created on first use and reused.
  */
@@ -77,7 +100,9 @@ export class StorageRegistry {
   }
 
   presignRead(ref: string | StorageRef, ttlSeconds: number): Promise<PresignedUrl> {
-    return this.run(ref, (presigner, parsed) => presigner.presignRead(parsed, ttlSeconds));
+    return this.run(ref, (presigner, parsed) =>
+      presignSpan(parsed, 'read', ttlSeconds, () => presigner.presignRead(parsed, ttlSeconds)),
+    );
   }
 
   presignWrite(
@@ -85,11 +110,21 @@ export class StorageRegistry {
     ttlSeconds: number,
     opts?: PresignWriteOptions,
   ): Promise<PresignedUrl> {
-    return this.run(ref, (presigner, parsed) => presigner.presignWrite(parsed, ttlSeconds, opts));
+    return this.run(ref, (presigner, parsed) =>
+      presignSpan(parsed, 'write', ttlSeconds, () =>
+        presigner.presignWrite(parsed, ttlSeconds, opts),
+      ),
+    );
   }
 
   stat(ref: string | StorageRef): Promise<ObjectStat> {
-    return this.run(ref, (presigner, parsed) => presigner.stat(parsed));
+    return this.run(ref, (presigner, parsed) =>
+      withSpan(SPAN_NAMES.storageStat, { [ATTR.storageScheme]: parsed.scheme }, async () => {
+        const stat = await presigner.stat(parsed);
+        annotateSpan({ [ATTR.storageExists]: stat.exists, [ATTR.storageSizeBytes]: stat.size });
+        return stat;
+      }),
+    );
   }
 
   /**
@@ -105,12 +140,18 @@ export class StorageRegistry {
    *   message names the reference, the status and the service's error code, never the URL
    */
   upload(ref: string | StorageRef, body: UploadBody, contentType?: string): Promise<void> {
-    return this.run(ref, async (presigner, parsed) => {
-      const url = await presigner.presignWrite(parsed, TRANSFER_URL_TTL_SECONDS, {
-        ...(contentType === undefined ? {} : { contentType }),
-        size: bodySize(body),
+    return this.run(ref, (presigner, parsed) => {
+      const size = bodySize(body);
+      const attributes = { [ATTR.storageScheme]: parsed.scheme, [ATTR.storageSizeBytes]: size };
+      return withSpan(SPAN_NAMES.storageUpload, attributes, async () => {
+        const url = await presignSpan(parsed, 'write', TRANSFER_URL_TTL_SECONDS, () =>
+          presigner.presignWrite(parsed, TRANSFER_URL_TTL_SECONDS, {
+            ...(contentType === undefined ? {} : { contentType }),
+            size,
+          }),
+        );
+        await sendUpload(this.http, parsed, url, body, contentType);
       });
-      await sendUpload(this.http, parsed, url, body, contentType);
     });
   }
 
@@ -120,12 +161,15 @@ export class StorageRegistry {
    * @throws {StorageBackendError} when the storage refuses the read (reference and status named)
    */
   download(ref: string | StorageRef): Promise<Buffer> {
-    return this.run(ref, async (presigner, parsed) =>
-      receiveDownload(
-        this.http,
-        parsed,
-        await presigner.presignRead(parsed, TRANSFER_URL_TTL_SECONDS),
-      ),
+    return this.run(ref, (presigner, parsed) =>
+      withSpan(SPAN_NAMES.storageDownload, { [ATTR.storageScheme]: parsed.scheme }, async () => {
+        const url = await presignSpan(parsed, 'read', TRANSFER_URL_TTL_SECONDS, () =>
+          presigner.presignRead(parsed, TRANSFER_URL_TTL_SECONDS),
+        );
+        const bytes = await receiveDownload(this.http, parsed, url);
+        annotateSpan({ [ATTR.storageSizeBytes]: bytes.length });
+        return bytes;
+      }),
     );
   }
 

@@ -1,0 +1,15 @@
+export { startTracing } from './start-tracing';
+export type { StartTracingOptions, Tracing } from './start-tracing';
+export { resolveTracingConfig } from './tracing-config';
+export type { TracingConfig } from './tracing-config';
+export { TracingConfigError } from './errors/tracing-config-error';
+export { OTEL_VARIABLES } from './otel-variables';
+export type { OtelVariableReader } from './otel-variables';
+export { isTracingActive } from './tracer-registration';
+export { TRACER_NAME, annotateSpan, withSpan, SpanKind } from './with-span';
+export type { Attributes, Span, WithSpanOptions } from './with-span';
+export { spanAttributes } from './span-attributes';
+export { traceCarrier, traceCarrierSchema, withRemoteParent } from './trace-carrier';
+export type { TraceCarrier } from './trace-carrier';
+export { bullmqTelemetry } from './bullmq-telemetry';
+export { SPAN_ATTRIBUTES, SPAN_NAMES } from './span-names';
