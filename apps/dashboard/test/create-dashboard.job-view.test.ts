@@ -90,9 +90,10 @@ describe('createDashboard job views', () => {
   it('shows what an operator needs of a completed job and none of the planted secrets', async () => {
     const { text, body } = await getJob(seeded.ids[0]);
     for (const secret of PLANTED) expect(text).not.toContain(secret);
-    expect(body.job.name).toBe('autoTone · acct-a · poll');
-    expect(Object.keys(body.job.data).slice(0, 9)).toEqual([
+    expect(body.job.name).toBe('autoTone (legacy) · acct-a · poll');
+    expect(Object.keys(body.job.data).slice(0, 10)).toEqual([
       'operation',
+      'api',
       'account',
       'step',
       'polls',
@@ -104,6 +105,7 @@ describe('createDashboard job views', () => {
     ]);
     expect(body.job.data).toMatchObject({
       operation: 'autoTone',
+      api: 'POST /lrService/autoTone: legacy, ended 2026-07-31, use v2.edit',
       account: 'acct-a',
       step: 'poll',
       polls: 3,

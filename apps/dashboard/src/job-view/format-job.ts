@@ -90,9 +90,10 @@ export function formatJobName(job: unknown): string {
   const operation: unknown = data.operation ?? request.operation;
   const legacy =
     typeof operation === 'string' && isOperationId(operation) && retirementOf(operation);
-  const parts = [job.name, legacy ? `${operation} (legacy)` : operation, data.account, data.step]
+  const parts = [job.name, operation, data.account, data.step]
     .filter((p): p is string | number => typeof p === 'string' || typeof p === 'number')
     .map(String)
-    .filter((p, i, all) => p.length > 0 && all.indexOf(p) === i);
+    .filter((p, i, all) => p.length > 0 && all.indexOf(p) === i)
+    .map((p) => (legacy && p === operation ? `${p} (legacy)` : p));
   return redactSecrets(parts.join(' · '));
 }
