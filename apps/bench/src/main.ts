@@ -10,6 +10,7 @@ import { describeMachine } from './machine';
 import { renderReport, type BenchReport, type ScenarioId, type ScenarioResult } from './report';
 import { officialSdk } from './scenarios/official-sdk';
 import { overhead } from './scenarios/overhead';
+import { pushEvents } from './scenarios/push-events';
 import { rateBudget } from './scenarios/rate-budget';
 import { scale } from './scenarios/scale';
 import type { Scenario } from './scenarios/scenario';
@@ -23,6 +24,7 @@ const SCENARIOS: Record<ScenarioId, Scenario> = {
   'rate-budget': rateBudget,
   scale,
   workers,
+  'push-events': pushEvents,
 };
 
 async function probeRedisVersion(): Promise<string> {

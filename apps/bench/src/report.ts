@@ -7,6 +7,7 @@ export const SCENARIO_IDS = [
   'rate-budget',
   'scale',
   'workers',
+  'push-events',
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 

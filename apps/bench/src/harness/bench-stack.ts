@@ -29,6 +29,8 @@ export interface WorkerSettings {
   budgetTimeScale: number;
   /** Expected remote durations are multiplied by this until the estimate learns. */
   expectedDurationScale: number;
+  /** More of the worker's environment (events on, an org id). */
+  env?: Record<string, string>;
 }
 
 /** One scenario's private world: its own redis-server, storage sink and emulator. */
@@ -38,6 +40,8 @@ export interface BenchStack {
   client: Redis;
   sink: ObjectSink;
   emulator: Emulator;
+  /** The stack's environment: Redis, storage and the emulator's account, as the apps read it. */
+  env: Record<string, string>;
   newQueueName(): string;
   editQueue(queueName: string): EditQueue;
   workerEnv(queueName: string, settings: WorkerSettings): Record<string, string>;
@@ -50,7 +54,10 @@ export interface BenchStack {
  * redis-server, the storage sink instead of s3rver, the emulator skipping image work, queues that
  * keep every finished job, and worker processes started per scenario.
  */
-export async function startBenchStack(emulatorOptions: EmulatorOptions): Promise<BenchStack> {
+export async function startBenchStack(
+  emulatorOptions: EmulatorOptions,
+  account: { orgId?: string } = {},
+): Promise<BenchStack> {
   const sink = await startObjectSink();
   let stack: StackFixture;
   try {
@@ -59,7 +66,7 @@ export async function startBenchStack(emulatorOptions: EmulatorOptions): Promise
       storage: { config: sink.storageConfig },
       queue: false,
       timeFactor: emulatorOptions.timeFactor ?? 1,
-      client: BENCH_CLIENT,
+      client: { ...BENCH_CLIENT, ...account },
       emulator: { processing: 'placeholder', ...emulatorOptions },
       env: { API_TIMEOUT_MS: '30000', LOG_LEVEL: 'info' },
     });
@@ -77,12 +84,14 @@ export async function startBenchStack(emulatorOptions: EmulatorOptions): Promise
     WORKER_CONCURRENCY: String(s.concurrency),
     BUDGET_TIME_SCALE: String(s.budgetTimeScale),
     EXPECTED_DURATION_SCALE: String(s.expectedDurationScale),
+    ...s.env,
   });
   return {
     redis,
     client,
     sink,
     emulator: stack.emulator!,
+    env: stack.env,
     newQueueName: () => uniqueName('bench'),
     editQueue(queueName) {
       // Keep every finished job: results carry the timings the scenarios read back.

@@ -13,6 +13,8 @@ export interface DarkroomBatchOptions {
   jobs: number;
   settings: WorkerSettings;
   timeoutMs: number;
+  /** Started once the batch's queue is named, closed after it (a producer taking its events). */
+  beside?: (queueName: string) => Promise<{ close(): Promise<void> }>;
 }
 
 /** What one batch through Darkroom's worker processes measured. */
@@ -66,6 +68,7 @@ export async function runDarkroomBatch(
   const queueName = stack.newQueueName();
   const edits = stack.editQueue(queueName);
   const fleet = await stack.startWorkers(options.workers, queueName, options.settings);
+  const beside = await options.beside?.(queueName);
   try {
     stack.emulator.resetStats();
     const knownJobs = new Set(stack.emulator.jobs().map((j) => j.jobId));
@@ -126,6 +129,7 @@ export async function runDarkroomBatch(
       redisCpuPct: (redisCpu / makespanS) * 100,
     };
   } finally {
+    await beside?.close();
     await fleet.close();
     await edits.queue.obliterate({ force: true }).catch(() => undefined);
   }
