@@ -1,3 +1,5 @@
+export { startProducer } from './start-producer';
+export type { RunningProducer } from './start-producer';
 export { createServer } from './server/create-server';
 export type { ServerDeps } from './server/create-server';
 export { ApiError } from './server/api-error';

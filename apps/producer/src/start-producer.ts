@@ -2,7 +2,13 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { EnvSource } from '@darkroom/config';
 import { closeAll, closeOnce, closeServer } from '@darkroom/core';
-import { EditQueue } from '@darkroom/jobs';
+import {
+  createProducerConnection,
+  EditQueue,
+  RemoteEventIntake,
+  RemoteEventStore,
+  type RedisTarget,
+} from '@darkroom/jobs';
 import { legacyApiWarning } from '@darkroom/photoshop';
 import {
   collectProcessMetrics,
@@ -12,6 +18,7 @@ import {
   type Logger,
 } from '@darkroom/observability';
 import { parseProducerConfig } from './config/producer-config';
+import { adobeEventsRoute } from './server/adobe-events-route';
 import { createServer } from './server/create-server';
 
 /** The running HTTP intake: its logger, the port it got, and `close()` for the server and the queue. */
@@ -36,14 +43,16 @@ export async function startProducer(env: EnvSource): Promise<RunningProducer> {
   const logger = createLogger({ name: 'darkroom-producer', level: config.logLevel });
   const register = new Registry();
   collectProcessMetrics(register);
+  const pipeline = new PipelineMetrics({ register });
   const edits = new EditQueue({
-    metrics: new PipelineMetrics({ register }),
+    metrics: pipeline,
     connection: config.redis,
     prefix: config.prefix,
     queueName: config.queueName,
     legacyApi: config.legacyApi,
   });
   if (config.legacyApi === 'allow') logger.warn(legacyApiWarning());
+  const events = config.adobeEvents ? eventIntake(edits, config) : undefined;
   const app = createServer({
     edits,
     tokens: config.tokens,
@@ -51,6 +60,16 @@ export async function startProducer(env: EnvSource): Promise<RunningProducer> {
     maxBatch: config.maxBatch,
     bodyLimit: config.bodyLimit,
     register,
+    ...(events && config.adobeEvents
+      ? {
+          adobeEvents: adobeEventsRoute({
+            intake: events.intake,
+            ...config.adobeEvents,
+            metrics: pipeline,
+            logger,
+          }),
+        }
+      : {}),
   });
   const server = app.listen(config.port, config.host);
   // A port already in use rejects here, so it is reported as a failed start.
@@ -62,9 +81,30 @@ export async function startProducer(env: EnvSource): Promise<RunningProducer> {
     // Long-polls and event streams would hold close() open; they are told to end by the queue.
     server.closeIdleConnections();
     return closeAll([
+      () => events?.close(),
       () => closeAll([() => edits.close(), () => closed], { concurrent: true }),
       () => server.closeAllConnections(),
     ]);
   });
   return { logger, port: (server.address() as AddressInfo).port, close };
+}
+
+/**
+ * Where Adobe's job events go: the edits' own queue, through the event store beside it, on a
+ * connection of its own that fails fast while Redis is down (Adobe then delivers again).
+ */
+function eventIntake(
+  edits: EditQueue,
+  config: { redis: RedisTarget; prefix: string; queueName: string },
+): { intake: RemoteEventIntake; close(): Promise<void> } {
+  const redis = createProducerConnection(config.redis);
+  const store = new RemoteEventStore({ redis, prefix: config.prefix, queueName: config.queueName });
+  const intake = new RemoteEventIntake(edits.queue, store);
+  return {
+    intake,
+    close: async () => {
+      intake.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv, type EnvSource } from '@darkroom/config';
+import { ConfigError, parseEnv, type EnvSource } from '@darkroom/config';
 import type { LegacyPolicy } from '@darkroom/photoshop';
 import type { StorageConfig } from '@darkroom/storage';
 import {
@@ -61,6 +61,17 @@ const envObject = z.object({
    * looked into and sent again, and before a failed status read or presign is tried again.
    */
   RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(1_000),
+  /**
+   * `on`: edits end on Adobe's job events (I/O Events, taken in by the producer's webhook or by
+   * this worker's journal reader) and polls wait longer while events arrive.
+   */
+  DARKROOM_EVENTS: z.enum(['on', 'off']).default('off'),
+  /** How many times longer polls wait while events are arriving. */
+  DARKROOM_EVENTS_POLL_STRETCH: z.coerce.number().min(1).max(100).default(4),
+  /** The I/O Events registration's journal URL: events are pulled from it (implies `on`). */
+  ADOBE_EVENTS_JOURNAL_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The account whose credentials read the journal. @defaultValue the first configured */
+  ADOBE_EVENTS_JOURNAL_ACCOUNT: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -110,6 +121,8 @@ export interface WorkerConfig {
   retryBaseMs: number;
   /** Jobs of APIs Adobe has retired: failed before any POST, or run (a grace period). */
   legacyApi: LegacyPolicy;
+  /** Adobe's job events: off, or on with the poll stretch and, for the journal, where and as whom. */
+  events: false | { pollStretch: number; journal?: { url: string; account: string } };
   logLevel: string;
 }
 
@@ -135,6 +148,29 @@ export function parseWorkerConfig(source: EnvSource): WorkerConfig {
     expectedDurationScale: env.EXPECTED_DURATION_SCALE,
     retryBaseMs: env.RETRY_BASE_MS,
     legacyApi: env.DARKROOM_LEGACY_API,
+    events: eventsConfig(env, Object.keys(accounts)),
     logLevel: env.LOG_LEVEL,
+  };
+}
+
+/** Events are on when asked for or when a journal is named; the journal reads as one account. */
+function eventsConfig(
+  env: z.infer<typeof envObject>,
+  accountNames: readonly string[],
+): WorkerConfig['events'] {
+  const url = env.ADOBE_EVENTS_JOURNAL_URL;
+  if (env.DARKROOM_EVENTS === 'off' && !url) return false;
+  const account = env.ADOBE_EVENTS_JOURNAL_ACCOUNT ?? accountNames[0];
+  if (url && account && !accountNames.includes(account)) {
+    throw new ConfigError([
+      {
+        variable: 'ADOBE_EVENTS_JOURNAL_ACCOUNT',
+        rule: `'${account}' is not a configured account (${accountNames.join(', ')})`,
+      },
+    ]);
+  }
+  return {
+    pollStretch: env.DARKROOM_EVENTS_POLL_STRETCH,
+    ...(url && account ? { journal: { url, account } } : {}),
   };
 }

@@ -8,6 +8,7 @@ import {
   type RedisConnection,
 } from '@darkroom/jobs';
 import type { Logger, PipelineMetrics } from '@darkroom/observability';
+import { bullmqTelemetry } from '@darkroom/tracing';
 import type { WorkerConfig } from './config';
 
 /**
@@ -105,11 +106,15 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     pipeline.setActive(active);
   });
   const start = (): Worker<EditJobData, EditJobResult> => {
+    // With tracing on, each pick-up runs inside BullMQ's `process` span, a child of the enqueue's
+    // `add`: the step machine's spans join the edit's trace under it. Off: no telemetry at all.
+    const telemetry = bullmqTelemetry();
     const worker = new Worker<EditJobData, EditJobResult>(config.queueName, processor, {
       connection: connections.next(),
       prefix: config.prefix,
       concurrency: config.concurrency,
       autorun: true,
+      ...(telemetry ? { telemetry } : {}),
     });
     worker.on('failed', (job, err) => {
       // BullMQ's own failure of a job that stalled too often; the step machine counts the rest.

@@ -3,6 +3,7 @@ import {
   createStepMachine,
   DurationEstimator,
   PollSchedule,
+  RemoteEventStore,
   type BudgetPort,
   type DurationEstimate,
   type EditJobData,
@@ -32,6 +33,7 @@ export interface StepProcessorDeps {
     | 'expectedDurationScale'
     | 'retryBaseMs'
     | 'legacyApi'
+    | 'events'
   >;
   redis: RedisConnection;
   storage: StoragePort;
@@ -94,6 +96,16 @@ export function createStepProcessor(
     defaultEstimate: catalogEstimate(config.expectedDurationScale),
     retryBaseMs: config.retryBaseMs,
     legacyApi: config.legacyApi,
+    ...(config.events
+      ? {
+          events: new RemoteEventStore({
+            redis,
+            prefix: config.prefix,
+            queueName: config.queueName,
+          }),
+          pollStretch: config.events.pollStretch,
+        }
+      : {}),
     observer: deps.observer,
   });
 }

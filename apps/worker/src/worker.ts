@@ -19,6 +19,7 @@ import { apiRequestRecorder, createMetricsObserver, createWorkerMetrics } from '
 import { createRateBudget, refreshEffectiveRates } from './rate-budget';
 import { createReadiness, type Readiness } from './readiness';
 import { closeRedis, connectRedis } from './redis-startup';
+import { startEventsJournal } from './events-journal';
 import { createStepProcessor } from './step-processor';
 import { storagePort } from './storage-adapter';
 import { startWatchdog, waitingBacklog } from './watchdog';
@@ -72,6 +73,12 @@ export async function createWorker(
   });
   const queue = openQueue(redis, config, metrics.register);
   cleanups.add(() => queue.close());
+  const journal = config.events && config.events.journal;
+  if (journal) {
+    const deps = { config, journal, redis, queue, metrics: metrics.pipeline, logger };
+    const reader = startEventsJournal(deps);
+    cleanups.add(() => reader.stop());
+  }
 
   metrics.pipeline.setConcurrency(config.concurrency);
   const consumer = startConsumer({ config, processor, pipeline: metrics.pipeline, logger });

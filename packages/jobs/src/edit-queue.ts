@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Job, Queue, type JobsOptions, type JobState } from 'bullmq';
 import { closeAll, closeOnce } from '@darkroom/core';
+import { bullmqTelemetry, traceCarrier, withSpan } from '@darkroom/tracing';
 
 import {
   DEFAULT_ATTEMPTS,
@@ -36,6 +37,7 @@ import {
   type RedisTarget,
 } from './redis-connection';
 import { cancelKey } from './cancellation';
+import { EDIT_SPAN_ATTRIBUTES, EDIT_SPAN_NAMES } from './edit-spans';
 import { FinishEvents } from './finish-events';
 import { RedisScript } from './redis-script';
 
@@ -282,10 +284,13 @@ export class EditQueue {
       // A failed job keeps its key at least as long as a completed one.
       removeOnFail: { ...keepFailed, age: Math.max(keepFailed.age, windowSeconds) },
     };
+    // BullMQ's own spans (`add`, `addBulk`) when tracing is on; nothing at all when it is off.
+    const telemetry = bullmqTelemetry();
     this.queue = new Queue<EditJobData, EditJobResult>(this.queueName, {
       connection: this.redis,
       prefix: this.prefix,
       streams: { events: { maxLen: DEFAULT_EVENTS_MAX_LEN } },
+      ...(telemetry ? { telemetry } : {}),
     });
     // Queue re-emits connection errors; they surface through the calls instead.
     this.queue.on('error', () => undefined);
@@ -329,10 +334,17 @@ export class EditQueue {
     return this.addValidated(validated, options.chunkSize ?? 1_000);
   }
 
-  private async addValidated(
-    jobs: ValidatedEditJob[],
-    chunkSize: number,
-  ): Promise<EnqueueResult[]> {
+  /**
+   * The adds, inside the `edit.enqueue` span: each job saves that span's trace context, so its
+   * steps in the worker join the trace. A list enqueued together shares one trace.
+   */
+  private addValidated(jobs: ValidatedEditJob[], chunkSize: number): Promise<EnqueueResult[]> {
+    return withSpan(EDIT_SPAN_NAMES.enqueue, enqueueAttributes(jobs), () =>
+      this.addInSpan(jobs, chunkSize),
+    );
+  }
+
+  private async addInSpan(jobs: ValidatedEditJob[], chunkSize: number): Promise<EnqueueResult[]> {
     await this.ready();
     const pending = this.pendingAdds(jobs);
     const token = randomUUID();
@@ -362,6 +374,9 @@ export class EditQueue {
   /** The BullMQ adds for validated jobs: data, job id and options. */
   private pendingAdds(jobs: ValidatedEditJob[]): PendingAdd[] {
     const now = Date.now();
+    // `{}` when tracing is off: the job data then has no `trace` at all.
+    const { traceparent, tracestate } = traceCarrier();
+    const trace = traceparent ? { traceparent, ...(tracestate ? { tracestate } : {}) } : undefined;
     return jobs.map((job) => {
       const data: EditJobData = {
         v: 1,
@@ -373,6 +388,7 @@ export class EditQueue {
         fingerprint: job.fingerprint,
         nonce: randomUUID(),
         step: 'submit',
+        ...(trace ? { trace } : {}),
       };
       const id = job.idempotencyKey ? jobIdForKey(job.idempotencyKey) : randomUUID();
       const opts = {
@@ -681,6 +697,17 @@ export class EditQueue {
   close(): Promise<void> {
     return this.shutdown();
   }
+}
+
+/** The `edit.enqueue` span's attributes: the operation and account when the jobs share one. */
+function enqueueAttributes(jobs: readonly ValidatedEditJob[]): Record<string, unknown> {
+  const only = (values: readonly string[]): string | undefined =>
+    new Set(values).size === 1 ? values[0] : undefined;
+  return {
+    [EDIT_SPAN_ATTRIBUTES.operation]: only(jobs.map((j) => j.request.operation)),
+    [EDIT_SPAN_ATTRIBUTES.account]: only(jobs.map((j) => j.account)),
+    [EDIT_SPAN_ATTRIBUTES.editCount]: jobs.length,
+  };
 }
 
 function isFinishedState(state: EditJobState): boolean {

@@ -69,3 +69,18 @@ export {
   accountsFromEnv,
   checkAdobePair,
 } from './runtime-env';
+export {
+  RemoteEventStore,
+  locationDigest,
+  statusOfEvent,
+  type RemoteEventsPort,
+  type RemoteEventStoreOptions,
+  type RemoteJobEvent,
+} from './remote-events/remote-event-store';
+export {
+  RemoteEventIntake,
+  eventOutcomes,
+  linksIn,
+  type EventOutcome,
+  type IncomingJobEvent,
+} from './remote-events/remote-event-intake';

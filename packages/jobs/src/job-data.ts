@@ -1,3 +1,4 @@
+import type { TraceCarrier } from '@darkroom/tracing';
 import type { EditRequest } from './edit-job';
 
 /**
@@ -69,13 +70,18 @@ export interface EditJobData {
   retries?: number;
   /** Adobe job ids of earlier rounds and of failed runs resubmitted within a round. */
   earlierRemoteJobIds?: string[];
+  /**
+   * The W3C trace context of the enqueue (`traceparent`, `tracestate`): every pick-up of the job
+   * continues that trace. Absent when tracing was off at enqueue. Ids only, never a secret.
+   */
+  trace?: TraceCarrier;
 }
 
 /**
- * How Darkroom learns an edit is done: Adobe's status reply, or, when the answer to its submit
- * was lost, the outputs found written after that submit.
+ * How Darkroom learns an edit is done: Adobe's status reply, Adobe's job event (I/O Events), or,
+ * when the answer to its submit was lost, the outputs found written after that submit.
  */
-export const editConfirmations = ['status', 'outputs'] as const;
+export const editConfirmations = ['status', 'event', 'outputs'] as const;
 
 /** One output of a completed job: where it is and how big. No URL. */
 export interface EditOutputResult {

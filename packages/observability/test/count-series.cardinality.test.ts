@@ -17,6 +17,9 @@ describe('countSeries', () => {
       30 + // completed{operation,account}
       60 + // failed{operation,account,reason} for two reasons
       3 + // retries{reason}
+      4 + // reconciliations{outcome}: outputs, event, resubmit, gone
+      4 + // adobe events{outcome}, four of the five outcomes
+      1 + // adobe event deliveries rejected{reason}
       1 + // stalled{queue}
       30 * perHistogram(15) + // duration{operation,account}
       3 * 10 * perHistogram(15) + // queue wait, remote, detection lag {operation}

@@ -35,6 +35,10 @@ export function exerciseAllMetrics(
   pipeline.setActive(3);
   pipeline.stalled('darkroom-edits');
   for (const reason of ['server_error', 'rate_limited', 'network']) pipeline.retry(reason);
+  for (const outcome of ['outputs', 'event', 'resubmit', 'gone'] as const)
+    pipeline.reconciled(outcome);
+  for (const outcome of ['edit', 'ambiguous', 'duplicate', 'unknown']) pipeline.adobeEvent(outcome);
+  pipeline.adobeEventRejected('signature_mismatch');
   for (const op of operations) {
     pipeline.jobEnqueued(op, 5);
     for (const account of accounts) {

@@ -1,4 +1,6 @@
 import { coerceError } from '@darkroom/core';
+import { startTracing, TracingConfigError, type Tracing } from '@darkroom/tracing';
+import { EXIT } from './exit-codes';
 import { runCli } from './run-cli';
 
 // The launcher's entry: real process streams, Ctrl-C ends `watch`, the exit code is the answer.
@@ -10,13 +12,31 @@ process.on('SIGINT', () => {
   controller.abort();
 });
 
-runCli(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  stdin: process.stdin,
-  signal: controller.signal,
-}).then(
+async function main(): Promise<number> {
+  let tracing: Tracing;
+  try {
+    // An edit enqueued here starts its trace here, when the OTEL_* variables turn tracing on.
+    tracing = startTracing({ serviceName: 'darkroom-cli' });
+  } catch (err) {
+    if (!(err instanceof TracingConfigError)) throw err;
+    process.stderr.write(`darkroom: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  try {
+    return await runCli(process.argv.slice(2), {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      stdin: process.stdin,
+      signal: controller.signal,
+    });
+  } finally {
+    // Exports the spans still queued before the process ends.
+    await tracing.shutdown();
+  }
+}
+
+main().then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,5 +1,6 @@
 import { legacyApiEnv, redisTargetFromEnv, type RedisTarget } from '@darkroom/jobs';
 import type { LegacyPolicy } from '@darkroom/photoshop';
+import { ADOBE_KEY_ORIGIN } from '@darkroom/events';
 import { z } from 'zod';
 import { parseEnv, type EnvSource } from '@darkroom/config';
 
@@ -26,6 +27,12 @@ const envSchema = z.object({
     .string()
     .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, 'a size such as 512kb or 1mb')
     .default('1mb'),
+  /** `on`: take Adobe I/O Events webhook deliveries at POST /v1/adobe-events. */
+  ADOBE_EVENTS_WEBHOOK: z.enum(['on', 'off']).default('off'),
+  /** Origin of I/O Events' public signing keys (the emulator's for a local run). */
+  ADOBE_EVENTS_KEY_ORIGIN: z.url({ protocol: /^https?$/ }).default(ADOBE_KEY_ORIGIN),
+  /** The I/O Events integration's client id: deliveries addressed to another are refused. */
+  ADOBE_EVENTS_CLIENT_ID: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -41,6 +48,8 @@ export interface ProducerConfig {
   tokens: string[];
   maxBatch: number;
   bodyLimit: string;
+  /** The I/O Events webhook: off, or where its keys come from and whose deliveries it takes. */
+  adobeEvents: false | { keyOrigin: string; recipientClientId?: string };
   logLevel: string;
 }
 
@@ -57,6 +66,15 @@ export function parseProducerConfig(source: EnvSource): ProducerConfig {
     tokens: env.PRODUCER_TOKENS,
     maxBatch: env.PRODUCER_MAX_BATCH,
     bodyLimit: env.PRODUCER_BODY_LIMIT,
+    adobeEvents:
+      env.ADOBE_EVENTS_WEBHOOK === 'on'
+        ? {
+            keyOrigin: env.ADOBE_EVENTS_KEY_ORIGIN,
+            ...(env.ADOBE_EVENTS_CLIENT_ID
+              ? { recipientClientId: env.ADOBE_EVENTS_CLIENT_ID }
+              : {}),
+          }
+        : false,
     logLevel: env.LOG_LEVEL,
   };
 }

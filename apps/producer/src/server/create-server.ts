@@ -1,4 +1,5 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
+import { ADOBE_EVENTS_PATH } from './adobe-events-route';
 import type { EditQueue } from '@darkroom/jobs';
 import { createLogger, type Logger } from '@darkroom/observability';
 import { ApiError } from './api-error';
@@ -35,6 +36,12 @@ export interface ServerDeps {
    * @defaultValue no /metrics route
    */
   register?: Registry;
+  /**
+   * The Adobe I/O Events webhook, mounted at `POST /v1/adobe-events` before bearer auth (Adobe
+   * signs its deliveries instead) and before the JSON parser (the signature covers raw bytes).
+   * @defaultValue no webhook
+   */
+  adobeEvents?: RequestHandler;
 }
 
 /**
@@ -85,6 +92,7 @@ export function createServer(deps: ServerDeps): Express {
     }
   });
 
+  if (deps.adobeEvents) app.all(ADOBE_EVENTS_PATH, deps.adobeEvents);
   app.use(bearerAuth(deps.tokens));
   app.use(
     express.json({

@@ -30,6 +30,7 @@ export async function completeJob(
   status: NormalizedStatus,
   run: FinishedRemoteRun,
   signal?: AbortSignal,
+  confirmedBy: 'status' | 'event' = 'status',
 ): Promise<EditJobResult> {
   const data = job.data;
   const operation = getOperation(data.request.operation);
@@ -45,7 +46,7 @@ export async function completeJob(
     ...(run.remoteJobId ? { remoteJobId: run.remoteJobId } : {}),
     polls: run.polls,
     submits: data.submits ?? 1,
-    confirmedBy: 'status',
+    confirmedBy,
     timings: {
       enqueuedAt: data.enqueuedAt,
       startedAt,

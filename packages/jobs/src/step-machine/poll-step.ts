@@ -8,6 +8,7 @@ import type { EditJobResult } from '../job-data';
 import { statusBudgetClassOf } from './budget-classes';
 import { completeJob, type FinishedRemoteRun } from './complete-job';
 import { failJob, failRemoteJob } from './fail-job';
+import { statusOfEvent, type RemoteJobEvent } from '../remote-events/remote-event-store';
 import { HostedCopyError } from './hosted-results';
 import { retryTransient } from './retry-later';
 import { handleStatusError } from './status-errors';
@@ -15,6 +16,7 @@ import {
   backoffMs,
   delayJob,
   MAX_BACKOFF_MS,
+  pollWait,
   saveData,
   type StepContext,
   type StepRun,
@@ -46,20 +48,24 @@ export async function pollStep(ctx: StepContext, run: StepRun): Promise<EditJobR
       `Adobe job ${data.remoteJobId ?? ''} still unfinished ${Math.round(sinceSubmit / 60_000)} min after its submit`,
     );
   }
-  const cls = statusBudgetClassOf(operation.id);
-  await takeToken(ctx, run, cls);
+  const event = await finalEvent(ctx, data.remoteJobId, operation.maxOutputs);
   let status: NormalizedStatus;
-  try {
-    status = await ctx.options.api(data.account).getStatus(data.statusUrl, {
-      operationId: operation.id,
-      ...(signal ? { signal } : {}),
-    });
-  } catch (err) {
-    return handleStatusError(ctx, run, err, cls);
+  if (event) status = statusOfEvent(event);
+  else {
+    const cls = statusBudgetClassOf(operation.id);
+    await takeToken(ctx, run, cls);
+    try {
+      status = await ctx.options.api(data.account).getStatus(data.statusUrl, {
+        operationId: operation.id,
+        ...(signal ? { signal } : {}),
+      });
+    } catch (err) {
+      return handleStatusError(ctx, run, err, cls);
+    }
   }
-  const polls = (data.polls ?? 0) + 1;
+  const polls = (data.polls ?? 0) + (event ? 0 : 1);
   const remoteJobId = data.remoteJobId ?? status.jobId;
-  ctx.observer.polled?.(job, { state: status.state });
+  if (!event) ctx.observer.polled?.(job, { state: status.state });
   const read = { polls, remoteJobId, statusErrors: undefined };
 
   if (status.state === 'pending' || status.state === 'running' || status.state === 'unknown') {
@@ -77,14 +83,14 @@ export async function pollStep(ctx: StepContext, run: StepRun): Promise<EditJobR
       operation.id,
       ctx.options.defaultEstimate(operation.durationClass),
     );
-    return delayJob(run, ctx.options.schedule.nextPollDelay(estimate, polls));
+    return delayJob(run, await pollWait(ctx, ctx.options.schedule.nextPollDelay(estimate, polls)));
   }
 
   const finished = finishedRunOf(status, data.submittedAt, polls, remoteJobId);
   await saveData(run, { ...read, unknownStatuses: undefined });
   if (status.state === 'failed') return remoteFailure(ctx, run, status, remoteJobId);
   try {
-    return await completeJob(ctx, job, status, finished, signal);
+    return await completeJob(ctx, job, status, finished, signal, event ? 'event' : 'status');
   } catch (err) {
     if (!(err instanceof HostedCopyError)) throw err;
     // The status is read again next time: Adobe's links are short-lived and may be renewed.
@@ -145,4 +151,20 @@ function finishedRunOf(
     remoteFinishedAt: Math.min(now, status.modified?.getTime() ?? now),
     detectedAt: now,
   };
+}
+
+/**
+ * The event Adobe sent about this run, when it reported an end and stands in for the status:
+ * always for a failure; for a success only when the status holds nothing Darkroom keeps (the
+ * answer of a manifest or mask operation is in the status reply, so that is read).
+ */
+async function finalEvent(
+  ctx: StepContext,
+  remoteJobId: string | undefined,
+  maxOutputs: number,
+): Promise<RemoteJobEvent | undefined> {
+  if (!ctx.options.events || !remoteJobId) return undefined;
+  const event = await ctx.options.events.eventOf(remoteJobId);
+  if (!event || (event.state === 'succeeded' && maxOutputs === 0)) return undefined;
+  return event;
 }

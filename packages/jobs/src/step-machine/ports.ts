@@ -5,6 +5,7 @@ import type { DurationEstimator } from '../duration-estimator';
 import type { FailureReason } from '../errors/job-failure';
 import type { EditJobData, EditJobResult } from '../job-data';
 import type { DurationEstimate, PollSchedule } from '../poll-schedule';
+import type { RemoteEventsPort } from '../remote-events/remote-event-store';
 
 /**
  * A presigned link. `expiresAt` is when it stops working, which can be sooner than asked: Dropbox
@@ -61,7 +62,7 @@ export interface StepObserver {
    * An ambiguous submit was settled: `outputs` found written after it (no new POST), `resubmit`
    * none found (the next POST follows), `gone` none found and the edit fails.
    */
-  reconciled?(job: Job<EditJobData>, outcome: 'outputs' | 'resubmit' | 'gone'): void;
+  reconciled?(job: Job<EditJobData>, outcome: 'outputs' | 'event' | 'resubmit' | 'gone'): void;
   polled?(job: Job<EditJobData>, info: { state: string }): void;
   budgetWait?(account: string, cls: string, waitMs: number): void;
   budgetGranted?(account: string, cls: string): void;
@@ -137,5 +138,16 @@ export interface StepMachineOptions {
    * @defaultValue 'allow'
    */
   legacyApi?: LegacyPolicy;
+  /**
+   * Adobe's job events (I/O Events, by webhook or journal). With them an edit ends when its event
+   * comes, without reading the status, and polls wait `pollStretch` times longer while events are
+   * arriving: polling stays as the fallback for an event that never comes.
+   */
+  events?: RemoteEventsPort;
+  /**
+   * How many times longer polls wait while events are arriving.
+   * @defaultValue 4
+   */
+  pollStretch?: number;
   observer?: StepObserver;
 }

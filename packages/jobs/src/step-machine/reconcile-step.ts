@@ -10,6 +10,7 @@ import {
   type StepContext,
   type StepRun,
 } from './step-context';
+import { pollStep } from './poll-step';
 import { submitStep } from './submit-step';
 
 /**
@@ -63,6 +64,8 @@ export async function reconcileStep(ctx: StepContext, run: StepRun): Promise<Edi
     await saveData(run, { step: 'submit' });
     return submitStep(ctx, run);
   }
+  const byEvent = await eventOfLostSubmit(ctx, run, intent);
+  if (byEvent) return byEvent;
   const operation = getOperation(job.data.request.operation);
   // Operations that answer in the status reply write no output of Adobe's to look for.
   if (operation.maxOutputs === 0) return resubmitOrEnd(ctx, run, 'its answer is the status reply');
@@ -89,6 +92,39 @@ export async function reconcileStep(ctx: StepContext, run: StepRun): Promise<Edi
     );
   }
   return resubmitOrEnd(ctx, run, 'no output was written after it');
+}
+
+/**
+ * Adobe's event about a job that wrote where this edit's lost POST asked: that POST created it.
+ * The edit takes the job as its own (the status link and id the event named) and goes on as if
+ * the reply had come, ending at once when the event reported the end.
+ */
+async function eventOfLostSubmit(
+  ctx: StepContext,
+  run: StepRun,
+  intent: SubmitIntent,
+): Promise<EditJobResult | undefined> {
+  const { job } = run;
+  const events = ctx.options.events;
+  const editId = job.id;
+  if (!events || !editId) return undefined;
+  const adobeJobId = await events.adobeJobOfEdit(editId);
+  if (!adobeJobId || job.data.earlierRemoteJobIds?.includes(adobeJobId)) return undefined;
+  const event = await events.eventOf(adobeJobId);
+  if (!event?.statusUrl) return undefined;
+  ctx.observer.reconciled?.(job, 'event');
+  await saveData(run, {
+    step: 'poll',
+    statusUrl: event.statusUrl,
+    remoteJobId: adobeJobId,
+    submittedAt: intent.at,
+    submitIntent: undefined,
+    reconcileChecks: undefined,
+    setupErrors: undefined,
+    polls: 0,
+  });
+  await events.noteSubmitted(editId, adobeJobId);
+  return pollStep(ctx, run);
 }
 
 /** No sign of the ambiguous POST's job: send the round's next POST, or end the edit. */

@@ -14,6 +14,7 @@ export interface StepContext {
   readonly maxSetupErrors: number;
   readonly retryBaseMs: number;
   readonly remoteRetentionMs: number;
+  readonly pollStretch: number;
 }
 
 /** One pick-up of a job by the processor: the job, BullMQ's lock token and the abort signal. */
@@ -38,7 +39,17 @@ export function stepContextOf(options: StepMachineOptions): StepContext {
     maxSetupErrors: options.maxSetupErrors ?? 8,
     retryBaseMs: options.retryBaseMs ?? 1_000,
     remoteRetentionMs: options.remoteRetentionMs ?? 86_400_000,
+    pollStretch: options.pollStretch ?? 4,
   };
+}
+
+/**
+ * The wait before a status read: as the poll schedule says, or `pollStretch` times that while
+ * Adobe's events are arriving (an event wakes the edit sooner; the poll is for one that is lost).
+ */
+export async function pollWait(ctx: StepContext, scheduledMs: number): Promise<number> {
+  const events = ctx.options.events;
+  return events && (await events.healthy()) ? scheduledMs * ctx.pollStretch : scheduledMs;
 }
 
 /**

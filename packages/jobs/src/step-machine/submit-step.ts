@@ -10,7 +10,7 @@ import { requestBody } from '../edit-job';
 import { submitBudgetClassesOf } from './budget-classes';
 import { describeError, failJob } from './fail-job';
 import { retryTransient } from './retry-later';
-import { delayJob, saveData, type StepContext, type StepRun } from './step-context';
+import { delayJob, pollWait, saveData, type StepContext, type StepRun } from './step-context';
 import { handleSubmitError } from './submit-errors';
 import { takeTokens } from './take-token';
 
@@ -49,12 +49,8 @@ export async function submitStep(ctx: StepContext, run: StepRun): Promise<never>
   // Tokens first, then presigning: a job that waits for the budget comes back and presigns once,
   // rather than calling Dropbox or Azure again on every wake-up.
   await takeTokens(ctx, run, submitBudgetClassesOf(operation.id));
-  const body = await presignedBody(
-    ctx,
-    run,
-    operation,
-    ctx.options.schedule.firstPollDelay(estimate),
-  );
+  const firstPoll = ctx.options.schedule.firstPollDelay(estimate);
+  const { body, writeLocations } = await presignedBody(ctx, run, operation, firstPoll);
 
   const intent = { at: Date.now(), nonce: randomBytes(6).toString('hex') };
   await saveData(run, {
@@ -63,6 +59,8 @@ export async function submitStep(ctx: StepContext, run: StepRun): Promise<never>
     submits: (job.data.submits ?? 0) + 1,
     roundSubmits: (job.data.roundSubmits ?? 0) + 1,
   });
+  // Where Adobe will write, so an event can name this edit even if the POST's reply is lost.
+  if (job.id) await ctx.options.events?.noteIntent(job.id, writeLocations);
   let submitted: { statusUrl: string; jobId?: string };
   try {
     submitted = await ctx.options.api(job.data.account).submit(operation.id, body, {});
@@ -80,15 +78,17 @@ export async function submitStep(ctx: StepContext, run: StepRun): Promise<never>
     reconcileChecks: undefined,
     polls: 0,
   });
+  if (submitted.jobId && job.id) await ctx.options.events?.noteSubmitted(job.id, submitted.jobId);
   ctx.observer.submitted?.(job, {
     ...(submitted.jobId ? { remoteJobId: submitted.jobId } : {}),
   });
-  return delayJob(run, ctx.options.schedule.firstPollDelay(estimate));
+  return delayJob(run, await pollWait(ctx, firstPoll));
 }
 
 /**
  * The request body with every reference presigned, valid until the job's deadline plus the
- * margin. Presigned now, in memory only: the URLs reach Adobe in the body and nowhere else.
+ * margin, and the links Adobe will write to. Presigned now, in memory only: the URLs reach Adobe
+ * in the body and nowhere else (the event store keeps digests of where they point).
  * A storage error marked transient is tried again later; any other fails the job as `invalid_job`.
  * Links that would stop working within `runMs` (the run's likely length) are not sent: Adobe
  * would fail to write the outputs, and a later try gets fresher credentials.
@@ -98,7 +98,7 @@ async function presignedBody(
   run: StepRun,
   operation: OperationSpec,
   runMs: number,
-): Promise<unknown> {
+): Promise<{ body: unknown; writeLocations: string[] }> {
   const { storage } = ctx.options;
   const data = run.job.data;
   const ttlSeconds = Math.min(
@@ -108,6 +108,7 @@ async function presignedBody(
   const outputTypes = new Map(data.request.outputs.map((o) => [o.ref, contentTypeOf(o)]));
   let expiresAt = Infinity;
   let body: unknown;
+  const writeLocations: string[] = [];
   try {
     body = await buildRequestBody(operation.id, requestBody(data.request), async (ref, how) => {
       const signed =
@@ -117,6 +118,7 @@ async function presignedBody(
               contentType: how.contentType ?? outputTypes.get(ref),
             });
       expiresAt = Math.min(expiresAt, signed.expiresAt?.getTime() ?? Infinity);
+      if (how.access === 'write') writeLocations.push(signed.href);
       return { href: signed.href, storage: signed.storage };
     });
   } catch (err) {
@@ -132,7 +134,7 @@ async function presignedBody(
     );
     return retryTransient(ctx, run, 'presign', early);
   }
-  return body;
+  return { body, writeLocations };
 }
 
 /**

@@ -44,6 +44,41 @@ const OPERATION_TIMINGS = {
 } as const;
 
 /** The life of edit jobs in the worker: enqueued, completed, failed, retried, stalled. */
+const ADOBE_EVENTS_HELP =
+  "Adobe I/O job events taken in (webhook or journal), by what became of them: ended an edit's wait (edit), tied a lost submit to its edit (ambiguous), a repeat (duplicate), about no known edit (unknown), not an end (not_final).";
+
+/** The counters with one label: name, help and the label. */
+const ONE_LABEL_COUNTERS = {
+  enqueued: ['darkroom_jobs_enqueued_total', 'Edit jobs added to a queue.', 'operation'],
+  retries: ['darkroom_job_retries_total', 'Attempts that will be retried, by reason.', 'reason'],
+  adobeEvents: ['darkroom_adobe_events_total', ADOBE_EVENTS_HELP, 'outcome'],
+  adobeEventRejections: [
+    'darkroom_adobe_event_deliveries_rejected_total',
+    'Adobe I/O Events webhook deliveries answered with an error, by reason (a bad signature, a body too large, a failure to keep the events).',
+    'reason',
+  ],
+  stalls: [
+    'darkroom_jobs_stalled_total',
+    'Jobs BullMQ found stalled (their worker stopped renewing the lock).',
+    'queue',
+  ],
+  reconciliations: [
+    'darkroom_submit_reconciliations_total',
+    'Submits whose reply was lost or ambiguous, settled by their outputs found (outputs), by an Adobe event naming where they wrote (event), or none found and sent again (resubmit) or given up (gone).',
+    'outcome',
+  ],
+} as const;
+
+/** A counter with one label, registered where the others are. */
+function counterOf<L extends string>(
+  registers: Registry[],
+  name: string,
+  help: string,
+  label: L,
+): Counter<L> {
+  return new Counter({ name, help, labelNames: [label], registers });
+}
+
 export class PipelineMetrics {
   private readonly enqueued: Counter<'operation'>;
   private readonly completed: Counter<'operation' | 'account'>;
@@ -51,6 +86,8 @@ export class PipelineMetrics {
   private readonly retries: Counter<'reason'>;
   private readonly reconciliations: Counter<'outcome'>;
   private readonly stalls: Counter<'queue'>;
+  private readonly adobeEvents: Counter<'outcome'>;
+  private readonly adobeEventRejections: Counter<'reason'>;
   private readonly duration: Histogram<'operation' | 'account'>;
   private readonly queueWait: Histogram<'operation'>;
   private readonly remote: Histogram<'operation'>;
@@ -62,16 +99,15 @@ export class PipelineMetrics {
   constructor({ register, buckets = JOB_SECONDS_BUCKETS }: PipelineMetricsOptions) {
     const registers = [register];
     const seconds = [...buckets];
+    const counter = <K extends keyof typeof ONE_LABEL_COUNTERS>(key: K) => {
+      const [name, help, label] = ONE_LABEL_COUNTERS[key];
+      return counterOf(registers, name, help, label);
+    };
     const timing = (key: keyof typeof OPERATION_TIMINGS) => {
       const [name, help] = OPERATION_TIMINGS[key];
       return new Histogram({ name, help, labelNames: ['operation'], buckets: seconds, registers });
     };
-    this.enqueued = new Counter({
-      name: 'darkroom_jobs_enqueued_total',
-      help: 'Edit jobs added to a queue.',
-      labelNames: ['operation'],
-      registers,
-    });
+    this.enqueued = counter('enqueued');
     this.completed = new Counter({
       name: 'darkroom_jobs_completed_total',
       help: 'Edit jobs that finished with their outputs written.',
@@ -84,24 +120,11 @@ export class PipelineMetrics {
       labelNames: ['operation', 'account', 'reason'],
       registers,
     });
-    this.retries = new Counter({
-      name: 'darkroom_job_retries_total',
-      help: 'Attempts that will be retried, by reason.',
-      labelNames: ['reason'],
-      registers,
-    });
-    this.reconciliations = new Counter({
-      name: 'darkroom_submit_reconciliations_total',
-      help: 'Submits whose reply was lost or ambiguous, settled by looking for their outputs: found (outputs), none found and sent again (resubmit), or given up (gone).',
-      labelNames: ['outcome'],
-      registers,
-    });
-    this.stalls = new Counter({
-      name: 'darkroom_jobs_stalled_total',
-      help: 'Jobs BullMQ found stalled (their worker stopped renewing the lock).',
-      labelNames: ['queue'],
-      registers,
-    });
+    this.retries = counter('retries');
+    this.reconciliations = counter('reconciliations');
+    this.adobeEvents = counter('adobeEvents');
+    this.adobeEventRejections = counter('adobeEventRejections');
+    this.stalls = counter('stalls');
     this.duration = new Histogram({
       name: 'darkroom_job_duration_seconds',
       help: 'Time from enqueue to completion of a completed job.',
@@ -162,8 +185,18 @@ export class PipelineMetrics {
   }
 
   /** A submit whose reply was lost or ambiguous was settled one way: see the metric's help. */
-  reconciled(outcome: 'outputs' | 'resubmit' | 'gone'): void {
+  reconciled(outcome: 'outputs' | 'event' | 'resubmit' | 'gone'): void {
     this.reconciliations.inc({ outcome });
+  }
+
+  /** An Adobe job event was taken in; `outcome` is one of the jobs package's `eventOutcomes`. */
+  adobeEvent(outcome: string): void {
+    this.adobeEvents.inc({ outcome: reasonLabel(outcome) });
+  }
+
+  /** A webhook delivery was refused; `reason` is the receiver's machine code. */
+  adobeEventRejected(reason: string): void {
+    this.adobeEventRejections.inc({ reason: reasonLabel(reason) });
   }
 
   stalled(queue: string): void {
