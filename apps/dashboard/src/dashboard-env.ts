@@ -1,4 +1,5 @@
 import { parseEnv, type EnvSource } from '@darkroom/config';
+import { DEFAULT_CALLBACK_QUEUE } from '@darkroom/callbacks';
 import { z } from 'zod';
 import { AuthConfigError, parseTokens, parseUsers, type AuthConfig } from './auth/auth-config';
 import { type DashboardOptions } from './dashboard-options';
@@ -15,6 +16,8 @@ const schema = z
       .default('redis://127.0.0.1:6379'),
     DARKROOM_QUEUES: z.string().default('edits'),
     DARKROOM_PREFIX: z.string().min(1).default('{darkroom}'),
+    /** The workers' callbacks queue, shown beside the others; empty to leave it out. */
+    DARKROOM_CALLBACK_QUEUE: z.string().default(DEFAULT_CALLBACK_QUEUE),
     DASHBOARD_AUTH: z.enum(['basic', 'bearer']).default('basic'),
     DASHBOARD_USERS: z.string().optional(),
     DASHBOARD_TOKENS: z.string().optional(),
@@ -51,6 +54,16 @@ const schema = z
     }
   });
 
+/** The listed queues, then the callbacks queue unless it is empty or listed already. */
+function withCallbackQueue(list: string, callbackQueue: string): string[] {
+  const queues = list
+    .split(',')
+    .map((q) => q.trim())
+    .filter((q) => q.length > 0);
+  const extra = callbackQueue.trim();
+  return extra && !queues.includes(extra) ? [...queues, extra] : queues;
+}
+
 /** Everything `main` needs: the dashboard's options and where to listen. */
 export interface DashboardConfig {
   dashboard: DashboardOptions;
@@ -62,7 +75,7 @@ export interface DashboardConfig {
 /**
  * Reads the dashboard's configuration from an environment-like object: `DASHBOARD_PORT`,
  * `DASHBOARD_HOST`, `DASHBOARD_BASE_PATH`, `REDIS_URL`, `DARKROOM_QUEUES` (comma list),
- * `DARKROOM_PREFIX`, `DASHBOARD_AUTH` (`basic` or `bearer`) with `DASHBOARD_USERS`
+ * `DARKROOM_PREFIX`, `DARKROOM_CALLBACK_QUEUE` (added to the queues unless empty), `DASHBOARD_AUTH` (`basic` or `bearer`) with `DASHBOARD_USERS`
  * (`user:password:role,...`) or `DASHBOARD_TOKENS` (`token:role,...`), `LOG_LEVEL`.
  * Throws a `ConfigError` naming each bad variable.
  */
@@ -75,9 +88,7 @@ export function dashboardConfigFromEnv(source: EnvSource): DashboardConfig {
   return {
     dashboard: {
       redis: env.REDIS_URL,
-      queues: env.DARKROOM_QUEUES.split(',')
-        .map((q) => q.trim())
-        .filter((q) => q.length > 0),
+      queues: withCallbackQueue(env.DARKROOM_QUEUES, env.DARKROOM_CALLBACK_QUEUE),
       prefix: env.DARKROOM_PREFIX,
       auth,
       basePath: env.DASHBOARD_BASE_PATH,

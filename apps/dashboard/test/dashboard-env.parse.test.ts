@@ -24,7 +24,7 @@ describe('dashboardConfigFromEnv', () => {
     expect(config.host).toBe('127.0.0.1');
     expect(config.dashboard).toEqual({
       redis: 'redis://redis:6379/2',
-      queues: ['darkroom-edits', 'darkroom-bulk'],
+      queues: ['darkroom-edits', 'darkroom-bulk', 'callbacks'],
       prefix: '{dr}',
       basePath: '/',
       auth: {

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { CallbackDispatcher } from '@darkroom/callbacks';
 import type { EnvSource } from '@darkroom/config';
 import { closeAll, closeOnce, closeServer } from '@darkroom/core';
 import {
@@ -50,7 +51,9 @@ export async function startProducer(env: EnvSource): Promise<RunningProducer> {
     prefix: config.prefix,
     queueName: config.queueName,
     legacyApi: config.legacyApi,
+    callbackAllow: config.callbacks.allow,
   });
+  const callbacks = callbackState(config);
   if (config.legacyApi === 'allow') logger.warn(legacyApiWarning());
   const events = config.adobeEvents ? eventIntake(edits, config) : undefined;
   const app = createServer({
@@ -60,6 +63,7 @@ export async function startProducer(env: EnvSource): Promise<RunningProducer> {
     maxBatch: config.maxBatch,
     bodyLimit: config.bodyLimit,
     register,
+    callbacks: callbacks.dispatcher,
     ...(events && config.adobeEvents
       ? {
           adobeEvents: adobeEventsRoute({
@@ -83,6 +87,7 @@ export async function startProducer(env: EnvSource): Promise<RunningProducer> {
     return closeAll([
       () => events?.close(),
       () => closeAll([() => edits.close(), () => closed], { concurrent: true }),
+      () => callbacks.close(),
       () => server.closeAllConnections(),
     ]);
   });
@@ -106,5 +111,30 @@ function eventIntake(
       intake.close();
       await redis.quit().catch(() => redis.disconnect());
     },
+  };
+}
+
+/**
+ * Callback delivery state for the API: a dispatcher without a worker (it never sends, so it
+ * needs no secrets) on a connection of its own that fails fast while Redis is down.
+ */
+function callbackState(config: {
+  redis: RedisTarget;
+  prefix: string;
+  callbacks: { queueName: string };
+}): { dispatcher: CallbackDispatcher; close(): Promise<void> } {
+  // Commands wait for the first connect (the CLI and a fresh producer start unconnected); in an
+  // outage they still fail after one reconnect attempt.
+  const redis = createProducerConnection(config.redis, { enableOfflineQueue: true });
+  const dispatcher = new CallbackDispatcher({
+    connection: redis,
+    prefix: config.prefix,
+    queueName: config.callbacks.queueName,
+    worker: false,
+  });
+  return {
+    dispatcher,
+    close: () =>
+      closeAll([() => dispatcher.close(), () => redis.quit().catch(() => redis.disconnect())]),
   };
 }

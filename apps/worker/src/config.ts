@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { ConfigError, parseEnv, type EnvSource } from '@darkroom/config';
 import type { LegacyPolicy } from '@darkroom/photoshop';
+import {
+  CallbackInputError,
+  DEFAULT_CALLBACK_QUEUE,
+  parseCallbackUrl,
+  parseSecrets,
+  type RetryPolicy,
+} from '@darkroom/callbacks';
 import type { StorageConfig } from '@darkroom/storage';
 import {
   accountsFromEnv,
@@ -72,6 +79,29 @@ const envObject = z.object({
   ADOBE_EVENTS_JOURNAL_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The account whose credentials read the journal. @defaultValue the first configured */
   ADOBE_EVENTS_JOURNAL_ACCOUNT: z.string().min(1).optional(),
+  /**
+   * The `whsec_` secrets callbacks are signed with, separated by commas or spaces; two during a
+   * rotation. Unset: callbacks are queued but not sent until a worker with secrets runs.
+   */
+  DARKROOM_CALLBACK_SECRETS: z.string().optional(),
+  /** `host:port` (or `host`) callbacks may reach although not public, over http too: local only. */
+  DARKROOM_CALLBACK_ALLOW: z.string().optional(),
+  /** JSON object, tenant → callback URL, for edits of that tenant that name none. */
+  DARKROOM_CALLBACK_DEFAULTS: z.string().optional(),
+  /** The queue callbacks are delivered from, beside the edits queue under the same prefix. */
+  DARKROOM_CALLBACK_QUEUE: z.string().min(1).default(DEFAULT_CALLBACK_QUEUE),
+  /** Callback POSTs in flight at once in this worker. */
+  DARKROOM_CALLBACK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Wait before a failed callback's second attempt; each later wait doubles, up to 1 hour. */
+  DARKROOM_CALLBACK_RETRY_BASE_MS: z.coerce.number().int().min(0).default(5_000),
+  /** A callback still failing this long after its first attempt is dead. */
+  DARKROOM_CALLBACK_MAX_AGE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(24 * 60 * 60 * 1000),
+  /** A callback is dead after this many failed attempts; unset: only the age limit. */
+  DARKROOM_CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -123,6 +153,8 @@ export interface WorkerConfig {
   legacyApi: LegacyPolicy;
   /** Adobe's job events: off, or on with the poll stretch and, for the journal, where and as whom. */
   events: false | { pollStretch: number; journal?: { url: string; account: string } };
+  /** Signed callbacks when an edit ends: see `callbacksConfig`. */
+  callbacks: CallbacksConfig;
   logLevel: string;
 }
 
@@ -149,6 +181,7 @@ export function parseWorkerConfig(source: EnvSource): WorkerConfig {
     retryBaseMs: env.RETRY_BASE_MS,
     legacyApi: env.DARKROOM_LEGACY_API,
     events: eventsConfig(env, Object.keys(accounts)),
+    callbacks: callbacksConfig(env),
     logLevel: env.LOG_LEVEL,
   };
 }
@@ -172,5 +205,84 @@ function eventsConfig(
   return {
     pollStretch: env.DARKROOM_EVENTS_POLL_STRETCH,
     ...(url && account ? { journal: { url, account } } : {}),
+  };
+}
+
+/** Signed callbacks: who signs, where they may go, and how hard delivery tries. */
+export interface CallbacksConfig {
+  /** The callbacks queue's name (the prefix is the edits queue's). */
+  queueName: string;
+  /** The `whsec_` secrets; empty: deliveries are queued, and sent by a worker that has some. */
+  secrets: string[];
+  /** Non-public hosts callbacks may reach (local development). */
+  allow: string[];
+  /** Tenant → callback URL, for edits that name none. */
+  defaults: Record<string, string>;
+  concurrency: number;
+  retry: Partial<RetryPolicy>;
+}
+
+const listOf = (text: string | undefined): string[] =>
+  (text ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+
+/** The secrets, refused by place and rule (never by their text). */
+function callbackSecrets(text: string | undefined): string[] {
+  if (text === undefined || text.trim() === '') return [];
+  try {
+    return parseSecrets(text);
+  } catch (err) {
+    if (!(err instanceof CallbackInputError)) throw err;
+    throw new ConfigError([{ variable: 'DARKROOM_CALLBACK_SECRETS', rule: err.message }]);
+  }
+}
+
+/** Tenant defaults: a JSON object of tenant → URL, each URL held to the intake rules. */
+function callbackDefaults(text: string | undefined, allow: string[]): Record<string, string> {
+  if (text === undefined || text.trim() === '') return {};
+  const fail = (rule: string): never => {
+    throw new ConfigError([{ variable: 'DARKROOM_CALLBACK_DEFAULTS', rule }]);
+  };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return fail('must be a JSON object of tenant → callback URL');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return fail('must be a JSON object of tenant → callback URL');
+  }
+  const defaults: Record<string, string> = {};
+  for (const [tenant, url] of Object.entries(parsed)) {
+    if (typeof url !== 'string') return fail(`${tenant}: the URL must be a string`);
+    try {
+      parseCallbackUrl(url, { allow });
+    } catch (err) {
+      if (!(err instanceof CallbackInputError)) throw err;
+      return fail(`${tenant}: ${err.message} [${err.rule}]`);
+    }
+    defaults[tenant] = url;
+  }
+  return defaults;
+}
+
+/** The callback settings of the environment; throws `ConfigError` naming the variable. */
+function callbacksConfig(env: z.infer<typeof envObject>): CallbacksConfig {
+  const allow = listOf(env.DARKROOM_CALLBACK_ALLOW);
+  return {
+    queueName: env.DARKROOM_CALLBACK_QUEUE,
+    secrets: callbackSecrets(env.DARKROOM_CALLBACK_SECRETS),
+    allow,
+    defaults: callbackDefaults(env.DARKROOM_CALLBACK_DEFAULTS, allow),
+    concurrency: env.DARKROOM_CALLBACK_CONCURRENCY,
+    retry: {
+      baseDelayMs: env.DARKROOM_CALLBACK_RETRY_BASE_MS,
+      maxAgeMs: env.DARKROOM_CALLBACK_MAX_AGE_MS,
+      ...(env.DARKROOM_CALLBACK_MAX_ATTEMPTS
+        ? { maxAttempts: env.DARKROOM_CALLBACK_MAX_ATTEMPTS }
+        : {}),
+    },
   };
 }

@@ -21,6 +21,7 @@ import { createReadiness, type Readiness } from './readiness';
 import { closeRedis, connectRedis } from './redis-startup';
 import { startEventsJournal } from './events-journal';
 import { createStepProcessor } from './step-processor';
+import { startEditCallbacks } from './callbacks';
 import { storagePort } from './storage-adapter';
 import { startWatchdog, waitingBacklog } from './watchdog';
 
@@ -63,14 +64,18 @@ export async function createWorker(
   const storage = new StorageRegistry(config.storage);
   cleanups.add(() => storage.close());
   const budget = createRateBudget(redis, config);
-  const processor = createStepProcessor({
-    config,
-    redis,
-    storage: storagePort(storage),
-    budget,
-    observer: createMetricsObserver(metrics, logger),
-    onRequest: apiRequestRecorder(metrics.api),
-  });
+  const callbacks = startEditCallbacks({ config, redis, pipeline: metrics.pipeline, logger });
+  cleanups.add(() => callbacks.close());
+  const processor = callbacks.wrap(
+    createStepProcessor({
+      config,
+      redis,
+      storage: storagePort(storage),
+      budget,
+      observer: createMetricsObserver(metrics, logger),
+      onRequest: apiRequestRecorder(metrics.api),
+    }),
+  );
   const queue = openQueue(redis, config, metrics.register);
   cleanups.add(() => queue.close());
   const journal = config.events && config.events.journal;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import {
   buildRequestBody,
@@ -12,6 +13,7 @@ import {
   type ReferencedBody,
 } from '@darkroom/photoshop';
 import { presignableRefSchema } from '@darkroom/storage';
+import { addressRange, CallbackUrlError, parseCallbackUrl } from '@darkroom/callbacks';
 import { MAX_DEADLINE_MS, MIN_DEADLINE_MS } from './constants';
 import { EditJobValidationError, type JobIssue } from './errors/edit-job-validation-error';
 
@@ -63,6 +65,19 @@ export const editJobInputSchema = z
       .max(200, 'idempotencyKey must be at most 200 characters')
       .regex(/^[\x21-\x7e]+$/, 'idempotencyKey must be printable ASCII without spaces')
       .optional(),
+    /**
+     * Where Darkroom POSTs the edit's signed, URL-free result when it ends (the application's
+     * own endpoint); without it, the tenant's default, if the worker has one.
+     */
+    callback: z
+      .object({
+        url: z
+          .string({ error: 'callback.url must be a string' })
+          .min(1, 'callback.url must not be empty')
+          .max(2048, 'callback.url must be at most 2048 characters'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -88,8 +103,26 @@ export interface ValidatedEditJob {
   priority?: number;
   deadlineAt?: number;
   idempotencyKey?: string;
-  /** sha256 of the request, account and tenant: tells a replay from a conflicting reuse of a key. */
+  /** The application's callback endpoint, as given (it passed the rules that need no I/O). */
+  callback?: { url: string };
+  /**
+   * sha256 of the request, account, tenant and callback: tells a replay from a conflicting reuse
+   * of a key. A job without a callback hashes exactly as before callbacks existed; the same key
+   * with another callback URL is a conflict, since a replay could not change where it is sent.
+   */
   fingerprint: string;
+}
+
+/** What validation needs to know beyond the job. */
+export interface ValidateEditJobOptions {
+  /** What intake does with operations of retired Adobe APIs. @defaultValue 'allow' */
+  legacyApi?: LegacyPolicy;
+  /**
+   * Hosts a callback may name although they are not public, `http` too (`host:port` or `host`):
+   * for local development only; the worker's delivery checks its own list again.
+   * @defaultValue []
+   */
+  callbackAllow?: readonly string[];
 }
 
 /** zod issues in the same path format (`outputs[0].ref`) and rule names as the API contract's. */
@@ -246,6 +279,38 @@ function checkRetirement(operation: string, policy: LegacyPolicy): void {
   ]);
 }
 
+/** Host names that mean this machine whatever DNS says (RFC 6761). */
+const LOOPBACK_NAME = /^(localhost|.+\.localhost)\.?$/i;
+
+/**
+ * The callback URL's rules that need no I/O: a URL, `https` (or `http` for an allow-listed host),
+ * no user name or password, and a host that is not a literal non-public address or `localhost`.
+ * Names that resolve to such addresses pass here and are refused by the worker at delivery.
+ */
+function checkCallback(
+  callback: ParsedInput['callback'],
+  allow: readonly string[],
+): { url: string } | undefined {
+  if (!callback) return undefined;
+  try {
+    const parsed = parseCallbackUrl(callback.url, { allow });
+    const host = parsed.url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const range =
+      isIP(host) !== 0 ? addressRange(host) : LOOPBACK_NAME.test(host) ? 'loopback' : undefined;
+    if (range !== undefined && !parsed.allowListed) {
+      throw new CallbackUrlError(
+        'public-address',
+        `callback.url must reach a public address: ${host} is ${range}: ${parsed.target}`,
+        range,
+      );
+    }
+    return { url: callback.url };
+  } catch (err) {
+    if (!(err instanceof CallbackUrlError)) throw err;
+    throw new EditJobValidationError([{ path: err.field, rule: err.rule, message: err.message }]);
+  }
+}
+
 /**
  * Validates one job and returns it normalised, or throws `EditJobValidationError` listing every
  * bad field (path and rule). An operation of a
@@ -253,10 +318,11 @@ function checkRetirement(operation: string, policy: LegacyPolicy): void {
  */
 export async function validateEditJob(
   input: unknown,
-  options: { legacyApi?: LegacyPolicy } = {},
+  options: ValidateEditJobOptions = {},
 ): Promise<ValidatedEditJob> {
   const job = parseShape(input);
   checkOperationRules(job);
+  const callback = checkCallback(job.callback, options.callbackAllow ?? []);
   checkRetirement(job.operation, options.legacyApi ?? 'allow');
   const request: EditRequest = {
     operation: job.operation,
@@ -267,7 +333,7 @@ export async function validateEditJob(
   await checkAdobeBody(request);
   const deadlineAt = deadlineOf(job.deadline);
   const fingerprint = createHash('sha256')
-    .update(canonical({ request, account: job.account, tenant: job.tenant }))
+    .update(canonical({ request, account: job.account, tenant: job.tenant, callback }))
     .digest('hex');
   return {
     request,
@@ -276,6 +342,7 @@ export async function validateEditJob(
     ...(job.priority ? { priority: job.priority } : {}),
     ...(deadlineAt ? { deadlineAt } : {}),
     ...(job.idempotencyKey ? { idempotencyKey: job.idempotencyKey } : {}),
+    ...(callback ? { callback } : {}),
     fingerprint,
   };
 }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Job, Queue, type JobsOptions, type JobState } from 'bullmq';
-import { closeAll, closeOnce } from '@darkroom/core';
+import { closeAll, closeOnce, urlOriginAndPath } from '@darkroom/core';
 import { bullmqTelemetry, traceCarrier, withSpan } from '@darkroom/tracing';
 
 import {
@@ -17,7 +17,7 @@ import {
   EDIT_JOB_NAME,
 } from './constants';
 import type { LegacyPolicy } from '@darkroom/photoshop';
-import { validateEditJob, type ValidatedEditJob } from './edit-job';
+import { validateEditJob, type ValidatedEditJob, type ValidateEditJobOptions } from './edit-job';
 import { EditJobValidationError } from './errors/edit-job-validation-error';
 import { EditJobNotFoundError } from './errors/edit-job-not-found-error';
 import { EditJobStateError } from './errors/edit-job-state-error';
@@ -68,6 +68,12 @@ export interface EditQueueOptions {
    * @defaultValue 'allow'
    */
   legacyApi?: LegacyPolicy;
+  /**
+   * Hosts an edit's `callback.url` may name although they are not public, over `http` too
+   * (`host:port` or `host`): for local development. The producer passes DARKROOM_CALLBACK_ALLOW.
+   * @defaultValue []
+   */
+  callbackAllow?: readonly string[];
   /**
    * How long an idempotency key keeps returning its job after the job completed: completed jobs
    * are kept this long. Each kept job costs Redis about 2 KB.
@@ -130,6 +136,8 @@ export interface EditJobStatus {
   finishedAt?: number;
   result?: EditJobResult;
   failure?: { reason: FailureReason | 'unknown'; message: string };
+  /** The edit's own callback, as origin and path (a tenant default is the worker's to know). */
+  callback?: { target: string };
 }
 
 /**
@@ -242,6 +250,7 @@ export class EditQueue {
   private readonly defaultDeadlineMs: number;
   /** What intake does with operations of retired Adobe APIs (see `EditQueueOptions.legacyApi`). */
   readonly legacyApi: LegacyPolicy;
+  private readonly validation: ValidateEditJobOptions;
   private readonly metrics: EditQueueOptions['metrics'];
   private readonly finishEvents: FinishEvents;
   // The queue and the events listener close together; the connection the queue was handed goes
@@ -271,6 +280,10 @@ export class EditQueue {
     this.finishEvents = new FinishEvents(options.connection, this.queueName, this.prefix);
     this.defaultDeadlineMs = options.defaultDeadlineMs ?? DEFAULT_DEADLINE_MS;
     this.legacyApi = options.legacyApi ?? 'allow';
+    this.validation = {
+      legacyApi: this.legacyApi,
+      callbackAllow: [...(options.callbackAllow ?? [])],
+    };
     this.metrics = options.metrics;
     const windowSeconds = Math.ceil(windowMs / 1000);
     const keepFailed = options.keepFailed ?? DEFAULT_KEEP_FAILED;
@@ -300,7 +313,7 @@ export class EditQueue {
 
   /** Validates and enqueues one edit job. Throws `EditJobValidationError` before touching Redis. */
   async enqueue(input: unknown): Promise<EnqueueResult> {
-    const job = await validateEditJob(input, { legacyApi: this.legacyApi });
+    const job = await validateEditJob(input, this.validation);
     const [result] = await this.addValidated([job], 1);
     return result as EnqueueResult;
   }
@@ -322,7 +335,7 @@ export class EditQueue {
     const issues: EditJobValidationError['issues'] = [];
     for (const [index, input] of inputs.entries()) {
       try {
-        validated.push(await validateEditJob(input, { legacyApi: this.legacyApi }));
+        validated.push(await validateEditJob(input, this.validation));
       } catch (err) {
         if (!(err instanceof EditJobValidationError)) throw err;
         issues.push(
@@ -383,6 +396,7 @@ export class EditQueue {
         request: job.request,
         account: job.account,
         ...(job.tenant ? { tenant: job.tenant } : {}),
+        ...(job.callback ? { callback: job.callback } : {}),
         deadlineAt: job.deadlineAt ?? now + this.defaultDeadlineMs,
         enqueuedAt: now,
         fingerprint: job.fingerprint,
@@ -727,6 +741,7 @@ function describe(job: Job<EditJobData, EditJobResult>, state: EditJobState): Ed
     operation: data.request.operation,
     account: data.account,
     ...(data.tenant ? { tenant: data.tenant } : {}),
+    ...(data.callback ? { callback: { target: urlOriginAndPath(data.callback.url) } } : {}),
     step: data.step,
     polls: data.polls ?? 0,
     submits: data.submits ?? 0,

@@ -25,6 +25,12 @@ export interface EditJobData {
   request: EditRequest;
   account: string;
   tenant?: string;
+  /**
+   * Where the application wants the edit's signed result POSTed when it ends. The URL is the
+   * application's own endpoint (so it is stored as given, query string included, and sent to),
+   * but every view, log line, metric and error shows it as origin and path only.
+   */
+  callback?: { url: string };
   /** Epoch ms after which the job ends `deadline_exceeded`. */
   deadlineAt: number;
   enqueuedAt: number;

@@ -21,6 +21,7 @@ describe('countSeries', () => {
       4 + // adobe events{outcome}, four of the five outcomes
       1 + // adobe event deliveries rejected{reason}
       1 + // stalled{queue}
+      3 + // callbacks{outcome}: delivered, retrying, dead
       30 * perHistogram(15) + // duration{operation,account}
       3 * 10 * perHistogram(15) + // queue wait, remote, detection lag {operation}
       10 * perHistogram(9) + // polls{operation}

@@ -39,6 +39,7 @@ export function exerciseAllMetrics(
     pipeline.reconciled(outcome);
   for (const outcome of ['edit', 'ambiguous', 'duplicate', 'unknown']) pipeline.adobeEvent(outcome);
   pipeline.adobeEventRejected('signature_mismatch');
+  for (const outcome of ['delivered', 'retrying', 'dead'] as const) pipeline.callback(outcome);
   for (const op of operations) {
     pipeline.jobEnqueued(op, 5);
     for (const account of accounts) {

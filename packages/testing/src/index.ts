@@ -24,3 +24,5 @@ export { startRedisCluster, redisClusterClient } from './redis-cluster';
 export type { RedisClusterFixture } from './redis-cluster';
 export { thirdPartyPath } from './third-party';
 export { testJpeg } from './images';
+export { startCallbackReceiver } from './callback-receiver';
+export type { CallbackReceiver, ReceivedCallback } from './callback-receiver';

@@ -1,4 +1,5 @@
 import type { LegacyPolicy } from '@darkroom/photoshop';
+import { DEFAULT_CALLBACK_QUEUE } from '@darkroom/callbacks';
 import { z } from 'zod';
 import { parseEnv, type EnvSource } from '@darkroom/config';
 import {
@@ -18,6 +19,8 @@ const envSchema = z
     ...runtimeEnvShape,
     /** Comma-separated storage references `darkroom doctor` writes, stats and reads back. */
     DARKROOM_DOCTOR_PROBES: z.string().optional(),
+    /** The queue callbacks are delivered from (the workers' DARKROOM_CALLBACK_QUEUE). */
+    DARKROOM_CALLBACK_QUEUE: z.string().min(1).default(DEFAULT_CALLBACK_QUEUE),
   })
   .superRefine(checkAdobePair);
 
@@ -33,6 +36,8 @@ export interface CliConfig {
   accounts: Record<string, AccountConfig>;
   storage: StorageConfig | undefined;
   probes: string[];
+  /** The callbacks queue, for `status` and `callbacks`. */
+  callbackQueue: string;
 }
 
 /** Reads the CLI's configuration from an environment-like object; throws `ConfigError`. */
@@ -47,6 +52,7 @@ export function parseCliConfig(source: EnvSource): CliConfig {
     legacyApi: env.DARKROOM_LEGACY_API,
     accounts,
     storage: env.DARKROOM_STORAGE,
+    callbackQueue: env.DARKROOM_CALLBACK_QUEUE,
     probes: (env.DARKROOM_DOCTOR_PROBES ?? '')
       .split(',')
       .map((p) => p.trim())

@@ -7,6 +7,7 @@ import {
   isConnectionError,
 } from '@darkroom/jobs';
 import { redactSecrets } from '@darkroom/observability';
+import { CALLBACKS_HELP, callbacksCommand } from './callbacks-command';
 import { CANCEL_HELP, cancelCommand } from './cancel-command';
 import { parseCliConfig } from './cli-config';
 import type { CliIo } from './cli-io';
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<number>; 
   cancel: { run: cancelCommand, help: CANCEL_HELP },
   retry: { run: retryCommand, help: RETRY_HELP },
   doctor: { run: doctorCommand, help: DOCTOR_HELP },
+  callbacks: { run: callbacksCommand, help: CALLBACKS_HELP },
 };
 
 export const USAGE = `darkroom: run Photoshop API edits as durable jobs
@@ -40,10 +42,12 @@ Commands:
   cancel    cancel a job
   retry     run a failed job again, or every failed job (--failed [--reason <code>])
   doctor    check Redis, storage, Adobe credentials and clocks
+  callbacks list dead callbacks (dead), or send one again (redeliver <id>)
 
 Run darkroom <command> --help for its options.
 Environment: REDIS_URL, DARKROOM_PREFIX, DARKROOM_QUEUE, DARKROOM_STORAGE, ADOBE_CLIENT_ID,
-ADOBE_CLIENT_SECRET (or ADOBE_ACCOUNTS), ADOBE_IMS_URL, ADOBE_API_URL, DARKROOM_DOCTOR_PROBES.
+ADOBE_CLIENT_SECRET (or ADOBE_ACCOUNTS), ADOBE_IMS_URL, ADOBE_API_URL, DARKROOM_DOCTOR_PROBES,
+DARKROOM_CALLBACK_QUEUE.
 Exit codes: 0 ok, 1 job failed or doctor found a problem, 2 bad usage or invalid job,
 3 Redis unreachable, 4 not found.`;
 

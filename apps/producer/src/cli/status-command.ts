@@ -2,12 +2,15 @@ import type { EditJobStatus } from '@darkroom/jobs';
 import { withQueue, type CommandContext } from './command-context';
 import { EXIT } from './exit-codes';
 import { parseCommandArgs, singleId } from './parse-command-args';
+import { withCallback } from '../callbacks/callback-status';
+import { withCallbacks } from './callbacks-command';
 import { statusLines } from './status-text';
 import { JobNotFoundError, UsageError } from './usage-error';
 
 export const STATUS_HELP = `darkroom status <id> [--wait <seconds>] [--json]
 
-Prints a job's state, step, polls, result (output references and sizes) or failure reason.
+Prints a job's state, step, polls, result (output references and sizes) or failure reason, and
+its callback's delivery (state, attempts, last HTTP status, target as origin and path).
   --wait <seconds>  wait up to this long for the job to finish first
 Exit code: 0, or 1 when the job failed, 4 when there is no such job.`;
 
@@ -30,7 +33,9 @@ export async function statusCommand({ argv, out, config, io }: CommandContext): 
       });
       if (!status) throw new JobNotFoundError(id, config.queueName);
     }
-    out.result(status, statusLines);
+    const finalStatus = status;
+    const shown = await withCallbacks(config, (callbacks) => withCallback(finalStatus, callbacks));
+    out.result(shown, statusLines);
     return status.state === 'failed' ? EXIT.failed : EXIT.ok;
   });
 }

@@ -1,9 +1,9 @@
-import type { EditJobStatus } from '@darkroom/jobs';
+import { callbackLine, type EditStatusWithCallback } from '../callbacks/callback-status';
 
 const time = (ms: number | undefined): string => (ms ? new Date(ms).toISOString() : '-');
 
 /** A job's status as aligned `key  value` lines. */
-export function statusLines(status: EditJobStatus): string[] {
+export function statusLines(status: EditStatusWithCallback): string[] {
   const rows: [string, string][] = [
     ['id', status.id],
     ['state', status.state],
@@ -23,6 +23,7 @@ export function statusLines(status: EditJobStatus): string[] {
   for (const output of status.result?.outputs ?? []) {
     rows.push(['output', `${output.ref} (${output.size} bytes)`]);
   }
+  if (status.callback) rows.push(['callback', callbackLine(status.callback)]);
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
 }

@@ -1,6 +1,7 @@
 import { legacyApiEnv, redisTargetFromEnv, type RedisTarget } from '@darkroom/jobs';
 import type { LegacyPolicy } from '@darkroom/photoshop';
 import { ADOBE_KEY_ORIGIN } from '@darkroom/events';
+import { DEFAULT_CALLBACK_QUEUE } from '@darkroom/callbacks';
 import { z } from 'zod';
 import { parseEnv, type EnvSource } from '@darkroom/config';
 
@@ -33,6 +34,10 @@ const envSchema = z.object({
   ADOBE_EVENTS_KEY_ORIGIN: z.url({ protocol: /^https?$/ }).default(ADOBE_KEY_ORIGIN),
   /** The I/O Events integration's client id: deliveries addressed to another are refused. */
   ADOBE_EVENTS_CLIENT_ID: z.string().min(1).optional(),
+  /** `host:port` (or `host`) an edit's callback.url may name although not public: local only. */
+  DARKROOM_CALLBACK_ALLOW: z.string().optional(),
+  /** The queue callbacks are delivered from (the workers' DARKROOM_CALLBACK_QUEUE). */
+  DARKROOM_CALLBACK_QUEUE: z.string().min(1).default(DEFAULT_CALLBACK_QUEUE),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -50,6 +55,8 @@ export interface ProducerConfig {
   bodyLimit: string;
   /** The I/O Events webhook: off, or where its keys come from and whose deliveries it takes. */
   adobeEvents: false | { keyOrigin: string; recipientClientId?: string };
+  /** Callback hosts allowed at intake although not public, and the callbacks queue. */
+  callbacks: { allow: string[]; queueName: string };
   logLevel: string;
 }
 
@@ -75,6 +82,13 @@ export function parseProducerConfig(source: EnvSource): ProducerConfig {
               : {}),
           }
         : false,
+    callbacks: {
+      allow: (env.DARKROOM_CALLBACK_ALLOW ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry.length > 0),
+      queueName: env.DARKROOM_CALLBACK_QUEUE,
+    },
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -10,6 +10,7 @@ export type ApiErrorCode =
   | 'idempotency_conflict'
   | 'not_found'
   | 'already_finished'
+  | 'callback_not_dead'
   | 'redis_unavailable'
   | 'internal';
 

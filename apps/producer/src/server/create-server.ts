@@ -5,6 +5,8 @@ import { createLogger, type Logger } from '@darkroom/observability';
 import { ApiError } from './api-error';
 import { bearerAuth } from './bearer-auth';
 import type { Registry } from '@darkroom/observability';
+import type { CallbackDispatcher } from '@darkroom/callbacks';
+import { callbackRoutes } from './callback-routes';
 import { editRoutes } from './edit-routes';
 import { errorHandler } from './error-handler';
 import { openApiDocument } from './openapi-document';
@@ -42,13 +44,19 @@ export interface ServerDeps {
    * @defaultValue no webhook
    */
   adobeEvents?: RequestHandler;
+  /**
+   * Callback delivery state (a dispatcher without a worker: no secrets): shown with each edit,
+   * and `GET /v1/callbacks/dead`, `POST /v1/edits/{id}/callback:redeliver`.
+   * @defaultValue no callback state or routes
+   */
+  callbacks?: CallbackDispatcher;
 }
 
 /**
  * The producer's HTTP API as an express app (it does not listen; `main.ts` does). Routes:
  * `POST /v1/edits`, `POST /v1/edits:batch`, `GET /v1/edits/:id[?wait=]`,
- * `GET /v1/edits/:id/events`, `DELETE /v1/edits/:id`, `GET /healthz`, `GET /readyz`,
- * `GET /openapi.json`.
+ * `GET /v1/edits/:id/events`, `DELETE /v1/edits/:id`, `GET /v1/callbacks/dead`,
+ * `POST /v1/edits/:id/callback:redeliver`, `GET /healthz`, `GET /readyz`, `GET /openapi.json`.
  */
 export function createServer(deps: ServerDeps): Express {
   const maxBatch = deps.maxBatch ?? 1000;
@@ -110,8 +118,10 @@ export function createServer(deps: ServerDeps): Express {
       maxBatch,
       maxWaitSeconds,
       eventsIntervalMs: deps.eventsIntervalMs ?? 1000,
+      ...(deps.callbacks ? { callbacks: deps.callbacks } : {}),
     }),
   );
+  if (deps.callbacks) app.use(callbackRoutes(deps.callbacks));
   app.use((req, _res, next) => {
     next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`));
   });

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { CallbackDispatcher } from '@darkroom/callbacks';
 import type { EditQueue } from '@darkroom/jobs';
 import { cancelEdit } from './edit-handlers/cancel-edit';
 import { enqueueBatch } from './edit-handlers/enqueue-batch';
@@ -13,6 +14,8 @@ export interface EditRoutesOptions {
   maxWaitSeconds: number;
   /** How often a server-sent event stream re-reads a job that has not finished yet. */
   eventsIntervalMs: number;
+  /** Delivery state of callbacks, shown with each edit. */
+  callbacks?: CallbackDispatcher;
 }
 
 /**
@@ -25,7 +28,7 @@ export function editRoutes(options: EditRoutesOptions): Router {
   router.post('/v1/edits', enqueueEdit(edits));
   // path-to-regexp reads `:batch` as a parameter unless the colon is escaped.
   router.post('/v1/edits\\:batch', enqueueBatch(edits, maxBatch));
-  router.get('/v1/edits/:id', getEdit(edits, maxWaitSeconds));
+  router.get('/v1/edits/:id', getEdit(edits, maxWaitSeconds, options.callbacks));
   router.get('/v1/edits/:id/events', streamEditEvents(edits, eventsIntervalMs));
   router.delete('/v1/edits/:id', cancelEdit(edits));
   return router;

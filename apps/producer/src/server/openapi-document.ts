@@ -1,3 +1,4 @@
+import { CALLBACK_PATHS } from './openapi/callback-paths';
 import { components } from './openapi/component-schemas';
 import { enqueuePaths } from './openapi/enqueue-paths';
 import { jobPaths } from './openapi/job-paths';
@@ -21,6 +22,7 @@ export function openApiDocument(options: { maxBatch: number; maxWaitSeconds: num
     paths: {
       ...enqueuePaths(options.maxBatch),
       ...jobPaths(options.maxWaitSeconds),
+      ...CALLBACK_PATHS,
       ...SERVICE_PATHS,
     },
     components: components(),

@@ -67,6 +67,11 @@ const ONE_LABEL_COUNTERS = {
     'Submits whose reply was lost or ambiguous, settled by their outputs found (outputs), by an Adobe event naming where they wrote (event), or none found and sent again (resubmit) or given up (gone).',
     'outcome',
   ],
+  callbacks: [
+    'darkroom_callbacks_total',
+    "Attempts to POST an edit's signed callback to its application, by outcome: a 2xx came back (delivered), another attempt is planned (retrying), attempts or time ran out or the URL was refused (dead).",
+    'outcome',
+  ],
 } as const;
 
 /** A counter with one label, registered where the others are. */
@@ -88,6 +93,7 @@ export class PipelineMetrics {
   private readonly stalls: Counter<'queue'>;
   private readonly adobeEvents: Counter<'outcome'>;
   private readonly adobeEventRejections: Counter<'reason'>;
+  private readonly callbacks: Counter<'outcome'>;
   private readonly duration: Histogram<'operation' | 'account'>;
   private readonly queueWait: Histogram<'operation'>;
   private readonly remote: Histogram<'operation'>;
@@ -125,6 +131,7 @@ export class PipelineMetrics {
     this.adobeEvents = counter('adobeEvents');
     this.adobeEventRejections = counter('adobeEventRejections');
     this.stalls = counter('stalls');
+    this.callbacks = counter('callbacks');
     this.duration = new Histogram({
       name: 'darkroom_job_duration_seconds',
       help: 'Time from enqueue to completion of a completed job.',
@@ -197,6 +204,11 @@ export class PipelineMetrics {
   /** A webhook delivery was refused; `reason` is the receiver's machine code. */
   adobeEventRejected(reason: string): void {
     this.adobeEventRejections.inc({ reason: reasonLabel(reason) });
+  }
+
+  /** One callback attempt ended: see the metric's help for the outcomes. */
+  callback(outcome: 'delivered' | 'retrying' | 'dead'): void {
+    this.callbacks.inc({ outcome });
   }
 
   stalled(queue: string): void {

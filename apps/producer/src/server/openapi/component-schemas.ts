@@ -6,7 +6,8 @@ import {
   editSteps,
   FAILURE_REASONS,
 } from '@darkroom/jobs';
-import type { Schema } from './openapi-parts';
+import { CALLBACK_STATUS } from './callback-paths';
+import { ref, type Schema } from './openapi-parts';
 
 /**
  * The edit job as JSON Schema, generated from the same zod schema `EditQueue` validates with, so
@@ -73,6 +74,7 @@ const EDIT_JOB_STATUS = {
         message: { type: 'string' },
       },
     },
+    callback: ref('CallbackStatus'),
   },
 };
 
@@ -111,6 +113,7 @@ export function components(): Schema {
       EditJob: editJobSchema(),
       EnqueueResult: ENQUEUE_RESULT,
       EditJobStatus: EDIT_JOB_STATUS,
+      CallbackStatus: CALLBACK_STATUS,
       Error: ERROR_BODY,
     },
   };
