@@ -28,6 +28,8 @@ export interface EditCallbacks {
   dispatcher: CallbackDispatcher;
   /** The edit processor, announcing each edit's end before BullMQ records it. */
   wrap(processor: Processor<EditJobData, EditJobResult>): Processor<EditJobData, EditJobResult>;
+  /** Announces an end BullMQ decided alone (a job failed for stalling too often). */
+  stalledOut(job: Job<EditJobData>, err: Error): void;
   /** Closes the delivery worker and the callbacks queue (the Redis connection stays open). */
   close(): Promise<void>;
 }
@@ -189,6 +191,7 @@ export function startEditCallbacks(deps: EditCallbacksDeps): EditCallbacks {
       await announce(job, 'edit.completed', completedData(job, result));
       return result;
     },
+    stalledOut: (job, err) => void announce(job, ...failedData(job, err)),
     close: () => dispatcher.close(),
   };
 }

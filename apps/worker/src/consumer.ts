@@ -1,4 +1,4 @@
-import { Worker, type ConnectionOptions, type Processor } from 'bullmq';
+import { Worker, type ConnectionOptions, type Job, type Processor } from 'bullmq';
 import {
   createWorkerConnection,
   isClusterTarget,
@@ -44,6 +44,8 @@ export interface ConsumerOptions {
   processor: Processor<EditJobData, EditJobResult>;
   pipeline: Pick<PipelineMetrics, 'setActive' | 'jobFailed' | 'stalled'>;
   logger: Logger;
+  /** Told when BullMQ fails a job that stalled too often: the processor never saw that end. */
+  onStalledOut?(job: Job<EditJobData>, err: Error): void;
 }
 
 /**
@@ -120,6 +122,7 @@ export function startConsumer(options: ConsumerOptions): Consumer {
       // BullMQ's own failure of a job that stalled too often; the step machine counts the rest.
       if (job && /stalled more than allowable limit/.test(err.message)) {
         pipeline.jobFailed(job.data.request.operation, job.data.account, 'stalled');
+        options.onStalledOut?.(job, err);
       }
     });
     worker.on('stalled', () => pipeline.stalled(config.queueName));

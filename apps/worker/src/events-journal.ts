@@ -18,7 +18,7 @@ export interface EventsJournalDeps {
   journal: { url: string; account: string };
   redis: RedisConnection;
   queue: Queue;
-  metrics: PipelineMetrics;
+  pipeline: PipelineMetrics;
   logger: Logger;
 }
 
@@ -50,7 +50,7 @@ export function startEventsJournal(deps: EventsJournalDeps): { stop(): Promise<v
         'x-api-key': account.clientId,
       }),
       onEvents: async (events, position) => {
-        for (const outcome of await intake.record(events)) deps.metrics.adobeEvent(outcome);
+        for (const outcome of await intake.record(events)) deps.pipeline.adobeEvent(outcome);
         await redis.set(positionKey, position);
       },
       onError: (err) => logger.warn({ err: err.message }, 'reading the events journal failed'),

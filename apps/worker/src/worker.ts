@@ -80,13 +80,18 @@ export async function createWorker(
   cleanups.add(() => queue.close());
   const journal = config.events && config.events.journal;
   if (journal) {
-    const deps = { config, journal, redis, queue, metrics: metrics.pipeline, logger };
-    const reader = startEventsJournal(deps);
+    const reader = startEventsJournal({ config, journal, redis, queue, logger, ...metrics });
     cleanups.add(() => reader.stop());
   }
 
   metrics.pipeline.setConcurrency(config.concurrency);
-  const consumer = startConsumer({ config, processor, pipeline: metrics.pipeline, logger });
+  const consumer = startConsumer({
+    config,
+    processor,
+    pipeline: metrics.pipeline,
+    logger,
+    onStalledOut: (job, err) => callbacks.stalledOut(job, err),
+  });
   cleanups.add(() => consumer.release());
   const watchdog = startWatchdog({
     backlog: () => waitingBacklog(queue),
@@ -106,15 +111,8 @@ export async function createWorker(
     ready: readiness,
     beforeMetrics: () => refreshEffectiveRates(budget, config.accounts, metrics.budget),
   });
-  logger.info(
-    {
-      port: health.port,
-      queue: config.queueName,
-      concurrency: config.concurrency,
-      accounts: Object.keys(config.accounts),
-    },
-    'worker started',
-  );
+  const started = { port: health.port, queue: config.queueName, concurrency: config.concurrency };
+  logger.info({ ...started, accounts: Object.keys(config.accounts) }, 'worker started');
   if (config.legacyApi === 'allow') logger.warn(legacyApiWarning());
 
   const close = closeOnce(() =>

@@ -36,12 +36,14 @@ describe('startConsumer', () => {
   const gauge = async (name = 'darkroom_worker_active_jobs'): Promise<number> =>
     (await register.getSingleMetric(name)!.get()).values[0]?.value ?? 0;
 
+  const stalledOut: string[] = [];
   const start = (processor: TestProcessor, concurrency = CONCURRENCY): Consumer =>
     (consumer = startConsumer({
       config: { redis: redisUrl(), queueName: queue.name, prefix: PREFIX, concurrency },
       processor,
       pipeline,
       logger: capturedLogger().logger,
+      onStalledOut: (job) => stalledOut.push(String(job.id)),
     }));
 
   beforeEach(() => {
@@ -184,7 +186,7 @@ describe('startConsumer', () => {
     expect(await queue.getActiveCount()).toBe(0);
   });
 
-  it('counts a job that failed too many stalls as stalled', async () => {
+  it('counts a job that failed too many stalls as stalled, and tells its callbacks', async () => {
     start(() => Promise.reject(new Error('job stalled more than allowable limit')));
     const job = await queue.add('edit', jobData);
 
@@ -199,6 +201,7 @@ describe('startConsumer', () => {
         value: 1,
       }),
     ]);
+    expect(stalledOut).toContain(String(job.id));
     expect(consumer!.active()).toBe(0);
   });
 
