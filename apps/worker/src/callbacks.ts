@@ -160,6 +160,7 @@ export function startEditCallbacks(deps: EditCallbacksDeps): EditCallbacks {
         url,
         type,
         data: withoutUrlQueries(data),
+        ...(job.data.trace?.traceparent ? { trace: job.data.trace } : {}),
       });
     } catch (err) {
       // The edit's own end must not change because its callback could not be queued. A Redis

@@ -8,6 +8,7 @@ export const SPAN_NAMES = Object.freeze({
   storageStat: 'storage.stat',
   storageUpload: 'storage.upload',
   storageDownload: 'storage.download',
+  callbackDeliver: 'callback.deliver',
 });
 
 /**
@@ -32,4 +33,7 @@ export const SPAN_ATTRIBUTES = Object.freeze({
   storageTtlSeconds: 'darkroom.storage.ttl_seconds',
   storageExists: 'darkroom.storage.exists',
   storageSizeBytes: 'darkroom.storage.size_bytes',
+  callbackType: 'darkroom.callback.type',
+  callbackAttempt: 'darkroom.callback.attempt',
+  callbackState: 'darkroom.callback.state',
 });

@@ -154,6 +154,7 @@ export class CallbackDispatcher {
         type: valid.type,
         url: valid.parsed.url.href,
         body: envelopeBody(valid.type, valid.data, new Date(now)),
+        ...(valid.trace?.traceparent ? { trace: valid.trace } : {}),
       };
       await this.queue.add(valid.type, data, { jobId: deliveryId });
     }

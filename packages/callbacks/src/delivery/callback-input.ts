@@ -1,4 +1,5 @@
 import { withoutUrlQueries } from '@darkroom/core';
+import { traceCarrierSchema, type TraceCarrier } from '@darkroom/tracing';
 import { z } from 'zod';
 import { CallbackInputError } from '../errors/callback-input-error';
 import {
@@ -20,6 +21,8 @@ export interface CallbackRequest {
   type: CallbackType;
   /** The edit's URL-free result or failure; a JSON object. */
   data: Record<string, unknown>;
+  /** The edit's trace (W3C), so each delivery attempt is a span of the edit's trace. */
+  trace?: TraceCarrier;
 }
 
 const requestSchema = z.object({
@@ -31,6 +34,7 @@ const requestSchema = z.object({
   url: z.string().max(2048),
   type: z.enum(CALLBACK_TYPES),
   data: z.record(z.string(), z.unknown()),
+  trace: traceCarrierSchema.optional(),
 });
 
 /** The checked request, with the URL parsed and the data's JSON text. */

@@ -1,3 +1,12 @@
+import {
+  SPAN_ATTRIBUTES,
+  SPAN_NAMES,
+  SpanKind,
+  spanAttributes,
+  withRemoteParent,
+  withSpan,
+  type TraceCarrier,
+} from '@darkroom/tracing';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { urlOriginAndPath } from '@darkroom/core';
 import { CallbackUrlError } from '../errors/callback-url-error';
@@ -19,6 +28,8 @@ export interface DeliveryJobData {
   type: CallbackType;
   url: string;
   body: string;
+  /** The edit's trace: each attempt is a `callback.deliver` span in it. */
+  trace?: TraceCarrier;
 }
 
 /** What one delivery attempt needs. */
@@ -66,6 +77,31 @@ async function attempt(data: DeliveryJobData, deps: DeliveryDeps): Promise<Attem
   return { ...outcome, target: checked.target };
 }
 
+/** One attempt as a client span of the edit's trace: which attempt, where to, what came back. */
+function tracedAttempt(data: DeliveryJobData, deps: DeliveryDeps, n: number): Promise<Attempt> {
+  const A = SPAN_ATTRIBUTES;
+  return withRemoteParent(data.trace, () =>
+    withSpan(
+      SPAN_NAMES.callbackDeliver,
+      { [A.callbackType]: data.type, [A.callbackAttempt]: n },
+      async (span) => {
+        const outcome = await attempt(data, deps);
+        if (span.isRecording()) {
+          span.setAttributes(
+            spanAttributes({
+              [A.urlFull]: outcome.target,
+              ...(outcome.status !== undefined ? { [A.httpStatusCode]: outcome.status } : {}),
+              [A.callbackState]: outcome.ok ? 'delivered' : 'failed',
+            }),
+          );
+        }
+        return outcome;
+      },
+      { kind: SpanKind.CLIENT },
+    ),
+  );
+}
+
 /**
  * The BullMQ processor of the callbacks queue. One run is one attempt; a failed attempt that may
  * be retried moves the job to the delayed set itself (BullMQ's `attempts` play no part), so the
@@ -78,7 +114,7 @@ export function deliveryProcessor(deps: DeliveryDeps) {
     const begun = await deps.store.beginAttempt(deliveryId);
     if (!begun) return; // delivered or dead already (a stalled job run again), or expired
     const started = Date.now();
-    const outcome = await attempt(job.data, deps);
+    const outcome = await tracedAttempt(job.data, deps, begun.attempts);
     const now = Date.now();
     const event: DeliveryEvent = {
       deliveryId,
