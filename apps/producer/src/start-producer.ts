@@ -52,6 +52,8 @@ export async function startProducer(env: EnvSource): Promise<RunningProducer> {
     queueName: config.queueName,
     legacyApi: config.legacyApi,
     callbackAllow: config.callbacks.allow,
+    fair: true,
+    tenants: config.tenants,
   });
   const callbacks = callbackState(config);
   if (config.legacyApi === 'allow') logger.warn(legacyApiWarning());

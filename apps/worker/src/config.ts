@@ -16,6 +16,7 @@ import {
   runtimeEnvShape,
   type AccountConfig,
   type RedisTarget,
+  type TenantConfig,
 } from '@darkroom/jobs';
 
 /** Room past the longest slot for a job's hand-back to Redis and a late SIGTERM. */
@@ -155,6 +156,8 @@ export interface WorkerConfig {
   events: false | { pollStretch: number; journal?: { url: string; account: string } };
   /** Signed callbacks when an edit ends: see `callbacksConfig`. */
   callbacks: CallbacksConfig;
+  /** DARKROOM_TENANTS: weights, in-flight caps and daily quotas per tenant. */
+  tenants: TenantConfig;
   logLevel: string;
 }
 
@@ -182,6 +185,7 @@ export function parseWorkerConfig(source: EnvSource): WorkerConfig {
     legacyApi: env.DARKROOM_LEGACY_API,
     events: eventsConfig(env, Object.keys(accounts)),
     callbacks: callbacksConfig(env),
+    tenants: env.DARKROOM_TENANTS,
     logLevel: env.LOG_LEVEL,
   };
 }

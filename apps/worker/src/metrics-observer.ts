@@ -7,11 +7,13 @@ import {
   BudgetMetrics,
   collectProcessMetrics,
   PipelineMetrics,
+  TenantMetrics,
   scopeJobLogger,
   statusClassOf,
   type Logger,
 } from '@darkroom/observability';
 import type { RequestEvent } from '@darkroom/photoshop';
+import { createUsageRecorder, type TenantAccounting } from './usage-recorder';
 
 /** The metric families one worker process exposes on `/metrics`, all on one registry. */
 export interface WorkerMetrics {
@@ -19,6 +21,7 @@ export interface WorkerMetrics {
   pipeline: PipelineMetrics;
   api: ApiMetrics;
   budget: BudgetMetrics;
+  tenants: TenantMetrics;
 }
 
 /** A fresh registry with process metrics and the worker's job, API and budget families. */
@@ -30,6 +33,7 @@ export function createWorkerMetrics(): WorkerMetrics {
     pipeline: new PipelineMetrics({ register }),
     api: new ApiMetrics({ register }),
     budget: new BudgetMetrics({ register }),
+    tenants: new TenantMetrics({ register }),
   };
 }
 
@@ -61,14 +65,25 @@ const jobLogger = (logger: Logger, job: Job<EditJobData>): Logger =>
 
 /**
  * Turns what the step machine reports into metrics and log lines, so operators see each job's
- * progress and outcome without the step machine knowing about Prometheus or pino.
+ * progress and outcome without the step machine knowing about Prometheus or pino. With
+ * `accounting`, each tenant's use is labelled by DARKROOM_TENANTS and kept in its usage store.
  */
-export function createMetricsObserver(metrics: WorkerMetrics, logger: Logger): StepObserver {
+export function createMetricsObserver(
+  metrics: WorkerMetrics,
+  logger: Logger,
+  accounting?: TenantAccounting,
+): StepObserver {
   const { pipeline, api, budget } = metrics;
+  const usage = createUsageRecorder(metrics.tenants, logger, accounting);
   return {
-    submitted: (job, info) =>
-      jobLogger(logger, job).info({ remoteJobId: info.remoteJobId }, 'submitted'),
-    polled: (job, info) => jobLogger(logger, job).debug({ remoteState: info.state }, 'polled'),
+    submitted: (job, info) => {
+      usage.submitted(job);
+      jobLogger(logger, job).info({ remoteJobId: info.remoteJobId }, 'submitted');
+    },
+    polled: (job, info) => {
+      usage.polled(job);
+      jobLogger(logger, job).debug({ remoteState: info.state }, 'polled');
+    },
     reconciled: (job, outcome) => {
       pipeline.reconciled(outcome);
       jobLogger(logger, job).warn(
@@ -97,6 +112,7 @@ export function createMetricsObserver(metrics: WorkerMetrics, logger: Logger): S
       );
     },
     completed: (job, result) => {
+      usage.completed(job, result);
       const t = result.timings;
       pipeline.jobCompleted(job.data.request.operation, job.data.account, {
         totalSeconds: (t.completedAt - t.enqueuedAt) / 1000,
@@ -111,6 +127,7 @@ export function createMetricsObserver(metrics: WorkerMetrics, logger: Logger): S
       );
     },
     failed: (job, reason, message) => {
+      usage.failed(job, reason);
       pipeline.jobFailed(job.data.request.operation, job.data.account, reason);
       jobLogger(logger, job).warn({ reason }, `failed: ${message}`);
     },

@@ -8,6 +8,7 @@ import {
   type DurationEstimate,
   type EditJobData,
   type EditJobResult,
+  type FairGate,
   type RedisConnection,
   type StepObserver,
   type StoragePort,
@@ -38,6 +39,8 @@ export interface StepProcessorDeps {
   redis: RedisConnection;
   storage: StoragePort;
   budget: BudgetPort;
+  /** Fair dispatch between tenants (absent: edits submit in queue order). */
+  fair?: FairGate;
   observer: StepObserver;
   /** Called after every HTTP call to Adobe, for metrics. */
   onRequest: (event: RequestEvent) => void;
@@ -96,6 +99,7 @@ export function createStepProcessor(
     defaultEstimate: catalogEstimate(config.expectedDurationScale),
     retryBaseMs: config.retryBaseMs,
     legacyApi: config.legacyApi,
+    ...(deps.fair ? { fair: deps.fair } : {}),
     ...(config.events
       ? {
           events: new RemoteEventStore({

@@ -1,13 +1,6 @@
 import { closeAll, closeOnce } from '@darkroom/core';
-import { Queue } from 'bullmq';
 import type { Registry } from 'prom-client';
-import {
-  queueSnapshot,
-  type EditJobData,
-  type EditJobResult,
-  type RedisConnection,
-} from '@darkroom/jobs';
-import { createLogger, QueueMetrics, type Logger } from '@darkroom/observability';
+import { createLogger, type Logger } from '@darkroom/observability';
 import { StorageRegistry } from '@darkroom/storage';
 import { Cleanups } from './cleanups';
 import { legacyApiWarning } from '@darkroom/photoshop';
@@ -15,13 +8,11 @@ import type { WorkerConfig } from './config';
 import { startConsumer } from './consumer';
 import { drainConsumer } from './drain';
 import { startHealthServer } from './health-server';
-import { apiRequestRecorder, createMetricsObserver, createWorkerMetrics } from './metrics-observer';
+import { createWorkerMetrics } from './metrics-observer';
 import { createRateBudget, refreshEffectiveRates } from './rate-budget';
 import { createReadiness, type Readiness } from './readiness';
 import { closeRedis, connectRedis } from './redis-startup';
-import { startEventsJournal } from './events-journal';
-import { createStepProcessor } from './step-processor';
-import { startEditCallbacks } from './callbacks';
+import { startEditPath } from './edit-path';
 import { storagePort } from './storage-adapter';
 import { startWatchdog, waitingBacklog } from './watchdog';
 
@@ -64,25 +55,15 @@ export async function createWorker(
   const storage = new StorageRegistry(config.storage);
   cleanups.add(() => storage.close());
   const budget = createRateBudget(redis, config);
-  const callbacks = startEditCallbacks({ config, redis, pipeline: metrics.pipeline, logger });
-  cleanups.add(() => callbacks.close());
-  const processor = callbacks.wrap(
-    createStepProcessor({
-      config,
-      redis,
-      storage: storagePort(storage),
-      budget,
-      observer: createMetricsObserver(metrics, logger),
-      onRequest: apiRequestRecorder(metrics.api),
-    }),
-  );
-  const queue = openQueue(redis, config, metrics.register);
-  cleanups.add(() => queue.close());
-  const journal = config.events && config.events.journal;
-  if (journal) {
-    const reader = startEventsJournal({ config, journal, redis, queue, logger, ...metrics });
-    cleanups.add(() => reader.stop());
-  }
+  const { processor, queue, callbacks } = startEditPath({
+    config,
+    redis,
+    storage: storagePort(storage),
+    budget,
+    metrics,
+    logger,
+    cleanups,
+  });
 
   metrics.pipeline.setConcurrency(config.concurrency);
   const consumer = startConsumer({
@@ -128,22 +109,4 @@ export async function createWorker(
   );
 
   return { port: health.port, register: metrics.register, logger, readiness, close };
-}
-
-/**
- * The worker's handle on the edits queue, for the watchdog's backlog and the queue gauges read on
- * scrape. Its errors are dropped: the consumer logs Redis errors, and the gauges count failed reads.
- */
-function openQueue(
-  redis: RedisConnection,
-  config: Pick<WorkerConfig, 'queueName' | 'prefix'>,
-  register: Registry,
-): Queue<EditJobData, EditJobResult> {
-  const queue = new Queue<EditJobData, EditJobResult>(config.queueName, {
-    connection: redis,
-    prefix: config.prefix,
-  });
-  queue.on('error', () => undefined);
-  new QueueMetrics({ register, collect: async () => [await queueSnapshot(queue, redis)] });
-  return queue;
 }

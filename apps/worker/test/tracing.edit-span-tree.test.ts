@@ -73,12 +73,17 @@ function expectOneEditTree(edit: EditTrace): void {
   for (const span of edit.spans) expect(edit.pathOf(span).at(-1)).toBe('edit.enqueue');
 
   const steps = edit.named('edit.step').sort((a, b) => a.startTime[0] - b.startTime[0]);
-  const [submit, ...polls] = steps;
+  // The first pick-up parks the edit in its tenant's line; the one after its admission submits.
+  const [parked, submit, ...polls] = steps;
+  expect(attr(parked, 'darkroom.step')).toBe('submit');
+  expect(attr(parked, 'darkroom.step.outcome')).toBe('delayed');
+  expect(edit.childrenOf(parked, 'adobe.submit')).toHaveLength(0);
   expect(attr(submit, 'darkroom.step')).toBe('submit');
   expect(attr(submit, 'darkroom.step.outcome')).toBe('delayed');
   expect(attr(submit, 'darkroom.operation')).toBe('renditionCreate');
   expect(attr(submit, 'darkroom.account')).toBe('default');
   expect(attr(submit, 'darkroom.job.attempt')).toBe(1);
+  expect(attr(submit, 'darkroom.job.id')).toBe(attr(parked, 'darkroom.job.id'));
   expect(attr(submit, 'darkroom.job.id')).toEqual(expect.any(String));
   expect(edit.childrenOf(submit, 'adobe.submit')).toHaveLength(1);
   expect(edit.childrenOf(submit, 'storage.presign').length).toBeGreaterThanOrEqual(2);

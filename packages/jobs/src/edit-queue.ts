@@ -20,6 +20,10 @@ import type { LegacyPolicy } from '@darkroom/photoshop';
 import { validateEditJob, type ValidatedEditJob, type ValidateEditJobOptions } from './edit-job';
 import { EditJobValidationError } from './errors/edit-job-validation-error';
 import { EditJobNotFoundError } from './errors/edit-job-not-found-error';
+import { fairBacklog, FairKeys, PARK_RECHECK_MS, parkEdits, roomScore } from './fair/fair-queue';
+import { QuotaExceededError } from './tenants/quota-exceeded-error';
+import { DEFAULT_TENANT, type TenantConfig } from './tenants/tenant-config';
+import { TenantQuota } from './tenants/tenant-quota';
 import { EditJobStateError } from './errors/edit-job-state-error';
 import {
   IdempotencyConflictError,
@@ -74,6 +78,20 @@ export interface EditQueueOptions {
    * @defaultValue []
    */
   callbackAllow?: readonly string[];
+  /**
+   * Park new edits in their tenants' lines at once, for the workers' dispatchers to admit in
+   * weighted turns (see ARCHITECTURE.md, "Fair dispatch"). Otherwise edits go to the waiting list
+   * and a worker parks each at its first pick-up: as fair, but a burst is parked at the workers'
+   * pace rather than the enqueue's. The producer, the CLI and the demo park at once.
+   * @defaultValue false
+   */
+  fair?: boolean;
+  /**
+   * Tenants' daily quotas (`maxPerDay` of DARKROOM_TENANTS): an enqueue that would pass one is
+   * refused whole with `QuotaExceededError`. The producer and the CLI pass DARKROOM_TENANTS.
+   * @defaultValue no quotas
+   */
+  tenants?: TenantConfig;
   /**
    * How long an idempotency key keeps returning its job after the job completed: completed jobs
    * are kept this long. Each kept job costs Redis about 2 KB.
@@ -251,6 +269,9 @@ export class EditQueue {
   /** What intake does with operations of retired Adobe APIs (see `EditQueueOptions.legacyApi`). */
   readonly legacyApi: LegacyPolicy;
   private readonly validation: ValidateEditJobOptions;
+  private readonly fairKeys: FairKeys | undefined;
+  private readonly fairLines: FairKeys;
+  private readonly quota: TenantQuota | undefined;
   private readonly metrics: EditQueueOptions['metrics'];
   private readonly finishEvents: FinishEvents;
   // The queue and the events listener close together; the connection the queue was handed goes
@@ -285,6 +306,16 @@ export class EditQueue {
       callbackAllow: [...(options.callbackAllow ?? [])],
     };
     this.metrics = options.metrics;
+    this.fairLines = new FairKeys(this.prefix, this.queueName);
+    this.fairKeys = options.fair ? this.fairLines : undefined;
+    this.quota = options.tenants
+      ? new TenantQuota({
+          redis: this.redis,
+          prefix: this.prefix,
+          queueName: this.queueName,
+          config: options.tenants,
+        })
+      : undefined;
     const windowSeconds = Math.ceil(windowMs / 1000);
     const keepFailed = options.keepFailed ?? DEFAULT_KEEP_FAILED;
     this.jobDefaults = {
@@ -368,8 +399,16 @@ export class EditQueue {
         claims.set((keyed[i] as { index: number }).index, claim),
       );
       const fresh = pending.filter((_, i) => claims.get(i) !== Claim.Duplicate);
-      for (let i = 0; i < fresh.length; i += chunkSize) {
-        await this.queue.addBulk(fresh.slice(i, i + chunkSize).map((p) => p.add));
+      const reserved = await this.reserveQuotas(fresh);
+      try {
+        for (let i = 0; i < fresh.length; i += chunkSize) {
+          const chunk = fresh.slice(i, i + chunkSize);
+          await this.queue.addBulk(chunk.map((p) => p.add));
+          await this.park(chunk);
+        }
+      } catch (err) {
+        await this.releaseQuotas(reserved).catch(() => undefined);
+        throw err;
       }
     } catch (err) {
       throw this.translate(err);
@@ -409,9 +448,50 @@ export class EditQueue {
         ...this.jobDefaults,
         jobId: id,
         ...(job.priority ? { priority: job.priority } : {}),
+        // Parked: the dispatcher promotes it in its turn; should its line have missed it, it
+        // wakes and parks itself (the submit step checks its admission).
+        ...(this.fairKeys ? { delay: PARK_RECHECK_MS } : {}),
       };
       return { job, id, add: { name: EDIT_JOB_NAME, data, opts } };
     });
+  }
+
+  /**
+   * Counts new edits against their tenants' daily quotas, all or none: the first tenant whose
+   * quota they do not fit refuses the whole enqueue (what was counted is given back).
+   */
+  private async reserveQuotas(
+    adds: readonly PendingAdd[],
+  ): Promise<Map<string | undefined, number>> {
+    const byTenant = new Map<string | undefined, number>();
+    if (!this.quota) return byTenant;
+    for (const p of adds) byTenant.set(p.job.tenant, (byTenant.get(p.job.tenant) ?? 0) + 1);
+    const reserved = new Map<string | undefined, number>();
+    for (const [tenant, count] of byTenant) {
+      const outcome = await this.quota.reserve(tenant, count);
+      if (!outcome.ok) {
+        await this.releaseQuotas(reserved);
+        throw new QuotaExceededError(outcome, count);
+      }
+      reserved.set(tenant, count);
+    }
+    return reserved;
+  }
+
+  private async releaseQuotas(reserved: Map<string | undefined, number>): Promise<void> {
+    for (const [tenant, count] of reserved) await this.quota?.release(tenant, count);
+  }
+
+  /** Puts freshly added edits in their tenants' lines (after the adds: the line names jobs that exist). */
+  private async park(adds: readonly PendingAdd[]): Promise<void> {
+    if (!this.fairKeys) return;
+    const edits = adds.map((p) => ({
+      id: p.id,
+      account: p.add.data.account,
+      tenant: p.add.data.tenant ?? DEFAULT_TENANT,
+      score: roomScore(p.add.data.enqueuedAt, p.job.priority),
+    }));
+    await parkEdits(this.redis, this.fairKeys, edits);
   }
 
   /**
@@ -490,7 +570,8 @@ export class EditQueue {
     try {
       const job = await Job.fromId<EditJobData, EditJobResult>(this.queue, id);
       if (!job) return null;
-      return describe(job, await job.getState());
+      const state = await job.getState();
+      return describe(job, state === 'delayed' && (await this.parked(job)) ? 'waiting' : state);
     } catch (err) {
       throw this.translate(err);
     }
@@ -685,7 +766,7 @@ export class EditQueue {
   /** Counts per state, for dashboards and `darkroom watch`. */
   async counts(): Promise<Record<string, number>> {
     await this.ready();
-    return this.queue.getJobCounts(
+    const counts = await this.queue.getJobCounts(
       'waiting',
       'prioritized',
       'delayed',
@@ -693,6 +774,25 @@ export class EditQueue {
       'completed',
       'failed',
     );
+    // Edits parked in their tenants' lines are delayed jobs to BullMQ, waiting ones to a reader.
+    const backlog = await fairBacklog(this.redis, this);
+    const parked = Math.min(
+      counts.delayed ?? 0,
+      backlog.reduce((sum, b) => sum + b.waiting, 0),
+    );
+    return {
+      ...counts,
+      waiting: (counts.waiting ?? 0) + parked,
+      delayed: (counts.delayed ?? 0) - parked,
+    };
+  }
+
+  /** Whether a delayed edit is parked in its tenant's line (waiting, not held back). */
+  private async parked(job: Job<EditJobData>): Promise<boolean> {
+    const { account, tenant, step, submits } = job.data;
+    if (step !== 'submit' || submits || !job.id) return false;
+    const room = this.fairLines.room(account, tenant ?? DEFAULT_TENANT);
+    return (await this.redis.zscore(room, job.id)) !== null;
   }
 
   private async ready(): Promise<void> {

@@ -84,3 +84,26 @@ export {
   type EventOutcome,
   type IncomingJobEvent,
 } from './remote-events/remote-event-intake';
+export {
+  DEFAULT_PRIORITY,
+  FairGate,
+  FairKeys,
+  PARK_RECHECK_MS,
+  PARKED_DELAY_MS,
+  PRIORITY_STEP_MS,
+  admitEdits,
+  fairBacklog,
+  parkEdits,
+  roomScore,
+  type AdmitRequest,
+  type ParkedEdit,
+  type TenantShare,
+} from './fair/fair-queue';
+export {
+  FairDispatcher,
+  type FairDispatcherOptions,
+  type FairDomain,
+} from './fair/fair-dispatcher';
+export { tenantsEnv } from './runtime-env';
+export * from './tenants';
+export * from './usage';

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { storageConfigSchema } from '@darkroom/storage';
 import { accountSchema, type AccountConfig } from '@darkroom/photoshop';
+import { NO_TENANT_CONFIG, parseTenantConfig } from './tenants/tenant-config';
+import { TenantConfigError, describeTenantIssue } from './tenants/tenant-config-error';
 
 /** An environment variable holding JSON, checked against `schema`. */
 export const jsonEnv = <T extends z.ZodType>(schema: T, name: string) =>
@@ -26,8 +28,30 @@ export const jsonEnv = <T extends z.ZodType>(schema: T, name: string) =>
  */
 export const legacyApiEnv = z.enum(['refuse', 'allow']).default('refuse');
 
+/**
+ * DARKROOM_TENANTS: JSON `{ "<tenant>": { weight?, maxInFlight?, maxPerDay? }, "*": {...} }`,
+ * parsed into a `TenantConfig` (unset: weight 1 and no quota for every tenant). Every problem is
+ * an issue of the variable naming the tenant and the rule.
+ */
+export const tenantsEnv = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined || text.trim() === '') return NO_TENANT_CONFIG;
+    try {
+      return parseTenantConfig(text);
+    } catch (err) {
+      if (!(err instanceof TenantConfigError)) throw err;
+      for (const issue of err.issues) {
+        ctx.addIssue({ code: 'custom', message: describeTenantIssue(issue) });
+      }
+      return z.NEVER;
+    }
+  });
+
 export const runtimeEnvShape = {
   DARKROOM_LEGACY_API: legacyApiEnv,
+  DARKROOM_TENANTS: tenantsEnv,
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
   /** Seed nodes (`host:port,...`) of a Redis Cluster; REDIS_URL then gives credentials and TLS. */
   REDIS_CLUSTER_NODES: z.string().optional(),

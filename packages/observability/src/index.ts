@@ -11,6 +11,8 @@ export type {
 export { BudgetMetrics } from './metrics/budget-metrics';
 export type { BudgetMetricsOptions } from './metrics/budget-metrics';
 export { QueueMetrics } from './metrics/queue-metrics';
+export { TenantMetrics } from './metrics/tenant-metrics';
+export type { TenantEditOutcome, TenantMetricsOptions } from './metrics/tenant-metrics';
 export type { QueueCounts, QueueMetricsOptions, QueueSnapshot } from './metrics/queue-metrics';
 export { collectProcessMetrics } from './metrics/process-metrics';
 export type { ProcessMetricsOptions } from './metrics/process-metrics';

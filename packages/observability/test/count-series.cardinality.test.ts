@@ -2,12 +2,16 @@ import { countSeries } from '../src';
 import { exerciseAllMetrics } from './exercise';
 
 describe('countSeries', () => {
-  it('reports the series of 10 operations × 3 accounts and keeps them bounded', async () => {
+  it('reports the series of 10 operations × 3 accounts × 4 tenant labels and keeps them bounded', async () => {
     const operations = Array.from({ length: 10 }, (_, i) => `operation${i}`);
     const accounts = ['acct-a', 'acct-b', 'acct-c'];
-    const register = exerciseAllMetrics(operations, accounts, { processMetrics: false });
+    // Two configured tenants, `default` and `other` (every tenant the configuration does not name).
+    const tenants = ['shop-1', 'shop-2', 'default', 'other'];
+    const register = exerciseAllMetrics(operations, accounts, { processMetrics: false, tenants });
     const series = await countSeries(register);
-    console.log(`darkroom series for 10 operations × 3 accounts (no process metrics): ${series}`);
+    console.log(
+      `darkroom series for 10 operations × 3 accounts × 4 tenant labels (no process metrics): ${series}`,
+    );
 
     // Worked out by hand from the label sets: a change here is a cardinality change to review.
     // A histogram series set: one line per bucket, +Inf, _sum and _count.
@@ -35,7 +39,10 @@ describe('countSeries', () => {
       6 + // effective rate
       1 + // queue collect errors
       6 + // queue jobs{queue,state}
-      1; // oldest waiting age
+      1 + // oldest waiting age
+      4 * 3 + // tenant edits{tenant,outcome}
+      4 * 2 + // tenant adobe calls{tenant,kind}
+      4 * 3; // tenant rate limited, output bytes, remote seconds {tenant}
     expect(series).toBe(expected);
   });
 });

@@ -4,6 +4,7 @@ import {
   BudgetMetrics,
   PipelineMetrics,
   QueueMetrics,
+  TenantMetrics,
   collectProcessMetrics,
   type QueueSnapshot,
 } from '../src';
@@ -15,12 +16,13 @@ import {
 export function exerciseAllMetrics(
   operations: string[] = ['removeBackground'],
   accounts: string[] = ['acct-a'],
-  options: { processMetrics?: boolean } = {},
+  options: { processMetrics?: boolean; tenants?: string[] } = {},
 ): Registry {
   const register = new Registry();
   const pipeline = new PipelineMetrics({ register });
   const api = new ApiMetrics({ register });
   const budget = new BudgetMetrics({ register });
+  const tenants = new TenantMetrics({ register });
   const snapshots: QueueSnapshot[] = [
     {
       queue: 'darkroom-edits',
@@ -61,6 +63,15 @@ export function exerciseAllMetrics(
       budget.waited(account, cls, 0.3);
       budget.setEffectiveRate(account, cls, 5);
     }
+  }
+  for (const tenant of options.tenants ?? ['default', 'other']) {
+    for (const outcome of ['completed', 'failed', 'cancelled'] as const)
+      tenants.edit(tenant, outcome);
+    tenants.adobeCall(tenant, 'submit');
+    tenants.adobeCall(tenant, 'status');
+    tenants.rateLimited(tenant, 2);
+    tenants.outputBytes(tenant, 2048);
+    tenants.remoteSeconds(tenant, 9);
   }
   for (const endpoint of ['submit', 'status', 'token', 'other'] as const) {
     for (const status of ['2xx', '4xx', '5xx', 'error'] as const)

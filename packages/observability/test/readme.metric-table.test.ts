@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Registry } from 'prom-client';
-import { ApiMetrics, BudgetMetrics, PipelineMetrics, QueueMetrics } from '../src';
+import { ApiMetrics, BudgetMetrics, PipelineMetrics, QueueMetrics, TenantMetrics } from '../src';
 
 // The README's table is what operators build alerts and dashboards from: every metric a class
 // registers is listed there with its type and labels, and nothing is listed that no class has.
@@ -35,6 +35,7 @@ async function registered(): Promise<Map<string, Row>> {
   new ApiMetrics({ register });
   new BudgetMetrics({ register });
   new QueueMetrics({ register, collect: () => Promise.resolve([]) });
+  new TenantMetrics({ register });
   const rows = new Map<string, Row>();
   for (const metric of await register.getMetricsAsJSON()) {
     const labels = new Set<string>();

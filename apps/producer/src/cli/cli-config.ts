@@ -10,6 +10,7 @@ import {
   runtimeEnvShape,
   type AccountConfig,
   type RedisTarget,
+  type TenantConfig,
 } from '@darkroom/jobs';
 import type { StorageConfig } from '@darkroom/storage';
 
@@ -38,6 +39,8 @@ export interface CliConfig {
   probes: string[];
   /** The callbacks queue, for `status` and `callbacks`. */
   callbackQueue: string;
+  /** DARKROOM_TENANTS, read as the worker and the producer read it. */
+  tenants: TenantConfig;
 }
 
 /** Reads the CLI's configuration from an environment-like object; throws `ConfigError`. */
@@ -53,6 +56,7 @@ export function parseCliConfig(source: EnvSource): CliConfig {
     accounts,
     storage: env.DARKROOM_STORAGE,
     callbackQueue: env.DARKROOM_CALLBACK_QUEUE,
+    tenants: env.DARKROOM_TENANTS,
     probes: (env.DARKROOM_DOCTOR_PROBES ?? '')
       .split(',')
       .map((p) => p.trim())

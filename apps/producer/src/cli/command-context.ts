@@ -21,6 +21,8 @@ export async function withQueue<T>(
     prefix: config.prefix,
     queueName: config.queueName,
     legacyApi: config.legacyApi,
+    fair: true,
+    tenants: config.tenants,
   });
   try {
     // Fails within a second when Redis is down; BullMQ's own reads would wait for it forever.

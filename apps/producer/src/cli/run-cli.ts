@@ -3,6 +3,7 @@ import { coerceError } from '@darkroom/core';
 import {
   EditJobValidationError,
   IdempotencyConflictError,
+  QuotaExceededError,
   RedisUnavailableError,
   isConnectionError,
 } from '@darkroom/jobs';
@@ -18,6 +19,7 @@ import { EXIT } from './exit-codes';
 import { Output } from './output';
 import { RETRY_HELP, retryCommand } from './retry-command';
 import { STATUS_HELP, statusCommand } from './status-command';
+import { USAGE_HELP, usageCommand } from './usage-command';
 import { JobNotFoundError, UsageError } from './usage-error';
 import { WATCH_HELP, watchCommand } from './watch-command';
 
@@ -29,6 +31,7 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<number>; 
   retry: { run: retryCommand, help: RETRY_HELP },
   doctor: { run: doctorCommand, help: DOCTOR_HELP },
   callbacks: { run: callbacksCommand, help: CALLBACKS_HELP },
+  usage: { run: usageCommand, help: USAGE_HELP },
 };
 
 export const USAGE = `darkroom: run Photoshop API edits as durable jobs
@@ -43,12 +46,13 @@ Commands:
   retry     run a failed job again, or every failed job (--failed [--reason <code>])
   doctor    check Redis, storage, Adobe credentials and clocks
   callbacks list dead callbacks (dead), or send one again (redeliver <id>)
+  usage     what each tenant used: edits, Adobe calls, 429s, bytes, Adobe time (--since 24h)
 
 Run darkroom <command> --help for its options.
 Environment: REDIS_URL, DARKROOM_PREFIX, DARKROOM_QUEUE, DARKROOM_STORAGE, ADOBE_CLIENT_ID,
 ADOBE_CLIENT_SECRET (or ADOBE_ACCOUNTS), ADOBE_IMS_URL, ADOBE_API_URL, DARKROOM_DOCTOR_PROBES,
-DARKROOM_CALLBACK_QUEUE.
-Exit codes: 0 ok, 1 job failed or doctor found a problem, 2 bad usage or invalid job,
+DARKROOM_CALLBACK_QUEUE, DARKROOM_TENANTS.
+Exit codes: 0 ok, 1 job failed or doctor found a problem, 2 bad usage, invalid or refused job,
 3 Redis unreachable, 4 not found.`;
 
 /**
@@ -101,6 +105,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         'idempotency_conflict',
         `${err.message}: use a new idempotency key or resend the original job`,
       );
+    }
+    if (err instanceof QuotaExceededError) {
+      return fail(out, EXIT.usage, 'quota_exceeded', `${err.message}; nothing was enqueued`);
     }
     if (err instanceof JobNotFoundError) return fail(out, EXIT.notFound, 'not_found', err.message);
     if (err instanceof RedisUnavailableError || isConnectionError(err)) {

@@ -1,13 +1,15 @@
-import type { EditJobData, EditQueue } from '@darkroom/jobs';
+import type { EditJobData, EditQueue, TenantUsageTotals } from '@darkroom/jobs';
 import { withQueue, type CommandContext } from './command-context';
+import { tenantView, type TenantBacklogRow } from './tenant-backlog';
 import { EXIT } from './exit-codes';
 import { parseCommandArgs } from './parse-command-args';
 import { UsageError } from './usage-error';
 
 export const WATCH_HELP = `darkroom watch [--once] [--interval <ms>] [--sample <n>] [--json]
 
-Live job counts per state, and per account from a sample of the newest jobs of each state,
-refreshed every second until Ctrl-C.
+Live job counts per state, per account from a sample of the newest jobs of each state, and per
+tenant: edits waiting for admission (by account) and this UTC hour's completed, failed and
+cancelled edits, Adobe calls and 429s. Refreshed every second until Ctrl-C.
   --once            print one snapshot and exit (for scripts and tests)
   --interval <ms>   refresh period (default 1000)
   --sample <n>      jobs read per state for the per-account view (default 200)
@@ -24,6 +26,10 @@ export interface WatchSnapshot {
   accounts: Record<string, Partial<Record<(typeof SAMPLED)[number], number>>>;
   /** How many jobs of each state the per-account view looked at. */
   sampled: Partial<Record<(typeof SAMPLED)[number], number>>;
+  /** Edits waiting in the fair dispatcher's lines, per tenant and account. */
+  backlog: TenantBacklogRow[];
+  /** Each tenant's usage in the current UTC hour. */
+  thisHour: TenantUsageTotals[];
 }
 
 /** Counts per state (constant work) plus a bounded per-account sample. */
@@ -50,7 +56,31 @@ export async function watchSnapshot(edits: EditQueue, sample: number): Promise<W
     // fromEntries defines own properties, so even `__proto__` stays a plain key.
     accounts: Object.fromEntries(accounts),
     sampled,
+    ...(await tenantView(edits)),
   };
+}
+
+/** One line per tenant: its backlog by account, then this hour's outcomes and Adobe calls. */
+function tenantLines(s: WatchSnapshot): string[] {
+  const names = [
+    ...new Set([...s.backlog.map((b) => b.tenant), ...s.thisHour.map((u) => u.tenant)]),
+  ];
+  if (names.length === 0) return [];
+  const width = Math.max(6, ...names.map((n) => n.length));
+  const lines = ['', 'per tenant (waiting for admission by account; this UTC hour):'];
+  for (const name of names.sort()) {
+    const waiting = s.backlog.filter((b) => b.tenant === name);
+    const total = waiting.reduce((sum, b) => sum + b.waiting, 0);
+    const byAccount = waiting.map((b) => `${b.account} ${b.waiting}`).join(', ');
+    const u = s.thisHour.find((row) => row.tenant === name);
+    const hour = u
+      ? `completed ${u.edits.completed}, failed ${u.edits.failed}, cancelled ${u.edits.cancelled}, submits ${u.adobeCalls.submit}, status reads ${u.adobeCalls.status}, 429s ${u.rateLimited}`
+      : 'no usage';
+    lines.push(
+      `${name.padEnd(width)}  waiting ${total}${byAccount ? ` (${byAccount})` : ''}; ${hour}`,
+    );
+  }
+  return lines;
 }
 
 export function snapshotLines(s: WatchSnapshot): string[] {
@@ -72,7 +102,7 @@ export function snapshotLines(s: WatchSnapshot): string[] {
       );
     }
   }
-  return lines;
+  return [...lines, ...tenantLines(s)];
 }
 
 export async function watchCommand({ argv, out, config, io }: CommandContext): Promise<number> {

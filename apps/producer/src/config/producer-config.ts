@@ -1,4 +1,10 @@
-import { legacyApiEnv, redisTargetFromEnv, type RedisTarget } from '@darkroom/jobs';
+import {
+  legacyApiEnv,
+  redisTargetFromEnv,
+  tenantsEnv,
+  type RedisTarget,
+  type TenantConfig,
+} from '@darkroom/jobs';
 import type { LegacyPolicy } from '@darkroom/photoshop';
 import { ADOBE_KEY_ORIGIN } from '@darkroom/events';
 import { DEFAULT_CALLBACK_QUEUE } from '@darkroom/callbacks';
@@ -14,6 +20,8 @@ const envSchema = z.object({
   DARKROOM_PREFIX: z.string().min(1).default('{darkroom}'),
   DARKROOM_QUEUE: z.string().min(1).default('edits'),
   DARKROOM_LEGACY_API: legacyApiEnv,
+  /** Tenant weights and quotas; the producer enforces `maxPerDay` at intake. */
+  DARKROOM_TENANTS: tenantsEnv,
   PRODUCER_TOKENS: z
     .string({ error: 'set PRODUCER_TOKENS to a comma-separated list of bearer tokens' })
     .transform((text) =>
@@ -57,6 +65,8 @@ export interface ProducerConfig {
   adobeEvents: false | { keyOrigin: string; recipientClientId?: string };
   /** Callback hosts allowed at intake although not public, and the callbacks queue. */
   callbacks: { allow: string[]; queueName: string };
+  /** DARKROOM_TENANTS: weights, in-flight caps and daily quotas per tenant. */
+  tenants: TenantConfig;
   logLevel: string;
 }
 
@@ -89,6 +99,7 @@ export function parseProducerConfig(source: EnvSource): ProducerConfig {
         .filter((entry) => entry.length > 0),
       queueName: env.DARKROOM_CALLBACK_QUEUE,
     },
+    tenants: env.DARKROOM_TENANTS,
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -10,6 +10,7 @@ import { callbackRoutes } from './callback-routes';
 import { editRoutes } from './edit-routes';
 import { errorHandler } from './error-handler';
 import { openApiDocument } from './openapi-document';
+import { usageRoutes } from './usage-route';
 import { locals, requestContext } from './request-context';
 
 export interface ServerDeps {
@@ -56,7 +57,7 @@ export interface ServerDeps {
  * The producer's HTTP API as an express app (it does not listen; `main.ts` does). Routes:
  * `POST /v1/edits`, `POST /v1/edits:batch`, `GET /v1/edits/:id[?wait=]`,
  * `GET /v1/edits/:id/events`, `DELETE /v1/edits/:id`, `GET /v1/callbacks/dead`,
- * `POST /v1/edits/:id/callback:redeliver`, `GET /healthz`, `GET /readyz`, `GET /openapi.json`.
+ * `POST /v1/edits/:id/callback:redeliver`, `GET /v1/usage`, `GET /healthz`, `GET /readyz`, `GET /openapi.json`.
  */
 export function createServer(deps: ServerDeps): Express {
   const maxBatch = deps.maxBatch ?? 1000;
@@ -122,6 +123,7 @@ export function createServer(deps: ServerDeps): Express {
     }),
   );
   if (deps.callbacks) app.use(callbackRoutes(deps.callbacks));
+  app.use(usageRoutes(deps.edits));
   app.use((req, _res, next) => {
     next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`));
   });

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import {
   EditJobValidationError,
   IdempotencyConflictError,
+  QuotaExceededError,
   RedisUnavailableError,
   isConnectionError,
 } from '@darkroom/jobs';
@@ -13,6 +14,19 @@ import { locals } from './request-context';
 interface BodyParserError {
   type?: unknown;
   status?: unknown;
+}
+
+/** 429 with `Retry-After` until the quota resets, and the quota's fields in the body. */
+export function quotaError(err: QuotaExceededError, now = Date.now()): ApiError {
+  return new ApiError(429, 'quota_exceeded', `${err.message}; nothing was enqueued`, undefined, {
+    details: {
+      quota: err.quota,
+      tenant: err.tenant,
+      limit: err.limit,
+      resetAt: err.resetAt.toISOString(),
+    },
+    headers: { 'Retry-After': String(err.retryAfterSeconds(now)) },
+  });
 }
 
 /** Turns anything a route threw into an {@link ApiError}; unknown errors become a 500. */
@@ -35,6 +49,7 @@ export function toApiError(err: unknown): ApiError {
       `the idempotency key was already used for job ${err.jobId} with a different body; use a new key or resend the original body`,
     );
   }
+  if (err instanceof QuotaExceededError) return quotaError(err);
   if (err instanceof RedisUnavailableError || isConnectionError(err)) {
     return new ApiError(503, 'redis_unavailable', 'the job store is unreachable; retry later');
   }
@@ -69,5 +84,5 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, next) => {
   if (apiError.status >= 500 && apiError.code === 'internal') {
     context.log.error({ err: coerceError(err).message }, 'request failed');
   }
-  res.status(apiError.status).json(apiError.toJSON());
+  res.status(apiError.status).set(apiError.headers).json(apiError.toJSON());
 };

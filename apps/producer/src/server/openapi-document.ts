@@ -4,6 +4,7 @@ import { enqueuePaths } from './openapi/enqueue-paths';
 import { jobPaths } from './openapi/job-paths';
 import type { Schema } from './openapi/openapi-parts';
 import { SERVICE_PATHS } from './openapi/service-paths';
+import { USAGE_PATHS } from './openapi/usage-paths';
 
 /**
  * The OpenAPI 3.1 description of the producer's HTTP API. The edit-job schema is generated from
@@ -23,6 +24,7 @@ export function openApiDocument(options: { maxBatch: number; maxWaitSeconds: num
       ...enqueuePaths(options.maxBatch),
       ...jobPaths(options.maxWaitSeconds),
       ...CALLBACK_PATHS,
+      ...USAGE_PATHS,
       ...SERVICE_PATHS,
     },
     components: components(),

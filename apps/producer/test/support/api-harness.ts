@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { closeAll, closeOnce, closeServer } from '@darkroom/core';
 import { EditQueue, createWorkerConnection } from '@darkroom/jobs';
-import type { EditJobResult } from '@darkroom/jobs';
+import type { EditJobResult, TenantConfig } from '@darkroom/jobs';
 import { createLogger } from '@darkroom/observability';
 import { redisUrl, uniqueName } from '@darkroom/testing';
 import { Worker, type Job } from 'bullmq';
@@ -35,13 +35,15 @@ export async function startApi(
   options: Partial<Omit<ServerDeps, 'edits' | 'logger'>> & {
     connection?: string;
     legacyApi?: LegacyPolicy;
+    tenants?: TenantConfig;
   } = {},
 ): Promise<ApiHarness> {
-  const { connection, legacyApi, ...rest } = options;
+  const { connection, legacyApi, tenants, ...rest } = options;
   const edits = new EditQueue({
     connection: connection ?? redisUrl(),
     queueName: uniqueName('producer'),
     ...(legacyApi ? { legacyApi } : {}),
+    ...(tenants ? { tenants, fair: true } : {}),
   });
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({

@@ -5,6 +5,7 @@ import type { DurationEstimator } from '../duration-estimator';
 import type { FailureReason } from '../errors/job-failure';
 import type { EditJobData, EditJobResult } from '../job-data';
 import type { DurationEstimate, PollSchedule } from '../poll-schedule';
+import type { FairGate } from '../fair/fair-queue';
 import type { RemoteEventsPort } from '../remote-events/remote-event-store';
 
 /**
@@ -144,6 +145,12 @@ export interface StepMachineOptions {
    * arriving: polling stays as the fallback for an event that never comes.
    */
   events?: RemoteEventsPort;
+  /**
+   * Fair dispatch between tenants: the first POST of a round waits until the edit is admitted
+   * (parked meanwhile, taking no slot), and the admission is released once the POST is recorded.
+   * Absent, edits submit in queue order.
+   */
+  fair?: FairGate;
   /**
    * How many times longer polls wait while events are arriving.
    * @defaultValue 4

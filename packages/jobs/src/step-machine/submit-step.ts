@@ -7,6 +7,8 @@ import {
   type OperationSpec,
 } from '@darkroom/photoshop';
 import { requestBody } from '../edit-job';
+import { PARKED_DELAY_MS, roomScore } from '../fair/fair-queue';
+import { DEFAULT_TENANT } from '../tenants/tenant-config';
 import { submitBudgetClassesOf } from './budget-classes';
 import { describeError, failJob } from './fail-job';
 import { retryTransient } from './retry-later';
@@ -46,6 +48,7 @@ export async function submitStep(ctx: StepContext, run: StepRun): Promise<never>
     );
   }
   await checkContract(ctx, run, operation);
+  await waitForAdmission(ctx, run);
   // Tokens first, then presigning: a job that waits for the budget comes back and presigns once,
   // rather than calling Dropbox or Azure again on every wake-up.
   await takeTokens(ctx, run, submitBudgetClassesOf(operation.id));
@@ -59,6 +62,7 @@ export async function submitStep(ctx: StepContext, run: StepRun): Promise<never>
     submits: (job.data.submits ?? 0) + 1,
     roundSubmits: (job.data.roundSubmits ?? 0) + 1,
   });
+  if (job.id) await ctx.options.fair?.submitted(job.id, ctx.budgetKey(job.data.account));
   // Where Adobe will write, so an event can name this edit even if the POST's reply is lost.
   if (job.id) await ctx.options.events?.noteIntent(job.id, writeLocations);
   let submitted: { statusUrl: string; jobId?: string };
@@ -83,6 +87,31 @@ export async function submitStep(ctx: StepContext, run: StepRun): Promise<never>
     ...(submitted.jobId ? { remoteJobId: submitted.jobId } : {}),
   });
   return delayJob(run, await pollWait(ctx, firstPoll));
+}
+
+/**
+ * The first POST of a round is sent only once fair dispatch has admitted the edit: until then it
+ * waits parked in its tenant's line (a delayed job that takes no slot), from which the dispatcher
+ * promotes it. Later POSTs of the round (after a lost reply) were admitted with the first.
+ */
+async function waitForAdmission(ctx: StepContext, run: StepRun): Promise<void> {
+  const { job } = run;
+  const fair = ctx.options.fair;
+  if (!fair || !job.id || (job.data.roundSubmits ?? 0) > 0) return;
+  try {
+    ctx.options.api(job.data.account);
+  } catch {
+    return; // an account this worker does not know fails at the submit, not after a wait
+  }
+  const domain = ctx.budgetKey(job.data.account);
+  if (await fair.admitted(job.id, domain)) return;
+  await fair.park({
+    id: job.id,
+    account: job.data.account,
+    tenant: job.data.tenant ?? DEFAULT_TENANT,
+    score: roomScore(job.data.enqueuedAt, job.opts.priority),
+  });
+  await delayJob(run, PARKED_DELAY_MS);
 }
 
 /**

@@ -88,6 +88,14 @@ const ERROR_BODY = {
       properties: {
         code: { type: 'string' },
         message: { type: 'string' },
+        quota: { enum: ['maxPerDay'], description: 'with `quota_exceeded`' },
+        tenant: { type: 'string', description: 'with `quota_exceeded`' },
+        limit: { type: 'integer', description: 'with `quota_exceeded`' },
+        resetAt: {
+          type: 'string',
+          format: 'date-time',
+          description: 'with `quota_exceeded`: when the quota resets',
+        },
         issues: {
           type: 'array',
           items: {

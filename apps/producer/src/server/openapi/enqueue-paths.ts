@@ -1,5 +1,18 @@
 import { COMMON_ERRORS, error, json, ref, type Schema } from './openapi-parts';
 
+/** A tenant's `maxPerDay` (DARKROOM_TENANTS) is spent: nothing was enqueued. */
+const QUOTA_EXCEEDED = {
+  ...error(
+    "the tenant's daily quota is spent (`quota_exceeded`, with `quota`, `tenant`, `limit`, `resetAt`); nothing was enqueued",
+  ),
+  headers: {
+    'Retry-After': {
+      schema: { type: 'integer' },
+      description: 'seconds until the quota resets (the next UTC midnight)',
+    },
+  },
+};
+
 /** `POST /v1/edits` and `POST /v1/edits:batch`, the batch bounded by `maxBatch`. */
 export function enqueuePaths(maxBatch: number): Schema {
   return {
@@ -17,6 +30,7 @@ export function enqueuePaths(maxBatch: number): Schema {
             'invalid job (`invalid_request`, with issues) or malformed JSON (`invalid_json`)',
           ),
           '409': error('the idempotency key was used with a different body'),
+          '429': QUOTA_EXCEEDED,
           '413': error('the body is larger than the configured limit'),
           '415': error('the body is not JSON'),
           ...COMMON_ERRORS,
@@ -55,6 +69,7 @@ export function enqueuePaths(maxBatch: number): Schema {
           '409': error(
             'a job reuses an idempotency key with a different body; nothing was enqueued',
           ),
+          '429': QUOTA_EXCEEDED,
           '413': error('the body is larger than the configured limit'),
           ...COMMON_ERRORS,
         },

@@ -1,0 +1,143 @@
+import { guardAgainstLeaks, redisClient, uniqueName } from '@darkroom/testing';
+import type { Redis } from 'ioredis';
+import {
+  admitEdits,
+  fairBacklog,
+  FairGate,
+  FairKeys,
+  parkEdits,
+  roomScore,
+  type AdmitRequest,
+  type ParkedEdit,
+} from '../src';
+
+guardAgainstLeaks();
+
+const PREFIX = '{fair-test}';
+const T0 = 1_800_000_000_000;
+
+describe('fair admission (real Redis)', () => {
+  let redis: Redis;
+  let keys: FairKeys;
+  let queueName: string;
+  beforeEach(() => {
+    redis = redisClient();
+    queueName = uniqueName('fair');
+    keys = new FairKeys(PREFIX, queueName);
+  });
+  afterEach(async () => {
+    const left = await redis.keys(`${keys.base}:*`);
+    if (left.length > 0) await redis.del(...left);
+    redis.disconnect();
+  });
+
+  const edits = (tenant: string, n: number, account = 'acme', priority?: number): ParkedEdit[] =>
+    Array.from({ length: n }, (_, i) => ({
+      id: `${tenant}-${i}`,
+      account,
+      tenant,
+      score: roomScore(T0 + i, priority),
+    }));
+
+  const request = (over: Partial<AdmitRequest> = {}): AdmitRequest => ({
+    domain: 'org.acme',
+    accounts: ['acme'],
+    window: 1,
+    defaults: { weight: 1, maxInFlight: 0 },
+    tenants: {},
+    ...over,
+  });
+
+  /** Admits one at a time, as a submit frees each place, and returns the tenants in order. */
+  async function admitInTurn(n: number, req: AdmitRequest): Promise<string[]> {
+    const gate = new FairGate(redis, PREFIX, queueName);
+    const order: string[] = [];
+    for (let i = 0; i < n; i += 1) {
+      const [admitted] = await admitEdits(redis, keys, req);
+      if (!admitted) break;
+      order.push(admitted.tenant);
+      await gate.submitted(admitted.id, req.domain);
+    }
+    return order;
+  }
+
+  it('shares admissions by weight between tenants with waiting edits (2:1:1)', async () => {
+    await parkEdits(redis, keys, [...edits('a', 500), ...edits('c', 500), ...edits('d', 500)]);
+    const order = await admitInTurn(
+      400,
+      request({ tenants: { a: { weight: 2, maxInFlight: 0 } } }),
+    );
+    const share = (t: string) => order.filter((x) => x === t).length / order.length;
+    expect(order).toHaveLength(400);
+    expect(share('a')).toBeCloseTo(0.5, 2);
+    expect(share('c')).toBeCloseTo(0.25, 2);
+    expect(share('d')).toBeCloseTo(0.25, 2);
+  });
+
+  it('takes a newly arrived tenant next, behind a backlog of thousands', async () => {
+    await parkEdits(redis, keys, edits('a', 5_000));
+    await admitInTurn(50, request());
+    await parkEdits(redis, keys, edits('b', 1));
+    expect((await admitInTurn(1, request()))[0]).toBe('b');
+  });
+
+  it('orders a tenant by priority with a bounded lead, so an old batch edit is not starved', async () => {
+    const batch: ParkedEdit = {
+      id: 'old-batch',
+      account: 'acme',
+      tenant: 't',
+      score: roomScore(T0, undefined),
+    };
+    const urgent: ParkedEdit = {
+      id: 'urgent',
+      account: 'acme',
+      tenant: 't',
+      score: roomScore(T0 + 1_000, 1),
+    };
+    const lateBatch: ParkedEdit = {
+      id: 'late-batch',
+      account: 'acme',
+      tenant: 't',
+      score: roomScore(T0 + 1_000, undefined),
+    };
+    const veryLateUrgent: ParkedEdit = {
+      id: 'very-late-urgent',
+      account: 'acme',
+      tenant: 't',
+      score: roomScore(T0 + 3_600_000, 1),
+    };
+    await parkEdits(redis, keys, [lateBatch, batch, veryLateUrgent, urgent]);
+    const ids = (await admitEdits(redis, keys, request({ window: 10 }))).map((e) => e.id);
+    // The interactive edit goes before batch edits that have waited less than its lead; a batch
+    // edit an hour old goes before an interactive edit that just arrived.
+    expect(ids).toEqual(['urgent', 'old-batch', 'late-batch', 'very-late-urgent']);
+  });
+
+  it('passes over a tenant at its in-flight limit until one of its edits ends', async () => {
+    await parkEdits(redis, keys, [...edits('x', 10), ...edits('y', 10)]);
+    const gate = new FairGate(redis, PREFIX, queueName);
+    const req = request({ window: 100, tenants: { x: { weight: 10, maxInFlight: 2 } } });
+    const first = await admitEdits(redis, keys, req);
+    expect(first.filter((e) => e.tenant === 'x')).toHaveLength(2);
+    expect(first.filter((e) => e.tenant === 'y')).toHaveLength(10);
+    await gate.ended('x-0', 'org.acme', 'x');
+    const next = await admitEdits(redis, keys, req);
+    expect(next).toEqual([{ id: 'x-2', tenant: 'x' }]);
+  });
+
+  it('admits no more than the window holds until submits free places, and reports the backlog', async () => {
+    await parkEdits(redis, keys, [...edits('a', 30), ...edits('b', 5, 'other-account')]);
+    expect(await fairBacklog(redis, { prefix: PREFIX, queueName })).toEqual([
+      { tenant: 'a', account: 'acme', waiting: 30 },
+      { tenant: 'b', account: 'other-account', waiting: 5 },
+    ]);
+    const req = request({ window: 8, accounts: ['acme', 'other-account'] });
+    expect(await admitEdits(redis, keys, req)).toHaveLength(8);
+    expect(await admitEdits(redis, keys, req)).toHaveLength(0);
+    const gate = new FairGate(redis, PREFIX, queueName);
+    expect(await gate.admitted('a-0', 'org.acme')).toBe(true);
+    await gate.submitted('a-0', 'org.acme');
+    expect(await gate.admitted('a-0', 'org.acme')).toBe(false);
+    expect(await admitEdits(redis, keys, req)).toHaveLength(1);
+  });
+});
