@@ -97,6 +97,8 @@ function startPipeline(
       queueName: env.DARKROOM_QUEUE ?? DEFAULT_QUEUE,
       prefix: env.DARKROOM_PREFIX ?? DEFAULT_PREFIX,
       keepJobs: true,
+      // New edits wait in their tenants' lines, as the producer's do.
+      fair: true,
     },
     startWorker: (workerEnv) => createWorker(parseWorkerConfig(workerEnv)),
     workers: 1,
