@@ -8,6 +8,7 @@ import { type Role } from './auth/auth-config';
 import { boardRouter } from './board/board-router';
 import { dashboardApp } from './dashboard-app';
 import { type DashboardOptions } from './dashboard-options';
+import { tenantsPaths, tenantsRouter } from './tenants/tenants-router';
 
 export interface Dashboard {
   /** The Express app: every route behind authentication. Mount it or call `listen`. */
@@ -61,7 +62,8 @@ async function closeRedis(connection: Redis): Promise<void> {
  * read-only one for viewers (its UI hides the action buttons) and a writable one for admins;
  * each request is sent to the board its role allows, after the credential and role checks.
  * Job views pass through Darkroom's redaction, so a presigned URL or token that slipped into
- * Redis never reaches the browser.
+ * Redis never reaches the browser. `<basePath>/tenants` (and `.json`) shows each tenant's
+ * backlog and rate, linked from the board's header menu.
  */
 export function createDashboard(options: DashboardOptions): Dashboard {
   const { redis, prefix, auth, title = 'Darkroom' } = options;
@@ -76,10 +78,13 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       ? new Redis(redis, { maxRetriesPerRequest: null })
       : new Redis({ ...redis, maxRetriesPerRequest: null });
   const queues = options.queues.map((name) => new Queue(name, { connection, prefix }));
+  const links = [{ text: 'Tenants', url: tenantsPaths(basePath).html }];
   const board = (readOnlyMode: boolean): RequestHandler =>
-    boardRouter(queues, { basePath, title, readOnlyMode });
+    boardRouter(queues, { basePath, title, readOnlyMode, links });
   const boards: Record<Role, RequestHandler> = { viewer: board(true), admin: board(false) };
-  const app = dashboardApp(auth, basePath, boards);
+  const tenantQueues = options.tenantQueues ?? options.queues;
+  const tenants = tenantsRouter({ redis: connection, prefix, queues: tenantQueues, basePath });
+  const app = dashboardApp(auth, basePath, boards, [tenants]);
 
   let server: Server | undefined;
 

@@ -5,12 +5,14 @@ import { type AuthConfig, type Role } from './auth/auth-config';
 
 /**
  * The Express app in front of the boards: security headers, then the credential check, then
- * the role check for writes, then the board the caller's role allows under `basePath`.
+ * the role check for writes, then the pages of Darkroom's own (`pages`, read by any role), then
+ * the board the caller's role allows under `basePath`.
  */
 export function dashboardApp(
   auth: AuthConfig,
   basePath: string,
   boards: Record<Role, RequestHandler>,
+  pages: readonly RequestHandler[] = [],
 ): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -26,6 +28,8 @@ export function dashboardApp(
   });
   app.use(authenticate(auth));
   app.use(adminForWrites());
+  // Before the board, whose catch-all would otherwise answer these paths with its own page.
+  for (const page of pages) app.use(page);
   app.use(basePath, (req, res, next) => {
     const role = res.locals.role as Role;
     boards[role](req, res, next);

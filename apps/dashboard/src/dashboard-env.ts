@@ -54,12 +54,15 @@ const schema = z
     }
   });
 
-/** The listed queues, then the callbacks queue unless it is empty or listed already. */
-function withCallbackQueue(list: string, callbackQueue: string): string[] {
-  const queues = list
+const queueList = (list: string): string[] =>
+  list
     .split(',')
     .map((q) => q.trim())
     .filter((q) => q.length > 0);
+
+/** The listed queues, then the callbacks queue unless it is empty or listed already. */
+function withCallbackQueue(list: string, callbackQueue: string): string[] {
+  const queues = queueList(list);
   const extra = callbackQueue.trim();
   return extra && !queues.includes(extra) ? [...queues, extra] : queues;
 }
@@ -89,6 +92,8 @@ export function dashboardConfigFromEnv(source: EnvSource): DashboardConfig {
     dashboard: {
       redis: env.REDIS_URL,
       queues: withCallbackQueue(env.DARKROOM_QUEUES, env.DARKROOM_CALLBACK_QUEUE),
+      // The callbacks queue has no tenants' lines: the tenants page reads the edit queues only.
+      tenantQueues: queueList(env.DARKROOM_QUEUES),
       prefix: env.DARKROOM_PREFIX,
       auth,
       basePath: env.DASHBOARD_BASE_PATH,

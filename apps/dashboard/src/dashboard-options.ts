@@ -6,6 +6,11 @@ export interface DashboardOptions {
   redis: string | RedisOptions;
   /** Queue names to show, e.g. `['darkroom-edits']`. */
   queues: string[];
+  /**
+   * Edit queues whose tenants the tenants page shows (backlog parked for fair dispatch, usage).
+   * @defaultValue `queues`
+   */
+  tenantQueues?: string[];
   /** BullMQ key prefix the queues were created with, e.g. `'{darkroom}'`. */
   prefix: string;
   /** How operators sign in and which role each gets. */

@@ -9,3 +9,14 @@ export { safeEqual } from './auth/safe-equal';
 export { formatJobName, formatJobPayload, statusPath } from './job-view/format-job';
 export { dashboardConfigFromEnv } from './dashboard-env';
 export type { DashboardConfig } from './dashboard-env';
+export { tenantsSnapshot } from './tenants/tenants-snapshot';
+export type {
+  QueueTenants,
+  TenantCounts,
+  TenantRow,
+  TenantsSnapshot,
+  TenantsSnapshotOptions,
+  UsageWindow,
+} from './tenants/tenants-snapshot';
+export { TENANTS_PAGE_CSP, TENANTS_REFRESH_SECONDS, escapeHtml } from './tenants/tenants-page';
+export { tenantsPaths } from './tenants/tenants-router';

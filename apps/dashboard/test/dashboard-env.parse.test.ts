@@ -25,6 +25,7 @@ describe('dashboardConfigFromEnv', () => {
     expect(config.dashboard).toEqual({
       redis: 'redis://redis:6379/2',
       queues: ['darkroom-edits', 'darkroom-bulk', 'callbacks'],
+      tenantQueues: ['darkroom-edits', 'darkroom-bulk'],
       prefix: '{dr}',
       basePath: '/',
       auth: {

@@ -6,6 +6,7 @@ import { guardAgainstLeaks, redisUrl } from '@darkroom/testing';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { createDashboard, type Dashboard } from '../src';
 import { PREFIX, darkroomJobData, seedQueue, type SeededQueue } from './seed-queue';
+import { HOSTILE_TENANT, seedTenants, type SeededTenants } from './tenants-seed';
 
 guardAgainstLeaks();
 
@@ -54,6 +55,7 @@ async function openBrowser(credentials: {
 
 describe('dashboard in headless Chromium', () => {
   let seeded: SeededQueue;
+  let tenants: SeededTenants;
   let dashboard: Dashboard;
   let url: string;
 
@@ -73,9 +75,11 @@ describe('dashboard in headless Chromium', () => {
         failWith: REASON,
       },
     ]);
+    tenants = await seedTenants();
     dashboard = createDashboard({
       redis: redisUrl(),
       queues: [seeded.name],
+      tenantQueues: [tenants.queue],
       prefix: PREFIX,
       auth: {
         mode: 'basic',
@@ -93,6 +97,7 @@ describe('dashboard in headless Chromium', () => {
     // Either may be missing when beforeAll failed part-way.
     await (dashboard as Dashboard | undefined)?.close();
     await (seeded as SeededQueue | undefined)?.close();
+    await (tenants as SeededTenants | undefined)?.close();
   });
 
   it('logs in, sees the queue with its jobs, opens the failed job and reads its reason', async () => {
@@ -146,6 +151,33 @@ describe('dashboard in headless Chromium', () => {
     const admin = await buttonsAs(USERS.admin);
     // Retry, duplicate, edit and remove appear on the admin's job card only.
     expect(admin - viewer).toBeGreaterThanOrEqual(3);
+  });
+
+  it('reaches the tenants table from the board header menu, under its CSP', async () => {
+    const browser = await openBrowser(USERS.viewer);
+    try {
+      const page = await browser.context.newPage();
+      const refused: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+      });
+      await page.goto(url);
+      await page.getByText(seeded.name).first().waitFor({ timeout: 15_000 });
+      await page.locator('header button[aria-haspopup]').last().click();
+      await page.getByText('Tenants', { exact: true }).first().click();
+      await page.waitForURL(`${url}tenants`);
+      const acme = page.locator('tr', { has: page.getByRole('cell', { name: 'acme' }) });
+      expect(await acme.locator('td').allTextContents()).toEqual(
+        expect.arrayContaining(['acme', '4', '5', '1', '9', '2']),
+      );
+      // The hostile name shows as text: no element was made of it.
+      await page.getByRole('cell', { name: HOSTILE_TENANT }).waitFor();
+      expect(await page.locator('img').count()).toBe(0);
+      await page.screenshot({ path: join(ARTIFACTS, 'tenants-viewer.png'), fullPage: true });
+      expect(refused).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('shows the browser nothing without credentials', async () => {

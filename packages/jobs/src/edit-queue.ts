@@ -20,7 +20,7 @@ import type { LegacyPolicy } from '@darkroom/photoshop';
 import { validateEditJob, type ValidatedEditJob, type ValidateEditJobOptions } from './edit-job';
 import { EditJobValidationError } from './errors/edit-job-validation-error';
 import { EditJobNotFoundError } from './errors/edit-job-not-found-error';
-import { fairBacklog, FairKeys, PARK_RECHECK_MS, parkEdits, roomScore } from './fair/fair-queue';
+import { fairBacklog, FairKeys, parkEdits, parkRecheckDelay, roomScore } from './fair/fair-queue';
 import { QuotaExceededError } from './tenants/quota-exceeded-error';
 import { DEFAULT_TENANT, type TenantConfig } from './tenants/tenant-config';
 import { TenantQuota } from './tenants/tenant-quota';
@@ -450,7 +450,7 @@ export class EditQueue {
         ...(job.priority ? { priority: job.priority } : {}),
         // Parked: the dispatcher promotes it in its turn; should its line have missed it, it
         // wakes and parks itself (the submit step checks its admission).
-        ...(this.fairKeys ? { delay: PARK_RECHECK_MS } : {}),
+        ...(this.fairKeys ? { delay: parkRecheckDelay() } : {}),
       };
       return { job, id, add: { name: EDIT_JOB_NAME, data, opts } };
     });

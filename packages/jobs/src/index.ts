@@ -89,6 +89,7 @@ export {
   FairGate,
   FairKeys,
   PARK_RECHECK_MS,
+  parkRecheckDelay,
   PARKED_DELAY_MS,
   PRIORITY_STEP_MS,
   admitEdits,

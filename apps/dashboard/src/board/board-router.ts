@@ -14,6 +14,8 @@ export interface BoardOptions {
   title: string;
   /** True hides the action buttons and refuses retries: the viewers' board. */
   readOnlyMode: boolean;
+  /** Links in the board's header menu, e.g. to the tenants page. */
+  links?: { text: string; url: string }[];
 }
 
 /**
@@ -21,7 +23,7 @@ export interface BoardOptions {
  * through Darkroom's job formatters, and every API reply through redaction.
  */
 export function boardRouter(queues: readonly Queue[], options: BoardOptions): RequestHandler {
-  const { basePath, title, readOnlyMode } = options;
+  const { basePath, title, readOnlyMode, links = [] } = options;
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(basePath);
   const adapters = queues.map((queue) => {
@@ -36,7 +38,7 @@ export function boardRouter(queues: readonly Queue[], options: BoardOptions): Re
     serverAdapter,
     options: {
       uiBasePath: dirname(require.resolve('@bull-board/ui/package.json')),
-      uiConfig: { boardTitle: title, hideDocsLink: true },
+      uiConfig: { boardTitle: title, hideDocsLink: true, miscLinks: links },
       // Failure reasons, stack traces, logs and options are not covered by the formatters;
       // the whole reply of every API call goes through the same redaction.
       handlerHooks: {

@@ -240,11 +240,17 @@ export async function admitEdits(
 }
 
 /**
- * How long an edit parked at enqueue stays delayed if the dispatcher never admits it: it then
- * wakes, finds itself not admitted and parks again (in the room it may have missed if its
- * enqueue was cut short). Admission normally comes long before.
+ * How long an edit parked at enqueue stays delayed at least if the dispatcher does not admit it
+ * first: it then wakes, finds itself not admitted and parks itself (in the line its enqueue may
+ * have missed, if that was cut short between the add and the park). Each edit draws its wake
+ * between this and twice this, so a backlog enqueued at once does not wake at once.
  */
-export const PARK_RECHECK_MS = 10 * 60 * 1000;
+export const PARK_RECHECK_MS = 30 * 60 * 1000;
+
+/** A parked edit's first recheck: between one and two {@link PARK_RECHECK_MS} from now. */
+export function parkRecheckDelay(): number {
+  return PARK_RECHECK_MS + Math.floor(Math.random() * PARK_RECHECK_MS);
+}
 
 /**
  * What the step machine asks of fair dispatch: whether an edit was admitted, to park one that
