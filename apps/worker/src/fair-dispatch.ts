@@ -9,10 +9,23 @@ import {
   type TenantShare,
 } from '@darkroom/jobs';
 import type { Logger } from '@darkroom/observability';
+import { adobeRateLimits } from '@darkroom/photoshop';
 import type { Processor, Queue } from 'bullmq';
 import { endsEdit } from './callbacks';
 import type { WorkerConfig } from './config';
 import { budgetKeyOf } from './rate-budget';
+
+/**
+ * How many edits a domain keeps admitted ahead of its submits: about one second of the submit
+ * budget (5 at Adobe's 15 per 3 s, 50 at a tenth of the time), never fewer than 4 nor more than
+ * 64. Fewer would leave tokens unused while an admitted edit reaches its submit; more would put a
+ * tenant that arrives now behind that many edits of the others.
+ */
+export function admissionWindow(budgetTimeScale: number): number {
+  const [shortest] = [...adobeRateLimits.submit.soft].sort((a, b) => a.windowMs - b.windowMs);
+  const perSecond = shortest ? shortest.limit / ((shortest.windowMs * budgetTimeScale) / 1000) : 5;
+  return Math.min(64, Math.max(4, Math.ceil(perSecond)));
+}
 
 /** The budgets this worker's accounts draw on, each with the accounts that share it. */
 export function fairDomains(accounts: WorkerConfig['accounts']): FairDomain[] {
@@ -37,7 +50,7 @@ export interface FairDispatch {
  * a dispatcher admitting the waiting edits of this worker's organisations in weighted turns.
  */
 export function startFairDispatch(deps: {
-  config: Pick<WorkerConfig, 'prefix' | 'queueName' | 'accounts'>;
+  config: Pick<WorkerConfig, 'prefix' | 'queueName' | 'accounts' | 'budgetTimeScale'>;
   redis: RedisConnection;
   queue: Queue;
   logger: Logger;
@@ -52,6 +65,7 @@ export function startFairDispatch(deps: {
     prefix: config.prefix,
     queueName: config.queueName,
     domains: fairDomains(config.accounts),
+    window: admissionWindow(config.budgetTimeScale),
     shares: deps.shares,
     onError: (err) => logger.warn({ err: err.message }, 'fair dispatch round failed'),
   });
