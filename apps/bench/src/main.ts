@@ -15,6 +15,7 @@ import { rateBudget } from './scenarios/rate-budget';
 import { scale } from './scenarios/scale';
 import type { Scenario } from './scenarios/scenario';
 import { slotEfficiency } from './scenarios/slot-efficiency';
+import { tenants } from './scenarios/tenants';
 import { workers } from './scenarios/workers';
 
 const SCENARIOS: Record<ScenarioId, Scenario> = {
@@ -25,6 +26,7 @@ const SCENARIOS: Record<ScenarioId, Scenario> = {
   scale,
   workers,
   'push-events': pushEvents,
+  tenants,
 };
 
 async function probeRedisVersion(): Promise<string> {

@@ -8,6 +8,7 @@ export const SCENARIO_IDS = [
   'scale',
   'workers',
   'push-events',
+  'tenants',
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 

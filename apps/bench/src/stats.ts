@@ -18,3 +18,13 @@ export function mean(values: readonly number[]): number {
   const finite = values.filter((v) => Number.isFinite(v));
   return finite.length === 0 ? Number.NaN : finite.reduce((s, v) => s + v, 0) / finite.length;
 }
+
+/**
+ * The value at rank `p` (0–1) of a list, nearest-rank from below (no interpolation, so it is
+ * always a value that was measured); NaN for an empty list.
+ */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))]!;
+}

@@ -1,6 +1,6 @@
 import { closeAll, closeOnce } from '@darkroom/core';
 import type { Emulator, EmulatorOptions } from '@darkroom/emulator';
-import { EditQueue } from '@darkroom/jobs';
+import { EditQueue, FairKeys } from '@darkroom/jobs';
 import { uniqueName, type RedisServer } from '@darkroom/testing';
 import { startStack, type StackFixture } from '@darkroom/testing/stack';
 import { Redis } from 'ioredis';
@@ -43,7 +43,8 @@ export interface BenchStack {
   /** The stack's environment: Redis, storage and the emulator's account, as the apps read it. */
   env: Record<string, string>;
   newQueueName(): string;
-  editQueue(queueName: string): EditQueue;
+  /** An EditQueue closed with the stack; `fair` parks new edits in their tenants' lines. */
+  editQueue(queueName: string, options?: { fair?: boolean }): EditQueue;
   workerEnv(queueName: string, settings: WorkerSettings): Record<string, string>;
   startWorkers(count: number, queueName: string, settings: WorkerSettings): Promise<WorkerFleet>;
   close(): Promise<void>;
@@ -93,11 +94,12 @@ export async function startBenchStack(
     emulator: stack.emulator!,
     env: stack.env,
     newQueueName: () => uniqueName('bench'),
-    editQueue(queueName) {
+    editQueue(queueName, options = {}) {
       // Keep every finished job: results carry the timings the scenarios read back.
       const queue = new EditQueue({
         connection: redis.url,
         queueName,
+        fair: options.fair ?? false,
         keepCompleted: { age: 3_600, count: 2_000_000 },
         keepFailed: { age: 3_600, count: 2_000_000 },
       });
@@ -152,6 +154,21 @@ export async function waitUntilFinished(
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * Removes a queue and everything fair dispatch keeps beside it (`<prefix>:<queue>:fair:*`: the
+ * tenants' lines, admissions, virtual times), so a backlog of parked edits leaves nothing behind.
+ */
+export async function removeEditQueue(client: Redis, edits: EditQueue): Promise<void> {
+  await edits.queue.obliterate({ force: true });
+  const pattern = `${new FairKeys(edits.prefix, edits.queueName).base}:*`;
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
+    if (keys.length > 0) await client.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
 }
 
 /** Redis server version from INFO. */

@@ -1,5 +1,5 @@
 import type { EditJobResult } from '@darkroom/jobs';
-import { median, mean } from '../stats';
+import { median, mean, percentile } from '../stats';
 import {
   renditionJob,
   waitUntilFinished,
@@ -47,12 +47,6 @@ async function redisCpuSeconds(stack: BenchStack): Promise<number> {
   const sys = Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? 0);
   const user = Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? 0);
   return sys + user;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))]!;
 }
 
 /**
@@ -134,5 +128,3 @@ export async function runDarkroomBatch(
     await edits.queue.obliterate({ force: true }).catch(() => undefined);
   }
 }
-
-export { percentile };

@@ -4,8 +4,7 @@ import { BENCH_CLIENT, startBenchStack, type BenchStack } from '../harness/bench
 import { fetchToken, renditionBody } from '../harness/plain-client';
 import { limitConcurrency, routeAdobeTo } from '../harness/sdk-redirect';
 import type { Measurement } from '../report';
-import { median, ratio } from '../stats';
-import { percentile } from '../harness/darkroom-batch';
+import { median, percentile, ratio } from '../stats';
 import { buildResult, rounded, type Scenario, type ScenarioContext } from './scenario';
 
 const TIME_FACTOR = 0.1;

@@ -1,12 +1,24 @@
+import { adobeRateLimits } from '@darkroom/photoshop';
 import { runDarkroomBatch } from '../harness/darkroom-batch';
 import { startBenchStack } from '../harness/bench-stack';
 import type { DerivedFigure, Measurement } from '../report';
 import { buildResult, rounded, type Scenario, type ScenarioContext } from './scenario';
 
 export const TIME_FACTOR = 0.1;
-/** Adobe's hard submit limit (16 per 3 s) and Darkroom's aim (15 less 3.4 % headroom = 14 per 3 s), scaled. */
+
+/** Adobe's shortest submit window (3 s) at `timeFactor`, in ms: a "budget window". */
+export function submitWindowMs(timeFactor: number): number {
+  return adobeRateLimits.submit.hard[0]!.windowMs * timeFactor;
+}
+
+/** Darkroom's aimed submit rate at `timeFactor`: Adobe's 15 per 3 s less 3.4 % headroom = 14. */
+export function aimedSubmitsPerSecond(timeFactor: number): number {
+  return 14 / (submitWindowMs(timeFactor) / 1000);
+}
+
+/** Adobe's hard submit limit (16 per 3 s) and Darkroom's aim (14 per 3 s), scaled. */
 export const HARD_SUBMITS_PER_S = 16 / (3 * TIME_FACTOR);
-export const AIMED_SUBMITS_PER_S = 14 / (3 * TIME_FACTOR);
+export const AIMED_SUBMITS_PER_S = aimedSubmitsPerSecond(TIME_FACTOR);
 
 /** Worker processes sharing the one fleet-wide budget. */
 const WORKERS = 3;
@@ -33,7 +45,7 @@ async function measureBatches(
       });
       const calls = dr.submits + dr.statusGets;
       const hard = 16 / (3 * timeFactor);
-      const aimed = 14 / (3 * timeFactor);
+      const aimed = aimedSubmitsPerSecond(timeFactor);
       measurements.push({
         variant,
         run,
