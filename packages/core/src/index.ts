@@ -19,3 +19,4 @@ export { CloseError, closeAll, closeOnce } from './close-all';
 export type { Cleanup } from './close-all';
 export { closeServer } from './close-server';
 export type { ClosableServer } from './close-server';
+export { abortableDelay } from './abortable-delay';

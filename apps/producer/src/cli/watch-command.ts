@@ -1,3 +1,4 @@
+import { abortableDelay } from '@darkroom/core';
 import type { EditJobData, EditQueue, TenantUsageTotals } from '@darkroom/jobs';
 import { withQueue, type CommandContext } from './command-context';
 import { tenantView, type TenantBacklogRow } from './tenant-backlog';
@@ -131,24 +132,8 @@ export async function watchCommand({ argv, out, config, io }: CommandContext): P
       if (out.json) out.write(`${JSON.stringify(snapshot)}\n`);
       else if (out.stdoutIsTty) out.write(`\x1b[2J\x1b[H${snapshotLines(snapshot).join('\n')}\n`);
       else out.write(`${snapshotLines(snapshot).join('\n')}\n\n`);
-      await sleep(interval, signal);
+      await abortableDelay(interval, signal);
     }
     return EXIT.ok;
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
   });
 }

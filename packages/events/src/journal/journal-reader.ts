@@ -2,7 +2,7 @@ import { coerceError, urlOriginAndPath } from '@darkroom/core';
 import { EventPayloadError, HttpError } from '../errors';
 import { httpGet } from '../http/http-get';
 import { type ImagingJobEvent, parseEventPayload } from '../job-status-events';
-import { abortableDelay } from './abortable-delay';
+import { abortableDelay } from '@darkroom/core';
 import { type JournalPage, journalPageSchema, retryAfterMs } from './journal-page';
 import { nextLink } from './link-header';
 
