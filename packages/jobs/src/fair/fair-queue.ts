@@ -96,20 +96,41 @@ export async function parkEdits(
   await PARK.run(redis, k, a);
 }
 
-/** Edits waiting for admission, per account and tenant (for `darkroom watch` and the dashboard). */
+/**
+ * Edits waiting for admission, per account and tenant (for `darkroom watch`, the dashboard and
+ * `EditQueue.counts()`): three round trips however many tenants there are.
+ */
 export async function fairBacklog(
   redis: Redis | Cluster,
   queue: { prefix: string; queueName: string },
 ): Promise<{ tenant: string; account: string; waiting: number }[]> {
   const keys = new FairKeys(queue.prefix, queue.queueName);
-  const out: { tenant: string; account: string; waiting: number }[] = [];
-  for (const account of (await redis.smembers(keys.accounts())).sort()) {
-    for (const tenant of (await redis.smembers(keys.tenants(account))).sort()) {
-      const waiting = await redis.zcard(keys.room(account, tenant));
-      if (waiting > 0) out.push({ tenant, account, waiting });
-    }
-  }
-  return out;
+  const accounts = (await redis.smembers(keys.accounts())).sort();
+  if (accounts.length === 0) return [];
+  const lists = await pipelined(
+    redis,
+    accounts.map((a) => ['smembers', keys.tenants(a)]),
+  );
+  const lines = accounts.flatMap((account, i) =>
+    ((lists[i] as string[] | undefined) ?? []).sort().map((tenant) => ({ account, tenant })),
+  );
+  const sizes = await pipelined(
+    redis,
+    lines.map((l) => ['zcard', keys.room(l.account, l.tenant)]),
+  );
+  return lines
+    .map((l, i) => ({ tenant: l.tenant, account: l.account, waiting: Number(sizes[i] ?? 0) }))
+    .filter((l) => l.waiting > 0);
+}
+
+/** Runs commands in one pipeline and returns their results; the first error is thrown. */
+async function pipelined(redis: Redis | Cluster, commands: string[][]): Promise<unknown[]> {
+  if (commands.length === 0) return [];
+  const replies = (await redis.pipeline(commands).exec()) ?? [];
+  return replies.map(([err, value]) => {
+    if (err) throw err;
+    return value;
+  });
 }
 
 /**
