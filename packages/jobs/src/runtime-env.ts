@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_PREFIX, DEFAULT_QUEUE } from './constants';
 import { storageConfigSchema } from '@darkroom/storage';
 import { accountSchema, type AccountConfig } from '@darkroom/photoshop';
 import { NO_TENANT_CONFIG, parseTenantConfig } from './tenants/tenant-config';
@@ -55,8 +56,8 @@ export const runtimeEnvShape = {
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
   /** Seed nodes (`host:port,...`) of a Redis Cluster; REDIS_URL then gives credentials and TLS. */
   REDIS_CLUSTER_NODES: z.string().optional(),
-  DARKROOM_PREFIX: z.string().min(1).default('{darkroom}'),
-  DARKROOM_QUEUE: z.string().min(1).default('edits'),
+  DARKROOM_PREFIX: z.string().min(1).default(DEFAULT_PREFIX),
+  DARKROOM_QUEUE: z.string().min(1).default(DEFAULT_QUEUE),
   ADOBE_ACCOUNTS: jsonEnv(
     z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/), accountSchema),
     'ADOBE_ACCOUNTS',

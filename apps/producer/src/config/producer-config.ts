@@ -1,4 +1,6 @@
 import {
+  DEFAULT_PREFIX,
+  DEFAULT_QUEUE,
   legacyApiEnv,
   redisTargetFromEnv,
   tenantsEnv,
@@ -17,8 +19,8 @@ const envSchema = z.object({
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
   /** Seed nodes (`host:port,...`) of a Redis Cluster; REDIS_URL then gives credentials and TLS. */
   REDIS_CLUSTER_NODES: z.string().optional(),
-  DARKROOM_PREFIX: z.string().min(1).default('{darkroom}'),
-  DARKROOM_QUEUE: z.string().min(1).default('edits'),
+  DARKROOM_PREFIX: z.string().min(1).default(DEFAULT_PREFIX),
+  DARKROOM_QUEUE: z.string().min(1).default(DEFAULT_QUEUE),
   DARKROOM_LEGACY_API: legacyApiEnv,
   /** Tenant weights and quotas; the producer enforces `maxPerDay` at intake. */
   DARKROOM_TENANTS: tenantsEnv,

@@ -1,3 +1,4 @@
+import { DEFAULT_PREFIX, DEFAULT_QUEUE } from '../constants';
 import type { Cluster, Redis } from 'ioredis';
 import { RedisScript } from '../redis-script';
 import type { QuotaRefusal } from './quota-exceeded-error';
@@ -52,7 +53,7 @@ export class TenantQuota {
 
   constructor(options: TenantQuotaOptions) {
     this.redis = options.redis;
-    this.base = `${options.prefix ?? '{darkroom}'}:${options.queueName ?? 'edits'}:tenants`;
+    this.base = `${options.prefix ?? DEFAULT_PREFIX}:${options.queueName ?? DEFAULT_QUEUE}:tenants`;
     this.config = options.config;
     this.now = options.now ?? Date.now;
   }

@@ -1,3 +1,4 @@
+import { DEFAULT_PREFIX, DEFAULT_QUEUE } from '../constants';
 import type { Cluster, Redis } from 'ioredis';
 import { tenantOf } from '../tenants/tenant-config';
 
@@ -84,7 +85,7 @@ export class TenantUsage {
 
   constructor(options: TenantUsageOptions) {
     this.redis = options.redis;
-    this.base = `${options.prefix ?? '{darkroom}'}:${options.queueName ?? 'edits'}:tenants`;
+    this.base = `${options.prefix ?? DEFAULT_PREFIX}:${options.queueName ?? DEFAULT_QUEUE}:tenants`;
     this.now = options.now ?? Date.now;
   }
 
