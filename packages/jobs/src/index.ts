@@ -86,6 +86,7 @@ export {
 } from './remote-events/remote-event-intake';
 export {
   DEFAULT_PRIORITY,
+  MAX_PRIORITY_HANDICAP_MS,
   FairGate,
   FairKeys,
   PARK_RECHECK_MS,

@@ -113,6 +113,12 @@ describe('fair admission (real Redis)', () => {
     expect(ids).toEqual(['urgent', 'old-batch', 'late-batch', 'very-late-urgent']);
   });
 
+  it("caps a priority's handicap at an hour, whatever BullMQ's number", () => {
+    expect(roomScore(T0, 2_000_000)).toBe(T0 + 3_600_000);
+    expect(roomScore(T0, 3_601)).toBe(T0 + 3_600_000);
+    expect(roomScore(T0, 3_000)).toBe(T0 + 2_999_000);
+  });
+
   it('passes over a tenant at its in-flight limit until one of its edits ends', async () => {
     await parkEdits(redis, keys, [...edits('x', 10), ...edits('y', 10)]);
     const gate = new FairGate(redis, PREFIX, queueName);

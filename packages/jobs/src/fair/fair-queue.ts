@@ -16,9 +16,16 @@ export const PARKED_DELAY_MS = 10 * 365 * 24 * 3600 * 1000;
 export const PRIORITY_STEP_MS = 1_000;
 export const DEFAULT_PRIORITY = 600;
 
+/**
+ * The longest handicap a priority gives: an hour. BullMQ's priorities reach 2,097,152; past 3,601
+ * they all wait the same hour, so even the lowest is behind new work for an hour at most.
+ */
+export const MAX_PRIORITY_HANDICAP_MS = 3_600_000;
+
 /** A room's score: enqueue time plus the priority's handicap. */
 export function roomScore(enqueuedAt: number, priority: number | undefined): number {
-  return enqueuedAt + ((priority ?? DEFAULT_PRIORITY) - 1) * PRIORITY_STEP_MS;
+  const handicap = ((priority ?? DEFAULT_PRIORITY) - 1) * PRIORITY_STEP_MS;
+  return enqueuedAt + Math.min(handicap, MAX_PRIORITY_HANDICAP_MS);
 }
 
 /** Where an edit waits for admission: its account (the budget it will draw on) and tenant. */
