@@ -23,17 +23,19 @@ export async function seedTenants(): Promise<SeededTenants> {
   const queue = uniqueName('darkroom-edits');
   const redis = redisClient();
   const keys = new FairKeys(PREFIX, queue);
-  const park = (tenant: string, account: string, count: number): ReturnType<typeof parkEdits> =>
-    parkEdits(
-      redis,
-      keys,
-      Array.from({ length: count }, (_, i) => ({
-        id: `${tenant}-${account}-${i}`,
-        tenant,
-        account,
-        score: Date.now() + i,
-      })),
-    );
+  // As an enqueue leaves them: a job hash, in BullMQ's delayed set, then parked.
+  const park = async (tenant: string, account: string, count: number): Promise<void> => {
+    const edits = Array.from({ length: count }, (_, i) => ({
+      id: `${tenant}-${account}-${i}`,
+      tenant,
+      account,
+    }));
+    for (const e of edits) {
+      await redis.hset(`${keys.job}${e.id}`, 'timestamp', Date.now());
+      await redis.zadd(keys.delayed, (Date.now() + 3_600_000) * 0x1000, e.id);
+    }
+    await parkEdits(redis, keys, edits, { fresh: true });
+  };
   await park('acme', 'acct-a', 3);
   await park('acme', 'acct-b', 1);
   await park(HOSTILE_TENANT, 'acct-a', 2);

@@ -187,7 +187,8 @@ describe('darkroom enqueue', () => {
       { line: 5, issues: [expect.objectContaining({ rule: 'idempotency_conflict' }) as JobIssue] },
     ]);
     expect(run.code).toBe(EXIT.usage);
-    const jobs = await edits.queue.getJobs(['waiting', 'prioritized', 'delayed']);
+    // The CLI enqueues fairly: its edits wait parked in their tenants' lines.
+    const jobs = await edits.parked();
     const byInput = new Map(jobs.map((j) => [j.data.request.input, j.data]));
     expect(byInput.get('s3://darkroom-in/a.psd')).toMatchObject({
       account: 'acme',

@@ -20,7 +20,14 @@ import type { LegacyPolicy } from '@darkroom/photoshop';
 import { validateEditJob, type ValidatedEditJob, type ValidateEditJobOptions } from './edit-job';
 import { EditJobValidationError } from './errors/edit-job-validation-error';
 import { EditJobNotFoundError } from './errors/edit-job-not-found-error';
-import { fairBacklog, FairKeys, parkEdits, parkRecheckDelay, roomScore } from './fair/fair-queue';
+import {
+  fairBacklog,
+  FairKeys,
+  parkedIds,
+  parkEdits,
+  parkRecheckDelay,
+  unparkEdit,
+} from './fair/fair-queue';
 import { QuotaExceededError } from './tenants/quota-exceeded-error';
 import { DEFAULT_TENANT, type TenantConfig } from './tenants/tenant-config';
 import { TenantQuota } from './tenants/tenant-quota';
@@ -448,8 +455,8 @@ export class EditQueue {
         ...this.jobDefaults,
         jobId: id,
         ...(job.priority ? { priority: job.priority } : {}),
-        // Parked: the dispatcher promotes it in its turn; should its line have missed it, it
-        // wakes and parks itself (the submit step checks its admission).
+        // Added delayed, then parked at once (out of the delayed set); should the park not
+        // happen, it wakes and parks itself (the submit step checks its admission).
         ...(this.fairKeys ? { delay: parkRecheckDelay() } : {}),
       };
       return { job, id, add: { name: EDIT_JOB_NAME, data, opts } };
@@ -482,16 +489,16 @@ export class EditQueue {
     for (const [tenant, count] of reserved) await this.quota?.release(tenant, count);
   }
 
-  /** Puts freshly added edits in their tenants' lines (after the adds: the line names jobs that exist). */
+  /** Moves freshly added edits out of the delayed set into their tenants' lines. */
   private async park(adds: readonly PendingAdd[]): Promise<void> {
     if (!this.fairKeys) return;
     const edits = adds.map((p) => ({
       id: p.id,
       account: p.add.data.account,
       tenant: p.add.data.tenant ?? DEFAULT_TENANT,
-      score: roomScore(p.add.data.enqueuedAt, p.job.priority),
+      priority: p.job.priority,
     }));
-    await parkEdits(this.redis, this.fairKeys, edits);
+    await parkEdits(this.redis, this.fairKeys, edits, { fresh: true });
   }
 
   /**
@@ -571,7 +578,8 @@ export class EditQueue {
       const job = await Job.fromId<EditJobData, EditJobResult>(this.queue, id);
       if (!job) return null;
       const state = await job.getState();
-      return describe(job, state === 'delayed' && (await this.parked(job)) ? 'waiting' : state);
+      // A job in none of BullMQ's sets is parked in its tenant's line: waiting, to a reader.
+      return describe(job, state === 'unknown' ? 'waiting' : state);
     } catch (err) {
       throw this.translate(err);
     }
@@ -721,7 +729,9 @@ export class EditQueue {
       await this.redis.set(key, '1', 'EX', CANCEL_KEY_TTL_S);
       // Read again after the request is stored: from here on every step the job runs sees it.
       const now = await Job.fromId<EditJobData, EditJobResult>(this.queue, id);
-      const state = now ? await now.getState() : 'unknown';
+      let state = now ? await now.getState() : 'unknown';
+      // Parked: out of its line, due now, so a worker fails it in moments rather than in its turn.
+      if (now && state === 'unknown' && (await this.unpark(now))) state = 'delayed';
       if (!now || isFinishedState(state)) {
         await this.redis.del(key);
         // A worker may have taken it in between and failed it for this very request.
@@ -763,6 +773,30 @@ export class EditQueue {
     }
   }
 
+  /**
+   * Edits parked in their tenants' lines (in none of BullMQ's sets, so `queue.getJobs` does not
+   * list them): the next `perLine` of each tenant and priority.
+   */
+  async parked(perLine = 100): Promise<Job<EditJobData, EditJobResult>[]> {
+    await this.ready();
+    const ids = await parkedIds(this.redis, this, perLine);
+    const jobs = await Promise.all(
+      ids.map((id) => Job.fromId<EditJobData, EditJobResult>(this.queue, id)),
+    );
+    return jobs.filter((j): j is Job<EditJobData, EditJobResult> => j !== undefined);
+  }
+
+  /** Takes a parked edit out of its tenant's line into the delayed set, due now. */
+  private unpark(job: Job<EditJobData>): Promise<boolean> {
+    if (!job.id) return Promise.resolve(false);
+    return unparkEdit(this.redis, this.fairLines, {
+      id: job.id,
+      account: job.data.account,
+      tenant: job.data.tenant ?? DEFAULT_TENANT,
+      priority: job.opts.priority,
+    });
+  }
+
   /** Counts per state, for dashboards and `darkroom watch`. */
   async counts(): Promise<Record<string, number>> {
     await this.ready();
@@ -774,25 +808,10 @@ export class EditQueue {
       'completed',
       'failed',
     );
-    // Edits parked in their tenants' lines are delayed jobs to BullMQ, waiting ones to a reader.
+    // Edits parked in their tenants' lines are in none of BullMQ's sets; waiting, to a reader.
     const backlog = await fairBacklog(this.redis, this);
-    const parked = Math.min(
-      counts.delayed ?? 0,
-      backlog.reduce((sum, b) => sum + b.waiting, 0),
-    );
-    return {
-      ...counts,
-      waiting: (counts.waiting ?? 0) + parked,
-      delayed: (counts.delayed ?? 0) - parked,
-    };
-  }
-
-  /** Whether a delayed edit is parked in its tenant's line (waiting, not held back). */
-  private async parked(job: Job<EditJobData>): Promise<boolean> {
-    const { account, tenant, step, submits } = job.data;
-    if (step !== 'submit' || submits || !job.id) return false;
-    const room = this.fairLines.room(account, tenant ?? DEFAULT_TENANT);
-    return (await this.redis.zscore(room, job.id)) !== null;
+    const parked = backlog.reduce((sum, b) => sum + b.waiting, 0);
+    return { ...counts, waiting: (counts.waiting ?? 0) + parked };
   }
 
   private async ready(): Promise<void> {

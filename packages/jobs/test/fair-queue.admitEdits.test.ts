@@ -7,6 +7,7 @@ import {
   FairKeys,
   parkEdits,
   roomScore,
+  unparkEdit,
   type AdmitRequest,
   type ParkedEdit,
 } from '../src';
@@ -26,18 +27,31 @@ describe('fair admission (real Redis)', () => {
     keys = new FairKeys(PREFIX, queueName);
   });
   afterEach(async () => {
-    const left = await redis.keys(`${keys.base}:*`);
+    const left = await redis.keys(`${PREFIX}:${queueName}:*`);
     if (left.length > 0) await redis.del(...left);
     redis.disconnect();
   });
 
-  const edits = (tenant: string, n: number, account = 'acme', priority?: number): ParkedEdit[] =>
+  /** Edits as an enqueue leaves them before parking: a job hash (added at `at`) and delayed. */
+  type Added = ParkedEdit & { at: number };
+  const edits = (tenant: string, n: number, account = 'acme', priority?: number): Added[] =>
     Array.from({ length: n }, (_, i) => ({
       id: `${tenant}-${i}`,
       account,
       tenant,
-      score: roomScore(T0 + i, priority),
+      priority,
+      at: T0 + i,
     }));
+
+  async function park(list: readonly Added[], fresh = true): Promise<number> {
+    const add = redis.pipeline();
+    for (const e of list) {
+      add.hset(`${keys.job}${e.id}`, 'timestamp', e.at);
+      add.zadd(keys.delayed, (e.at + 1_800_000) * 0x1000, e.id);
+    }
+    await add.exec();
+    return parkEdits(redis, keys, list, { fresh });
+  }
 
   const request = (over: Partial<AdmitRequest> = {}): AdmitRequest => ({
     domain: 'org.acme',
@@ -62,7 +76,7 @@ describe('fair admission (real Redis)', () => {
   }
 
   it('shares admissions by weight between tenants with waiting edits (2:1:1)', async () => {
-    await parkEdits(redis, keys, [...edits('a', 500), ...edits('c', 500), ...edits('d', 500)]);
+    await park([...edits('a', 500), ...edits('c', 500), ...edits('d', 500)]);
     const order = await admitInTurn(
       400,
       request({ tenants: { a: { weight: 2, maxInFlight: 0 } } }),
@@ -75,38 +89,26 @@ describe('fair admission (real Redis)', () => {
   });
 
   it('takes a newly arrived tenant next, behind a backlog of thousands', async () => {
-    await parkEdits(redis, keys, edits('a', 5_000));
+    await park(edits('a', 5_000));
     await admitInTurn(50, request());
-    await parkEdits(redis, keys, edits('b', 1));
+    await park(edits('b', 1));
     expect((await admitInTurn(1, request()))[0]).toBe('b');
   });
 
   it('orders a tenant by priority with a bounded lead, so an old batch edit is not starved', async () => {
-    const batch: ParkedEdit = {
-      id: 'old-batch',
+    const edit = (id: string, at: number, priority?: number): Added => ({
+      id,
       account: 'acme',
       tenant: 't',
-      score: roomScore(T0, undefined),
-    };
-    const urgent: ParkedEdit = {
-      id: 'urgent',
-      account: 'acme',
-      tenant: 't',
-      score: roomScore(T0 + 1_000, 1),
-    };
-    const lateBatch: ParkedEdit = {
-      id: 'late-batch',
-      account: 'acme',
-      tenant: 't',
-      score: roomScore(T0 + 1_000, undefined),
-    };
-    const veryLateUrgent: ParkedEdit = {
-      id: 'very-late-urgent',
-      account: 'acme',
-      tenant: 't',
-      score: roomScore(T0 + 3_600_000, 1),
-    };
-    await parkEdits(redis, keys, [lateBatch, batch, veryLateUrgent, urgent]);
+      priority,
+      at,
+    });
+    const batch = edit('old-batch', T0);
+    const urgent = edit('urgent', T0 + 1_000, 1);
+    const lateBatch = edit('late-batch', T0 + 1_000);
+    const veryLateUrgent = edit('very-late-urgent', T0 + 3_600_000, 1);
+    // Each line keeps the order edits were parked in: the order of their enqueue.
+    await park([batch, urgent, lateBatch, veryLateUrgent]);
     const ids = (await admitEdits(redis, keys, request({ window: 10 }))).map((e) => e.id);
     // The interactive edit goes before batch edits that have waited less than its lead; a batch
     // edit an hour old goes before an interactive edit that just arrived.
@@ -120,7 +122,7 @@ describe('fair admission (real Redis)', () => {
   });
 
   it('passes over a tenant at its in-flight limit until one of its edits ends', async () => {
-    await parkEdits(redis, keys, [...edits('x', 10), ...edits('y', 10)]);
+    await park([...edits('x', 10), ...edits('y', 10)]);
     const gate = new FairGate(redis, PREFIX, queueName);
     const req = request({ window: 100, tenants: { x: { weight: 10, maxInFlight: 2 } } });
     const first = await admitEdits(redis, keys, req);
@@ -132,7 +134,7 @@ describe('fair admission (real Redis)', () => {
   });
 
   it('admits no more than the window holds until submits free places, and reports the backlog', async () => {
-    await parkEdits(redis, keys, [...edits('a', 30), ...edits('b', 5, 'other-account')]);
+    await park([...edits('a', 30), ...edits('b', 5, 'other-account')]);
     expect(await fairBacklog(redis, { prefix: PREFIX, queueName })).toEqual([
       { tenant: 'a', account: 'acme', waiting: 30 },
       { tenant: 'b', account: 'other-account', waiting: 5 },
@@ -145,5 +147,44 @@ describe('fair admission (real Redis)', () => {
     await gate.submitted('a-0', 'org.acme');
     expect(await gate.admitted('a-0', 'org.acme')).toBe(false);
     expect(await admitEdits(redis, keys, req)).toHaveLength(1);
+  });
+
+  it('keeps a parked edit in its line only: out of the delayed set, and back in it, due, once admitted', async () => {
+    expect(await park(edits('a', 3))).toBe(3);
+    expect(await redis.zcard(keys.delayed)).toBe(0);
+    // Parking again finds nothing delayed: no edit is in its line twice.
+    expect(await parkEdits(redis, keys, edits('a', 3), { fresh: true })).toBe(0);
+    expect(await fairBacklog(redis, { prefix: PREFIX, queueName })).toEqual([
+      { tenant: 'a', account: 'acme', waiting: 3 },
+    ]);
+    const before = Date.now();
+    const [admitted] = await admitEdits(redis, keys, request());
+    expect(admitted).toEqual({ id: 'a-0', tenant: 'a' });
+    const due = Number(await redis.zscore(keys.delayed, 'a-0')) / 0x1000;
+    expect(due).toBeGreaterThanOrEqual(before);
+    expect(due).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('parks at enqueue only edits no worker has taken, and drops a line entry whose job is gone', async () => {
+    const [taken, gone, kept] = edits('a', 3);
+    await redis.hset(`${keys.job}${taken!.id}`, 'processedOn', T0);
+    expect(await park([taken!, gone!, kept!])).toBe(2);
+    expect(await redis.zscore(keys.delayed, taken!.id)).not.toBeNull();
+    await redis.del(`${keys.job}${gone!.id}`);
+    expect(await admitEdits(redis, keys, request({ window: 5 }))).toEqual([
+      { id: kept!.id, tenant: 'a' },
+    ]);
+    expect(await redis.zscore(keys.delayed, gone!.id)).toBeNull();
+  });
+
+  it('takes a parked edit out of its line for a cancel, due at once', async () => {
+    const [first, second] = edits('a', 2, 'acme', 3);
+    await park([first!, second!]);
+    expect(await unparkEdit(redis, keys, second!)).toBe(true);
+    expect(await unparkEdit(redis, keys, second!)).toBe(false);
+    expect(await redis.zscore(keys.delayed, second!.id)).not.toBeNull();
+    expect(await fairBacklog(redis, { prefix: PREFIX, queueName })).toEqual([
+      { tenant: 'a', account: 'acme', waiting: 1 },
+    ]);
   });
 });

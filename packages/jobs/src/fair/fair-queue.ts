@@ -2,12 +2,6 @@ import type { Cluster, Redis } from 'ioredis';
 import { RedisScript } from '../redis-script';
 
 /**
- * How long an edit that parked itself stays delayed: far beyond any real wait. It leaves the
- * delayed set when the dispatcher admits (promotes) it.
- */
-export const PARKED_DELAY_MS = 10 * 365 * 24 * 3600 * 1000;
-
-/**
  * How far an edit's priority moves it in its tenant's line: priority `p` (1 highest) counts as
  * enqueued `(p − 1) × PRIORITY_STEP_MS` later. Edits without a priority count as
  * {@link DEFAULT_PRIORITY}. A bounded lead, not an absolute order: a batch edit that has waited
@@ -22,10 +16,17 @@ export const DEFAULT_PRIORITY = 600;
  */
 export const MAX_PRIORITY_HANDICAP_MS = 3_600_000;
 
-/** A room's score: enqueue time plus the priority's handicap. */
+/** How much later than its enqueue an edit of `priority` counts in its tenant's line. */
+export function priorityHandicap(priority: number | undefined): number {
+  return Math.min(
+    ((priority ?? DEFAULT_PRIORITY) - 1) * PRIORITY_STEP_MS,
+    MAX_PRIORITY_HANDICAP_MS,
+  );
+}
+
+/** An edit's place in its tenant's line: enqueue time plus its priority's handicap. */
 export function roomScore(enqueuedAt: number, priority: number | undefined): number {
-  const handicap = ((priority ?? DEFAULT_PRIORITY) - 1) * PRIORITY_STEP_MS;
-  return enqueuedAt + Math.min(handicap, MAX_PRIORITY_HANDICAP_MS);
+  return enqueuedAt + priorityHandicap(priority);
 }
 
 /** Where an edit waits for admission: its account (the budget it will draw on) and tenant. */
@@ -33,28 +34,42 @@ export interface ParkedEdit {
   id: string;
   account: string;
   tenant: string;
-  score: number;
+  /** BullMQ's priority of the edit (1 highest); none counts as {@link DEFAULT_PRIORITY}. */
+  priority?: number | undefined;
 }
 
 /**
  * The key layout of fair dispatch, beside the queue's own keys (`<prefix>:<queue>:fair:…`), so a
  * hash-tagged prefix (`{darkroom}`) keeps every key of a queue, and so of an organisation, in one
  * Redis Cluster slot:
- * - `room:<account>:<tenant>`: sorted set of waiting edit ids by {@link roomScore};
+ * - `room:<account>:<tenant>:<handicap>`: list of a tenant's waiting edit ids of one priority
+ *   handicap (ms), in the order they were parked; `handicaps:<account>:<tenant>`, the set of
+ *   handicaps with such a list;
  * - `tenants:<account>`: set of tenants with a non-empty room for that account, and `accounts`,
  *   the accounts that ever had one;
  * - `admitted:<domain>`: sorted set of edits admitted and not yet submitted, by admission time
  *   (`domain` is the budget the accounts share: an organisation);
  * - `inflight:<domain>:<tenant>`: sorted set of a tenant's admitted edits until they end;
  * - `vt:<domain>`: hash of each tenant's virtual finish time, and `__v`, the domain's virtual time.
+ *
+ * A parked edit is its BullMQ job hash and one list entry, nothing more: parking takes the job out
+ * of BullMQ's delayed set, and admission puts it back, due at once.
  */
 export class FairKeys {
   readonly base: string;
+  /** BullMQ's key of a job is this plus its id; `delayed` is BullMQ's delayed set. */
+  readonly job: string;
+  readonly delayed: string;
   constructor(prefix: string, queueName: string) {
     this.base = `${prefix}:${queueName}:fair`;
+    this.job = `${prefix}:${queueName}:`;
+    this.delayed = `${prefix}:${queueName}:delayed`;
   }
-  room(account: string, tenant: string): string {
-    return `${this.base}:room:${account}:${tenant}`;
+  room(account: string, tenant: string, handicap: number): string {
+    return `${this.base}:room:${account}:${tenant}:${handicap}`;
+  }
+  handicaps(account: string, tenant: string): string {
+    return `${this.base}:handicaps:${account}:${tenant}`;
   }
   tenants(account: string): string {
     return `${this.base}:tenants:${account}`;
@@ -74,44 +89,79 @@ export class FairKeys {
 }
 
 /**
- * Parks edits: each id into its room (NX: an edit already waiting keeps its place), its tenant
- * into the account's set and the account into the queue's set. KEYS[1] the accounts set, then
- * room, tenants pairs; ARGV: id, score, tenant, account quadruples.
+ * Parks edits: each edit still in BullMQ's delayed set leaves it for the end of its room, its
+ * handicap joins the tenant's set, the tenant the account's and the account the queue's. An edit
+ * not in the delayed set (parked already, taken, gone) is left where it is. With ARGV[1] `1`,
+ * only edits no worker ever took are parked (an enqueue parks what it added, nothing older).
+ * KEYS[1] the accounts set, KEYS[2] BullMQ's delayed set, then room, handicaps, tenants triples;
+ * ARGV[2] the job key prefix, then id, handicap, tenant, account quadruples. Returns how many
+ * were parked.
  */
 const PARK = new RedisScript(`
-for i = 2, #KEYS, 2 do
-  local j = (i - 2) / 2 * 4
-  redis.call('ZADD', KEYS[i], 'NX', ARGV[j + 2], ARGV[j + 1])
-  redis.call('SADD', KEYS[i + 1], ARGV[j + 3])
-  redis.call('SADD', KEYS[1], ARGV[j + 4])
+local fresh_only = ARGV[1] == '1'
+local parked = 0
+for i = 3, #KEYS, 3 do
+  local j = (i - 3) / 3 * 4 + 2
+  local id = ARGV[j + 1]
+  local taken = fresh_only and redis.call('HEXISTS', ARGV[2] .. id, 'processedOn') == 1
+  if not taken and redis.call('ZREM', KEYS[2], id) == 1 then
+    redis.call('RPUSH', KEYS[i], id)
+    redis.call('SADD', KEYS[i + 1], ARGV[j + 2])
+    redis.call('SADD', KEYS[i + 2], ARGV[j + 3])
+    redis.call('SADD', KEYS[1], ARGV[j + 4])
+    parked = parked + 1
+  end
 end
-return (#KEYS - 1) / 2
+return parked
 `);
 
+/**
+ * Moves delayed edits into their tenants' lines (see {@link PARK}): `fresh` parks only edits no
+ * worker took yet. Returns how many were parked.
+ */
 export async function parkEdits(
   redis: Redis | Cluster,
   keys: FairKeys,
   edits: readonly ParkedEdit[],
-): Promise<void> {
-  if (edits.length === 0) return;
-  const k: string[] = [keys.accounts()];
-  const a: (string | number)[] = [];
+  options: { fresh: boolean },
+): Promise<number> {
+  if (edits.length === 0) return 0;
+  const k: string[] = [keys.accounts(), keys.delayed];
+  const a: (string | number)[] = [options.fresh ? '1' : '0', keys.job];
   for (const e of edits) {
-    k.push(keys.room(e.account, e.tenant), keys.tenants(e.account));
-    a.push(e.id, e.score, e.tenant, e.account);
+    const handicap = priorityHandicap(e.priority);
+    k.push(keys.room(e.account, e.tenant, handicap), keys.handicaps(e.account, e.tenant));
+    k.push(keys.tenants(e.account));
+    a.push(e.id, handicap, e.tenant, e.account);
   }
-  await PARK.run(redis, k, a);
+  return Number(await PARK.run(redis, k, a));
 }
 
 /**
- * Edits waiting for admission, per account and tenant (for `darkroom watch`, the dashboard and
- * `EditQueue.counts()`): three round trips however many tenants there are.
+ * Takes one parked edit out of its line and back into BullMQ's delayed set, due now (to cancel
+ * it); false when it was not in that line. KEYS[1] the room, KEYS[2] BullMQ's delayed set;
+ * ARGV[1] the id, ARGV[2] now (ms).
  */
-export async function fairBacklog(
+const UNPARK = new RedisScript(`
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], tonumber(ARGV[2]) * 0x1000, ARGV[1])
+return 1
+`);
+
+export async function unparkEdit(
   redis: Redis | Cluster,
-  queue: { prefix: string; queueName: string },
-): Promise<{ tenant: string; account: string; waiting: number }[]> {
-  const keys = new FairKeys(queue.prefix, queue.queueName);
+  keys: FairKeys,
+  edit: ParkedEdit,
+): Promise<boolean> {
+  const room = keys.room(edit.account, edit.tenant, priorityHandicap(edit.priority));
+  return Number(await UNPARK.run(redis, [room, keys.delayed], [edit.id, Date.now()])) === 1;
+}
+
+/** Every line of a queue: account, tenant and the key of each of its rooms (three round trips). */
+async function fairLines(
+  redis: Redis | Cluster,
+  keys: FairKeys,
+): Promise<{ account: string; tenant: string; rooms: string[] }[]> {
   const accounts = (await redis.smembers(keys.accounts())).sort();
   if (accounts.length === 0) return [];
   const lists = await pipelined(
@@ -121,13 +171,57 @@ export async function fairBacklog(
   const lines = accounts.flatMap((account, i) =>
     ((lists[i] as string[] | undefined) ?? []).sort().map((tenant) => ({ account, tenant })),
   );
+  const handicaps = (await pipelined(
+    redis,
+    lines.map((l) => ['smembers', keys.handicaps(l.account, l.tenant)]),
+  )) as (string[] | undefined)[];
+  return lines.map((l, i) => ({
+    ...l,
+    rooms: (handicaps[i] ?? [])
+      .map(Number)
+      .sort((a, b) => a - b)
+      .map((h) => keys.room(l.account, l.tenant, h)),
+  }));
+}
+
+/**
+ * Edits waiting for admission, per account and tenant (for `darkroom watch`, the dashboard and
+ * `EditQueue.counts()`): four round trips however many tenants there are.
+ */
+export async function fairBacklog(
+  redis: Redis | Cluster,
+  queue: { prefix: string; queueName: string },
+): Promise<{ tenant: string; account: string; waiting: number }[]> {
+  const lines = await fairLines(redis, new FairKeys(queue.prefix, queue.queueName));
   const sizes = await pipelined(
     redis,
-    lines.map((l) => ['zcard', keys.room(l.account, l.tenant)]),
+    lines.flatMap((l) => l.rooms.map((room) => ['llen', room])),
   );
+  let next = 0;
   return lines
-    .map((l, i) => ({ tenant: l.tenant, account: l.account, waiting: Number(sizes[i] ?? 0) }))
+    .map((l) => {
+      const own = sizes.slice(next, (next += l.rooms.length));
+      const waiting = own.reduce<number>((sum, n) => sum + Number(n ?? 0), 0);
+      return { tenant: l.tenant, account: l.account, waiting };
+    })
     .filter((l) => l.waiting > 0);
+}
+
+/**
+ * Ids of parked edits: the first `perRoom` of each room (the next to be admitted of each priority
+ * of each tenant), rooms in the order of {@link fairBacklog}'s lines.
+ */
+export async function parkedIds(
+  redis: Redis | Cluster,
+  queue: { prefix: string; queueName: string },
+  perRoom: number,
+): Promise<string[]> {
+  const lines = await fairLines(redis, new FairKeys(queue.prefix, queue.queueName));
+  const heads = await pipelined(
+    redis,
+    lines.flatMap((l) => l.rooms.map((room) => ['lrange', room, '0', String(perRoom - 1)])),
+  );
+  return heads.flatMap((ids) => (ids as string[] | undefined) ?? []);
 }
 
 /** Runs commands in one pipeline and returns their results; the first error is thrown. */
@@ -144,43 +238,47 @@ async function pipelined(redis: Redis | Cluster, commands: string[][]): Promise<
  * Admits up to `ARGV[2] − ZCARD(admitted)` edits of a domain by start-time fair queuing over its
  * tenants: each tenant with waiting edits (in any of the domain's accounts) has a start tag
  * `S = max(V, F[tenant])`; the tenant with the smallest tag (its name breaks ties) gives its most
- * urgent edit (the lowest room score among its accounts' rooms), then `F[tenant] = S + 1/weight`
- * and `V = S`. A tenant at its in-flight limit is passed over. Returns the admitted ids with their
- * tenants, as `id, tenant, id, tenant, …`.
+ * urgent edit (the head of its rooms with the lowest {@link roomScore}: BullMQ's `timestamp` of
+ * the job plus the room's handicap), then `F[tenant] = S + 1/weight` and `V = S`. A tenant at its
+ * in-flight limit is passed over. An admitted edit goes back into BullMQ's delayed set, due now
+ * (the dispatcher then promotes it; should it not, BullMQ's workers do); an id whose job is gone
+ * (cancelled, removed) is dropped. Returns the admitted ids with their tenants, as
+ * `id, tenant, id, tenant, …`.
  *
- * KEYS[1] admitted, KEYS[2] vt, KEYS[3…] the `tenants:<account>` sets of the domain's accounts.
- * ARGV[1] now (ms), ARGV[2] most admitted at once, ARGV[3] key base, ARGV[4] domain, ARGV[5] the
- * default weight, ARGV[6] default in-flight limit (0: none), then `tenant, weight, limit` triples.
- * Every key it builds shares the base's hash tag, and so the declared keys' slot.
+ * KEYS[1] admitted, KEYS[2] vt, KEYS[3] BullMQ's delayed set, KEYS[4…] the `tenants:<account>`
+ * sets of the domain's accounts. ARGV[1] now (ms), ARGV[2] most admitted at once, ARGV[3] key
+ * base, ARGV[4] domain, ARGV[5] the default weight, ARGV[6] default in-flight limit (0: none),
+ * ARGV[7] the job key prefix, then `tenant, weight, limit` triples. Every key it builds shares the
+ * base's hash tag, and so the declared keys' slot.
  */
 const ADMIT = new RedisScript(`
 local now = tonumber(ARGV[1])
 local room_left = tonumber(ARGV[2]) - redis.call('ZCARD', KEYS[1])
 if room_left <= 0 then return {} end
-local base, domain = ARGV[3], ARGV[4]
+local base, domain, job = ARGV[3], ARGV[4], ARGV[7]
 local weights, limits = {}, {}
-for i = 7, #ARGV, 3 do
+for i = 8, #ARGV, 3 do
   weights[ARGV[i]] = tonumber(ARGV[i + 1])
   limits[ARGV[i]] = tonumber(ARGV[i + 2])
 end
 local function weight(t) return weights[t] or tonumber(ARGV[5]) end
 local function limit(t) return limits[t] or tonumber(ARGV[6]) end
-local accounts = {}
-for i = 3, #KEYS do
-  accounts[#accounts + 1] = string.sub(KEYS[i], #base + 10)
-end
--- Tenants with waiting edits, and the rooms each has.
+-- Tenants with waiting edits, and their non-empty rooms with the rooms' handicaps.
 local rooms = {}
-for i = 3, #KEYS do
-  local account = accounts[i - 2]
+for i = 4, #KEYS do
+  local account = string.sub(KEYS[i], #base + 10)
   for _, t in ipairs(redis.call('SMEMBERS', KEYS[i])) do
-    local room = base .. ':room:' .. account .. ':' .. t
-    if redis.call('ZCARD', room) > 0 then
-      rooms[t] = rooms[t] or {}
-      table.insert(rooms[t], room)
-    else
-      redis.call('SREM', KEYS[i], t)
+    local hset = base .. ':handicaps:' .. account .. ':' .. t
+    for _, h in ipairs(redis.call('SMEMBERS', hset)) do
+      local room = base .. ':room:' .. account .. ':' .. t .. ':' .. h
+      if redis.call('LLEN', room) > 0 then
+        rooms[t] = rooms[t] or {}
+        table.insert(rooms[t], { key = room, handicap = tonumber(h) })
+      else
+        redis.call('SREM', hset, h)
+      end
     end
+    if rooms[t] == nil then redis.call('SREM', KEYS[i], t) end
   end
 end
 local v = tonumber(redis.call('HGET', KEYS[2], '__v') or '0')
@@ -196,24 +294,30 @@ while room_left > 0 do
     end
   end
   if best == nil then break end
-  local pick_room, pick_score = nil, nil
+  local pick, pick_score = nil, nil
   for _, room in ipairs(rooms[best]) do
-    local head = redis.call('ZRANGE', room, 0, 0, 'WITHSCORES')
-    if head[1] and (pick_score == nil or tonumber(head[2]) < pick_score) then
-      pick_room, pick_score = room, tonumber(head[2])
+    local head = redis.call('LINDEX', room.key, 0)
+    if head then
+      -- A head whose job is gone scores lowest: it is dropped first.
+      local ts = tonumber(redis.call('HGET', job .. head, 'timestamp') or '0')
+      local score = ts + room.handicap
+      if pick_score == nil or score < pick_score then pick, pick_score = room, score end
     end
   end
-  local id = redis.call('ZPOPMIN', pick_room)[1]
-  redis.call('ZADD', KEYS[1], now, id)
-  redis.call('ZADD', base .. ':inflight:' .. domain .. ':' .. best, now, id)
-  redis.call('HSET', KEYS[2], best, tostring(best_s + 1 / weight(best)))
-  v = best_s
-  out[#out + 1] = id
-  out[#out + 1] = best
-  room_left = room_left - 1
+  local id = redis.call('LPOP', pick.key)
+  if redis.call('EXISTS', job .. id) == 1 then
+    redis.call('ZADD', KEYS[3], now * 0x1000, id)
+    redis.call('ZADD', KEYS[1], now, id)
+    redis.call('ZADD', base .. ':inflight:' .. domain .. ':' .. best, now, id)
+    redis.call('HSET', KEYS[2], best, tostring(best_s + 1 / weight(best)))
+    v = best_s
+    out[#out + 1] = id
+    out[#out + 1] = best
+    room_left = room_left - 1
+  end
   local left = {}
   for _, room in ipairs(rooms[best]) do
-    if redis.call('ZCARD', room) > 0 then table.insert(left, room) end
+    if redis.call('LLEN', room.key) > 0 then table.insert(left, room) end
   end
   if #left == 0 then rooms[best] = nil else rooms[best] = left end
 end
@@ -249,6 +353,7 @@ export async function admitEdits(
     request.domain,
     request.defaults.weight,
     request.defaults.maxInFlight,
+    keys.job,
   ];
   for (const [tenant, share] of Object.entries(request.tenants)) {
     args.push(tenant, share.weight, share.maxInFlight);
@@ -258,6 +363,7 @@ export async function admitEdits(
     [
       keys.admitted(request.domain),
       keys.vt(request.domain),
+      keys.delayed,
       ...request.accounts.map((a) => keys.tenants(a)),
     ],
     args,
@@ -268,10 +374,11 @@ export async function admitEdits(
 }
 
 /**
- * How long an edit parked at enqueue stays delayed at least if the dispatcher does not admit it
- * first: it then wakes, finds itself not admitted and parks itself (in the line its enqueue may
- * have missed, if that was cut short between the add and the park). Each edit draws its wake
- * between this and twice this, so a backlog enqueued at once does not wake at once.
+ * How long an edit waits delayed before it parks: an enqueue (or a worker) adds it delayed by
+ * this, then parks it at once, taking it out of the delayed set. The delay only matters if the
+ * park never happened (a crash in between): the edit then wakes, finds itself not admitted and
+ * parks itself. Each edit draws its wake between this and twice this, so a backlog enqueued at
+ * once does not wake at once.
  */
 export const PARK_RECHECK_MS = 30 * 60 * 1000;
 
@@ -299,8 +406,9 @@ export class FairGate {
     return (await this.redis.zscore(this.keys.admitted(domain), editId)) !== null;
   }
 
-  park(edit: ParkedEdit): Promise<void> {
-    return parkEdits(this.redis, this.keys, [edit]);
+  /** Parks an edit a worker has just put back in the delayed set. */
+  async park(edit: ParkedEdit): Promise<void> {
+    await parkEdits(this.redis, this.keys, [edit], { fresh: false });
   }
 
   async submitted(editId: string, domain: string): Promise<void> {

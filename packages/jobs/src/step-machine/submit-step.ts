@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DelayedError } from 'bullmq';
 import {
   buildRequestBody,
   getOperation,
@@ -7,7 +8,7 @@ import {
   type OperationSpec,
 } from '@darkroom/photoshop';
 import { requestBody } from '../edit-job';
-import { PARKED_DELAY_MS, roomScore } from '../fair/fair-queue';
+import { parkRecheckDelay } from '../fair/fair-queue';
 import { DEFAULT_TENANT } from '../tenants/tenant-config';
 import { submitBudgetClassesOf } from './budget-classes';
 import { describeError, failJob } from './fail-job';
@@ -91,7 +92,7 @@ export async function submitStep(ctx: StepContext, run: StepRun): Promise<never>
 
 /**
  * The first POST of a round is sent only once fair dispatch has admitted the edit: until then it
- * waits parked in its tenant's line (a delayed job that takes no slot), from which the dispatcher
+ * waits parked in its tenant's line (a job in no BullMQ list, so it takes no slot), from which the dispatcher
  * promotes it. Later POSTs of the round (after a lost reply) were admitted with the first.
  */
 async function waitForAdmission(ctx: StepContext, run: StepRun): Promise<void> {
@@ -105,13 +106,16 @@ async function waitForAdmission(ctx: StepContext, run: StepRun): Promise<void> {
   }
   const domain = ctx.budgetKey(job.data.account);
   if (await fair.admitted(job.id, domain)) return;
+  // Delayed first (released by this worker), then out of the delayed set into its line: should
+  // the park not happen, the edit wakes after the recheck delay and parks again.
+  await run.job.moveToDelayed(Date.now() + parkRecheckDelay(), run.token);
   await fair.park({
     id: job.id,
     account: job.data.account,
     tenant: job.data.tenant ?? DEFAULT_TENANT,
-    score: roomScore(job.data.enqueuedAt, job.opts.priority),
+    priority: job.opts.priority,
   });
-  await delayJob(run, PARKED_DELAY_MS);
+  throw new DelayedError();
 }
 
 /**
