@@ -209,7 +209,7 @@ export const scale: Scenario = async (ctx) => {
     notes: [
       'One run (the backlog is the experiment). Enqueue time includes validating every job (zod) in the producer; memory is INFO used_memory after minus before, over the jobs enqueued.',
       'The dequeue drains the whole backlog, slice by slice, as it shrinks; completed jobs past 50,000 are removed by BullMQ, as Darkroom configures it.',
-      "A parked edit is a delayed BullMQ job plus an entry in its tenant's line (a sorted set); the fair rows are measured on an emptied Redis after the plain run, the same jobs, the same chunks.",
+      "A parked edit is its BullMQ job hash plus one entry in its tenant's line (a list), in none of BullMQ's sets; the fair rows are measured on an emptied Redis after the plain run, the same jobs, the same chunks.",
     ],
   });
 };

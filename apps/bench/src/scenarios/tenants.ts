@@ -21,7 +21,7 @@ import {
 import { aimedSubmitsPerSecond, submitWindowMs, TIME_FACTOR } from './rate-budget';
 import { buildResult, rounded, type Scenario, type ScenarioContext } from './scenario';
 
-/** The weights of the tenants that keep a backlog; B, the steady one, has the default weight 1. */
+/** The weights of the tenants that keep a backlog; B's is the plan's. */
 const WEIGHTS: Readonly<Record<string, number>> = { A: 2, C: 1, D: 1 };
 const BACKLOGGED = Object.keys(WEIGHTS);
 const WORKERS = 2;
@@ -330,7 +330,8 @@ const COLUMNS = [
 const NOTES = [
   "Submits are the Adobe jobs the emulator created inside the window, each mapped to its tenant by its input's path; shares are A's, C's and D's of their three-way total, against 50 : 25 : 25. A budget window is Adobe's 3 s (0.3 s at × 0.1).",
   "B's wait runs from its enqueue call to the creation of its Adobe job; B's edits of the window are followed to their submit after it closes, while the others still wait.",
-  'With B at weight 1 the four tenants weigh 5 together, so B is owed a fifth of the aimed 14 submits per window (0.93/s), less than the 1/s it sends: B then queues like any backlogged tenant and its wait grows through the window. At weight 2 its share (1.56/s) covers what it sends, and its wait is that of admission alone: the dispatcher keeps up to 16 admitted edits ahead of the budget, about one window.',
+  "B is configured as a tenant whose share covers what it sends: a weight is a guaranteed share of the budget, weight / (sum of the weights of tenants with work waiting) × the aimed rate. At weight 2 among A:B:C:D = 2:2:1:1, B is owed a third of the aimed 14 submits per window (1.56/s) and sends 1/s, so its wait is that of admission alone: the dispatcher keeps about one second of the budget admitted ahead of the submits (5 edits in real time).",
+  'The last row leaves B at the default weight 1: the four tenants weigh 5 together, B is owed a fifth (0.93/s), less than the 1/s it sends, so B queues like any backlogged tenant and its wait grows through the window. That row shows fairness holding (B takes no more than its share), not a target.',
   "The enqueue rate and Redis bytes here are A's backlog of parked edits (with a tenant label); the scale scenario compares a parked enqueue with a plain one, side by side.",
 ];
 
@@ -341,12 +342,15 @@ const NOTES = [
 export const tenants: Scenario = async (ctx) => {
   const backlog = ctx.quick ? 10_000 : 50_000;
   const realTimeWindowMs = ctx.quick ? 45_000 : 120_000;
+  // B's one edit a second is more than a fifth of the budget (4.67/s): at weight 2 it is within
+  // its share; at the default weight 1 it is not, which the last row shows.
   const realTime: Plan = {
     variant: "Adobe's limits in real time (× 1)",
     timeFactor: 1,
     backlog,
     windowMs: realTimeWindowMs,
     runs: Math.min(ctx.runs, ctx.quick ? 1 : 2),
+    bWeight: 2,
   };
   const stress: Plan = {
     variant: `Adobe's limits × ${TIME_FACTOR}`,
@@ -354,32 +358,30 @@ export const tenants: Scenario = async (ctx) => {
     backlog,
     windowMs: ctx.quick ? 20_000 : 60_000,
     runs: ctx.runs,
+    bWeight: 2,
   };
-  // B's one edit a second is more than a fifth of the budget (4.67/s): at weight 2 it is within
-  // its share, which separates the wait of a tenant within its share from one queueing.
-  const bWithinShare: Plan = {
-    variant: "real time (× 1), B's weight 2",
+  const bOverShare: Plan = {
+    variant: 'real time (× 1), B at the default weight 1',
     timeFactor: 1,
     backlog,
     windowMs: realTimeWindowMs,
     runs: 1,
-    bWeight: 2,
   };
   const measurements = [
     ...(await measureVariant(ctx, realTime)),
     ...(await measureVariant(ctx, stress)),
-    ...(await measureVariant(ctx, bWithinShare)),
+    ...(await measureVariant(ctx, bOverShare)),
   ];
   return buildResult({
     id: 'tenants',
     title: '8. Tenants: fair shares of one budget',
     parameters: {
       workers: WORKERS,
-      tenants: tenantsEnv({}),
+      tenants: tenantsEnv({ bWeight: 2 }),
       backlogA: backlog,
       keptWaitingCD: KEEP_WAITING,
       tenantB:
-        'one edit per second (per 0.1 s at × 0.1), default weight 1; weight 2 in the last row (one run)',
+        'one edit per second (per 0.1 s at × 0.1), weight 2; the default weight 1 in the last row (one run)',
       window: `${realTimeWindowMs / 1000} s in real time, ${stress.windowMs / 1000} s at × ${TIME_FACTOR}, after ${WARM_UP_WINDOWS} budget windows of warm-up`,
       queue: 'EditQueue fair: true (parked at enqueue)',
     },
@@ -388,7 +390,11 @@ export const tenants: Scenario = async (ctx) => {
     figures: (m) => [
       ...targetFigures('real time', m[realTime.variant]),
       ...targetFigures(`× ${TIME_FACTOR}`, m[stress.variant]),
-      ...targetFigures("real time, B's weight 2", m[bWithinShare.variant]).slice(0, 1),
+      {
+        // Not a target: B sends more than its share at weight 1, and so queues.
+        label: "real time, B at the default weight 1: B's wait p95, in budget windows",
+        value: m[bOverShare.variant]?.bWaitP95Windows ?? Number.NaN,
+      },
     ],
     notes: NOTES,
   });
