@@ -89,35 +89,48 @@ export class FairKeys {
 }
 
 /**
- * Parks edits: each edit still in BullMQ's delayed set leaves it for the end of its room, its
- * handicap joins the tenant's set, the tenant the account's and the account the queue's. An edit
- * not in the delayed set (parked already, taken, gone) is left where it is. With ARGV[1] `1`,
- * only edits no worker ever took are parked (an enqueue parks what it added, nothing older).
- * KEYS[1] the accounts set, KEYS[2] BullMQ's delayed set, then room, handicaps, tenants triples;
- * ARGV[2] the job key prefix, then id, handicap, tenant, account quadruples. Returns how many
- * were parked.
+ * Parks edits, a group per room: each edit still in BullMQ's delayed set leaves it for the end of
+ * its room; the room's handicap joins the tenant's set, the tenant the account's and the account
+ * the queue's. An edit not in the delayed set (parked already, taken, gone) is left where it is.
+ * With ARGV[1] `1`, only edits no worker ever took are parked (an enqueue parks what it added,
+ * nothing older). KEYS[1] the accounts set, KEYS[2] BullMQ's delayed set, then room, handicaps,
+ * tenants triples; ARGV[2] the job key prefix, then per room its handicap, tenant, account, the
+ * number of ids and the ids. Returns how many were parked.
  */
 const PARK = new RedisScript(`
 local fresh_only = ARGV[1] == '1'
 local parked = 0
+local j = 3
 for i = 3, #KEYS, 3 do
-  local j = (i - 3) / 3 * 4 + 2
-  local id = ARGV[j + 1]
-  local taken = fresh_only and redis.call('HEXISTS', ARGV[2] .. id, 'processedOn') == 1
-  if not taken and redis.call('ZREM', KEYS[2], id) == 1 then
-    redis.call('RPUSH', KEYS[i], id)
-    redis.call('SADD', KEYS[i + 1], ARGV[j + 2])
-    redis.call('SADD', KEYS[i + 2], ARGV[j + 3])
-    redis.call('SADD', KEYS[1], ARGV[j + 4])
-    parked = parked + 1
+  local n = tonumber(ARGV[j + 3])
+  local ids, moved = {}, 0
+  for k = j + 4, j + 3 + n do
+    local id = ARGV[k]
+    local taken = fresh_only and redis.call('HEXISTS', ARGV[2] .. id, 'processedOn') == 1
+    if not taken and redis.call('ZREM', KEYS[2], id) == 1 then
+      ids[#ids + 1] = id
+      if #ids == 1000 then
+        redis.call('RPUSH', KEYS[i], unpack(ids))
+        moved, ids = moved + #ids, {}
+      end
+    end
   end
+  if #ids > 0 then redis.call('RPUSH', KEYS[i], unpack(ids)) end
+  moved = moved + #ids
+  if moved > 0 then
+    redis.call('SADD', KEYS[i + 1], ARGV[j])
+    redis.call('SADD', KEYS[i + 2], ARGV[j + 1])
+    redis.call('SADD', KEYS[1], ARGV[j + 2])
+  end
+  parked = parked + moved
+  j = j + 4 + n
 end
 return parked
 `);
 
 /**
- * Moves delayed edits into their tenants' lines (see {@link PARK}): `fresh` parks only edits no
- * worker took yet. Returns how many were parked.
+ * Moves delayed edits into their tenants' lines (see {@link PARK}), in their order within each
+ * room: `fresh` parks only edits no worker took yet. Returns how many were parked.
  */
 export async function parkEdits(
   redis: Redis | Cluster,
@@ -126,13 +139,19 @@ export async function parkEdits(
   options: { fresh: boolean },
 ): Promise<number> {
   if (edits.length === 0) return 0;
-  const k: string[] = [keys.accounts(), keys.delayed];
-  const a: (string | number)[] = [options.fresh ? '1' : '0', keys.job];
+  const rooms = new Map<string, { edit: ParkedEdit; handicap: number; ids: string[] }>();
   for (const e of edits) {
     const handicap = priorityHandicap(e.priority);
-    k.push(keys.room(e.account, e.tenant, handicap), keys.handicaps(e.account, e.tenant));
-    k.push(keys.tenants(e.account));
-    a.push(e.id, handicap, e.tenant, e.account);
+    const room = keys.room(e.account, e.tenant, handicap);
+    const group = rooms.get(room) ?? { edit: e, handicap, ids: [] };
+    group.ids.push(e.id);
+    rooms.set(room, group);
+  }
+  const k: string[] = [keys.accounts(), keys.delayed];
+  const a: (string | number)[] = [options.fresh ? '1' : '0', keys.job];
+  for (const [room, { edit, handicap, ids }] of rooms) {
+    k.push(room, keys.handicaps(edit.account, edit.tenant), keys.tenants(edit.account));
+    a.push(handicap, edit.tenant, edit.account, ids.length, ...ids);
   }
   return Number(await PARK.run(redis, k, a));
 }
