@@ -16,15 +16,16 @@ import type { WorkerConfig } from './config';
 import { budgetKeyOf } from './rate-budget';
 
 /**
- * How many edits a domain keeps admitted ahead of its submits: about one second of the submit
- * budget (5 at Adobe's 15 per 3 s, 50 at a tenth of the time), never fewer than 4 nor more than
- * 64. Fewer would leave tokens unused while an admitted edit reaches its submit; more would put a
- * tenant that arrives now behind that many edits of the others.
+ * How many edits a domain keeps admitted ahead of its submits: a third of the submits Adobe allows
+ * in its shortest window (5 of 15 per 3 s), whatever the budget's time scale, and at least 2.
+ * Admitted edits take the budget's tokens in no set order, so an edit admitted now waits for about
+ * N tokens, and 3N at the 95th percentile: with N a third of a window's tokens, a tenant that
+ * arrives now submits within about one window. N is enough to keep every token used as long as an
+ * admission reaches its POST within N tokens' time.
  */
-export function admissionWindow(budgetTimeScale: number): number {
+export function admissionWindow(): number {
   const [shortest] = [...adobeRateLimits.submit.soft].sort((a, b) => a.windowMs - b.windowMs);
-  const perSecond = shortest ? shortest.limit / ((shortest.windowMs * budgetTimeScale) / 1000) : 5;
-  return Math.min(64, Math.max(4, Math.ceil(perSecond)));
+  return Math.max(2, Math.ceil((shortest?.limit ?? 15) / 3));
 }
 
 /** The budgets this worker's accounts draw on, each with the accounts that share it. */
@@ -65,7 +66,7 @@ export function startFairDispatch(deps: {
     prefix: config.prefix,
     queueName: config.queueName,
     domains: fairDomains(config.accounts),
-    window: admissionWindow(config.budgetTimeScale),
+    window: admissionWindow(),
     shares: deps.shares,
     onError: (err) => logger.warn({ err: err.message }, 'fair dispatch round failed'),
   });

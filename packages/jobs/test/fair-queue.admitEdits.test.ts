@@ -67,7 +67,7 @@ describe('fair admission (real Redis)', () => {
     const gate = new FairGate(redis, PREFIX, queueName);
     const order: string[] = [];
     for (let i = 0; i < n; i += 1) {
-      const [admitted] = await admitEdits(redis, keys, req);
+      const [admitted] = (await admitEdits(redis, keys, req)).admitted;
       if (!admitted) break;
       order.push(admitted.tenant);
       await gate.submitted(admitted.id, req.domain);
@@ -109,7 +109,7 @@ describe('fair admission (real Redis)', () => {
     const veryLateUrgent = edit('very-late-urgent', T0 + 3_600_000, 1);
     // Each line keeps the order edits were parked in: the order of their enqueue.
     await park([batch, urgent, lateBatch, veryLateUrgent]);
-    const ids = (await admitEdits(redis, keys, request({ window: 10 }))).map((e) => e.id);
+    const ids = (await admitEdits(redis, keys, request({ window: 10 }))).admitted.map((e) => e.id);
     // The interactive edit goes before batch edits that have waited less than its lead; a batch
     // edit an hour old goes before an interactive edit that just arrived.
     expect(ids).toEqual(['urgent', 'old-batch', 'late-batch', 'very-late-urgent']);
@@ -125,12 +125,12 @@ describe('fair admission (real Redis)', () => {
     await park([...edits('x', 10), ...edits('y', 10)]);
     const gate = new FairGate(redis, PREFIX, queueName);
     const req = request({ window: 100, tenants: { x: { weight: 10, maxInFlight: 2 } } });
-    const first = await admitEdits(redis, keys, req);
+    const { admitted: first } = await admitEdits(redis, keys, req);
     expect(first.filter((e) => e.tenant === 'x')).toHaveLength(2);
     expect(first.filter((e) => e.tenant === 'y')).toHaveLength(10);
     await gate.ended('x-0', 'org.acme', 'x');
     const next = await admitEdits(redis, keys, req);
-    expect(next).toEqual([{ id: 'x-2', tenant: 'x' }]);
+    expect(next).toEqual({ admitted: [{ id: 'x-2', tenant: 'x' }], waiting: true });
   });
 
   it('admits no more than the window holds until submits free places, and reports the backlog', async () => {
@@ -140,13 +140,14 @@ describe('fair admission (real Redis)', () => {
       { tenant: 'b', account: 'other-account', waiting: 5 },
     ]);
     const req = request({ window: 8, accounts: ['acme', 'other-account'] });
-    expect(await admitEdits(redis, keys, req)).toHaveLength(8);
-    expect(await admitEdits(redis, keys, req)).toHaveLength(0);
+    expect((await admitEdits(redis, keys, req)).admitted).toHaveLength(8);
+    // A full window admits nothing and says edits still wait.
+    expect(await admitEdits(redis, keys, req)).toEqual({ admitted: [], waiting: true });
     const gate = new FairGate(redis, PREFIX, queueName);
     expect(await gate.admitted('a-0', 'org.acme')).toBe(true);
     await gate.submitted('a-0', 'org.acme');
     expect(await gate.admitted('a-0', 'org.acme')).toBe(false);
-    expect(await admitEdits(redis, keys, req)).toHaveLength(1);
+    expect((await admitEdits(redis, keys, req)).admitted).toHaveLength(1);
   });
 
   it('keeps a parked edit in its line only: out of the delayed set, and back in it, due, once admitted', async () => {
@@ -158,7 +159,7 @@ describe('fair admission (real Redis)', () => {
       { tenant: 'a', account: 'acme', waiting: 3 },
     ]);
     const before = Date.now();
-    const [admitted] = await admitEdits(redis, keys, request());
+    const [admitted] = (await admitEdits(redis, keys, request())).admitted;
     expect(admitted).toEqual({ id: 'a-0', tenant: 'a' });
     const due = Number(await redis.zscore(keys.delayed, 'a-0')) / 0x1000;
     expect(due).toBeGreaterThanOrEqual(before);
@@ -171,9 +172,11 @@ describe('fair admission (real Redis)', () => {
     expect(await park([taken!, gone!, kept!])).toBe(2);
     expect(await redis.zscore(keys.delayed, taken!.id)).not.toBeNull();
     await redis.del(`${keys.job}${gone!.id}`);
-    expect(await admitEdits(redis, keys, request({ window: 5 }))).toEqual([
-      { id: kept!.id, tenant: 'a' },
-    ]);
+    // Nothing is left waiting once the line is empty.
+    expect(await admitEdits(redis, keys, request({ window: 5 }))).toEqual({
+      admitted: [{ id: kept!.id, tenant: 'a' }],
+      waiting: false,
+    });
     expect(await redis.zscore(keys.delayed, gone!.id)).toBeNull();
   });
 

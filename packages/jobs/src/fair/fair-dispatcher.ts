@@ -23,7 +23,7 @@ export interface FairDispatcherOptions {
   window?: number;
   /** Weights and in-flight limits: per named tenant, and the default for the others. */
   shares: () => { defaults: TenantShare; tenants: Readonly<Record<string, TenantShare>> };
-  /** Wait between rounds while edits wait. @defaultValue 50 */
+  /** Wait between rounds while edits wait (admitted or not: a full window frees as edits submit). @defaultValue 50 */
   tickMs?: number;
   /** Wait between rounds while nothing waits. @defaultValue 500 */
   idleMs?: number;
@@ -67,23 +67,26 @@ export class FairDispatcher {
     }, ms);
   }
 
-  /** One pass over the domains; true when any edit was admitted. */
+  /**
+   * One pass over the domains; true when edits wait, so the next round comes after `tickMs`: a
+   * full window frees a place with every submit, and the next edit should not wait an idle pause.
+   */
   async round(): Promise<boolean> {
-    let admitted = 0;
+    let busy = false;
     const shares = this.options.shares();
     for (const d of this.options.domains) {
-      const edits = await admitEdits(this.options.redis, this.keys, {
+      const { admitted, waiting } = await admitEdits(this.options.redis, this.keys, {
         domain: d.domain,
         accounts: d.accounts,
         window: this.options.window ?? 16,
         ...shares,
       });
-      for (const e of edits) await this.promote(e.id, d.domain);
-      admitted += edits.length;
+      for (const e of admitted) await this.promote(e.id, d.domain);
+      busy = busy || waiting || admitted.length > 0;
       if (Date.now() - this.lastSweep > 10_000) await this.sweep(d.domain);
     }
     if (Date.now() - this.lastSweep > 10_000) this.lastSweep = Date.now();
-    return admitted > 0;
+    return busy;
   }
 
   /** Moves an admitted edit from its park to the front of the waiting list. */

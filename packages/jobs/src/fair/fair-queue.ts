@@ -261,7 +261,8 @@ async function pipelined(redis: Redis | Cluster, commands: string[][]): Promise<
  * the job plus the room's handicap), then `F[tenant] = S + 1/weight` and `V = S`. A tenant at its
  * in-flight limit is passed over. An admitted edit goes back into BullMQ's delayed set, due now
  * (the dispatcher then promotes it; should it not, BullMQ's workers do); an id whose job is gone
- * (cancelled, removed) is dropped. Returns the admitted ids with their tenants, as
+ * (cancelled, removed) is dropped. Returns whether edits still wait (`1` or `0`; `1` when the
+ * window is full, unlooked), then the admitted ids with their tenants, as
  * `id, tenant, id, tenant, …`.
  *
  * KEYS[1] admitted, KEYS[2] vt, KEYS[3] BullMQ's delayed set, KEYS[4…] the `tenants:<account>`
@@ -273,7 +274,7 @@ async function pipelined(redis: Redis | Cluster, commands: string[][]): Promise<
 const ADMIT = new RedisScript(`
 local now = tonumber(ARGV[1])
 local room_left = tonumber(ARGV[2]) - redis.call('ZCARD', KEYS[1])
-if room_left <= 0 then return {} end
+if room_left <= 0 then return { '1' } end
 local base, domain, job = ARGV[3], ARGV[4], ARGV[7]
 local weights, limits = {}, {}
 for i = 8, #ARGV, 3 do
@@ -301,7 +302,7 @@ for i = 4, #KEYS do
   end
 end
 local v = tonumber(redis.call('HGET', KEYS[2], '__v') or '0')
-local out = {}
+local out = { '0' }
 while room_left > 0 do
   local best, best_s = nil, nil
   for t, list in pairs(rooms) do
@@ -341,6 +342,7 @@ while room_left > 0 do
   if #left == 0 then rooms[best] = nil else rooms[best] = left end
 end
 redis.call('HSET', KEYS[2], '__v', tostring(v))
+if next(rooms) ~= nil then out[1] = '1' end
 return out
 `);
 
@@ -359,12 +361,19 @@ export interface AdmitRequest {
   tenants: Readonly<Record<string, TenantShare>>;
 }
 
-/** Admits the next edits of a domain, fairly; returns them with their tenants. */
+/** What one admission round did: the edits it admitted, and whether edits still wait. */
+export interface Admission {
+  admitted: { id: string; tenant: string }[];
+  /** Edits still wait for admission (or the window was full): worth another round soon. */
+  waiting: boolean;
+}
+
+/** Admits the next edits of a domain, fairly. */
 export async function admitEdits(
   redis: Redis | Cluster,
   keys: FairKeys,
   request: AdmitRequest,
-): Promise<{ id: string; tenant: string }[]> {
+): Promise<Admission> {
   const args: (string | number)[] = [
     Date.now(),
     request.window,
@@ -387,9 +396,11 @@ export async function admitEdits(
     ],
     args,
   )) as string[];
-  const out: { id: string; tenant: string }[] = [];
-  for (let i = 0; i < reply.length; i += 2) out.push({ id: reply[i]!, tenant: reply[i + 1]! });
-  return out;
+  const admitted: Admission['admitted'] = [];
+  for (let i = 1; i < reply.length; i += 2) {
+    admitted.push({ id: reply[i]!, tenant: reply[i + 1]! });
+  }
+  return { admitted, waiting: reply[0] === '1' };
 }
 
 /**
