@@ -9,7 +9,6 @@ import {
   PipelineMetrics,
   TenantMetrics,
   scopeJobLogger,
-  statusClassOf,
   type Logger,
 } from '@darkroom/observability';
 import type { RequestEvent } from '@darkroom/photoshop';
@@ -41,14 +40,13 @@ export function createWorkerMetrics(): WorkerMetrics {
 export const callClass = (cls: string): 'submit' | 'status' =>
   cls.startsWith('status') ? 'status' : 'submit';
 
-/** Counts every HTTP call an Adobe client makes, by endpoint and status class. */
+/**
+ * Counts every HTTP call an Adobe client makes, by endpoint, status class and status: a call
+ * with no reply (reset, timeout) carries no status.
+ */
 export function apiRequestRecorder(api: ApiMetrics): (event: RequestEvent) => void {
   return (event) => {
-    api.request(
-      event.endpointClass,
-      event.status ? statusClassOf(event.status) : 'error',
-      event.durationMs / 1000,
-    );
+    api.request(event.endpointClass, event.status || undefined, event.durationMs / 1000);
   };
 }
 

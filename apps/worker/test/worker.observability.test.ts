@@ -126,10 +126,10 @@ describe('what an operator sees: metrics, logs and Redis after real jobs', () =>
       /^darkroom_jobs_failed_total\{operation="renditionCreate",account="default",reason="remote_failed"\} 1$/m,
     );
     expect(text).toMatch(
-      /^darkroom_api_requests_total\{endpoint_class="submit",status_class="2xx"\} [1-9]/m,
+      /^darkroom_api_requests_total\{endpoint_class="submit",status_class="2xx",status="202"\} [1-9]/m,
     );
     expect(text).toMatch(
-      /^darkroom_api_requests_total\{endpoint_class="token",status_class="2xx"\} 1$/m,
+      /^darkroom_api_requests_total\{endpoint_class="token",status_class="2xx",status="200"\} 1$/m,
     );
     expect(text).toMatch(
       /^darkroom_api_rate_limited_total\{account="default",class="submit"\} 1$/m,

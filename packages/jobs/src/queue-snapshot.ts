@@ -1,9 +1,10 @@
 import type { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { QueueSnapshot } from '@darkroom/observability';
+import { fairBacklog } from './fair/fair-queue';
 
 /**
- * Counts per state (every one filled in, `delayed_due` included) and the age of the job at the
+ * Counts per state (every one filled in, `delayed_due` and `parked` included) and the age of the job at the
  * head of the wait list, in the shape `QueueMetrics` reads on each scrape. Constant work: a few
  * counts and one small hash field, never a scan of job bodies.
  */
@@ -20,6 +21,10 @@ export async function queueSnapshot(queue: Queue, redis: Redis | Cluster): Promi
   const oldestId = await redis.lindex(queue.toKey('wait'), -1);
   // BullMQ scores delayed jobs as timestamp * 0x1000 + a 12-bit counter.
   const delayedDue = await redis.zcount(queue.toKey('delayed'), 0, Date.now() * 0x1000 + 0xfff);
+  const lines = await fairBacklog(redis, {
+    prefix: queue.opts.prefix ?? 'bull',
+    queueName: queue.name,
+  });
   let oldestWaitingAgeSeconds: number | null = null;
   if (oldestId) {
     const timestamp = await redis.hget(queue.toKey(oldestId), 'timestamp');
@@ -32,6 +37,7 @@ export async function queueSnapshot(queue: Queue, redis: Redis | Cluster): Promi
       prioritized: counts.prioritized ?? 0,
       delayed: counts.delayed ?? 0,
       delayed_due: delayedDue,
+      parked: lines.reduce((sum, l) => sum + l.waiting, 0),
       active: counts.active ?? 0,
       failed: counts.failed ?? 0,
       completed: counts.completed ?? 0,

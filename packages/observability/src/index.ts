@@ -1,7 +1,25 @@
 export { ObservabilityError } from './observability-error';
-export { PipelineMetrics } from './metrics/pipeline-metrics';
-export type { PipelineMetricsOptions, JobTimings } from './metrics/pipeline-metrics';
-export { ApiMetrics, statusClassOf } from './metrics/api-metrics';
+export {
+  CALLBACK_OUTCOMES,
+  PipelineMetrics,
+  RECONCILIATION_OUTCOMES,
+} from './metrics/pipeline-metrics';
+export type {
+  CallbackOutcome,
+  JobTimings,
+  PipelineMetricsOptions,
+  ReconciliationOutcome,
+} from './metrics/pipeline-metrics';
+export {
+  ADOBE_DOCUMENTED_STATUSES,
+  ApiMetrics,
+  BUDGET_CLASSES,
+  ENDPOINT_CLASSES,
+  STATUS_CLASSES,
+  STATUS_LABELS,
+  statusClassOf,
+  statusLabelOf,
+} from './metrics/api-metrics';
 export type {
   ApiMetricsOptions,
   BudgetClass,
@@ -10,9 +28,14 @@ export type {
 } from './metrics/api-metrics';
 export { BudgetMetrics } from './metrics/budget-metrics';
 export type { BudgetMetricsOptions } from './metrics/budget-metrics';
-export { QueueMetrics } from './metrics/queue-metrics';
-export { TenantMetrics } from './metrics/tenant-metrics';
-export type { TenantEditOutcome, TenantMetricsOptions } from './metrics/tenant-metrics';
+export { QUEUE_STATES, QueueMetrics } from './metrics/queue-metrics';
+export { TENANT_CALL_KINDS, TENANT_EDIT_OUTCOMES, TenantMetrics } from './metrics/tenant-metrics';
+export type {
+  TenantCallKind,
+  TenantEditOutcome,
+  TenantMetricsOptions,
+} from './metrics/tenant-metrics';
+export { BOUNDED_LABEL_VALUES } from './metrics/label-values';
 export type { QueueCounts, QueueMetricsOptions, QueueSnapshot } from './metrics/queue-metrics';
 export { collectProcessMetrics } from './metrics/process-metrics';
 export type { ProcessMetricsOptions } from './metrics/process-metrics';

@@ -30,8 +30,8 @@ describe('countSeries', () => {
       3 * 10 * perHistogram(15) + // queue wait, remote, detection lag {operation}
       10 * perHistogram(9) + // polls{operation}
       2 + // worker gauges
-      16 + // api requests{endpoint_class,status_class}
-      16 * perHistogram(12) + // api latency
+      4 * 5 + // api requests{endpoint_class,status_class,status}: 200, 404, 418 (other), 503, error
+      4 * 4 * perHistogram(12) + // api latency{endpoint_class,status_class}: 2xx, 4xx, 5xx, error
       6 + // rate limited{account,class}
       6 * perHistogram(13) + // retry-after
       6 + // budget granted

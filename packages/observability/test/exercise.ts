@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import {
   ApiMetrics,
   BudgetMetrics,
+  ENDPOINT_CLASSES,
   PipelineMetrics,
   QueueMetrics,
   TenantMetrics,
@@ -73,9 +74,9 @@ export function exerciseAllMetrics(
     tenants.outputBytes(tenant, 2048);
     tenants.remoteSeconds(tenant, 9);
   }
-  for (const endpoint of ['submit', 'status', 'token', 'other'] as const) {
-    for (const status of ['2xx', '4xx', '5xx', 'error'] as const)
-      api.request(endpoint, status, 0.12);
+  // A success, a documented and an undocumented 4xx, a 5xx and a call with no reply.
+  for (const endpoint of ENDPOINT_CLASSES) {
+    for (const status of [200, 404, 418, 503, undefined]) api.request(endpoint, status, 0.12);
   }
   return register;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseMatchers, type Matcher } from './metric-catalog';
 
 export const INFRA = resolve(__dirname, '../../../infra');
 
@@ -64,19 +65,31 @@ export function dashboardExprs(dashboard: unknown): NamedExpr[] {
 
 export interface MetricRef {
   name: string;
+  /** The label names of its matchers. */
   labels: string[];
+  matchers: Matcher[];
 }
 
-/** Darkroom metric names an expression reads, with the label names of their matchers. */
+/** Darkroom metric names an expression reads, with the matchers of their selectors. */
 export function metricRefs(expr: string): MetricRef[] {
   const refs: MetricRef[] = [];
   for (const m of expr.matchAll(/\b(darkroom_[A-Za-z0-9_:]*)\s*(\{[^}]*\})?/g)) {
-    const labels = [...(m[2] ?? '').matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*(?:=~|!~|!=|=)/g)].map(
-      (l) => l[1] ?? '',
-    );
-    refs.push({ name: m[1] ?? '', labels });
+    const matchers = parseMatchers(m[2] ?? '');
+    refs.push({ name: m[1] ?? '', labels: matchers.map((l) => l.label), matchers });
   }
   return refs;
+}
+
+/** The `job` values an expression selects `up` by: `up{job="a"}` or `up{job=~"a|b"}`. */
+export function scrapeJobsOfUp(expr: string): string[] {
+  const jobs: string[] = [];
+  for (const m of expr.matchAll(/\bup\s*(\{[^}]*\})/g)) {
+    for (const { label, op, value } of parseMatchers(m[1] ?? '')) {
+      if (label !== 'job' || value === undefined) continue;
+      jobs.push(...(op === '=~' ? value.split('|') : [value]));
+    }
+  }
+  return jobs;
 }
 
 /** Label names used in `by (...)`, `without (...)`, `on (...)` and `label_values(m, label)`. */

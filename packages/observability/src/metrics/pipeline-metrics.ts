@@ -27,6 +27,17 @@ export interface JobTimings {
   polls: number;
 }
 
+/**
+ * How a submit whose reply was lost or ambiguous was settled: its outputs were found, an Adobe
+ * event named where it wrote, the next POST was sent, or none was found and the edit failed.
+ */
+export const RECONCILIATION_OUTCOMES = ['outputs', 'event', 'resubmit', 'gone'] as const;
+export type ReconciliationOutcome = (typeof RECONCILIATION_OUTCOMES)[number];
+
+/** How one callback attempt ended: a 2xx, another attempt planned, or given up. */
+export const CALLBACK_OUTCOMES = ['delivered', 'retrying', 'dead'] as const;
+export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
+
 /** The histograms of seconds labelled by operation alone: name and help. */
 const OPERATION_TIMINGS = {
   queueWait: [
@@ -192,7 +203,7 @@ export class PipelineMetrics {
   }
 
   /** A submit whose reply was lost or ambiguous was settled one way: see the metric's help. */
-  reconciled(outcome: 'outputs' | 'event' | 'resubmit' | 'gone'): void {
+  reconciled(outcome: ReconciliationOutcome): void {
     this.reconciliations.inc({ outcome });
   }
 
@@ -207,7 +218,7 @@ export class PipelineMetrics {
   }
 
   /** One callback attempt ended: see the metric's help for the outcomes. */
-  callback(outcome: 'delivered' | 'retrying' | 'dead'): void {
+  callback(outcome: CallbackOutcome): void {
     this.callbacks.inc({ outcome });
   }
 

@@ -11,6 +11,8 @@ export interface QueueCounts {
   completed?: number;
   /** Delayed jobs whose time has come (a poll or retry that is due): work ready to run now. */
   delayed_due?: number;
+  /** Edits waiting in their tenants' lines for fair dispatch to admit them (in no BullMQ state). */
+  parked?: number;
 }
 
 /**
@@ -31,11 +33,13 @@ export interface QueueMetricsOptions {
   collect: () => Promise<QueueSnapshot[]>;
 }
 
-const STATES = [
+/** The states the `state` label of `darkroom_queue_jobs` takes, one per count of a snapshot. */
+export const QUEUE_STATES = [
   'waiting',
   'prioritized',
   'delayed',
   'delayed_due',
+  'parked',
   'active',
   'failed',
   'completed',
@@ -67,7 +71,7 @@ export class QueueMetrics {
         const snapshots = await this.snapshot();
         this.jobs.reset();
         for (const s of snapshots ?? []) {
-          for (const state of STATES) {
+          for (const state of QUEUE_STATES) {
             const n = s.counts[state];
             if (n !== undefined) this.jobs.set({ queue: boundLabel(s.queue), state }, n);
           }

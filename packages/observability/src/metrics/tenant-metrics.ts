@@ -6,8 +6,13 @@ export interface TenantMetricsOptions {
   register: Registry;
 }
 
-/** How an edit of a tenant ended. */
-export type TenantEditOutcome = 'completed' | 'failed' | 'cancelled';
+/** How an edit of a tenant ended: a cancelled edit is not counted as failed. */
+export const TENANT_EDIT_OUTCOMES = ['completed', 'failed', 'cancelled'] as const;
+export type TenantEditOutcome = (typeof TENANT_EDIT_OUTCOMES)[number];
+
+/** The Adobe calls counted per tenant: accepted submits and status reads. */
+export const TENANT_CALL_KINDS = ['submit', 'status'] as const;
+export type TenantCallKind = (typeof TENANT_CALL_KINDS)[number];
 
 /**
  * What each tenant uses: edits by outcome, Adobe calls, 429s, output bytes and Adobe time. The
@@ -59,7 +64,7 @@ export class TenantMetrics {
     this.edits.inc({ tenant: boundLabel(tenant), outcome });
   }
 
-  adobeCall(tenant: string, kind: 'submit' | 'status'): void {
+  adobeCall(tenant: string, kind: TenantCallKind): void {
     this.calls.inc({ tenant: boundLabel(tenant), kind });
   }
 
