@@ -8,6 +8,7 @@ import { type Role } from './auth/auth-config';
 import { boardRouter } from './board/board-router';
 import { dashboardApp } from './dashboard-app';
 import { type DashboardOptions } from './dashboard-options';
+import { searchPaths, searchRouter } from './search/search-router';
 import { tenantsPaths, tenantsRouter } from './tenants/tenants-router';
 
 export interface Dashboard {
@@ -63,7 +64,8 @@ async function closeRedis(connection: Redis): Promise<void> {
  * each request is sent to the board its role allows, after the credential and role checks.
  * Job views pass through Darkroom's redaction, so a presigned URL or token that slipped into
  * Redis never reaches the browser. `<basePath>/tenants` (and `.json`) shows each tenant's
- * backlog and rate, linked from the board's header menu.
+ * backlog and rate, `<basePath>/search` (and `.json`) finds edits by tenant or Adobe job id;
+ * both are linked from the board's header menu.
  */
 export function createDashboard(options: DashboardOptions): Dashboard {
   const { redis, prefix, auth, title = 'Darkroom' } = options;
@@ -78,13 +80,26 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       ? new Redis(redis, { maxRetriesPerRequest: null })
       : new Redis({ ...redis, maxRetriesPerRequest: null });
   const queues = options.queues.map((name) => new Queue(name, { connection, prefix }));
-  const links = [{ text: 'Tenants', url: tenantsPaths(basePath).html }];
+  const links = [
+    { text: 'Tenants', url: tenantsPaths(basePath).html },
+    { text: 'Search edits', url: searchPaths(basePath).html },
+  ];
   const board = (readOnlyMode: boolean): RequestHandler =>
     boardRouter(queues, { basePath, title, readOnlyMode, links });
   const boards: Record<Role, RequestHandler> = { viewer: board(true), admin: board(false) };
   const tenantQueues = options.tenantQueues ?? options.queues;
-  const tenants = tenantsRouter({ redis: connection, prefix, queues: tenantQueues, basePath });
-  const app = dashboardApp(auth, basePath, boards, [tenants]);
+  // The edit queues the search reads: the board's own handles, or new ones for queues it does
+  // not show (closed with the others).
+  const editQueues = tenantQueues.map(
+    (name) =>
+      queues.find((queue) => queue.name === name) ?? new Queue(name, { connection, prefix }),
+  );
+  const extraQueues = editQueues.filter((queue) => !queues.includes(queue));
+  const pages = [
+    tenantsRouter({ redis: connection, prefix, queues: tenantQueues, basePath }),
+    searchRouter({ redis: connection, prefix, queues: editQueues, basePath }),
+  ];
+  const app = dashboardApp(auth, basePath, boards, pages);
 
   let server: Server | undefined;
 
@@ -122,7 +137,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
             return closed;
           }
         : undefined,
-      ...queues.map((queue) => () => queue.close()),
+      ...[...queues, ...extraQueues].map((queue) => () => queue.close()),
       () => closeRedis(connection),
     ]);
   });

@@ -7,7 +7,8 @@ export interface DashboardOptions {
   /** Queue names to show, e.g. `['darkroom-edits']`. */
   queues: string[];
   /**
-   * Edit queues whose tenants the tenants page shows (backlog parked for fair dispatch, usage).
+   * Edit queues: those whose tenants the tenants page shows (backlog parked for fair dispatch,
+   * usage) and whose edits the search page finds.
    * @defaultValue `queues`
    */
   tenantQueues?: string[];

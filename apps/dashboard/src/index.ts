@@ -7,6 +7,10 @@ export { authenticate, roleFor, REALM } from './auth/authenticate';
 export { adminForWrites } from './auth/authorize';
 export { safeEqual } from './auth/safe-equal';
 export { formatJobName, formatJobPayload, statusPath } from './job-view/format-job';
+export { editJobView } from './job-view/edit-job-view';
+export { searchPaths } from './search/search-router';
+export { SEARCH_PAGE_CSP, boardJobPath } from './search/search-page';
+export type { QueueMatches } from './search/search-page';
 export { dashboardConfigFromEnv } from './dashboard-env';
 export type { DashboardConfig } from './dashboard-env';
 export { tenantsSnapshot } from './tenants/tenants-snapshot';
@@ -18,5 +22,6 @@ export type {
   TenantsSnapshotOptions,
   UsageWindow,
 } from './tenants/tenants-snapshot';
-export { TENANTS_PAGE_CSP, TENANTS_REFRESH_SECONDS, escapeHtml } from './tenants/tenants-page';
+export { TENANTS_PAGE_CSP, TENANTS_REFRESH_SECONDS } from './tenants/tenants-page';
+export { escapeHtml } from './html/escape-html';
 export { tenantsPaths } from './tenants/tenants-router';

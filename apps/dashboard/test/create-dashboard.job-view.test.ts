@@ -21,8 +21,12 @@ interface JobReply {
     returnValue: Record<string, unknown> | null;
     failedReason?: string;
     stacktrace: string[];
+    attempts: number;
+    attemptsStarted?: number;
   };
 }
+
+const STALLED = 'job stalled more than allowable limit';
 
 describe('createDashboard job views', () => {
   let seeded: SeededQueue;
@@ -64,6 +68,17 @@ describe('createDashboard job views', () => {
         failWith:
           'client_error: InputValidationError reading https://acct.blob.core.windows.net/in/cat.psd?sv=2024&sig=plantedSasSig',
       },
+      {
+        name: 'autoCrop',
+        data: darkroomJobData({ retries: 2 }, { operation: 'v2.autoCrop' }),
+        pickUps: 3,
+      },
+      { name: 'stalled', data: darkroomJobData({ step: 'poll' }), failWith: STALLED },
+      {
+        name: 'delivery',
+        data: { deliveryId: 'd-1', editId: 'e-1', type: 'edit.failed', url: 'https://app.test/h' },
+        failWith: 'callback answered 500',
+      },
     ]);
     dashboard = createDashboard({
       redis: redisUrl(),
@@ -91,11 +106,13 @@ describe('createDashboard job views', () => {
     const { text, body } = await getJob(seeded.ids[0]);
     for (const secret of PLANTED) expect(text).not.toContain(secret);
     expect(body.job.name).toBe('autoTone (legacy) · acct-a · poll');
-    expect(Object.keys(body.job.data).slice(0, 10)).toEqual([
+    expect(Object.keys(body.job.data).slice(0, 12)).toEqual([
       'operation',
       'api',
       'account',
       'step',
+      'pickUps',
+      'submitRounds',
       'polls',
       'remoteJobId',
       'statusPath',
@@ -108,6 +125,8 @@ describe('createDashboard job views', () => {
       api: 'POST /lrService/autoTone: legacy, ended 2026-07-31, use v2.edit',
       account: 'acct-a',
       step: 'poll',
+      pickUps: 1,
+      submitRounds: 1,
       polls: 3,
       remoteJobId: '8ec6e2c6-3b2a-4d0e',
       statusPath: '/pie/psdService/status/8ec6e2c6-3b2a-4d0e',
@@ -129,13 +148,36 @@ describe('createDashboard job views', () => {
     });
   });
 
-  it('shows the failure reason of a failed job with its signed URL removed', async () => {
+  it('shows a failed edit its reason code and message, without stack trace or signed URL', async () => {
     const { text, body } = await getJob(seeded.ids[1]);
     for (const secret of PLANTED) expect(text).not.toContain(secret);
     expect(body.job.failedReason).toBe(
       'client_error: InputValidationError reading https://acct.blob.core.windows.net/in/cat.psd?[redacted]',
     );
-    expect(body.job.stacktrace.join('\n')).toContain('client_error: InputValidationError');
+    expect(body.job.stacktrace).toEqual([]);
+    expect(text).not.toMatch(/\bat .*\.(js|ts):\d+/);
+  });
+
+  it("gives BullMQ's own failures of an edit a reason code too", async () => {
+    const { body } = await getJob(seeded.ids[3]);
+    expect(body.job.failedReason).toBe(`stalled: ${STALLED}`);
+    expect(body.job.stacktrace).toEqual([]);
+  });
+
+  it('leaves the stack trace of jobs that are not edits', async () => {
+    const { body } = await getJob(seeded.ids[4]);
+    expect(body.job.failedReason).toBe('callback answered 500');
+    expect(body.job.stacktrace.join('\n')).toContain('Error: callback answered 500');
+  });
+
+  it('counts pick-ups and submit rounds in the data, not as "started" in the header', async () => {
+    const { body } = await getJob(seeded.ids[2]);
+    expect(body.job).not.toHaveProperty('attemptsStarted');
+    expect(body.job.attempts).toBe(1);
+    expect(body.job.data).toMatchObject({ step: 'poll', pickUps: 3, submitRounds: 3 });
+    expect(Object.keys(body.job.data).indexOf('pickUps')).toBe(
+      Object.keys(body.job.data).indexOf('step') + 1,
+    );
   });
 
   it('redacts job lists the same way', async () => {
@@ -146,5 +188,12 @@ describe('createDashboard job views', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('removeBackground · acct-b · submit');
     for (const secret of PLANTED) expect(res.text).not.toContain(secret);
+    const { queues } = res.body as { queues: { jobs: JobReply['job'][] }[] };
+    const jobs = queues.flatMap((q) => q.jobs);
+    const crop = jobs.find((j) => j.name.startsWith('autoCrop'));
+    expect(crop).not.toHaveProperty('attemptsStarted');
+    expect(crop?.data.pickUps).toBe(3);
+    const failedEdit = jobs.find((j) => j.name.startsWith('removeBackground'));
+    expect(failedEdit?.stacktrace).toEqual([]);
   });
 });

@@ -1,57 +1,19 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { guardAgainstLeaks, redisUrl } from '@darkroom/testing';
-import { chromium, type BrowserContext } from 'playwright-core';
 import { createDashboard, type Dashboard } from '../src';
+import { ARTIFACTS, CHROMIUM, openBrowser } from './browser';
 import { PREFIX, darkroomJobData, seedQueue, type SeededQueue } from './seed-queue';
 import { HOSTILE_TENANT, seedTenants, type SeededTenants } from './tenants-seed';
 
 guardAgainstLeaks();
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = resolve(__dirname, '../../../test-artifacts/dashboard');
 const REASON = 'client_error: InputValidationError input is not a PSD, PNG or JPEG file';
 const USERS = {
   viewer: { username: 'viewer', password: 'viewer-pass' },
   admin: { username: 'admin', password: 'admin-pass' },
 };
-
-async function openBrowser(credentials: {
-  username: string;
-  password: string;
-}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  const userDataDir = await mkdtemp(join(tmpdir(), 'darkroom-chromium-'));
-  try {
-    const context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      httpCredentials: credentials,
-      viewport: { width: 1400, height: 900 },
-    });
-    return {
-      context,
-      close: async () => {
-        await context.close();
-        await rm(userDataDir, { recursive: true, force: true });
-      },
-    };
-  } catch (err) {
-    await rm(userDataDir, { recursive: true, force: true });
-    throw err;
-  }
-}
 
 describe('dashboard in headless Chromium', () => {
   let seeded: SeededQueue;

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { closeAll, closeOnce } from '@darkroom/core';
 import { redisUrl, uniqueName, waitFor } from '@darkroom/testing';
-import { Queue, Worker } from 'bullmq';
+import { DelayedError, Queue, Worker } from 'bullmq';
 
 export const PREFIX = '{darkroom-test}';
 
@@ -11,6 +12,11 @@ export interface SeedJob {
   failWith?: string;
   /** What the worker returns when it completes the job. */
   returnValue?: unknown;
+  /**
+   * Pick-ups before the job ends: the worker hands it back as a delayed job until then, as
+   * Darkroom's step machine does between polls.
+   */
+  pickUps?: number;
 }
 
 export interface SeededQueue {
@@ -35,16 +41,23 @@ export async function seedQueue(
   const byName = new Map(jobs.map((j) => [j.name, j]));
   const worker = new Worker(
     name,
-    (job) => {
+    async (job, token) => {
       const seed = byName.get(job.name);
+      if (seed?.pickUps !== undefined && job.attemptsStarted < seed.pickUps) {
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
       if (seed?.failWith !== undefined) throw new Error(seed.failWith);
-      return Promise.resolve(seed?.returnValue ?? { ok: true });
+      return seed?.returnValue ?? { ok: true };
     },
     { connection: { ...connection, maxRetriesPerRequest: null }, prefix: PREFIX, concurrency: 4 },
   );
   try {
     const added = [];
-    for (const job of jobs) added.push(await queue.add(job.name, job.data, { attempts: 1 }));
+    // Ids shaped as EditQueue gives them, so edit searches take the jobs for edits.
+    for (const job of jobs) {
+      added.push(await queue.add(job.name, job.data, { attempts: 1, jobId: randomUUID() }));
+    }
     const expectFailed = jobs.filter((j) => j.failWith !== undefined).length;
     const expectCompleted = jobs.length - expectFailed;
     await waitFor(
@@ -55,7 +68,9 @@ export async function seedQueue(
       { what: `the worker to finish ${jobs.length} seeded jobs`, timeoutMs: 15_000 },
     );
     await worker.close();
-    for (const job of waiting) added.push(await queue.add(job.name, job.data));
+    for (const job of waiting) {
+      added.push(await queue.add(job.name, job.data, { jobId: randomUUID() }));
+    }
     return {
       name,
       queue,

@@ -7,7 +7,10 @@ import {
 } from '@darkroom/callbacks';
 import { coerceError, redactSecrets, urlOriginAndPath, withoutUrlQueries } from '@darkroom/core';
 import {
+  announceBatch,
+  BatchStore,
   parseFailedReason,
+  type BatchOutcome,
   type EditJobData,
   type EditJobResult,
   type RedisConnection,
@@ -17,13 +20,16 @@ import type { WorkerConfig } from './config';
 
 /** What the worker's callbacks are built from. */
 export interface EditCallbacksDeps {
-  config: Pick<WorkerConfig, 'prefix' | 'callbacks'>;
+  config: Pick<WorkerConfig, 'prefix' | 'queueName' | 'callbacks'>;
   redis: RedisConnection;
   pipeline: Pick<PipelineMetrics, 'callback'>;
   logger: Logger;
 }
 
-/** The callbacks of one worker process: the dispatcher, and the processor wrapper. */
+/**
+ * The callbacks of one worker process: the dispatcher, and the processor wrapper (which also
+ * counts each edit's end in its batch).
+ */
 export interface EditCallbacks {
   dispatcher: CallbackDispatcher;
   /** The edit processor, announcing each edit's end before BullMQ records it. */
@@ -47,6 +53,60 @@ export function endsEdit(job: Job<EditJobData>, err: unknown): boolean {
   if (HANDED_BACK.has(e.name)) return false;
   if (e instanceof UnrecoverableError || e.name === 'UnrecoverableError') return true;
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
+/** How an edit ended, as its batch counts it. */
+function outcomeOf(type: CallbackType): BatchOutcome {
+  return type === 'edit.completed'
+    ? 'completed'
+    : type === 'edit.cancelled'
+      ? 'cancelled'
+      : 'failed';
+}
+
+/**
+ * Counts an edit's end in its batch, and announces the batch (its `batch.completed` callback)
+ * when this was the last member to end. The count is one Lua script, so of several workers
+ * ending members at once exactly one sees the last end; a worker that dies before announcing
+ * leaves the end unannounced, and the edit's end running again announces it (the callback's
+ * delivery id is the batch's, so nothing is sent twice). Failures are logged: an edit's own end
+ * never changes because its batch could not be counted.
+ */
+function batchCounter(
+  deps: EditCallbacksDeps,
+  dispatcher: CallbackDispatcher,
+): (job: Job<EditJobData>, outcome: BatchOutcome) => Promise<void> {
+  const { config, redis, logger } = deps;
+  const batches = new BatchStore({ redis, prefix: config.prefix, queueName: config.queueName });
+  return async (job, outcome) => {
+    const member = job.data.batch;
+    if (!member) return;
+    const fields = { jobId: String(job.id), batchId: member.id };
+    let last: boolean;
+    try {
+      last = await batches.memberEnded(member, outcome);
+    } catch (err) {
+      logger.error(
+        { ...fields, err: redactSecrets(coerceError(err).message) },
+        'batch end not counted',
+      );
+      return;
+    }
+    if (!last) return;
+    try {
+      await announceBatch(batches, dispatcher, member.id);
+    } catch (err) {
+      const e = coerceError(err);
+      logger.error(
+        {
+          ...fields,
+          ...(e instanceof CallbackInputError ? { field: e.field, rule: e.rule } : {}),
+          err: redactSecrets(e.message),
+        },
+        'batch.completed callback not queued',
+      );
+    }
+  };
 }
 
 /** What the application is told: the edit, and its URL-free result or failure. */
@@ -179,6 +239,16 @@ export function startEditCallbacks(deps: EditCallbacksDeps): EditCallbacks {
     }
   };
 
+  const countInBatch = batchCounter(deps, dispatcher);
+  const ended = async (
+    job: Job<EditJobData>,
+    type: CallbackType,
+    data: Record<string, unknown>,
+  ): Promise<void> => {
+    await announce(job, type, data);
+    await countInBatch(job, outcomeOf(type));
+  };
+
   return {
     dispatcher,
     wrap: (processor) => async (job, token, signal) => {
@@ -186,13 +256,13 @@ export function startEditCallbacks(deps: EditCallbacksDeps): EditCallbacks {
       try {
         result = await processor(job, token, signal);
       } catch (err) {
-        if (endsEdit(job, err)) await announce(job, ...failedData(job, err));
+        if (endsEdit(job, err)) await ended(job, ...failedData(job, err));
         throw err;
       }
-      await announce(job, 'edit.completed', completedData(job, result));
+      await ended(job, 'edit.completed', completedData(job, result));
       return result;
     },
-    stalledOut: (job, err) => void announce(job, ...failedData(job, err)),
+    stalledOut: (job, err) => void ended(job, ...failedData(job, err)),
     close: () => dispatcher.close(),
   };
 }

@@ -66,6 +66,11 @@ export function startEditPath(deps: {
       usage: new TenantUsage({ redis, prefix: config.prefix, queueName: config.queueName }),
     }),
     onRequest: apiRequestRecorder(metrics.api),
+    onJournalError: (err, { failedWrites }) =>
+      logger.warn(
+        { err: err.message, failedWrites },
+        'job log lines or progress could not be written',
+      ),
   });
   const journal = config.events && config.events.journal;
   if (journal) {

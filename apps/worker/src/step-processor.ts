@@ -9,6 +9,7 @@ import {
   type EditJobData,
   type EditJobResult,
   type FairGate,
+  type JournalErrorHandler,
   type RedisConnection,
   type StepObserver,
   type StoragePort,
@@ -44,6 +45,8 @@ export interface StepProcessorDeps {
   observer: StepObserver;
   /** Called after every HTTP call to Adobe, for metrics. */
   onRequest: (event: RequestEvent) => void;
+  /** Told once per run of failed job log or progress writes. */
+  onJournalError?: JournalErrorHandler;
 }
 
 /**
@@ -100,6 +103,7 @@ export function createStepProcessor(
     retryBaseMs: config.retryBaseMs,
     legacyApi: config.legacyApi,
     ...(deps.fair ? { fair: deps.fair } : {}),
+    ...(deps.onJournalError ? { onJournalError: deps.onJournalError } : {}),
     ...(config.events
       ? {
           events: new RemoteEventStore({

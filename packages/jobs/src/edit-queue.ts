@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Job, Queue, type JobsOptions, type JobState } from 'bullmq';
+import type { CallbackDispatcher } from '@darkroom/callbacks';
 import { closeAll, closeOnce, urlOriginAndPath } from '@darkroom/core';
 import { bullmqTelemetry, traceCarrier, withSpan } from '@darkroom/tracing';
 
@@ -51,6 +52,10 @@ import { cancelKey } from './cancellation';
 import { EDIT_SPAN_ATTRIBUTES, EDIT_SPAN_NAMES } from './edit-spans';
 import { FinishEvents } from './finish-events';
 import { RedisScript } from './redis-script';
+import { announceBatch } from './batches/batch-completed';
+import { isBatchId, newBatchId } from './batches/batch-member';
+import { BatchStore } from './batches/batch-store';
+import { searchEdits, type EditSearchPage, type EditSearchQuery } from './edit-search';
 
 export interface EditQueueOptions {
   /** Redis URL or ioredis options. */
@@ -163,6 +168,34 @@ export interface EditJobStatus {
   failure?: { reason: FailureReason | 'unknown'; message: string };
   /** The edit's own callback, as origin and path (a tenant default is the worker's to know). */
   callback?: { target: string };
+  /** The batch that created the edit (`enqueueBatch`), if one did. */
+  batchId?: string;
+}
+
+/** What `enqueueBatch` did: the batch's id, and each job's outcome in input order. */
+export interface BatchEnqueueResult {
+  batchId: string;
+  /** The edits the batch created (its members); replays of earlier edits are not among them. */
+  members: number;
+  results: EnqueueResult[];
+}
+
+/** A batch now: its members' states, and whether every one has ended. */
+export interface EditBatchStatus {
+  id: string;
+  /** Edits the batch created; idempotent replays in it belong to the batch that created them. */
+  total: number;
+  /** Members per state now; `removed` counts edits no longer in Redis (removed by hand). */
+  counts: Record<Exclude<EditJobState, 'unknown' | 'waiting-children'> | 'removed', number>;
+  /** Every member has completed, failed or been removed: none of them can change any more. */
+  done: boolean;
+  createdAt: number;
+  /** When the last member first ended, as the workers counted it. */
+  completedAt?: number;
+  /** How members ended the first time they did (what `batch.completed` reports). */
+  ended: { completed: number; failed: number; cancelled: number };
+  /** The batch's own callback, as origin and path. */
+  callback?: { target: string };
 }
 
 /**
@@ -244,6 +277,12 @@ end
 return released
 `);
 
+/** A batch about to be stored: its id and, when it has one, its callback URL. */
+interface NewBatchSpec {
+  id: string;
+  callbackUrl?: string;
+}
+
 /** One job on its way into Redis. */
 interface PendingAdd {
   job: ValidatedEditJob;
@@ -281,6 +320,9 @@ export class EditQueue {
   private readonly quota: TenantQuota | undefined;
   private readonly metrics: EditQueueOptions['metrics'];
   private readonly finishEvents: FinishEvents;
+  private readonly batches: BatchStore;
+  /** How long an ended edit is kept, at most: a batch record outlives its members this long. */
+  private readonly retentionMs: number;
   // The queue and the events listener close together; the connection the queue was handed goes
   // last, since BullMQ leaves it open.
   private readonly shutdown = closeOnce(() =>
@@ -335,6 +377,13 @@ export class EditQueue {
       // A failed job keeps its key at least as long as a completed one.
       removeOnFail: { ...keepFailed, age: Math.max(keepFailed.age, windowSeconds) },
     };
+    const keptSeconds = Math.max(options.keepCompleted?.age ?? windowSeconds, keepFailed.age);
+    this.retentionMs = Math.max(keptSeconds, windowSeconds) * 1000;
+    this.batches = new BatchStore({
+      redis: this.redis,
+      prefix: this.prefix,
+      queueName: this.queueName,
+    });
     // BullMQ's own spans (`add`, `addBulk`) when tracing is on; nothing at all when it is off.
     const telemetry = bullmqTelemetry();
     this.queue = new Queue<EditJobData, EditJobResult>(this.queueName, {
@@ -369,6 +418,44 @@ export class EditQueue {
     inputs: readonly unknown[],
     options: { chunkSize?: number } = {},
   ): Promise<EnqueueResult[]> {
+    return this.addValidated(await this.validateList(inputs), options.chunkSize ?? 1_000);
+  }
+
+  /**
+   * `enqueueMany` as one batch: all or nothing in the same way, and the edits it creates (not
+   * replays of earlier ones) are the batch's members, each carrying the batch id in its data.
+   * The batch record is stored before any edit is added, so the workers count every member's
+   * end (`getBatch` reads it); when the last member ends, a worker queues one `batch.completed`
+   * callback to `callback.url`, which obeys the rules of an edit's `callback.url`. A batch that
+   * creates no edit has ended at once: `announce`, when given, queues its callback then.
+   * @throws {EditJobValidationError} a bad job (`[i].path`) or callback (`callback.url`)
+   */
+  async enqueueBatch(
+    inputs: readonly unknown[],
+    options: {
+      chunkSize?: number;
+      callback?: unknown;
+      announce?: Pick<CallbackDispatcher, 'enqueue'>;
+    } = {},
+  ): Promise<BatchEnqueueResult> {
+    const validated = await this.validateList(inputs);
+    const callback =
+      options.callback === undefined
+        ? undefined
+        : await this.checkBatchCallback(inputs[0], options.callback);
+    const batch = { id: newBatchId(), ...(callback ? { callbackUrl: callback.url } : {}) };
+    const results = await this.addValidated(validated, options.chunkSize ?? 1_000, batch);
+    const members = results.filter((r) => !r.duplicate).length;
+    if (members === 0 && options.announce) {
+      await announceBatch(this.batches, options.announce, batch.id).catch((err: unknown) => {
+        throw this.translate(err);
+      });
+    }
+    return { batchId: batch.id, members, results };
+  }
+
+  /** Every job validated; one bad job refuses the list, naming each issue as `[index].path`. */
+  private async validateList(inputs: readonly unknown[]): Promise<ValidatedEditJob[]> {
     const validated: ValidatedEditJob[] = [];
     const issues: EditJobValidationError['issues'] = [];
     for (const [index, input] of inputs.entries()) {
@@ -382,20 +469,49 @@ export class EditQueue {
       }
     }
     if (issues.length > 0) throw new EditJobValidationError(issues);
-    return this.addValidated(validated, options.chunkSize ?? 1_000);
+    return validated;
+  }
+
+  /**
+   * A batch's callback obeys exactly the rules of an edit's, so the edit validator itself
+   * applies them: to the batch's first job (already valid) carrying the batch's callback.
+   */
+  private async checkBatchCallback(sample: unknown, callback: unknown): Promise<{ url: string }> {
+    try {
+      const probe = await validateEditJob(
+        { ...(sample as Record<string, unknown>), callback },
+        this.validation,
+      );
+      if (probe.callback) return probe.callback;
+    } catch (err) {
+      if (!(err instanceof EditJobValidationError)) throw err;
+      const own = err.issues.filter((i) => i.path.startsWith('callback'));
+      throw own.length > 0 ? new EditJobValidationError(own) : err;
+    }
+    throw new EditJobValidationError([
+      { path: 'callback.url', rule: 'required', message: 'callback.url is required' },
+    ]);
   }
 
   /**
    * The adds, inside the `edit.enqueue` span: each job saves that span's trace context, so its
    * steps in the worker join the trace. A list enqueued together shares one trace.
    */
-  private addValidated(jobs: ValidatedEditJob[], chunkSize: number): Promise<EnqueueResult[]> {
+  private addValidated(
+    jobs: ValidatedEditJob[],
+    chunkSize: number,
+    batch?: NewBatchSpec,
+  ): Promise<EnqueueResult[]> {
     return withSpan(EDIT_SPAN_NAMES.enqueue, enqueueAttributes(jobs), () =>
-      this.addInSpan(jobs, chunkSize),
+      this.addInSpan(jobs, chunkSize, batch),
     );
   }
 
-  private async addInSpan(jobs: ValidatedEditJob[], chunkSize: number): Promise<EnqueueResult[]> {
+  private async addInSpan(
+    jobs: ValidatedEditJob[],
+    chunkSize: number,
+    batch?: NewBatchSpec,
+  ): Promise<EnqueueResult[]> {
     await this.ready();
     const pending = this.pendingAdds(jobs);
     const token = randomUUID();
@@ -408,6 +524,7 @@ export class EditQueue {
       const fresh = pending.filter((_, i) => claims.get(i) !== Claim.Duplicate);
       const reserved = await this.reserveQuotas(fresh);
       try {
+        if (batch) await this.startBatch(batch, fresh);
         for (let i = 0; i < fresh.length; i += chunkSize) {
           const chunk = fresh.slice(i, i + chunkSize);
           await this.queue.addBulk(chunk.map((p) => p.add));
@@ -415,6 +532,7 @@ export class EditQueue {
         }
       } catch (err) {
         await this.releaseQuotas(reserved).catch(() => undefined);
+        if (batch) await this.batches.remove(batch.id).catch(() => undefined);
         throw err;
       }
     } catch (err) {
@@ -460,6 +578,27 @@ export class EditQueue {
         ...(this.fairKeys ? { delay: parkRecheckDelay() } : {}),
       };
       return { job, id, add: { name: EDIT_JOB_NAME, data, opts } };
+    });
+  }
+
+  /**
+   * Stores the batch of the edits about to be added (before them, so no member can end unseen)
+   * and gives each its place in it. The record outlives the latest member deadline by the
+   * retention of ended edits; once the batch has ended, it is kept that retention.
+   */
+  private async startBatch(batch: NewBatchSpec, fresh: readonly PendingAdd[]): Promise<void> {
+    const now = Date.now();
+    fresh.forEach((p, index) => {
+      p.add.data.batch = { id: batch.id, index };
+    });
+    const lastDeadline = fresh.reduce((last, p) => Math.max(last, p.add.data.deadlineAt), now);
+    await this.batches.create({
+      id: batch.id,
+      memberIds: fresh.map((p) => p.id),
+      createdAt: now,
+      ttlMs: lastDeadline - now + this.retentionMs,
+      retentionMs: this.retentionMs,
+      ...(batch.callbackUrl ? { callbackUrl: batch.callbackUrl } : {}),
     });
   }
 
@@ -774,6 +913,73 @@ export class EditQueue {
   }
 
   /**
+   * Edits matching `query`, a page at a time, in the shape `get` gives (no URL): by state,
+   * tenant, operation, account, Adobe job id and enqueue time. See `searchEdits` for the order
+   * and what a page costs.
+   * @throws {EditSearchError} a bad `limit` or `cursor`
+   */
+  async list(query: EditSearchQuery = {}): Promise<EditSearchPage> {
+    await this.ready();
+    try {
+      return await searchEdits(
+        { queue: this.queue, redis: this.redis, prefix: this.prefix, queueName: this.queueName },
+        query,
+      );
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  /**
+   * A batch now (`null` for an unknown id, or one not shaped like a batch id): each member's
+   * state, read one by one (a batch holds at most the producer's `PRODUCER_MAX_BATCH` edits).
+   */
+  async getBatch(id: string): Promise<EditBatchStatus | null> {
+    if (!isBatchId(id)) return null;
+    await this.ready();
+    try {
+      const record = await this.batches.read(id);
+      if (!record) return null;
+      const counts: EditBatchStatus['counts'] = {
+        waiting: 0,
+        prioritized: 0,
+        delayed: 0,
+        active: 0,
+        completed: 0,
+        failed: 0,
+        removed: 0,
+      };
+      for (let i = 0; i < record.memberIds.length; i += 100) {
+        const chunk = record.memberIds.slice(i, i + 100);
+        for (const state of await Promise.all(chunk.map((m) => this.memberState(m)))) {
+          counts[state] += 1;
+        }
+      }
+      return {
+        id,
+        total: record.total,
+        counts,
+        done: counts.completed + counts.failed + counts.removed === record.total,
+        createdAt: record.createdAt,
+        ...(record.completedAt ? { completedAt: record.completedAt } : {}),
+        ended: record.ended,
+        ...(record.callbackUrl
+          ? { callback: { target: urlOriginAndPath(record.callbackUrl) } }
+          : {}),
+      };
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  /** A member's state; in none of BullMQ's sets, it is parked (waiting) or was removed. */
+  private async memberState(id: string): Promise<keyof EditBatchStatus['counts']> {
+    const state = await this.queue.getJobState(id);
+    if (state !== 'unknown' && state !== 'waiting-children') return state;
+    return (await this.redis.exists(this.queue.toKey(id))) === 1 ? 'waiting' : 'removed';
+  }
+
+  /**
    * Edits parked in their tenants' lines (in none of BullMQ's sets, so `queue.getJobs` does not
    * list them): the next `perLine` of each tenant and priority.
    */
@@ -872,5 +1078,9 @@ function describe(job: Job<EditJobData, EditJobResult>, state: EditJobState): Ed
     ...(job.finishedOn ? { finishedAt: job.finishedOn } : {}),
     ...(state === 'completed' && job.returnvalue ? { result: job.returnvalue } : {}),
     ...(state === 'failed' ? { failure: parseFailedReason(job.failedReason) } : {}),
+    ...(data.batch ? { batchId: data.batch.id } : {}),
   };
 }
+
+/** One edit as `get` and `list` show it, in the state the caller found it in. */
+export { describe as describeEditJob };

@@ -3,14 +3,31 @@ export { editJobInputSchema, validateEditJob } from './edit-job';
 export type { EditJobInput, EditRequest, ValidatedEditJob } from './edit-job';
 export type { EditJobData, EditJobResult, EditOutputResult, EditStep } from './job-data';
 export { editConfirmations, editSteps } from './job-data';
-export { EditQueue, editJobStates, isEditJobId, jobIdForKey } from './edit-queue';
+export { EditQueue, describeEditJob, editJobStates, isEditJobId, jobIdForKey } from './edit-queue';
 export type {
+  BatchEnqueueResult,
+  EditBatchStatus,
   EditQueueOptions,
   EnqueueResult,
   EditJobStatus,
   EditJobState,
   CancelOutcome,
 } from './edit-queue';
+export {
+  DEFAULT_SEARCH_LIMIT,
+  DEFAULT_SEARCH_MAX_SCAN,
+  EditSearchError,
+  MAX_SEARCH_LIMIT,
+  editSearchStates,
+  parseEditSearchParams,
+  searchEdits,
+  type EditSearchPage,
+  type EditSearchParams,
+  type EditSearchQuery,
+  type EditSearchState,
+  type EditSearchTarget,
+} from './edit-search';
+export * from './batches';
 export { JobsError } from './errors/jobs-error';
 export { EditJobValidationError } from './errors/edit-job-validation-error';
 export type { JobIssue } from './errors/edit-job-validation-error';
@@ -36,8 +53,16 @@ export { DurationEstimator } from './duration-estimator';
 export type { DurationEstimatorOptions } from './duration-estimator';
 export { PollSchedule } from './poll-schedule';
 export type { PollScheduleOptions, DurationEstimate } from './poll-schedule';
-export { createStepMachine, submitBudgetClassOf, statusBudgetClassOf } from './step-machine';
+export {
+  createStepMachine,
+  EDIT_PROGRESS,
+  JOURNAL_LIMITS,
+  submitBudgetClassOf,
+  statusBudgetClassOf,
+} from './step-machine';
 export type {
+  EditProgress,
+  JournalErrorHandler,
   StepMachineOptions,
   StepObserver,
   StoragePort,

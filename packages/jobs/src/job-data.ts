@@ -1,4 +1,5 @@
 import type { TraceCarrier } from '@darkroom/tracing';
+import type { BatchMember } from './batches/batch-member';
 import type { EditRequest } from './edit-job';
 
 /**
@@ -31,6 +32,8 @@ export interface EditJobData {
    * but every view, log line, metric and error shows it as origin and path only.
    */
   callback?: { url: string };
+  /** The batch that created the edit (`EditQueue.enqueueBatch`), and its place in it. */
+  batch?: BatchMember;
   /** Epoch ms after which the job ends `deadline_exceeded`. */
   deadlineAt: number;
   enqueuedAt: number;

@@ -5,6 +5,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import { redactValue } from '@darkroom/core';
 import { type Queue } from 'bullmq';
 import { type RequestHandler } from 'express';
+import { editJobsInReply } from '../job-view/edit-job-view';
 import { formatJobName, formatJobPayload } from '../job-view/format-job';
 
 export interface BoardOptions {
@@ -20,7 +21,9 @@ export interface BoardOptions {
 
 /**
  * One Bull Board over `queues` as an Express router. Job names, data and return values go
- * through Darkroom's job formatters, and every API reply through redaction.
+ * through Darkroom's job formatters, edits in every API reply read as edits (a failure's reason
+ * code and message rather than a stack trace, pick-ups rather than BullMQ's "started" count),
+ * and every API reply goes through redaction.
  */
 export function boardRouter(queues: readonly Queue[], options: BoardOptions): RequestHandler {
   const { basePath, title, readOnlyMode, links = [] } = options;
@@ -44,8 +47,8 @@ export function boardRouter(queues: readonly Queue[], options: BoardOptions): Re
       handlerHooks: {
         after: (_context, result) => ({
           ...result,
-          // redactValue keeps the shape of what it copies, so the body type still holds.
-          body: redactValue(result.body) as typeof result.body,
+          // Both keep the shape of what they copy, so the body type still holds.
+          body: redactValue(editJobsInReply(result.body)) as typeof result.body,
         }),
       },
     },

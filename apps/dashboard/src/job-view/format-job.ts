@@ -8,6 +8,8 @@ const HEADLINE = [
   'account',
   'tenant',
   'step',
+  'pickUps',
+  'submitRounds',
   'polls',
   'submits',
   'rateLimited',
@@ -23,7 +25,7 @@ const HEADLINE = [
 /** Epoch milliseconds between 2001 and 2286: a field named `…At` in that range is a time. */
 const EPOCH_MS = { min: 1e12, max: 1e13 };
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -73,6 +75,11 @@ export function formatJobPayload(payload: unknown): unknown {
   }
   const api = typeof fields.operation === 'string' ? apiLabelOf(fields.operation) : undefined;
   if (api !== undefined) fields.api = api;
+  return headlineFirst(fields);
+}
+
+/** The same fields, those an operator looks for first in their order, then every other one. */
+export function headlineFirst(fields: Record<string, unknown>): Record<string, unknown> {
   const view: Record<string, unknown> = {};
   for (const key of HEADLINE) if (fields[key] !== undefined) view[key] = fields[key];
   for (const [key, value] of Object.entries(fields)) if (!(key in view)) view[key] = value;

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { escapeHtml } from '../html/escape-html';
+import { pagePolicy } from '../html/page-policy';
 import { type QueueTenants, type TenantRow, type TenantsSnapshot } from './tenants-snapshot';
 
 /** How often the page reloads itself (a `<meta http-equiv="refresh">`, no script). */
@@ -17,23 +18,7 @@ const STYLE = [
  * The page's policy: no script, no frame, nothing fetched; only its own inline style, allowed by
  * its hash. The refresh is a meta tag, which a CSP does not govern.
  */
-export const TENANTS_PAGE_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-/** Text made safe for HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+export const TENANTS_PAGE_CSP = pagePolicy(STYLE);
 
 const HEADERS = [
   'tenant',

@@ -14,7 +14,7 @@ export const MAX_DATA_BYTES = 64 * 1024;
 
 /** What `enqueue` takes. */
 export interface CallbackRequest {
-  /** The edit (its job id). */
+  /** The edit (its job id), or the batch (its id) for `batch.completed`. */
   editId: string;
   /** The application's callback URL: the edit's own, or its tenant's default. */
   url: string;

@@ -1,15 +1,26 @@
 import { createHash } from 'node:crypto';
 
-/** The events an application is told about: an edit reached a terminal state. */
-export const CALLBACK_TYPES = ['edit.completed', 'edit.failed', 'edit.cancelled'] as const;
+/**
+ * The events an application is told about: an edit reached a terminal state, or every edit of a
+ * batch did (`batch.completed`, whose delivery is keyed by the batch id in place of an edit's).
+ */
+export const CALLBACK_TYPES = [
+  'edit.completed',
+  'edit.failed',
+  'edit.cancelled',
+  'batch.completed',
+] as const;
 export type CallbackType = (typeof CALLBACK_TYPES)[number];
 
 /** The JSON body of every callback. */
 export interface CallbackEnvelope<T = unknown> {
   type: CallbackType;
-  /** When the edit reached its terminal state (ISO 8601), not when this attempt was sent. */
+  /**
+   * When the edit (for `batch.completed`, the batch's last edit) reached its terminal state
+   * (ISO 8601), not when this attempt was sent.
+   */
   timestamp: string;
-  /** The edit's URL-free result or failure, as given to `enqueue`. */
+  /** The edit's URL-free result or failure (a batch's counts), as given to `enqueue`. */
   data: T;
 }
 

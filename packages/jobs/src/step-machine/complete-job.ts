@@ -39,6 +39,10 @@ export async function completeJob(
     Math.max(0, run.remoteFinishedAt - run.remoteStart),
   );
   const copies = operation.maxOutputs === 0 ? await writeAnswer(ctx, job, status, signal) : [];
+  ctx.journal.hostedCopies(
+    job,
+    copies.map((c) => c.ref),
+  );
   const outputs = [...(await statOutputs(ctx, job)), ...copies];
   const startedAt = data.startedAt ?? run.submittedAt;
   const result: EditJobResult = {
@@ -59,6 +63,7 @@ export async function completeJob(
     },
   };
   ctx.observer.completed?.(job, result);
+  ctx.journal.completed(job, result);
   return result;
 }
 
@@ -94,6 +99,7 @@ export async function completeByOutputs(
     },
   };
   ctx.observer.completed?.(job, result);
+  ctx.journal.completed(job, result);
   return result;
 }
 

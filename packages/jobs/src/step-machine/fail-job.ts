@@ -18,6 +18,7 @@ export async function failJob(
   message: string,
 ): Promise<never> {
   ctx.observer.failed?.(job, reason, message);
+  ctx.journal.failed(job, reason, message);
   try {
     await job.updateData({ ...job.data, endedAt: Date.now() });
   } catch {

@@ -19,6 +19,14 @@ import { submitStep } from './submit-step';
 
 export { submitBudgetClassOf, submitBudgetClassesOf, statusBudgetClassOf } from './budget-classes';
 export type { StepMachineOptions, StepObserver, StoragePort, ApiPort, BudgetPort } from './ports';
+export {
+  EDIT_PROGRESS,
+  JOURNAL_LIMITS,
+  JobJournal,
+  pollingProgress,
+  warnJournalError,
+} from './job-journal';
+export type { EditProgress, JournalErrorHandler } from './job-journal';
 
 /**
  * The one BullMQ processor of Darkroom: a small state machine whose state lives in `job.data`.

@@ -66,6 +66,7 @@ export async function pollStep(ctx: StepContext, run: StepRun): Promise<EditJobR
   const polls = (data.polls ?? 0) + (event ? 0 : 1);
   const remoteJobId = data.remoteJobId ?? status.jobId;
   if (!event) ctx.observer.polled?.(job, { state: status.state });
+  else ctx.journal.eventReceived(job, status.state);
   const read = { polls, remoteJobId, statusErrors: undefined };
 
   if (status.state === 'pending' || status.state === 'running' || status.state === 'unknown') {
@@ -83,7 +84,15 @@ export async function pollStep(ctx: StepContext, run: StepRun): Promise<EditJobR
       operation.id,
       ctx.options.defaultEstimate(operation.durationClass),
     );
-    return delayJob(run, await pollWait(ctx, ctx.options.schedule.nextPollDelay(estimate, polls)));
+    const nextPollMs = await pollWait(ctx, ctx.options.schedule.nextPollDelay(estimate, polls));
+    ctx.journal.polled(job, {
+      polls,
+      state: status.state,
+      statusWord: status.statusWord,
+      nextPollMs,
+      expectedMs: estimate.meanMs,
+    });
+    return delayJob(run, nextPollMs);
   }
 
   const finished = finishedRunOf(status, data.submittedAt, polls, remoteJobId);
@@ -118,6 +127,14 @@ async function remoteFailure(
     return failRemoteJob(ctx, job, status, remoteJobId);
   }
   ctx.observer.retrying?.(job, verdict.reason, failure);
+  const waitMs = backoffMs(ctx.retryBaseMs, sent, MAX_BACKOFF_MS);
+  ctx.journal.retrying(job, {
+    reason: verdict.reason,
+    attempt: sent,
+    of: ctx.maxSubmitsPerRound - 1,
+    waitMs,
+    detail: failure.message,
+  });
   await saveData(run, {
     step: 'submit',
     statusUrl: undefined,
@@ -128,7 +145,7 @@ async function remoteFailure(
       ...(remoteJobId ? [remoteJobId] : []),
     ],
   });
-  return delayJob(run, backoffMs(ctx.retryBaseMs, sent, MAX_BACKOFF_MS));
+  return delayJob(run, waitMs);
 }
 
 /**

@@ -6,6 +6,7 @@ import type { FailureReason } from '../errors/job-failure';
 import type { EditJobData, EditJobResult } from '../job-data';
 import type { DurationEstimate, PollSchedule } from '../poll-schedule';
 import type { FairGate } from '../fair/fair-queue';
+import type { JournalErrorHandler } from './job-journal';
 import type { RemoteEventsPort } from '../remote-events/remote-event-store';
 
 /**
@@ -157,4 +158,11 @@ export interface StepMachineOptions {
    */
   pollStretch?: number;
   observer?: StepObserver;
+  /**
+   * Told when an edit's log line or progress could not be written to Redis. Both are sent
+   * without waiting, so a failure never delays or fails the edit; this is where it is reported,
+   * once per run of failures, with the count so far.
+   * @defaultValue one process warning for the whole process (code `DARKROOM_JOB_JOURNAL`)
+   */
+  onJournalError?: JournalErrorHandler;
 }

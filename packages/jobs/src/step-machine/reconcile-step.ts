@@ -71,16 +71,21 @@ export async function reconcileStep(ctx: StepContext, run: StepRun): Promise<Edi
   if (operation.maxOutputs === 0) return resubmitOrEnd(ctx, run, 'its answer is the status reply');
   const looks = (job.data.reconcileChecks ?? 0) + 1;
   const found = await outputsWrittenSince(ctx, run, intent);
+  const total = job.data.request.outputs.length;
   if (found.missing.length === 0) {
     ctx.observer.reconciled?.(job, 'outputs');
+    ctx.journal.reconcileLook(job, { look: looks, found: total, total });
     await saveData(run, { reconcileChecks: looks });
     return completeByOutputs(ctx, job, intent, found.lastWrittenAt);
   }
-  const writing = found.missing.length < job.data.request.outputs.length;
+  const writing = found.missing.length < total;
   if (looks < (writing ? LOOKS_WHILE_WRITING : LOOKS_BEFORE_RESUBMIT)) {
     await saveData(run, { step: 'reconcile', reconcileChecks: looks });
     const roundSubmits = job.data.roundSubmits ?? 1;
-    return delayJob(run, await reconcileDelay(ctx, operation.id, roundSubmits, looks));
+    const nextLookMs = await reconcileDelay(ctx, operation.id, roundSubmits, looks);
+    const written = total - found.missing.length;
+    ctx.journal.reconcileLook(job, { look: looks, found: written, total, nextLookMs });
+    return delayJob(run, nextLookMs);
   }
   if (writing) {
     ctx.observer.reconciled?.(job, 'gone');
@@ -113,6 +118,7 @@ async function eventOfLostSubmit(
   const event = await events.eventOf(adobeJobId);
   if (!event?.statusUrl) return undefined;
   ctx.observer.reconciled?.(job, 'event');
+  ctx.journal.reconciledByEvent(job, adobeJobId);
   await saveData(run, {
     step: 'poll',
     statusUrl: event.statusUrl,
@@ -150,6 +156,7 @@ async function resubmitOrEnd(ctx: StepContext, run: StepRun, why: string): Promi
     );
   }
   ctx.observer.reconciled?.(job, 'resubmit');
+  ctx.journal.resubmitting(job, why);
   await saveData(run, { step: 'submit', submitIntent: undefined, reconcileChecks: undefined });
   return submitStep(ctx, run);
 }

@@ -24,8 +24,11 @@ export async function retryAfterRateLimit(
   const { job } = run;
   ctx.observer.rateLimited?.(job.data.account, cls, err.retryAfterMs);
   await ctx.options.budget.penalize(ctx.budgetKey(job.data.account), cls, err.retryAfterMs);
-  await saveData(run, { ...patch, rateLimited: (job.data.rateLimited ?? 0) + 1 });
-  return delayJob(run, err.retryAfterMs * (1 + Math.random() * 0.1));
+  const count = (job.data.rateLimited ?? 0) + 1;
+  await saveData(run, { ...patch, rateLimited: count });
+  const waitMs = err.retryAfterMs * (1 + Math.random() * 0.1);
+  ctx.journal.rateLimited(job, { count, waitMs });
+  return delayJob(run, waitMs);
 }
 
 /** Kinds of transient failure: the counter each spends, its reason code and how messages say it. */
@@ -73,5 +76,12 @@ export async function retryTransient(
   ctx.observer.retrying?.(job, reason, err);
   await saveData(run, { ...options.patch, [counter]: n });
   const wait = Math.max(options.retryAfterMs ?? 0, backoffMs(ctx.retryBaseMs, n, MAX_BACKOFF_MS));
+  ctx.journal.retrying(job, {
+    reason,
+    attempt: n,
+    of: max,
+    waitMs: wait,
+    detail: describeError(err),
+  });
   return delayJob(run, wait);
 }

@@ -1,11 +1,14 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { EditJobData } from '../job-data';
+import { JobJournal } from './job-journal';
 import type { StepMachineOptions, StepObserver } from './ports';
 
 /** The options of one step machine with their defaults filled in, shared by every step. */
 export interface StepContext {
   readonly options: StepMachineOptions;
   readonly observer: StepObserver;
+  /** Each edit's log lines and progress, as Bull Board shows them. */
+  readonly journal: JobJournal;
   readonly presignMarginMs: number;
   readonly inlineBudgetWaitMs: number;
   readonly budgetKey: (account: string) => string;
@@ -31,6 +34,7 @@ export function stepContextOf(options: StepMachineOptions): StepContext {
   return {
     options,
     observer: options.observer ?? {},
+    journal: new JobJournal(options.onJournalError),
     presignMarginMs: options.presignMarginMs ?? 300_000,
     inlineBudgetWaitMs: options.inlineBudgetWaitMs ?? 250,
     budgetKey: options.budgetKey ?? ((account) => account),

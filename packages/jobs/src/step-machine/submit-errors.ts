@@ -32,7 +32,9 @@ export async function handleSubmitError(
     ctx.observer.retrying?.(job, 'submit_outcome_unknown', err);
     await saveData(run, { step: 'reconcile', reconcileChecks: 0 });
     const operation = job.data.request.operation;
-    return delayJob(run, await reconcileDelay(ctx, operation, job.data.roundSubmits ?? 1, 0));
+    const firstLookMs = await reconcileDelay(ctx, operation, job.data.roundSubmits ?? 1, 0);
+    ctx.journal.submitUnanswered(job, { detail: describeError(err), firstLookMs });
+    return delayJob(run, firstLookMs);
   }
   if (err instanceof ForeignStatusUrlError) {
     await saveData(run, { submitIntent: undefined, remoteJobId: err.jobId });
@@ -62,6 +64,8 @@ export async function handleSubmitError(
   if (sent && err.status === 401 && !job.data.authRefreshed) {
     // The client dropped the stale token; the next POST, at once, takes a fresh one.
     await saveData(run, { ...settled, authRefreshed: true });
+    const detail = describeError(err);
+    ctx.journal.retrying(job, { reason: 'unauthorized', attempt: 1, of: 1, waitMs: 0, detail });
     return delayJob(run, 0);
   }
   const transient =

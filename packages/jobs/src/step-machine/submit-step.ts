@@ -87,7 +87,9 @@ export async function submitStep(ctx: StepContext, run: StepRun): Promise<never>
   ctx.observer.submitted?.(job, {
     ...(submitted.jobId ? { remoteJobId: submitted.jobId } : {}),
   });
-  return delayJob(run, await pollWait(ctx, firstPoll));
+  const firstPollMs = await pollWait(ctx, firstPoll);
+  ctx.journal.submitted(job, { remoteJobId: submitted.jobId, firstPollMs });
+  return delayJob(run, firstPollMs);
 }
 
 /**

@@ -16,7 +16,8 @@ export interface FakeJobOptions {
 /**
  * The part of a BullMQ job the step machine touches: its data, the attempt counters, and the two
  * writes it makes (`updateData`, `moveToDelayed`). Every write is recorded; `updateData` also
- * replaces `data`, as BullMQ's does once Redis has it.
+ * replaces `data`, as BullMQ's does once Redis has it. Job log lines and progress are kept apart
+ * (`logLines`, `progress`), out of the call log, so tests of the order of writes ignore them.
  */
 export class FakeJob {
   readonly id: string;
@@ -27,9 +28,11 @@ export class FakeJob {
   /** Snapshots of every `updateData`, so a later change to `data` cannot rewrite what was saved. */
   readonly updates: EditJobData[] = [];
   readonly delays: { timestamp: number; token: string | undefined }[] = [];
+  readonly logLines: string[] = [];
+  readonly progress: unknown[] = [];
 
   constructor(
-    private readonly log: CallLog,
+    private readonly calls: CallLog,
     options: FakeJobOptions,
   ) {
     this.id = options.id ?? 'job-1';
@@ -40,15 +43,33 @@ export class FakeJob {
   }
 
   updateData(data: EditJobData): Promise<void> {
-    this.log.record('job', 'updateData', [data]);
+    this.calls.record('job', 'updateData', [data]);
     this.updates.push(structuredClone(data));
     this.data = data;
     return Promise.resolve();
   }
 
   moveToDelayed(timestamp: number, token?: string): Promise<void> {
-    this.log.record('job', 'moveToDelayed', [timestamp, token]);
+    this.calls.record('job', 'moveToDelayed', [timestamp, token]);
     this.delays.push({ timestamp, token });
+    return Promise.resolve();
+  }
+
+  log(line: string): Promise<number> {
+    this.logLines.push(line);
+    return Promise.resolve(this.logLines.length);
+  }
+
+  clearLogs(keep?: number): Promise<void> {
+    this.logLines.splice(
+      0,
+      keep === undefined ? this.logLines.length : this.logLines.length - keep,
+    );
+    return Promise.resolve();
+  }
+
+  updateProgress(progress: unknown): Promise<void> {
+    this.progress.push(progress);
     return Promise.resolve();
   }
 
