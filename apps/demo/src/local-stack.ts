@@ -19,14 +19,26 @@ export interface LocalStack {
   redis: Pick<StackRedis, 'url' | 'origin'>;
   edits: EditQueue;
   storage: StorageRegistry;
+  /** The storage configuration the worker uses: s3rver's, or DARKROOM_STORAGE. */
+  storageConfig: StorageConfig;
   at: MainJobLocations;
   worker: DarkroomWorker;
   /** The emulator, unless real Adobe credentials are configured. */
   emulator?: Emulator;
+  /** The one client the emulator's IMS accepts (its secret is drawn per run), with the emulator. */
+  emulatorClient?: { clientId: string; clientSecret: string };
   /** `s3rver` on loopback, unless DARKROOM_STORAGE is configured. */
   s3Endpoint?: string;
   dashboard: { url: string; user: string; password: string };
   close(): Promise<void>;
+}
+
+/** Where the worker's log lines go; by default nowhere, so the demo prints only its own lines. */
+export interface StackLogs {
+  /** pino level, or `silent`. @defaultValue `'silent'` */
+  level: string;
+  /** @defaultValue none: nothing is written */
+  destination?: NodeJS.WritableStream;
 }
 
 /** The emulator's time factor in the local stack: a 5–15 s Adobe job takes 0.25–0.75 s. */
@@ -77,6 +89,7 @@ function startPipeline(
   env: NodeJS.ProcessEnv,
   dataDir: string,
   storage: NonNullable<StackOptions['storage']>,
+  logs: StackLogs,
 ): Promise<StackFixture<DarkroomWorker>> {
   const api = realApiEnv(env);
   return startStack({
@@ -100,9 +113,13 @@ function startPipeline(
       // New edits wait in their tenants' lines, as the producer's do.
       fair: true,
     },
-    startWorker: (workerEnv) => createWorker(parseWorkerConfig(workerEnv)),
+    startWorker: (workerEnv) =>
+      createWorker(
+        parseWorkerConfig(workerEnv),
+        logs.destination ? { logDestination: logs.destination } : {},
+      ),
     workers: 1,
-    env: { WORKER_PORT: env.WORKER_PORT ?? '0', LOG_LEVEL: env.LOG_LEVEL ?? 'warn', ...api },
+    env: { WORKER_PORT: env.WORKER_PORT ?? '0', LOG_LEVEL: logs.level, ...api },
   });
 }
 
@@ -114,9 +131,10 @@ function startPipeline(
 export async function startLocalStack(
   env: NodeJS.ProcessEnv,
   dataDir: string,
+  logs: StackLogs = { level: 'silent' },
 ): Promise<LocalStack> {
   const plan = storagePlan(env, dataDir);
-  const stack = await startPipeline(env, dataDir, plan.option);
+  const stack = await startPipeline(env, dataDir, plan.option, logs);
   const user = 'admin';
   const password = env.DASHBOARD_PASSWORD ?? randomBytes(9).toString('base64url');
   let board: ReturnType<typeof createDashboard> | undefined;
@@ -133,9 +151,10 @@ export async function startLocalStack(
       redis: { url: stack.redis.url, origin: stack.redis.origin },
       edits: stack.edits!,
       storage: stack.storage,
+      storageConfig: stack.storageConfig,
       at: plan.at,
       worker: stack.workers[0]!,
-      ...(stack.emulator ? { emulator: stack.emulator } : {}),
+      ...(stack.emulator ? { emulator: stack.emulator, emulatorClient: DEMO_CLIENT } : {}),
       ...(stack.s3 ? { s3Endpoint: stack.s3.endpoint } : {}),
       dashboard: { url, user, password },
       close,

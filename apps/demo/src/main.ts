@@ -2,20 +2,32 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { coerceError, EXIT_CODES, isConfigurationError } from '@darkroom/core';
 import { runMainJob, uploadSamples, type EditOutcome } from './main-job';
-import { startLocalStack } from './local-stack';
+import { startLocalStack, type LocalStack, type StackLogs } from './local-stack';
+import { startProducerProcess, type ProducerProcess } from './producer-process';
+import { quietAwsSdkNodeWarning } from '@darkroom/storage';
+import { exportLines, stackEnvironment } from './stack-environment';
 
 const USAGE = `darkroom demo: start the local stack and run Darkroom's main job
 
-  --keep        leave the stack running afterwards (Ctrl-C stops it)
+  --keep        leave the stack running afterwards, with the HTTP producer, and print the
+                environment another shell pastes to reach it (Ctrl-C stops it)
   --out DIR     where to copy the outputs (default: ./darkroom-output)
   --data DIR    where the local Redis and storage keep their files (default: ./.darkroom)
   --timeout S   give up on a job after S seconds (default: 120)
+  --verbose     also write the worker's and the producer's log lines (JSON) to stderr, at debug
+  --log-json    write their log lines (JSON) to stderr, at LOG_LEVEL (default info)
 
 Real parts replace the embedded ones by configuration alone: REDIS_URL; DARKROOM_STORAGE with
-DEMO_INPUTS and DEMO_OUTPUTS; ADOBE_CLIENT_ID and ADOBE_CLIENT_SECRET.`;
+DEMO_INPUTS and DEMO_OUTPUTS; ADOBE_CLIENT_ID and ADOBE_CLIENT_SECRET. PRODUCER_PORT fixes the
+port of the producer --keep starts (default: a free one).`;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+
+/** The demo's own lines, on stdout; a reader that left (`| head`) ends them, not the demo. */
+function say(text = ''): void {
+  if (!process.stdout.destroyed) process.stdout.write(`${text}\n`);
+}
 
 function line(outcome: EditOutcome, done: number, total: number): string {
   const mark = outcome.status.state === 'completed' ? 'ok  ' : 'FAIL';
@@ -26,7 +38,57 @@ function line(outcome: EditOutcome, done: number, total: number): string {
   return `[${done}/${total}] ${mark} ${outcome.label} — ${seconds(outcome.elapsedMs)}\n        ${detail}`;
 }
 
+/** Where the stack's log lines go: nowhere unless --verbose or --log-json asks for stderr. */
+function logsFrom(flags: { verbose: boolean; 'log-json': boolean }): StackLogs {
+  if (flags.verbose) return { level: 'debug', destination: process.stderr };
+  if (flags['log-json'])
+    return { level: process.env.LOG_LEVEL ?? 'info', destination: process.stderr };
+  return { level: 'silent' };
+}
+
+function printStack(stack: LocalStack): void {
+  say(`  Redis        ${stack.redis.url} (${stack.redis.origin})`);
+  say(`  storage      ${stack.s3Endpoint ? `s3rver at ${stack.s3Endpoint}` : 'DARKROOM_STORAGE'}`);
+  say(`  Photoshop    ${stack.emulator ? `emulator at ${stack.emulator.url}` : "Adobe's API"}`);
+  say(`  worker       http://127.0.0.1:${stack.worker.port}/metrics`);
+  say(
+    `  dashboard    ${stack.dashboard.url} (user ${stack.dashboard.user}, password ${stack.dashboard.password})`,
+  );
+}
+
+/** The environment block of a kept stack and a few commands that use it. */
+function printKeptStack(stack: LocalStack, producer: ProducerProcess): void {
+  const job = JSON.stringify({
+    operation: 'v2.createComposite',
+    input: `${stack.at.inputs}/poster.psd`,
+    outputs: [{ ref: `${stack.at.outputs}/poster-api.png`, mediaType: 'image/png', width: 400 }],
+  });
+  say('\nThe stack keeps running (--keep); Ctrl-C stops it.');
+  say(`  producer     ${producer.url} (bearer token in DARKROOM_PRODUCER_TOKEN below)`);
+  say('\nIn another shell, from this directory, paste:\n');
+  for (const text of exportLines(stackEnvironment(stack, producer))) say(text);
+  say('\nthen, for example:');
+  say('  ./darkroom doctor');
+  say(
+    `  ./darkroom enqueue --operation v2.createComposite --input ${stack.at.inputs}/poster.psd --output ${stack.at.outputs}/poster-cli.jpg:image/jpeg:800`,
+  );
+  say('  ./darkroom watch');
+  say(
+    `  curl -s -X POST "$DARKROOM_PRODUCER_URL/v1/edits" -H "Authorization: Bearer $DARKROOM_PRODUCER_TOKEN" -H 'Content-Type: application/json' -d '${job}'`,
+  );
+}
+
+/** Resolves on Ctrl-C, SIGTERM, or the terminal closing. */
+function untilStopped(): Promise<void> {
+  return new Promise<void>((done) => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, done);
+  });
+}
+
 async function main(): Promise<number> {
+  quietAwsSdkNodeWarning(process.env);
+  // EPIPE on stdout arrives as an event; `say` stops writing once the stream is destroyed.
+  process.stdout.on('error', () => undefined);
   const { values } = parseArgs({
     args: process.argv.slice(2).filter((a) => a !== '--'),
     options: {
@@ -34,55 +96,55 @@ async function main(): Promise<number> {
       out: { type: 'string', default: 'darkroom-output' },
       data: { type: 'string', default: '.darkroom' },
       timeout: { type: 'string', default: '120' },
+      verbose: { type: 'boolean', default: false },
+      'log-json': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log(USAGE);
+    say(USAGE);
     return 0;
   }
   const outDir = resolve(values.out);
-  console.log('Starting the local stack…');
-  const stack = await startLocalStack(process.env, resolve(values.data));
-  console.log(`  Redis        ${stack.redis.url} (${stack.redis.origin})`);
-  console.log(
-    `  storage      ${stack.s3Endpoint ? `s3rver at ${stack.s3Endpoint}` : 'DARKROOM_STORAGE'}`,
-  );
-  console.log(
-    `  Photoshop    ${stack.emulator ? `emulator at ${stack.emulator.url}` : "Adobe's API"}`,
-  );
-  console.log(`  worker       http://127.0.0.1:${stack.worker.port}/metrics`);
-  console.log(
-    `  dashboard    ${stack.dashboard.url} (user ${stack.dashboard.user}, password ${stack.dashboard.password})`,
-  );
+  const logs = logsFrom(values);
+  say('Starting the local stack…');
+  const stack = await startLocalStack(process.env, resolve(values.data), logs);
+  printStack(stack);
+  let producer: ProducerProcess | undefined;
   let exitCode = 1;
   try {
     await uploadSamples(stack.storage, stack.at);
-    console.log(`\nRunning the main job: ${stack.at.inputs} → ${stack.at.outputs}`);
+    say(`\nRunning the main job: ${stack.at.inputs} → ${stack.at.outputs}`);
     const outcomes = await runMainJob({
       edits: stack.edits,
       storage: stack.storage,
       at: stack.at,
       outDir,
       timeoutMs: Number(values.timeout) * 1000,
-      onFinished: (outcome, done, total) => console.log(line(outcome, done, total)),
+      onFinished: (outcome, done, total) => say(line(outcome, done, total)),
     });
     const failed = outcomes.filter((o) => o.status.state !== 'completed');
     const files = outcomes.flatMap((o) => o.files);
-    console.log(
+    say(
       `\n${outcomes.length - failed.length} of ${outcomes.length} edits succeeded; ${files.length} files in ${outDir}`,
     );
     exitCode = failed.length === 0 ? 0 : 1;
     if (values.keep) {
-      console.log(
-        '\nThe stack keeps running (--keep). Enqueue more with the producer or the CLI; Ctrl-C stops it.',
-      );
-      await new Promise<void>((done) => {
-        process.once('SIGINT', done);
-        process.once('SIGTERM', done);
+      producer = await startProducerProcess({
+        env: {
+          REDIS_URL: stack.redis.url,
+          DARKROOM_PREFIX: stack.edits.prefix,
+          DARKROOM_QUEUE: stack.edits.queueName,
+        },
+        ...(process.env.PRODUCER_PORT ? { port: Number(process.env.PRODUCER_PORT) } : {}),
+        logLevel: logs.level,
+        ...(logs.destination ? { logs: logs.destination } : {}),
       });
+      printKeptStack(stack, producer);
+      await untilStopped();
     }
   } finally {
+    await producer?.close();
     await stack.close();
   }
   return exitCode;

@@ -112,17 +112,78 @@ export function posterPsd(width = 1200, height = 800): Buffer {
   return writePsdBuffer(psd, { generateThumbnail: false });
 }
 
-/** A "photo": soft gradients and a horizon, flat in tone so auto-tone has work to do. */
+type Rgb = [number, number, number];
+
+/** A colour between `a` (t = 0) and `b` (t = 1). */
+const mix = (a: Rgb, b: Rgb, t: number): Rgb => {
+  const k = Math.min(1, Math.max(0, t));
+  return [a[0] + (b[0] - a[0]) * k, a[1] + (b[1] - a[1]) * k, a[2] + (b[2] - a[2]) * k];
+};
+
+/** A soft round falloff: 1 at the centre, about 0 beyond `radius`. */
+const glow = (dx: number, dy: number, radius: number): number =>
+  Math.exp(-(dx * dx + dy * dy) / (radius * radius));
+
+/** A fixed pseudo-random sequence (a 32-bit LCG), so every run draws the same grain. */
+function grain(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return state / 2 ** 32 - 0.5;
+  };
+}
+
+/**
+ * A landscape in linear-ish tones from 0 to 1: a sky from deep blue to a pale horizon with a
+ * low sun's glow and soft clouds, hazy far hills, a meadow in greens with a sandy path, and dark
+ * soft trees, so the picture holds near-neutral shadows and highlights as a photo does.
+ */
+function landscapeTone(u: number, v: number, aspect: number): Rgb {
+  const horizon = 0.52 + 0.03 * Math.sin(u * 5.1);
+  if (v < horizon) {
+    let sky = mix([0.2, 0.38, 0.72], [0.82, 0.86, 0.9], (v / horizon) ** 1.6);
+    sky = mix(sky, [1, 0.94, 0.8], 0.8 * glow((u - 0.72) * aspect, v - 0.22, 0.16));
+    const cloud =
+      glow((u - 0.22) * aspect * 0.5, (v - 0.16) * 2.2, 0.12) +
+      glow((u - 0.4) * aspect * 0.5, (v - 0.11) * 2.4, 0.09);
+    sky = mix(sky, [0.96, 0.96, 0.97], 0.75 * Math.min(1, cloud));
+    const ridge = horizon - 0.1 - 0.05 * Math.sin(u * 7.3 + 1) - 0.03 * Math.sin(u * 17.9);
+    if (v > ridge) {
+      const haze = mix([0.36, 0.44, 0.52], [0.62, 0.68, 0.74], (horizon - v) / 0.15);
+      return mix(sky, haze, Math.min(1, (v - ridge) * 60));
+    }
+    return sky;
+  }
+  const depth = (v - horizon) / (1 - horizon);
+  let ground = mix([0.46, 0.55, 0.3], [0.16, 0.3, 0.1], depth ** 0.8);
+  ground = mix(ground, [0.34, 0.44, 0.16], 0.5 + 0.5 * Math.sin(u * 9 + v * 14));
+  const pathCentre = 0.45 + 0.25 * depth * Math.sin(depth * 3);
+  const pathHalf = 0.01 + 0.09 * depth;
+  ground = mix(ground, [0.7, 0.6, 0.43], glow((u - pathCentre) / pathHalf, 0, 1) * 0.85);
+  const trees =
+    glow((u - 0.12) * aspect, (v - horizon - 0.05) * 1.2, 0.07) +
+    glow((u - 0.86) * aspect, (v - horizon - 0.1) * 1.1, 0.1) +
+    glow((u - 0.93) * aspect, (v - horizon - 0.03) * 1.3, 0.06);
+  return mix(ground, [0.05, 0.08, 0.05], Math.min(1, trees * 1.3));
+}
+
+/**
+ * A "photo" for auto tone: the landscape of {@link landscapeTone}, slightly under-exposed and flat
+ * (tones squeezed into 40–180 of 255, as a hazy shot straight from the camera), with a fine
+ * grain so the JPEG has no flat areas for auto tone's stretch to turn into blocks.
+ */
 export async function landscapeJpeg(width = 1600, height = 1000): Promise<Buffer> {
+  const noise = grain(20_240_601);
+  const flat = (t: number): number => 255 * (0.16 + 0.55 * t ** 1.15) + 5 * noise();
   const pixels = Buffer.from(
-    paint(width, height, (x, y) =>
-      y < height * 0.55
-        ? [100 + (50 * y) / height, 130 + (40 * y) / height, 170 + (30 * x) / width, 255]
-        : [70 + (40 * x) / width, 95 + (30 * y) / height, 55 + (20 * x) / width, 255],
-    ),
+    paint(width, height, (x, y) => {
+      const [r, g, b] = landscapeTone(x / width, y / height, width / height);
+      return [flat(r), flat(g), flat(b), 255];
+    }),
   );
   return sharp(pixels, { raw: { width, height, channels: 4 } })
-    .jpeg({ quality: 88 })
+    .removeAlpha()
+    .jpeg({ quality: 92, chromaSubsampling: '4:4:4' })
     .toBuffer();
 }
 

@@ -93,6 +93,37 @@ describe('the main job on the local stack', () => {
     expect(b1! - r1!).toBeGreaterThan(10);
   });
 
+  it('auto tone turns the flat, dark photo into a brighter, contrasty one that still looks like it', async () => {
+    const autoTone = outcomes
+      .flatMap((o) => o.files)
+      .find((f) => f.path.endsWith('landscape-autotone.jpg'))!.path;
+    const before = await toneStats(
+      await stack.storage.download(`${stack.at.inputs}/landscape.jpg`),
+    );
+    const after = await toneStats(await readFile(autoTone));
+    // The input is flat and under-exposed: auto tone has work to do.
+    expect(before.spread).toBeLessThan(120);
+    expect(before.mean).toBeLessThan(115);
+    // It spreads the tones and lifts them, without crushing a channel or blowing it out.
+    expect(after.spread).toBeGreaterThan(before.spread * 1.6);
+    expect(after.deviation).toBeGreaterThan(before.deviation * 1.6);
+    expect(after.mean).toBeGreaterThan(before.mean);
+    expect(after.mean).toBeGreaterThan(90);
+    expect(after.mean).toBeLessThan(170);
+    for (const c of [0, 1, 2]) {
+      expect(after.black[c]).toBeLessThan(0.03);
+      expect(after.white[c]).toBeLessThan(0.03);
+    }
+    // A blue sky over a green meadow, before and after: the colours of a photo, not a cast.
+    for (const s of [before, after]) {
+      const [skyR, , skyB] = s.top;
+      const [groundR, groundG, groundB] = s.bottom;
+      expect(skyB! - skyR!).toBeGreaterThan(15);
+      expect(groundG! - groundR!).toBeGreaterThan(5);
+      expect(groundG! - groundB!).toBeGreaterThan(20);
+    }
+  });
+
   it('writes a manifest that names the poster layers, without URLs', async () => {
     const manifest = outcomes
       .flatMap((o) => o.files)
@@ -103,3 +134,57 @@ describe('the main job on the local stack', () => {
     expect(doc.layers.map((l) => l.name).sort()).toEqual(['Background', 'Badge', 'Sun']);
   });
 });
+
+/**
+ * Tone figures of an image: mean and standard deviation of luma, the spread between its 1st and
+ * 99th percentiles, the share of pixels at 0 and at 255 per channel, and the mean colour of its
+ * top and bottom fifths (sky and meadow in the landscape).
+ */
+async function toneStats(image: Buffer) {
+  const { data, info } = await sharp(image)
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const pixels = info.width * info.height;
+  const band = Math.floor(info.height / 5) * info.width;
+  const histogram = new Array<number>(256).fill(0);
+  const black = [0, 0, 0];
+  const white = [0, 0, 0];
+  const top = [0, 0, 0];
+  const bottom = [0, 0, 0];
+  let sum = 0;
+  let squares = 0;
+  for (let p = 0; p < pixels; p += 1) {
+    const i = p * info.channels;
+    const luma = 0.2126 * data[i]! + 0.7152 * data[i + 1]! + 0.0722 * data[i + 2]!;
+    sum += luma;
+    squares += luma * luma;
+    histogram[Math.round(luma)]! += 1;
+    for (let c = 0; c < 3; c += 1) {
+      const v = data[i + c]!;
+      if (v === 0) black[c]! += 1 / pixels;
+      if (v === 255) white[c]! += 1 / pixels;
+      if (p < band) top[c]! += v / band;
+      else if (p >= pixels - band) bottom[c]! += v / band;
+    }
+  }
+  const percentile = (q: number): number => {
+    let seen = 0;
+    for (let v = 0; v < 256; v += 1) {
+      seen += histogram[v]!;
+      if (seen >= q * pixels) return v;
+    }
+    return 255;
+  };
+  const mean = sum / pixels;
+  const deviation = Math.sqrt(squares / pixels - mean * mean);
+  return {
+    mean,
+    deviation,
+    spread: percentile(0.99) - percentile(0.01),
+    black,
+    white,
+    top,
+    bottom,
+  };
+}

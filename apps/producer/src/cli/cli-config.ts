@@ -14,10 +14,41 @@ import {
 } from '@darkroom/jobs';
 import type { StorageConfig } from '@darkroom/storage';
 
+/** Whether `text` is a URL ioredis can connect to: `redis://` or `rediss://`, host, port. */
+function isRedisUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The CLI checks REDIS_URL and REDIS_CLUSTER_NODES here, before anything connects: a value
+ * that is not one fails as bad configuration (exit 2) naming the variable, not as a crash of
+ * the URL parser (exit 1) or as Redis being down (exit 3).
+ */
+const redisEnvShape = {
+  REDIS_URL: z
+    .string()
+    .refine(isRedisUrl, 'must be a URL such as redis://host:6379 or rediss://user:pass@host:6380')
+    .default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^\s*$|^\s*[^\s,]+:\d{1,5}\s*(,\s*[^\s,]+:\d{1,5}\s*)*$/, 'must be host:port,host:port')
+    .optional(),
+};
+
 /** The worker's variable names, so one environment serves the worker and `darkroom doctor`. */
 const envSchema = z
   .object({
     ...runtimeEnvShape,
+    ...redisEnvShape,
+    /** How much `--log-json` logs; `--verbose` logs at debug whatever this says. */
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     /** Comma-separated storage references `darkroom doctor` writes, stats and reads back. */
     DARKROOM_DOCTOR_PROBES: z.string().optional(),
     /** The queue callbacks are delivered from (the workers' DARKROOM_CALLBACK_QUEUE). */
@@ -41,6 +72,8 @@ export interface CliConfig {
   callbackQueue: string;
   /** DARKROOM_TENANTS, read as the worker and the producer read it. */
   tenants: TenantConfig;
+  /** LOG_LEVEL, for `--log-json`. */
+  logLevel: string;
 }
 
 /** Reads the CLI's configuration from an environment-like object; throws `ConfigError`. */
@@ -57,6 +90,7 @@ export function parseCliConfig(source: EnvSource): CliConfig {
     storage: env.DARKROOM_STORAGE,
     callbackQueue: env.DARKROOM_CALLBACK_QUEUE,
     tenants: env.DARKROOM_TENANTS,
+    logLevel: env.LOG_LEVEL,
     probes: (env.DARKROOM_DOCTOR_PROBES ?? '')
       .split(',')
       .map((p) => p.trim())

@@ -8,8 +8,11 @@ export interface CliIo {
   stdout: CliOutput;
   stderr: CliOutput;
   env: Record<string, string | undefined>;
-  /** Read by `enqueue --json -`. @defaultValue none: `-` is then a usage error */
-  stdin?: Readable;
+  /**
+   * Read by `enqueue --json -` and `enqueue --from -`; one that is a terminal is refused.
+   * @defaultValue none: `-` is then a usage error
+   */
+  stdin?: Readable & { isTTY?: boolean };
   /** Ends `watch` (the launcher aborts it on Ctrl-C). */
   signal?: AbortSignal;
   /** Working directory that relative paths (`--from`) resolve against. @defaultValue process.cwd() */

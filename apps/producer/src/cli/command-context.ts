@@ -1,4 +1,5 @@
 import { EditQueue } from '@darkroom/jobs';
+import type { Logger } from '@darkroom/observability';
 import type { CliConfig } from './cli-config';
 import type { CliIo } from './cli-io';
 import type { Output } from './output';
@@ -6,9 +7,12 @@ import type { Output } from './output';
 /** What every command gets: its own arguments, the output, the config and the outside world. */
 export interface CommandContext {
   argv: string[];
+  /** The outside world; its `signal` also aborts when the reader of stdout goes away. */
   io: CliIo;
   out: Output;
   config: CliConfig;
+  /** JSON lines on stderr with `--log-json` or `--verbose`; silent otherwise. */
+  log: Logger;
 }
 
 /** Runs `fn` with an `EditQueue` on the configured queue and closes it afterwards. */

@@ -8,27 +8,34 @@ import {
   type ManifestSummary,
 } from './enqueue-manifest';
 import { EXIT } from './exit-codes';
-import { CSV_COLUMNS, manifestFormat, readManifest } from './manifest-reader';
+import { CSV_COLUMNS, MANIFEST_FORMATS, manifestFormat, readManifest } from './manifest-reader';
 import { generationOf, parseOutputFlag } from './output-flag';
 import { parseCommandArgs } from './parse-command-args';
+import { PRIORITIES, parsePriorityFlag } from './priorities';
 import { UsageError } from './usage-error';
 
 export const ENQUEUE_HELP = `darkroom enqueue --operation <id> [--input <ref>] --output <ref>:<type>[:<width>]... [options]
 darkroom enqueue --json '<job JSON>'      (or --json - to read the job from stdin)
-darkroom enqueue --from <manifest.jsonl|manifest.csv> [--chunk-size <n>]
+darkroom enqueue --from <manifest.jsonl|manifest.csv|-> [--format jsonl|csv] [--chunk-size <n>]
 
 One job from flags:
-  --operation <id>          an operation of the catalog, e.g. renditionCreate
+  --operation <id>          an operation of the catalog, e.g. v2.createComposite
   --input <ref>             s3://bucket/key, azure://account/container/blob or dropbox:/path
   --output <ref>:<type>[:<width>]   repeatable, e.g. s3://out/a.jpg:image/jpeg:1024 (the MIME
                                     type: mediaType of v2 operations, type of v1)
   --options '<JSON>'        operation options
-  --account <name> --tenant <name> --priority <n> --idempotency-key <key> --deadline <ISO time>
+  --priority <name|n>       ${Object.entries(PRIORITIES)
+    .map(([name, n]) => `${name} (${n})`)
+    .join(', ')}, or a number; 1 is the highest
+  --account <name> --tenant <name> --idempotency-key <key> --deadline <ISO time>
 
 Many jobs from a manifest (every line validated on its own; bad lines are reported, not fatal):
-  .jsonl: one job JSON per line
-  .csv:   a header row naming some of these columns, one job with one output per row:
-          ${CSV_COLUMNS.join(',')}
+  --from <file>             .jsonl: one job JSON per line; .csv: a header row naming some of
+                            these columns, then one job with one output per row:
+                            ${CSV_COLUMNS.join(',')}
+  --from -                  the manifest on stdin: CSV when its first line is such a header,
+                            JSONL when it is a JSON object
+  --format <f>              ${MANIFEST_FORMATS.join(' or ')}, whatever the name or first line says
   --chunk-size <n>          jobs per enqueueMany call (default 500)
 
 --json after the other options (without a job) prints one JSON document instead of text.
@@ -80,6 +87,7 @@ function parseJson(text: string, what: string): unknown {
 const ENQUEUE_OPTIONS = {
   job: { type: 'string' },
   from: { type: 'string' },
+  format: { type: 'string' },
   'chunk-size': { type: 'string' },
   operation: { type: 'string' },
   input: { type: 'string' },
@@ -112,34 +120,47 @@ function parseEnqueueArgs(argv: string[]) {
       'give exactly one of --operation (with --output), --json <job> or --from <manifest>',
     );
   }
+  if (values.format !== undefined && values.from === undefined) {
+    throw new UsageError('--format goes with --from <manifest>');
+  }
   return values;
 }
 
-/** `--from`: every line of a manifest; exit 2 when any line was rejected. */
-async function enqueueFromManifest(
-  ctx: CommandContext,
-  from: string,
-  chunkSizeFlag: string | undefined,
-): Promise<number> {
-  const chunkSize = Number(chunkSizeFlag ?? 500);
-  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > 10_000) {
-    throw new UsageError('--chunk-size takes a number of jobs from 1 to 10000');
+/** The text of the manifest `--from` names: a file, or stdin for `-`. */
+async function readManifestText(ctx: CommandContext, from: string): Promise<string> {
+  if (from === '-') {
+    const stdin = ctx.io.stdin;
+    if (!stdin) throw new UsageError('--from - reads the manifest from stdin, but there is none');
+    if (stdin.isTTY) {
+      throw new UsageError(
+        '--from - reads the manifest from stdin, which is a terminal: pipe one in (cat jobs.csv | darkroom enqueue --from -)',
+      );
+    }
+    return readAll(stdin);
   }
-  const path = resolve(ctx.io.cwd ?? process.cwd(), from);
-  const format = manifestFormat(path);
-  let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(resolve(ctx.io.cwd ?? process.cwd(), from), 'utf8');
   } catch (err) {
     throw new UsageError(
       `cannot read ${from}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
     );
   }
-  const lines = readManifest(text, format);
+}
+
+/** `--from`: every line of a manifest; exit 2 when any line was rejected. */
+async function enqueueFromManifest(ctx: CommandContext, values: EnqueueFlags): Promise<number> {
+  const from = values.from ?? '-';
+  const chunkSize = Number(values['chunk-size'] ?? 500);
+  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > 10_000) {
+    throw new UsageError('--chunk-size takes a number of jobs from 1 to 10000');
+  }
+  const text = await readManifestText(ctx, from);
+  const name = from === '-' ? 'stdin' : from;
+  const lines = readManifest(text, manifestFormat(name, text, values.format));
   let summary: ManifestSummary;
   try {
     summary = await withQueue(ctx.config, (edits) =>
-      enqueueManifest(edits, from, lines, { chunkSize, out: ctx.out }),
+      enqueueManifest(edits, name, lines, { chunkSize, out: ctx.out }),
     );
   } catch (err) {
     if (!(err instanceof ManifestInterruptedError)) throw err;
@@ -167,7 +188,7 @@ async function jobFromFlags(ctx: CommandContext, values: EnqueueFlags): Promise<
     ...(values.options ? { options: parseJson(values.options, '--options') } : {}),
     ...(values.account ? { account: values.account } : {}),
     ...(values.tenant ? { tenant: values.tenant } : {}),
-    ...(values.priority ? { priority: Number(values.priority) } : {}),
+    ...(values.priority !== undefined ? { priority: parsePriorityFlag(values.priority) } : {}),
     ...(values['idempotency-key'] ? { idempotencyKey: values['idempotency-key'] } : {}),
     ...(values.deadline ? { deadline: values.deadline } : {}),
   };
@@ -176,9 +197,7 @@ async function jobFromFlags(ctx: CommandContext, values: EnqueueFlags): Promise<
 /** `darkroom enqueue`: one job from flags or `--json`, or a manifest with `--from`. */
 export async function enqueueCommand(ctx: CommandContext): Promise<number> {
   const values = parseEnqueueArgs(ctx.argv);
-  if (values.from !== undefined) {
-    return enqueueFromManifest(ctx, values.from, values['chunk-size']);
-  }
+  if (values.from !== undefined) return enqueueFromManifest(ctx, values);
   const job = await jobFromFlags(ctx, values);
   const result = await withQueue(ctx.config, (edits) => edits.enqueue(job));
   ctx.out.result(result, (r) => [

@@ -1,20 +1,30 @@
 /**
- * What `darkroom` exits with. Scripts branch on these; they never change meaning.
- *
- * | code | meaning |
- * |---|---|
- * | 0 | ok |
- * | 1 | the job failed, the action could not be done (cancel of a finished job), or doctor found a problem |
- * | 2 | bad usage, bad configuration, or an invalid job (for `--from`: at least one line was rejected) |
- * | 3 | Redis is unreachable |
- * | 4 | no such job |
+ * What `darkroom` exits with. Scripts branch on these; they never change meaning. The exit-code
+ * table of apps/producer/README.md says when each happens, and a test holds it to these values.
  */
 export const EXIT = {
+  /** Done; also when the reader of stdout went away (`darkroom watch | head -3`). */
   ok: 0,
+  /** The edit failed, the action cannot be done, doctor found a problem, or an unexpected error. */
   failed: 1,
+  /** Bad usage, bad configuration, an invalid or refused edit, a manifest line rejected. */
   usage: 2,
+  /** Redis is unreachable. */
   redisUnreachable: 3,
+  /** No such edit (or no callback delivery for it). */
   notFound: 4,
+  /** `status --wait`: the edit had not finished when the wait ended. */
+  waitTimedOut: 5,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** One line per code, for `darkroom --help`. */
+export const EXIT_SUMMARY = [
+  `${EXIT.ok}  ok (also when the reader of stdout left: darkroom watch | head)`,
+  `${EXIT.failed}  the edit failed, the action cannot be done, doctor found a problem`,
+  `${EXIT.usage}  bad usage, bad configuration, an invalid or refused edit`,
+  `${EXIT.redisUnreachable}  Redis is unreachable`,
+  `${EXIT.notFound}  no such edit`,
+  `${EXIT.waitTimedOut}  status --wait ended before the edit finished`,
+];

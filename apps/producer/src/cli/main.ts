@@ -2,8 +2,10 @@ import { coerceError } from '@darkroom/core';
 import { startTracing, TracingConfigError, type Tracing } from '@darkroom/tracing';
 import { EXIT } from './exit-codes';
 import { runCli } from './run-cli';
+import { quietAwsSdkNodeWarning } from '@darkroom/storage';
 
 // The launcher's entry: real process streams, Ctrl-C ends `watch`, the exit code is the answer.
+quietAwsSdkNodeWarning(process.env);
 const controller = new AbortController();
 let interrupted = false;
 process.on('SIGINT', () => {
@@ -11,6 +13,15 @@ process.on('SIGINT', () => {
   interrupted = true;
   controller.abort();
 });
+
+// A reader that leaves after the last write (`darkroom status <id> | head -1`) makes that write
+// fail with EPIPE once the command has returned; it must not turn into a crash with a stack trace.
+// Any other failure of the streams (EIO, a full disk) still makes the exit code 1.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') process.exitCode = EXIT.failed;
+  });
+}
 
 async function main(): Promise<number> {
   let tracing: Tracing;
@@ -42,6 +53,6 @@ main().then(
   },
   (err: unknown) => {
     process.stderr.write(`darkroom: ${coerceError(err).message}\n`);
-    process.exitCode = 1;
+    process.exitCode = EXIT.failed;
   },
 );

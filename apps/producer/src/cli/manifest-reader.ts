@@ -1,5 +1,6 @@
 import { coerceError } from '@darkroom/core';
 import { generationOf } from './output-flag';
+import { priorityCell } from './priorities';
 import { UsageError } from './usage-error';
 
 /** One manifest line: its 1-based number, and the job or why it could not be read. */
@@ -24,13 +25,54 @@ export const CSV_COLUMNS = [
 ] as const;
 type CsvColumn = (typeof CSV_COLUMNS)[number];
 
-export type ManifestFormat = 'jsonl' | 'csv';
+export const MANIFEST_FORMATS = ['jsonl', 'csv'] as const;
+export type ManifestFormat = (typeof MANIFEST_FORMATS)[number];
 
-export function manifestFormat(path: string): ManifestFormat {
+/** The format a file's name says: `.jsonl` or `.ndjson`, `.csv`; undefined for other names. */
+export function formatOfName(path: string): ManifestFormat | undefined {
   if (/\.(jsonl|ndjson)$/i.test(path)) return 'jsonl';
   if (/\.csv$/i.test(path)) return 'csv';
+  return undefined;
+}
+
+/**
+ * The format the text itself shows: JSONL when its first line is a JSON object, CSV when its
+ * first line is a header naming only columns of {@link CSV_COLUMNS}, operation among them.
+ */
+export function formatOfText(text: string): ManifestFormat | undefined {
+  const first = text.split(/\r?\n/).find((l) => l.trim() !== '');
+  if (first === undefined) return undefined;
+  if (first.trimStart().startsWith('{')) return 'jsonl';
+  let cells: string[];
+  try {
+    cells = splitCsvLine(first).map((c) => c.trim().toLowerCase());
+  } catch {
+    return undefined;
+  }
+  const known = cells.every((c) => (CSV_COLUMNS as readonly string[]).includes(c));
+  return known && cells.includes('operation') ? 'csv' : undefined;
+}
+
+/**
+ * A manifest's format: `--format` when given, else the file name's, else what its first line
+ * shows (stdin has no name); a usage error when none says.
+ */
+export function manifestFormat(
+  source: string,
+  text: string,
+  flag: string | undefined,
+): ManifestFormat {
+  if (flag !== undefined) {
+    if ((MANIFEST_FORMATS as readonly string[]).includes(flag)) return flag as ManifestFormat;
+    throw new UsageError(
+      `--format takes ${MANIFEST_FORMATS.join(' or ')}, got ${JSON.stringify(flag)}`,
+    );
+  }
+  const format = formatOfName(source) ?? formatOfText(text);
+  if (format) return format;
   throw new UsageError(
-    `cannot tell the format of ${path}: name it .jsonl (one job per line) or .csv`,
+    `cannot tell the format of ${source}: its first line is neither a JSON job nor a CSV header; ` +
+      'pass --format jsonl or --format csv (or name the file .jsonl or .csv)',
   );
 }
 
@@ -133,7 +175,7 @@ function jobFromRow(row: Map<CsvColumn, string>): Record<string, unknown> {
   if (account) job.account = account;
   if (tenant) job.tenant = tenant;
   if (key) job.idempotencyKey = key;
-  if (priority) job.priority = numberOrText(priority);
+  if (priority) job.priority = priorityCell(priority);
   return job;
 }
 

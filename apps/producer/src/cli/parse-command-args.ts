@@ -4,11 +4,16 @@ import { UsageError } from './usage-error';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** Options every command accepts. */
+/** Options every command accepts; `darkroom --help` describes them. */
 export const COMMON_OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  verbose: { type: 'boolean' },
+  'log-json': { type: 'boolean' },
 } as const satisfies Options;
+
+/** The common options that may also come before the command: `darkroom --verbose doctor`. */
+export const LEADING_FLAGS: readonly string[] = ['--json', '--verbose', '--log-json'];
 
 /** `node:util` parseArgs with the common options, whose errors become usage errors (exit 2). */
 export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O) {

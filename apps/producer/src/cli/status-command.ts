@@ -11,8 +11,9 @@ export const STATUS_HELP = `darkroom status <id> [--wait <seconds>] [--json]
 
 Prints a job's state, step, polls, result (output references and sizes) or failure reason, and
 its callback's delivery (state, attempts, last HTTP status, target as origin and path).
-  --wait <seconds>  wait up to this long for the job to finish first
-Exit code: 0, or 1 when the job failed, 4 when there is no such job.`;
+  --wait <seconds>  wait up to this long for the job to finish first, then print it
+Exit code: 0; 1 when the job failed; 4 when there is no such job; ${EXIT.waitTimedOut} when --wait ended
+(time ran out, or Ctrl-C) before the job finished.`;
 
 const finished = (s: EditJobStatus) => s.state === 'completed' || s.state === 'failed';
 
@@ -36,6 +37,11 @@ export async function statusCommand({ argv, out, config, io }: CommandContext): 
     const finalStatus = status;
     const shown = await withCallbacks(config, (callbacks) => withCallback(finalStatus, callbacks));
     out.result(shown, statusLines);
-    return status.state === 'failed' ? EXIT.failed : EXIT.ok;
+    if (status.state === 'failed') return EXIT.failed;
+    if (waitSeconds > 0 && !finished(status)) {
+      out.note(`darkroom: job ${id} is still ${status.state}: --wait ${values.wait} ended first`);
+      return EXIT.waitTimedOut;
+    }
+    return EXIT.ok;
   });
 }

@@ -1,63 +1,81 @@
 import { abortableDelay } from '@darkroom/core';
-import type { EditJobData, EditQueue, TenantUsageTotals } from '@darkroom/jobs';
+import type { EditQueue, TenantUsageTotals } from '@darkroom/jobs';
+import {
+  AccountCounter,
+  COUNTED_STATES,
+  addParked,
+  type AccountRows,
+  type CountedState,
+  type SampledStates,
+} from './account-counts';
 import { withQueue, type CommandContext } from './command-context';
 import { tenantView, type TenantBacklogRow } from './tenant-backlog';
 import { EXIT } from './exit-codes';
+import { paceLine, readPace, type Pace } from './pace';
 import { parseCommandArgs } from './parse-command-args';
 import { UsageError } from './usage-error';
 
+/** Jobs of a state read per refresh for the per-account view, unless --sample says otherwise. */
+const DEFAULT_SAMPLE = 10_000;
+
 export const WATCH_HELP = `darkroom watch [--once] [--interval <ms>] [--sample <n>] [--json]
 
-Live job counts per state, per account from a sample of the newest jobs of each state, and per
-tenant: edits waiting for admission (by account) and this UTC hour's completed, failed and
-cancelled edits, Adobe calls and 429s. Refreshed every second until Ctrl-C.
+Live counts per state; the pace (edits completed and failed per minute over the last minute)
+and the backlog's ETA at that pace; per account, the edits of each state; per tenant, its edits
+waiting for admission (by account) and this UTC hour's completed, failed and cancelled edits,
+Adobe calls and 429s. Refreshed every second until Ctrl-C.
   --once            print one snapshot and exit (for scripts and tests)
   --interval <ms>   refresh period (default 1000)
-  --sample <n>      jobs read per state for the per-account view (default 200)
+  --sample <n>      most jobs of a state read for the per-account view (default ${DEFAULT_SAMPLE}):
+                    counts are exact up to it; a state with more is marked as sampled, with how
+                    many of its newest jobs were read
 With --json, one JSON document per snapshot (one in all with --once).`;
 
 const STATES = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'] as const;
-const SAMPLED = ['waiting', 'prioritized', 'delayed', 'active', 'failed'] as const;
 
 export interface WatchSnapshot {
   queue: string;
   at: string;
   counts: Record<(typeof STATES)[number], number>;
-  /** Per account and state, counted over `sampled` jobs only. */
-  accounts: Record<string, Partial<Record<(typeof SAMPLED)[number], number>>>;
-  /** How many jobs of each state the per-account view looked at. */
-  sampled: Partial<Record<(typeof SAMPLED)[number], number>>;
+  /** Completed and failed per minute, the backlog and its ETA. */
+  pace: Pace;
+  /** Per account and state: exact, except in the states named in `sampled`. */
+  accounts: AccountRows;
+  /** States with more jobs than `--sample`: how many of the newest were read, of how many. */
+  sampled: SampledStates;
   /** Edits waiting in the fair dispatcher's lines, per tenant and account. */
   backlog: TenantBacklogRow[];
   /** Each tenant's usage in the current UTC hour. */
   thisHour: TenantUsageTotals[];
 }
 
-/** Counts per state (constant work) plus a bounded per-account sample. */
-export async function watchSnapshot(edits: EditQueue, sample: number): Promise<WatchSnapshot> {
+/**
+ * One snapshot: counts per state, the pace, per-account counts (through `counter`, which
+ * remembers accounts between refreshes) and the per-tenant view.
+ */
+export async function watchSnapshot(
+  edits: EditQueue,
+  counter: AccountCounter | number,
+): Promise<WatchSnapshot> {
+  const accountCounter = typeof counter === 'number' ? new AccountCounter(edits, counter) : counter;
   const raw = await edits.counts();
   const counts = Object.fromEntries(STATES.map((s) => [s, raw[s] ?? 0])) as WatchSnapshot['counts'];
-  // A Map: an account named `constructor` or `__proto__` must not reach Object.prototype.
-  const accounts = new Map<string, Partial<Record<string, number>>>();
-  const sampled: WatchSnapshot['sampled'] = {};
-  for (const state of SAMPLED) {
-    if (counts[state] === 0) continue;
-    const jobs = await edits.queue.getJobs([state], 0, sample - 1);
-    sampled[state] = jobs.length;
-    for (const job of jobs) {
-      const account = (job.data as Partial<EditJobData> | undefined)?.account ?? 'unknown';
-      const row = accounts.get(account) ?? {};
-      accounts.set(account, { ...row, [state]: (row[state] ?? 0) + 1 });
-    }
-  }
+  const tenants = await tenantView(edits);
+  const parked = tenants.backlog.reduce((sum, b) => sum + b.waiting, 0);
+  // Parked edits are in none of BullMQ's sets: they are counted, exactly, from their lines.
+  const inSets = { ...counts, waiting: Math.max(0, counts.waiting - parked) };
+  const [pace, perAccount] = await Promise.all([
+    readPace(edits, counts),
+    accountCounter.count(inSets),
+  ]);
   return {
     queue: edits.queueName,
     at: new Date().toISOString(),
     counts,
-    // fromEntries defines own properties, so even `__proto__` stays a plain key.
-    accounts: Object.fromEntries(accounts),
-    sampled,
-    ...(await tenantView(edits)),
+    pace,
+    accounts: addParked(perAccount.accounts, tenants.backlog),
+    sampled: perAccount.sampled,
+    ...tenants,
   };
 }
 
@@ -84,26 +102,42 @@ function tenantLines(s: WatchSnapshot): string[] {
   return lines;
 }
 
-export function snapshotLines(s: WatchSnapshot): string[] {
-  const lines = [`queue ${s.queue} at ${s.at}`, ''];
-  lines.push(STATES.map((st) => st.padStart(13)).join(''));
-  lines.push(STATES.map((st) => String(s.counts[st]).padStart(13)).join(''));
+/** The per-account table; a sampled state's column is marked `*` and explained below it. */
+function accountLines(s: WatchSnapshot): string[] {
   const names = Object.keys(s.accounts).sort();
-  if (names.length > 0) {
-    const sampledNote = SAMPLED.filter((st) => s.sampled[st] !== undefined)
-      .map((st) => `${s.sampled[st]} ${st}`)
-      .join(', ');
-    lines.push('', `per account (sample of ${sampledNote}):`);
-    const width = Math.max(7, ...names.map((n) => n.length));
-    lines.push(`${'account'.padEnd(width)}${SAMPLED.map((st) => st.padStart(12)).join('')}`);
-    for (const name of names) {
-      const row = Object.hasOwn(s.accounts, name) ? (s.accounts[name] ?? {}) : {};
-      lines.push(
-        `${name.padEnd(width)}${SAMPLED.map((st) => String(row[st] ?? 0).padStart(12)).join('')}`,
-      );
-    }
+  if (names.length === 0) return [];
+  const sampled = COUNTED_STATES.filter((st) => s.sampled[st] !== undefined);
+  const header = (st: CountedState): string => (s.sampled[st] ? `${st}*` : st);
+  const width = Math.max(7, ...names.map((n) => n.length));
+  const lines = [
+    '',
+    sampled.length === 0 ? 'per account (exact):' : 'per account (* sampled, see below):',
+    `${'account'.padEnd(width)}${COUNTED_STATES.map((st) => header(st).padStart(13)).join('')}`,
+  ];
+  for (const name of names) {
+    const row = Object.hasOwn(s.accounts, name) ? (s.accounts[name] ?? {}) : {};
+    lines.push(
+      `${name.padEnd(width)}${COUNTED_STATES.map((st) => String(row[st] ?? 0).padStart(13)).join('')}`,
+    );
   }
-  return [...lines, ...tenantLines(s)];
+  for (const st of sampled) {
+    const of = s.sampled[st];
+    if (of) lines.push(`* ${st}: counted over the newest ${of.read} of ${of.of} jobs (--sample)`);
+  }
+  return lines;
+}
+
+export function snapshotLines(s: WatchSnapshot): string[] {
+  return [
+    `queue ${s.queue} at ${s.at}`,
+    '',
+    STATES.map((st) => st.padStart(13)).join(''),
+    STATES.map((st) => String(s.counts[st]).padStart(13)).join(''),
+    '',
+    paceLine(s.pace),
+    ...accountLines(s),
+    ...tenantLines(s),
+  ];
 }
 
 export async function watchCommand({ argv, out, config, io }: CommandContext): Promise<number> {
@@ -114,21 +148,22 @@ export async function watchCommand({ argv, out, config, io }: CommandContext): P
   });
   if (positionals.length > 0) throw new UsageError('darkroom watch takes no arguments');
   const interval = Number(values.interval ?? 1000);
-  const sample = Number(values.sample ?? 200);
+  const sample = Number(values.sample ?? DEFAULT_SAMPLE);
   if (!Number.isInteger(interval) || interval < 100) {
     throw new UsageError('--interval takes milliseconds, at least 100');
   }
-  if (!Number.isInteger(sample) || sample < 1 || sample > 10_000) {
-    throw new UsageError('--sample takes a number of jobs from 1 to 10000');
+  if (!Number.isInteger(sample) || sample < 1 || sample > 100_000) {
+    throw new UsageError('--sample takes a number of jobs from 1 to 100000');
   }
   return withQueue(config, async (edits) => {
+    const counter = new AccountCounter(edits, sample);
     if (values.once) {
-      out.result(await watchSnapshot(edits, sample), snapshotLines);
+      out.result(await watchSnapshot(edits, counter), snapshotLines);
       return EXIT.ok;
     }
     const signal = io.signal ?? new AbortController().signal;
     while (!signal.aborted) {
-      const snapshot = await watchSnapshot(edits, sample);
+      const snapshot = await watchSnapshot(edits, counter);
       if (out.json) out.write(`${JSON.stringify(snapshot)}\n`);
       else if (out.stdoutIsTty) out.write(`\x1b[2J\x1b[H${snapshotLines(snapshot).join('\n')}\n`);
       else out.write(`${snapshotLines(snapshot).join('\n')}\n\n`);
