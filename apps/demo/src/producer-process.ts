@@ -56,6 +56,7 @@ export async function startProducerProcess(
       ...options.env,
       PRODUCER_HOST: '127.0.0.1',
       PRODUCER_PORT: String(port),
+      PRODUCER_METRICS_PORT: '0',
       PRODUCER_TOKENS: token,
       LOG_LEVEL: options.logLevel,
     },

@@ -21,11 +21,17 @@ import {
 import { parseProducerConfig } from './config/producer-config';
 import { adobeEventsRoute } from './server/adobe-events-route';
 import { createServer } from './server/create-server';
+import { startMetricsServer } from './server/metrics-server';
 
-/** The running HTTP intake: its logger, the port it got, and `close()` for the server and the queue. */
+/**
+ * The running HTTP intake: its logger, the ports it got (the API's and `/metrics`'), and
+ * `close()` for the servers and the queue.
+ */
 export interface RunningProducer {
   logger: Logger;
   port: number;
+  /** Where `GET /metrics` answers (`PRODUCER_METRICS_PORT`). */
+  metricsPort: number;
   /**
    * Stops the server and closes the queue together, then drops the connections still open;
    * every step runs even when one fails, and every failure is reported. A second call returns
@@ -77,10 +83,17 @@ export async function startProducer(env: EnvSource): Promise<RunningProducer> {
         }
       : {}),
   });
+  const metrics = await startMetricsServer(register, config.host, config.metricsPort);
   const server = app.listen(config.port, config.host);
   // A port already in use rejects here, so it is reported as a failed start.
-  await once(server, 'listening');
-  logger.info({ host: config.host, port: config.port, queue: config.queueName }, 'listening');
+  await once(server, 'listening').catch(async (err: unknown) => {
+    await closeServer(metrics.server);
+    throw err;
+  });
+  logger.info(
+    { host: config.host, port: config.port, metricsPort: metrics.port, queue: config.queueName },
+    'listening',
+  );
 
   const close = closeOnce(() => {
     const closed = closeServer(server);
@@ -91,9 +104,18 @@ export async function startProducer(env: EnvSource): Promise<RunningProducer> {
       () => closeAll([() => edits.close(), () => closed], { concurrent: true }),
       () => callbacks.close(),
       () => server.closeAllConnections(),
+      () => {
+        metrics.server.closeAllConnections();
+        return closeServer(metrics.server);
+      },
     ]);
   });
-  return { logger, port: (server.address() as AddressInfo).port, close };
+  return {
+    logger,
+    port: (server.address() as AddressInfo).port,
+    metricsPort: metrics.port,
+    close,
+  };
 }
 
 /**

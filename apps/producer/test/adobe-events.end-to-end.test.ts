@@ -48,6 +48,7 @@ describe('Adobe I/O Events end to end: the emulator publishes, the producer rece
       PRODUCER_TOKENS: TOKEN,
       PRODUCER_HOST: '127.0.0.1',
       PRODUCER_PORT: '0',
+      PRODUCER_METRICS_PORT: '0',
       ADOBE_EVENTS_WEBHOOK: 'on',
       ADOBE_EVENTS_KEY_ORIGIN: stack.emulator!.eventKeyOrigin,
       LOG_LEVEL: 'silent',
@@ -72,7 +73,7 @@ describe('Adobe I/O Events end to end: the emulator publishes, the producer rece
     });
 
   const metric = async (line: string): Promise<number> => {
-    const res = await fetch(`http://127.0.0.1:${producer.port}/metrics`);
+    const res = await fetch(`http://127.0.0.1:${producer.metricsPort}/metrics`);
     const text = await res.text();
     const found = text.split('\n').find((l) => l.startsWith(line));
     return found ? Number(found.split(' ').pop()) : 0;

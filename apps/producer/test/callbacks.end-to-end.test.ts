@@ -25,7 +25,8 @@ const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
 interface ApiBody {
   id?: string;
   callback?: { state: string } & Record<string, unknown>;
-  error?: { code: string; issues: unknown[] };
+  code?: string;
+  issues?: unknown[];
   items?: { editId: string }[];
   paths?: Record<string, unknown>;
   components?: { schemas: Record<string, { properties: Record<string, unknown> }> };
@@ -74,6 +75,7 @@ describe('callbacks through the producer: intake, state, dead list, redelivery, 
       PRODUCER_TOKENS: TOKEN,
       PRODUCER_HOST: '127.0.0.1',
       PRODUCER_PORT: '0',
+      PRODUCER_METRICS_PORT: '0',
       LOG_LEVEL: 'silent',
     });
     base = `http://127.0.0.1:${producer.port}`;
@@ -123,7 +125,7 @@ describe('callbacks through the producer: intake, state, dead list, redelivery, 
     ]) {
       const res = await api('POST', '/v1/edits', edit(url!));
       expect(res.status).toBe(400);
-      expect(res.body.error?.issues).toEqual([
+      expect(res.body.issues).toEqual([
         { path: 'callback.url', rule, message: expect.any(String) as string },
       ]);
     }
@@ -175,7 +177,7 @@ describe('callbacks through the producer: intake, state, dead list, redelivery, 
     const again = await api('POST', `/v1/edits/${first}/callback:redeliver`);
     expect(again.status).toBe(202);
     await callbackOf(first, 'delivered');
-    expect((await api('POST', `/v1/edits/${first}/callback:redeliver`)).body.error?.code).toBe(
+    expect((await api('POST', `/v1/edits/${first}/callback:redeliver`)).body.code).toBe(
       'callback_not_dead',
     );
 

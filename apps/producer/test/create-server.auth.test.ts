@@ -1,6 +1,14 @@
 import request from 'supertest';
 import { guardAgainstLeaks } from '@darkroom/testing';
-import { TOKEN, auth, bodyOf, rendition, startApi, type ApiHarness } from './support/api-harness';
+import {
+  TOKEN,
+  auth,
+  bodyOf,
+  errorOf,
+  rendition,
+  startApi,
+  type ApiHarness,
+} from './support/api-harness';
 
 guardAgainstLeaks();
 
@@ -19,7 +27,8 @@ describe('createServer bearer auth', () => {
       { method: 'get', path: '/v1/edits/missing?wait=1', ok: 404 },
       { method: 'get', path: '/v1/edits/missing/events', ok: 404 },
       { method: 'delete', path: '/v1/edits/missing', ok: 404 },
-      { method: 'get', path: '/openapi.json', ok: 200 },
+      { method: 'post', path: '/v1/edits/missing:retry', ok: 404 },
+      { method: 'get', path: '/v1/usage', ok: 200 },
       { method: 'get', path: '/no/such/route', ok: 404 },
     ];
 
@@ -41,8 +50,15 @@ describe('createServer bearer auth', () => {
         const res = await send(headers);
         expect(res.status).toBe(401);
         expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
-        expect(bodyOf<unknown>(res)).toEqual({
-          error: { code: 'unauthorized', message: expect.any(String) as string },
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(errorOf(res)).toEqual({
+          type: 'https://darkroom.dev/problems/unauthorized',
+          title: 'Missing or unknown bearer token',
+          status: 401,
+          detail: expect.any(String) as string,
+          instance: route.path.split('?')[0],
+          code: 'unauthorized',
+          issues: [],
         });
       }
       expect((await send(auth)).status).toBe(route.ok);
@@ -53,9 +69,13 @@ describe('createServer bearer auth', () => {
     },
   );
 
-  it('serves /healthz and /readyz without a token', async () => {
+  it('serves /healthz, /readyz and the OpenAPI document without a token, and no /metrics', async () => {
     await request(api.server).get('/healthz').expect(200, { status: 'ok' });
     await request(api.server).get('/readyz').expect(200, { status: 'ready' });
+    const doc = await request(api.server).get('/openapi.json').expect(200);
+    expect(bodyOf<{ openapi: string }>(doc).openapi).toBe('3.1.0');
+    // Metrics are served on a port of their own (startProducer's PRODUCER_METRICS_PORT).
+    expect((await request(api.server).get('/metrics')).status).toBe(401);
   });
 
   it('echoes or generates a request id and logs one line per request without secrets', async () => {
@@ -70,7 +90,7 @@ describe('createServer bearer auth', () => {
     // A forged id (with a newline) is replaced, not echoed.
     const forged = await request(api.server).get('/healthz').set('x-request-id', 'a b');
     expect(forged.headers['x-request-id']).not.toBe('a b');
-    const refused = await request(api.server).get('/openapi.json').set('x-request-id', 'refused-1');
+    const refused = await request(api.server).get('/v1/usage').set('x-request-id', 'refused-1');
 
     expect(refused.status).toBe(401);
     const lines = api.logs.filter((l) => l.msg === 'request');

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { UnrecoverableError } from 'bullmq';
 import { guardAgainstLeaks, redisClient, waitFor } from '@darkroom/testing';
 import { cancelKey, type EditJobStatus, type EnqueueResult } from '@darkroom/jobs';
+import { operationIds } from '@darkroom/photoshop';
 import { jobIdForKey } from '../src';
 import {
   auth,
@@ -28,7 +29,9 @@ interface OpenApiDoc {
       };
     }
   >;
-  components: { schemas: { EditJob: { properties: { operation: { enum: string[] } } } } };
+  components: {
+    schemas: Record<string, { oneOf?: { $ref: string }[]; properties?: Record<string, unknown> }>;
+  };
 }
 
 describe('createServer edit routes', () => {
@@ -207,6 +210,30 @@ describe('createServer edit routes', () => {
     expect(errorOf(late).code).toBe('already_finished');
   });
 
+  it('retries a failed job (202), and refuses one that is not failed (409 not_failed) or unknown (404)', async () => {
+    const body = bodyOf<EnqueueResult>(await post('/v1/edits').send(rendition()).expect(201));
+    const waiting = await request(api.server).post(`/v1/edits/${body.id}:retry`).set(auth);
+    expect(waiting.status).toBe(409);
+    expect(errorOf(waiting)).toMatchObject({
+      code: 'not_failed',
+      instance: `/v1/edits/${body.id}:retry`,
+    });
+    expect(errorOf(await request(api.server).post('/v1/edits/nope:retry').set(auth)).code).toBe(
+      'not_found',
+    );
+
+    let outcome: () => Promise<ReturnType<typeof fakeResult>> = () =>
+      Promise.reject(new UnrecoverableError('remote_failed: the input is corrupt'));
+    const worker = startWorker(api.edits, () => outcome());
+    cleanups.push(() => worker.close());
+    await waitFor(async () => (await api.edits.get(body.id))?.state === 'failed');
+    outcome = () => Promise.resolve(fakeResult('s3://darkroom-out/a.jpg'));
+    const retried = await request(api.server).post(`/v1/edits/${body.id}:retry`).set(auth);
+    expect(retried.status).toBe(202);
+    expect(bodyOf<{ id: string; state: string }>(retried).id).toBe(body.id);
+    await waitFor(async () => (await api.edits.get(body.id))?.state === 'completed');
+  });
+
   it('cancels a running job by request (202 requested)', async () => {
     const body = bodyOf<EnqueueResult>(await post('/v1/edits').send(rendition()).expect(201));
     let release: () => void = () => undefined;
@@ -306,7 +333,7 @@ describe('createServer edit routes', () => {
   });
 
   it('describes every route in an OpenAPI 3.1 document', async () => {
-    const res = await request(api.server).get('/openapi.json').set(auth).expect(200);
+    const res = await request(api.server).get('/openapi.json').expect(200);
     const doc = bodyOf<OpenApiDoc>(res);
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
@@ -320,7 +347,17 @@ describe('createServer edit routes', () => {
         '/openapi.json',
       ]),
     );
-    expect(doc.components.schemas.EditJob.properties.operation.enum).toContain('renditionCreate');
+    expect(doc.components.schemas.EditJob?.oneOf).toContainEqual({
+      $ref: '#/components/schemas/EditJob.renditionCreate',
+    });
+    // One schema per operation of the catalog, the oneOf discriminated by `operation`.
+    expect(doc.components.schemas.EditJob?.oneOf).toEqual(
+      operationIds.map((id) => ({ $ref: `#/components/schemas/EditJob.${id}` })),
+    );
+    expect(doc.components.schemas['EditJob.renditionCreate']?.properties?.operation).toEqual({
+      type: 'string',
+      const: 'renditionCreate',
+    });
     expect(
       doc.paths['/v1/edits:batch']?.post.requestBody.content['application/json']?.schema.properties
         .jobs.maxItems,

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { guardAgainstLeaks, redisClient } from '@darkroom/testing';
-import { auth, bodyOf, errorOf, rendition, startApi, type ApiHarness } from './support/api-harness';
+import { auth, errorOf, rendition, startApi, type ApiHarness } from './support/api-harness';
 
 guardAgainstLeaks();
 
@@ -27,7 +27,7 @@ describe('createServer intake under concurrency and bad input', () => {
     for (const [b, res] of answers.entries()) {
       const refs = (batches[b] ?? []).map((j) => j.outputs[0]?.ref);
       if (res.status === 409) {
-        expect(errorOf(res).message).toMatch(/^nothing was enqueued/);
+        expect(errorOf(res).detail).toMatch(/^nothing was enqueued/);
         for (const ref of refs) expect(storedRefs.has(ref)).toBe(false);
       } else {
         expect(res.status).toBe(201);
@@ -93,10 +93,15 @@ describe('createServer intake under concurrency and bad input', () => {
       expect(res.status).toBe(400);
       expect(errorOf(res).issues).toContainEqual(expect.objectContaining({ path, rule }));
     }
-    const meta = bodyOf<{ error: Record<string, unknown> }>(
-      await request(api.server).get('/v1/edits/meta').set(auth),
-    );
-    expect(Object.keys(meta.error).sort()).toEqual(['code', 'message']);
-    expect(meta.error.code).toBe('not_found');
+    const meta = errorOf(await request(api.server).get('/v1/edits/meta').set(auth));
+    expect(meta).toEqual({
+      type: 'https://darkroom.dev/problems/not_found',
+      title: 'Not found',
+      status: 404,
+      detail: 'no edit job meta',
+      instance: '/v1/edits/meta',
+      code: 'not_found',
+      issues: [],
+    });
   });
 });

@@ -23,9 +23,9 @@ describe('the HTTP API with retired Adobe APIs refused (DARKROOM_LEGACY_API=refu
     const res = await post('/v1/edits', rendition());
     expect(res.status).toBe(400);
     const body = (await res.json()) as {
-      error: { issues: { path: string; rule: string; message: string }[] };
+      issues: { path: string; rule: string; message: string }[];
     };
-    expect(body.error.issues).toEqual([
+    expect(body.issues).toEqual([
       {
         path: 'operation',
         rule: 'retired_api',

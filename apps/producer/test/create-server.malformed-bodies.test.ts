@@ -1,7 +1,7 @@
 import request from 'supertest';
 import fc from 'fast-check';
 import { guardAgainstLeaks } from '@darkroom/testing';
-import { auth, rendition, startApi, type ApiHarness, type ErrorBody } from './support/api-harness';
+import { auth, errorOf, rendition, startApi, type ApiHarness } from './support/api-harness';
 
 guardAgainstLeaks();
 
@@ -79,14 +79,18 @@ describe('createServer with random and malformed bodies', () => {
           .set('content-type', 'application/json')
           .send(text);
         expect(res.status).toBeLessThan(500);
-        expect(res.headers['content-type']).toMatch(/^application\/json/);
+        expect(res.headers['content-type']).toMatch(
+          res.status >= 400 ? /^application\/problem\+json/ : /^application\/json/,
+        );
         const after = await total();
         seen.add(String(res.status));
         if (res.status >= 400) {
-          const { error } = res.body as ErrorBody;
+          const error = errorOf(res);
           seen.add(error.code);
           expect(typeof error.code).toBe('string');
-          expect(typeof error.message).toBe('string');
+          expect(typeof error.detail).toBe('string');
+          expect(error.status).toBe(res.status);
+          expect(error.type).toBe(`https://darkroom.dev/problems/${error.code}`);
           if (res.status === 400) {
             expect(error.issues?.length).toBeGreaterThan(0);
             for (const issue of error.issues ?? []) {

@@ -28,7 +28,7 @@ describe('POST /v1/edits with tenant quotas', () => {
       .send({ jobs: [rendition(3, { tenant: 'acme' }), rendition(4, { tenant: 'acme' })] });
     expect(over.status).toBe(429);
     expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
-    const error = (over.body as { error: Record<string, unknown> }).error;
+    const error = JSON.parse(over.text) as Record<string, unknown>;
     expect(error).toMatchObject({
       code: 'quota_exceeded',
       quota: 'maxPerDay',

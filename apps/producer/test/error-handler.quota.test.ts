@@ -20,16 +20,18 @@ describe('a spent tenant quota over HTTP', () => {
     const apiError = quotaError(refusal(new Date(Date.UTC(2030, 0, 2))), now);
     expect(apiError.status).toBe(429);
     expect(apiError.headers).toEqual({ 'Retry-After': '3600' });
-    expect(apiError.toJSON()).toEqual({
-      error: {
-        code: 'quota_exceeded',
-        message:
-          'tenant shop-1 has used 100 of its 100 edits for today (maxPerDay); one more does not fit until 2030-01-02T00:00:00.000Z; nothing was enqueued',
-        quota: 'maxPerDay',
-        tenant: 'shop-1',
-        limit: 100,
-        resetAt: '2030-01-02T00:00:00.000Z',
-      },
+    expect(apiError.toProblem('/v1/edits')).toEqual({
+      type: 'https://darkroom.dev/problems/quota_exceeded',
+      title: "The tenant's daily quota is spent",
+      status: 429,
+      detail:
+        'tenant shop-1 has used 100 of its 100 edits for today (maxPerDay); one more does not fit until 2030-01-02T00:00:00.000Z; nothing was enqueued',
+      instance: '/v1/edits',
+      code: 'quota_exceeded',
+      quota: 'maxPerDay',
+      tenant: 'shop-1',
+      limit: 100,
+      resetAt: '2030-01-02T00:00:00.000Z',
     });
   });
 
@@ -47,19 +49,24 @@ describe('a spent tenant quota over HTTP', () => {
     });
     try {
       const { port } = server.address() as AddressInfo;
-      const res = await fetch(`http://127.0.0.1:${port}/v1/edits`, { method: 'POST' });
+      const res = await fetch(`http://127.0.0.1:${port}/v1/edits?tenant=x`, { method: 'POST' });
       expect(res.status).toBe(429);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       const retryAfter = Number(res.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThanOrEqual(89);
       expect(retryAfter).toBeLessThanOrEqual(90);
-      expect(await res.json()).toEqual({
-        error: expect.objectContaining({
+      expect(await res.json()).toEqual(
+        expect.objectContaining({
+          type: 'https://darkroom.dev/problems/quota_exceeded',
+          status: 429,
+          // The path only: a query string may carry anything.
+          instance: '/v1/edits',
           code: 'quota_exceeded',
           tenant: 'shop-1',
           limit: 100,
           resetAt: resetAt.toISOString(),
-        }) as unknown,
-      });
+        }),
+      );
     } finally {
       server.closeAllConnections();
       await closeServer(server);

@@ -41,6 +41,7 @@ describe('producer main', () => {
     const queueName = uniqueName('main');
     const proc = run(tsx, ['src/main.ts'], {
       PRODUCER_PORT: String(port),
+      PRODUCER_METRICS_PORT: '0',
       PRODUCER_HOST: '127.0.0.1',
       PRODUCER_TOKENS: 'tok-a, tok-b',
       REDIS_URL: redisUrl(),

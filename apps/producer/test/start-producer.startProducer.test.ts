@@ -19,15 +19,20 @@ function failQueueClose(failure: Error): jest.SpyInstance {
   });
 }
 
-/** Lets every server stop listening, then report `failure` to whoever waits for it. */
-function failServerClose(failure: Error): void {
+/**
+ * Lets the API server (the one on `port`) stop listening, then report `failure` to whoever waits
+ * for it; other servers (the metrics port) close as usual.
+ */
+function failServerClose(failure: Error, port: number): void {
   // eslint-disable-next-line @typescript-eslint/unbound-method
   const realClose = Server.prototype.close;
   jest.spyOn(Server.prototype, 'close').mockImplementation(function (
     this: Server,
     callback?: (err?: Error) => void,
   ) {
-    return realClose.call(this, () => callback?.(failure));
+    const address = this.address();
+    const mine = typeof address === 'object' && address?.port === port;
+    return realClose.call(this, (err) => callback?.(mine ? failure : err));
   });
 }
 
@@ -44,6 +49,7 @@ describe('startProducer close()', () => {
     producer = await startProducer({
       PRODUCER_HOST: '127.0.0.1',
       PRODUCER_PORT: '0',
+      PRODUCER_METRICS_PORT: '0',
       PRODUCER_TOKENS: 'tok-a',
       REDIS_URL: redisUrl(),
       DARKROOM_QUEUE: uniqueName('producer'),
@@ -66,7 +72,7 @@ describe('startProducer close()', () => {
 
   it('rejects when the server fails to close, and still closes the queue', async () => {
     const failure = new Error('listening socket would not be released');
-    failServerClose(failure);
+    failServerClose(failure, producer.port);
     const queueClose = jest.spyOn(EditQueue.prototype, 'close');
 
     await expect(producer.close()).rejects.toBe(failure);
@@ -75,7 +81,7 @@ describe('startProducer close()', () => {
 
   it('reports every failure, not just the first', async () => {
     failQueueClose(new Error('queue failed'));
-    failServerClose(new Error('server failed'));
+    failServerClose(new Error('server failed'), producer.port);
 
     const err = await producer.close().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CloseError);

@@ -92,9 +92,7 @@ describe('Redis stopped for 20 s while jobs run', () => {
       body: JSON.stringify(job()),
     });
     expect(res.status).toBe(503);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
-      'redis_unavailable',
-    );
+    expect(((await res.json()) as { code: string }).code).toBe('redis_unavailable');
     expect(Date.now() - t).toBeLessThan(1_500);
 
     await waitFor(async () => (await readyz()).status === 503, {

@@ -8,8 +8,11 @@ import { guardAgainstLeaks, redisUrl, uniqueName } from '@darkroom/testing';
 
 guardAgainstLeaks();
 
-/** Routes meant for probes and scrapers; everything else needs a bearer token. */
-const PUBLIC = ['GET /healthz', 'GET /readyz', 'GET /metrics'];
+/**
+ * Routes meant for probes and API tooling (the OpenAPI document describes, it does not act);
+ * everything else needs a bearer token. `/metrics` is served on a port of its own.
+ */
+const PUBLIC = ['GET /healthz', 'GET /readyz', 'GET /openapi.json'];
 
 interface Layer {
   route?: { path: string | string[]; methods: Record<string, boolean> };
@@ -102,7 +105,7 @@ describe('every producer route refuses a request without credentials', () => {
     expect(Object.values(await edits.counts()).reduce((a, b) => a + b, 0)).toBe(0);
   });
 
-  it('leaves public only the probe and scrape routes', () => {
+  it('leaves public only the probe routes and the OpenAPI document', () => {
     expect(routes.filter((r) => PUBLIC.includes(r)).sort()).toEqual([...PUBLIC].sort());
   });
 });

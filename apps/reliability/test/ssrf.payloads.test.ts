@@ -162,8 +162,8 @@ describe('SSRF: no request leaves the allowlist', () => {
         body: JSON.stringify(job),
       });
       expect(res.status).toBe(400);
-      const body = (await res.json()) as { error: { issues: Array<{ path: string }> } };
-      expect(body.error.issues.some((i) => new RegExp(`^${field}`).test(i.path))).toBe(true);
+      const body = (await res.json()) as { issues: Array<{ path: string }> };
+      expect(body.issues.some((i) => new RegExp(`^${field}`).test(i.path))).toBe(true);
     }
     expect(Object.values(await edits.counts()).reduce((a, b) => a + b, 0)).toBe(0);
     expect(sinkConnections).toBe(0);

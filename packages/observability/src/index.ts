@@ -27,6 +27,8 @@ export type {
   StatusClass,
 } from './metrics/api-metrics';
 export { BudgetMetrics } from './metrics/budget-metrics';
+export { HttpMetrics, UNMATCHED_ROUTE } from './metrics/http-metrics';
+export type { HttpMetricsOptions } from './metrics/http-metrics';
 export type { BudgetMetricsOptions } from './metrics/budget-metrics';
 export { QUEUE_STATES, QueueMetrics } from './metrics/queue-metrics';
 export { TENANT_CALL_KINDS, TENANT_EDIT_OUTCOMES, TenantMetrics } from './metrics/tenant-metrics';

@@ -3,6 +3,7 @@ import {
   ApiMetrics,
   BOUNDED_LABEL_VALUES,
   BudgetMetrics,
+  HttpMetrics,
   PipelineMetrics,
   QueueMetrics,
   TenantMetrics,
@@ -30,6 +31,7 @@ export async function registeredMetrics(
   new BudgetMetrics({ register });
   new QueueMetrics({ register, collect: () => Promise.resolve([]) });
   new TenantMetrics({ register });
+  new HttpMetrics({ register });
   if (options.processMetrics) collectProcessMetrics(register);
   const catalog: MetricCatalog = new Map();
   for (const metric of await register.getMetricsAsJSON()) {

@@ -30,6 +30,7 @@ async function eventsProducer(stack: BenchStack, queueName: string) {
     PRODUCER_TOKENS: 'bench-token',
     PRODUCER_HOST: '127.0.0.1',
     PRODUCER_PORT: '0',
+    PRODUCER_METRICS_PORT: '0',
     ADOBE_EVENTS_WEBHOOK: 'on',
     ADOBE_EVENTS_KEY_ORIGIN: stack.emulator.eventKeyOrigin,
     LOG_LEVEL: 'warn',

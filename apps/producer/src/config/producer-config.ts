@@ -13,9 +13,14 @@ import { DEFAULT_CALLBACK_QUEUE } from '@darkroom/callbacks';
 import { z } from 'zod';
 import { parseEnv, type EnvSource } from '@darkroom/config';
 
+/** The port of the producer's `/metrics`: the worker's 9464, plus one. */
+export const DEFAULT_METRICS_PORT = 9465;
+
 const envSchema = z.object({
   PRODUCER_HOST: z.string().min(1).default('0.0.0.0'),
   PRODUCER_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** `/metrics` is served here, apart from the API's port, so the scrape never needs a token. */
+  PRODUCER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_METRICS_PORT),
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
   /** Seed nodes (`host:port,...`) of a Redis Cluster; REDIS_URL then gives credentials and TLS. */
   REDIS_CLUSTER_NODES: z.string().optional(),
@@ -56,6 +61,8 @@ export interface ProducerConfig {
   legacyApi: LegacyPolicy;
   host: string;
   port: number;
+  /** Where `/metrics` is served (on `host`); 0 picks a free port. */
+  metricsPort: number;
   /** Redis or Redis Cluster, from REDIS_URL and REDIS_CLUSTER_NODES. */
   redis: RedisTarget;
   prefix: string;
@@ -78,6 +85,7 @@ export function parseProducerConfig(source: EnvSource): ProducerConfig {
   return {
     host: env.PRODUCER_HOST,
     port: env.PRODUCER_PORT,
+    metricsPort: env.PRODUCER_METRICS_PORT,
     redis: redisTargetFromEnv(env),
     prefix: env.DARKROOM_PREFIX,
     queueName: env.DARKROOM_QUEUE,

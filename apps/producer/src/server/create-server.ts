@@ -1,17 +1,18 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { ADOBE_EVENTS_PATH } from './adobe-events-route';
 import type { EditQueue } from '@darkroom/jobs';
-import { createLogger, type Logger } from '@darkroom/observability';
+import { createLogger, HttpMetrics, type Logger, type Registry } from '@darkroom/observability';
 import { ApiError } from './api-error';
 import { bearerAuth } from './bearer-auth';
-import type { Registry } from '@darkroom/observability';
 import type { CallbackDispatcher } from '@darkroom/callbacks';
+import { batchRoutes } from './batch-routes';
 import { callbackRoutes } from './callback-routes';
 import { editRoutes } from './edit-routes';
-import { errorHandler } from './error-handler';
+import { errorHandler, sendProblem } from './error-handler';
+import { httpMetricsMiddleware } from './http-metrics-middleware';
 import { openApiDocument } from './openapi-document';
 import { usageRoutes } from './usage-route';
-import { locals, requestContext } from './request-context';
+import { requestContext } from './request-context';
 
 export interface ServerDeps {
   /** Where jobs go; the caller owns it and closes it. */
@@ -35,8 +36,10 @@ export interface ServerDeps {
   /** How long /readyz waits for Redis. @defaultValue 1000 */
   readyTimeoutMs?: number;
   /**
-   * Served at `GET /metrics` without a token, like the worker's: keep the port internal.
-   * @defaultValue no /metrics route
+   * Where the HTTP request metrics (`darkroom_http_requests_total`,
+   * `darkroom_http_request_duration_seconds`) are registered. The app does not serve it:
+   * `startProducer` serves `/metrics` on a port of its own (`PRODUCER_METRICS_PORT`).
+   * @defaultValue no request metrics
    */
   register?: Registry;
   /**
@@ -46,8 +49,9 @@ export interface ServerDeps {
    */
   adobeEvents?: RequestHandler;
   /**
-   * Callback delivery state (a dispatcher without a worker: no secrets): shown with each edit,
-   * and `GET /v1/callbacks/dead`, `POST /v1/edits/{id}/callback:redeliver`.
+   * Callback delivery state (a dispatcher without a worker: no secrets): shown with each edit
+   * and batch, and `GET /v1/callbacks/dead`, `POST /v1/edits/{id}/callback:redeliver`; it also
+   * queues the `batch.completed` callback of a batch that created no edit.
    * @defaultValue no callback state or routes
    */
   callbacks?: CallbackDispatcher;
@@ -55,9 +59,11 @@ export interface ServerDeps {
 
 /**
  * The producer's HTTP API as an express app (it does not listen; `main.ts` does). Routes:
- * `POST /v1/edits`, `POST /v1/edits:batch`, `GET /v1/edits/:id[?wait=]`,
- * `GET /v1/edits/:id/events`, `DELETE /v1/edits/:id`, `GET /v1/callbacks/dead`,
- * `POST /v1/edits/:id/callback:redeliver`, `GET /v1/usage`, `GET /healthz`, `GET /readyz`, `GET /openapi.json`.
+ * `POST /v1/edits`, `POST /v1/edits:batch`, `GET /v1/edits[?state=&tenant=…]`,
+ * `GET /v1/edits/:id[?wait=]`, `GET /v1/edits/:id/events`, `DELETE /v1/edits/:id`,
+ * `POST /v1/edits/:id:retry`, `GET /v1/batches/:id`, `GET /v1/callbacks/dead`,
+ * `POST /v1/edits/:id/callback:redeliver`, `GET /v1/usage`, `GET /healthz`, `GET /readyz`,
+ * `GET /openapi.json`. Every error is answered as RFC 9457 problem details.
  */
 export function createServer(deps: ServerDeps): Express {
   const maxBatch = deps.maxBatch ?? 1000;
@@ -71,16 +77,11 @@ export function createServer(deps: ServerDeps): Express {
   app.set('etag', false);
   app.use(requestContext(logger));
 
-  const register = deps.register;
-  if (register) {
-    app.get('/metrics', async (_req, res) => {
-      res.type(register.contentType).send(await register.metrics());
-    });
-  }
+  if (deps.register) app.use(httpMetricsMiddleware(new HttpMetrics({ register: deps.register })));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  app.get('/readyz', async (req, res) => {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -91,14 +92,14 @@ export function createServer(deps: ServerDeps): Express {
       ]);
       res.json({ status: 'ready' });
     } catch {
-      locals(res).errorCode = 'redis_unavailable';
-      res.status(503).json({
-        status: 'not_ready',
-        error: { code: 'redis_unavailable', message: 'Redis is unreachable' },
-      });
+      sendProblem(req, res, new ApiError(503, 'redis_unavailable', 'Redis is unreachable'));
     } finally {
       clearTimeout(timer);
     }
+  });
+  // The description acts on nothing, so it needs no token: generators and clients read it first.
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
   });
 
   if (deps.adobeEvents) app.all(ADOBE_EVENTS_PATH, deps.adobeEvents);
@@ -110,9 +111,6 @@ export function createServer(deps: ServerDeps): Express {
       type: ['application/json', 'application/*+json'],
     }),
   );
-  app.get('/openapi.json', (_req, res) => {
-    res.json(openapi);
-  });
   app.use(
     editRoutes({
       edits: deps.edits,
@@ -122,6 +120,7 @@ export function createServer(deps: ServerDeps): Express {
       ...(deps.callbacks ? { callbacks: deps.callbacks } : {}),
     }),
   );
+  app.use(batchRoutes(deps.edits, deps.callbacks));
   if (deps.callbacks) app.use(callbackRoutes(deps.callbacks));
   app.use(usageRoutes(deps.edits));
   app.use((req, _res, next) => {

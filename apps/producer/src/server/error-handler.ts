@@ -1,5 +1,7 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 import {
+  EditJobNotFoundError,
+  EditJobStateError,
   EditJobValidationError,
   IdempotencyConflictError,
   QuotaExceededError,
@@ -7,7 +9,7 @@ import {
   isConnectionError,
 } from '@darkroom/jobs';
 import { coerceError } from '@darkroom/core';
-import { ApiError } from './api-error';
+import { ApiError, PROBLEM_MEDIA_TYPE } from './api-error';
 import { locals } from './request-context';
 
 /** The shape body-parser gives its errors (`type` names what went wrong). */
@@ -50,6 +52,12 @@ export function toApiError(err: unknown): ApiError {
     );
   }
   if (err instanceof QuotaExceededError) return quotaError(err);
+  if (err instanceof EditJobNotFoundError) {
+    return new ApiError(404, 'not_found', `no edit job ${err.jobId}`);
+  }
+  if (err instanceof EditJobStateError) {
+    return new ApiError(409, 'not_failed', err.message);
+  }
   if (err instanceof RedisUnavailableError || isConnectionError(err)) {
     return new ApiError(503, 'redis_unavailable', 'the job store is unreachable; retry later');
   }
@@ -72,17 +80,36 @@ export function toApiError(err: unknown): ApiError {
   return new ApiError(500, 'internal', 'internal error; the request id identifies it in the logs');
 }
 
-/** Answers every error as `{ error: { code, message, issues? } }` with its status. */
-export const errorHandler: ErrorRequestHandler = (err, _req, res, next) => {
+/**
+ * The request path an error is about: RFC 9457's `instance`. The query string is left out, as
+ * in the logs, since it may carry anything.
+ */
+export function instanceOf(req: Request): string {
+  return req.originalUrl.split('?', 1)[0] ?? req.path;
+}
+
+/** Sends `apiError` as `application/problem+json` with its status and headers. */
+export function sendProblem(req: Request, res: Response, apiError: ApiError): void {
+  locals(res).errorCode = apiError.code;
+  res
+    .status(apiError.status)
+    .set(apiError.headers)
+    .type(PROBLEM_MEDIA_TYPE)
+    .send(JSON.stringify(apiError.toProblem(instanceOf(req))));
+}
+
+/**
+ * Answers every error as RFC 9457 problem details (`type`, `title`, `status`, `detail`,
+ * `instance`, and Darkroom's `code` and `issues`).
+ */
+export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if (res.headersSent) {
     next(err);
     return;
   }
   const apiError = toApiError(err);
-  const context = locals(res);
-  context.errorCode = apiError.code;
   if (apiError.status >= 500 && apiError.code === 'internal') {
-    context.log.error({ err: coerceError(err).message }, 'request failed');
+    locals(res).log.error({ err: coerceError(err).message }, 'request failed');
   }
-  res.status(apiError.status).set(apiError.headers).json(apiError.toJSON());
+  sendProblem(req, res, apiError);
 };

@@ -1,3 +1,4 @@
+import { BATCH_PATHS } from './openapi/batch-paths';
 import { CALLBACK_PATHS } from './openapi/callback-paths';
 import { components } from './openapi/component-schemas';
 import { enqueuePaths } from './openapi/enqueue-paths';
@@ -19,10 +20,13 @@ export function openApiDocument(options: { maxBatch: number; maxWaitSeconds: num
       description:
         'Enqueue Photoshop API edits as durable jobs and follow them. Inputs and outputs are storage references (s3://bucket/key, azure://account/container/blob, dropbox:/path), never URLs.',
     },
+    // Relative: the producer that serves the document is the one it describes.
+    servers: [{ url: '/', description: 'the producer that served this document' }],
     security: [{ bearer: [] }],
     paths: {
       ...enqueuePaths(options.maxBatch),
       ...jobPaths(options.maxWaitSeconds),
+      ...BATCH_PATHS,
       ...CALLBACK_PATHS,
       ...USAGE_PATHS,
       ...SERVICE_PATHS,

@@ -116,12 +116,16 @@ export function fakeResult(ref: string): EditJobResult {
   };
 }
 
-export interface ErrorBody {
-  error: {
-    code: string;
-    message: string;
-    issues?: { path: string; rule: string; message: string }[];
-  };
+/** An error answer: RFC 9457 problem details with Darkroom's `code` and `issues`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  code: string;
+  issues?: { path: string; rule: string; message: string }[];
+  [extension: string]: unknown;
 }
 
 /** The parsed JSON body of a supertest response, typed by the caller. */
@@ -129,8 +133,11 @@ export function bodyOf<T>(res: { body: unknown }): T {
   return res.body as T;
 }
 
-/** The `error` of an error response; `issues` always an array (empty when absent). */
-export function errorOf(res: { body: unknown }): Required<ErrorBody['error']> {
-  const { error } = res.body as ErrorBody;
-  return { ...error, issues: error.issues ?? [] };
+/**
+ * The problem details of an error response, `issues` always an array (empty when absent). The
+ * body is parsed from the text: supertest leaves `application/problem+json` unparsed.
+ */
+export function errorOf(res: { body: unknown; text?: string }): Required<Problem> {
+  const problem = (res.text ? JSON.parse(res.text) : res.body) as Problem;
+  return { ...problem, issues: problem.issues ?? [] };
 }

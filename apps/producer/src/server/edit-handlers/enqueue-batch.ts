@@ -1,6 +1,8 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import type { CallbackDispatcher } from '@darkroom/callbacks';
 import {
+  EditJobValidationError,
   IdempotencyConflictError,
   type EditQueue,
   type JobIssue,
@@ -8,6 +10,7 @@ import {
 } from '@darkroom/jobs';
 import { prefixPath, validateJobs } from '../../validate-jobs';
 import { ApiError } from '../api-error';
+import { batchLocation } from '../locations';
 import { jsonBody } from './request-input';
 
 function issuesOf(error: z.ZodError): JobIssue[] {
@@ -25,6 +28,8 @@ function batchSchema(maxBatch: number) {
       .array(z.unknown(), { error: 'jobs must be an array of edit jobs' })
       .min(1, 'jobs must hold at least one edit job')
       .max(maxBatch, `at most ${maxBatch} jobs per batch; split larger sets`),
+    // Checked by `EditQueue.enqueueBatch` with the rules of an edit's callback.
+    callback: z.unknown().optional(),
   });
 }
 
@@ -63,24 +68,44 @@ function batchConflict(err: IdempotencyConflictError): ApiError {
 
 /**
  * `POST /v1/edits:batch`: every job enqueued (or found as the same earlier job), or none and the
- * reasons. `enqueueMany` claims every idempotency key atomically before adding anything, so the
- * answer stays true when batches sharing keys arrive at once.
+ * reasons. `enqueueBatch` claims every idempotency key atomically before adding anything, so the
+ * answer stays true when batches sharing keys arrive at once. The answer names the batch
+ * (`batchId`, and `Location: /v1/batches/{id}`); its `callback.url` gets `batch.completed` once
+ * every edit it created has ended (`callbacks` queues it at once for a batch that created none).
  */
-export function enqueueBatch(edits: EditQueue, maxBatch: number): RequestHandler {
+export function enqueueBatch(
+  edits: EditQueue,
+  maxBatch: number,
+  callbacks?: Pick<CallbackDispatcher, 'enqueue'>,
+): RequestHandler {
   const schema = batchSchema(maxBatch);
   return async (req, res) => {
     const parsed = schema.safeParse(jsonBody(req));
     if (!parsed.success) {
       throw new ApiError(400, 'invalid_request', 'the batch is invalid', issuesOf(parsed.error));
     }
-    const { jobs } = parsed.data;
+    const { jobs, callback } = parsed.data;
     await validBatch(jobs, edits);
     try {
       // One chunk: one claim of every key, then one addBulk.
-      const results = await edits.enqueueMany(jobs, { chunkSize: maxBatch });
-      res.status(201).json({ results });
+      const batch = await edits.enqueueBatch(jobs, {
+        chunkSize: maxBatch,
+        ...(callback !== undefined ? { callback } : {}),
+        ...(callbacks ? { announce: callbacks } : {}),
+      });
+      res.status(201).location(batchLocation(batch.batchId)).json(batch);
     } catch (err) {
-      throw err instanceof IdempotencyConflictError ? batchConflict(err) : err;
+      if (err instanceof IdempotencyConflictError) throw batchConflict(err);
+      // The jobs were checked above: what is left to refuse is the batch's own callback.
+      if (err instanceof EditJobValidationError) {
+        throw new ApiError(
+          400,
+          'invalid_request',
+          'nothing was enqueued: the batch callback is invalid',
+          err.issues,
+        );
+      }
+      throw err;
     }
   };
 }

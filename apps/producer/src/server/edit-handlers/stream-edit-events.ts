@@ -1,6 +1,7 @@
-import type { RequestHandler, Response } from 'express';
+import { createHash } from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
 import type { EditJobStatus, EditQueue } from '@darkroom/jobs';
-import { toApiError } from '../error-handler';
+import { instanceOf, toApiError } from '../error-handler';
 import { isFinished } from '../wait-for-change';
 import { clientGone, notFound } from './request-input';
 
@@ -14,8 +15,28 @@ function changed(a: EditJobStatus, b: EditJobStatus): boolean {
   );
 }
 
-/** Opens the event stream and returns a writer of numbered events on it. */
-function openEventStream(res: Response): (event: string, data: unknown) => void {
+/**
+ * The id of a `status` event: a digest of the status it carries. Ids name what the client has
+ * seen rather than a count, so any producer replica can tell, from a reconnecting client's
+ * `Last-Event-ID`, whether the job has changed since, with nothing stored per stream.
+ */
+export function statusEventId(status: EditJobStatus): string {
+  return createHash('sha256').update(JSON.stringify(status)).digest('hex').slice(0, 24);
+}
+
+/** The id of the `end` event of a job that finished as `status`. */
+export function endEventId(status: EditJobStatus): string {
+  return `end-${statusEventId(status)}`;
+}
+
+/** `Last-Event-ID` as the client sent it (EventSource sends it on every reconnection). */
+function lastEventId(req: Request): string | undefined {
+  const value = req.headers['last-event-id'];
+  return typeof value === 'string' && value.length > 0 ? value.trim() : undefined;
+}
+
+/** Opens the event stream and returns a writer of events, with an id when given one. */
+function openEventStream(res: Response): (event: string, data: unknown, id?: string) => void {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
@@ -23,16 +44,20 @@ function openEventStream(res: Response): (event: string, data: unknown) => void 
     // Reverse proxies (nginx) buffer responses unless told not to.
     'x-accel-buffering': 'no',
   });
-  let seq = 0;
-  return (event, data) => {
-    seq += 1;
-    res.write(`id: ${seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  // Before any event, so an idle proxy sees bytes and the client knows the stream is open.
+  res.write(': open\n\n');
+  return (event, data, id) => {
+    res.write(`${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
 }
 
 /**
  * `GET /v1/edits/:id/events`: server-sent events, `status` now and on every change, then `end`
- * when the job finishes, `gone` when it is removed, or `error` with a code when reading fails.
+ * when the job finishes, `gone` when it is removed, or `error` (problem details) when reading
+ * fails. `status` and `end` carry an `id:`; a client that reconnects with `Last-Event-ID` resumes
+ * after that event: the current status is sent only if it differs from the one the id names
+ * (an unknown id replays it), and a client that already had the `end` of a finished job gets
+ * `204 No Content`, which tells EventSource to stop reconnecting.
  */
 export function streamEditEvents(
   edits: EditQueue,
@@ -42,9 +67,14 @@ export function streamEditEvents(
     const { id } = req.params;
     let status = await edits.get(id);
     if (!status) throw notFound(id);
+    const resumeAfter = lastEventId(req);
+    if (isFinished(status) && resumeAfter === endEventId(status)) {
+      res.status(204).end();
+      return;
+    }
     const gone = clientGone(res);
     const send = openEventStream(res);
-    send('status', status);
+    if (resumeAfter !== statusEventId(status)) send('status', status, statusEventId(status));
     // Waits come one after another; the events connection stays open between them.
     const release = edits.holdFinishEvents();
     try {
@@ -58,14 +88,15 @@ export function streamEditEvents(
           send('gone', { id, message: 'the job was removed' });
           break;
         }
-        if (changed(status, next)) send('status', next);
+        if (changed(status, next)) send('status', next, statusEventId(next));
         else res.write(': waiting\n\n');
         status = next;
       }
-      if (!gone.aborted && isFinished(status)) send('end', { id, state: status.state });
+      if (!gone.aborted && isFinished(status)) {
+        send('end', { id, state: status.state }, endEventId(status));
+      }
     } catch (err) {
-      const { code } = toApiError(err);
-      if (!gone.aborted) send('error', { code });
+      if (!gone.aborted) send('error', toApiError(err).toProblem(instanceOf(req)));
     } finally {
       release();
     }

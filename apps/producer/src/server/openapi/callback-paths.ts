@@ -1,3 +1,4 @@
+import { CALLBACK_TYPES } from '@darkroom/callbacks';
 import { COMMON_ERRORS, error, jobIdParam, json, ref, type Schema } from './openapi-parts';
 
 /** Where an edit's callback stands; the URL as origin and path only. */
@@ -10,7 +11,7 @@ export const CALLBACK_STATUS: Schema = {
     state: { enum: ['awaiting_edit', 'pending', 'retrying', 'delivered', 'dead'] },
     attempts: { type: 'integer', description: 'attempts since it was queued or last redelivered' },
     target: { type: 'string', description: 'the callback URL as origin and path' },
-    type: { enum: ['edit.completed', 'edit.failed', 'edit.cancelled'] },
+    type: { enum: [...CALLBACK_TYPES] },
     lastStatus: { type: 'integer', description: 'HTTP status of the last attempt' },
     lastError: { type: 'string', description: 'why the last attempt failed, redacted' },
     nextAttemptAt: { type: 'string', format: 'date-time' },
@@ -23,6 +24,7 @@ export const CALLBACK_STATUS: Schema = {
 export const CALLBACK_PATHS: Schema = {
   '/v1/callbacks/dead': {
     get: {
+      operationId: 'listDeadCallbacks',
       summary: 'Callbacks given up, oldest first, a page at a time',
       parameters: [
         {
@@ -66,6 +68,7 @@ export const CALLBACK_PATHS: Schema = {
   },
   '/v1/edits/{id}/callback:redeliver': {
     post: {
+      operationId: 'redeliverCallback',
       summary: "Send an edit's dead callback again (attempts from 0, a fresh time window)",
       parameters: [jobIdParam],
       responses: {

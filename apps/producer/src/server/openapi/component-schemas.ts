@@ -1,26 +1,9 @@
-import { z } from 'zod';
-import {
-  editJobInputSchema,
-  editConfirmations,
-  editJobStates,
-  editSteps,
-  FAILURE_REASONS,
-} from '@darkroom/jobs';
+import { editConfirmations, editJobStates, editSteps, FAILURE_REASONS } from '@darkroom/jobs';
+import { BATCH_STATUS } from './batch-paths';
 import { CALLBACK_STATUS } from './callback-paths';
+import { API_ERROR_CODES, PROBLEM_TYPE_BASE } from '../api-error';
+import { editJobComponents } from './operation-schemas';
 import { ref, type Schema } from './openapi-parts';
-
-/**
- * The edit job as JSON Schema, generated from the same zod schema `EditQueue` validates with, so
- * the two cannot drift.
- */
-function editJobSchema(): Schema {
-  const { $schema: _ignored, ...editJob } = z.toJSONSchema(editJobInputSchema, {
-    io: 'input',
-    // `deadline` also accepts a JavaScript Date in-process; over HTTP only its other forms exist.
-    unrepresentable: 'any',
-  }) as Schema;
-  return editJob;
-}
 
 const ENQUEUE_RESULT = {
   type: 'object',
@@ -64,7 +47,26 @@ const EDIT_JOB_STATUS = {
       type: 'object',
       description:
         'when completed: output references and sizes, timings, and how completion was confirmed (confirmedBy: status, or outputs when the submit reply was lost); never a URL',
-      properties: { confirmedBy: { enum: [...editConfirmations] } },
+      properties: {
+        outputs: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['ref'],
+            properties: {
+              ref: { type: 'string', description: 'the storage reference written' },
+              size: { type: 'integer', description: 'bytes' },
+            },
+          },
+        },
+        confirmedBy: { enum: [...editConfirmations] },
+        timings: {
+          type: 'object',
+          additionalProperties: { type: 'number' },
+          description: 'epoch milliseconds and durations of the steps',
+        },
+      },
+      additionalProperties: true,
     },
     failure: {
       type: 'object',
@@ -75,38 +77,49 @@ const EDIT_JOB_STATUS = {
       },
     },
     callback: ref('CallbackStatus'),
+    batchId: { type: 'string', description: 'the batch that created the edit, if one did' },
   },
 };
 
-const ERROR_BODY = {
+/** RFC 9457 problem details, with Darkroom's `code` and `issues` beside the standard members. */
+const PROBLEM = {
   type: 'object',
-  required: ['error'],
+  required: ['type', 'title', 'status', 'detail', 'instance', 'code'],
+  description:
+    'Every error answer, as application/problem+json (RFC 9457). Branch on `code` (or `type`); `title` is fixed per code, `detail` says what happened this time.',
   properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        quota: { enum: ['maxPerDay'], description: 'with `quota_exceeded`' },
-        tenant: { type: 'string', description: 'with `quota_exceeded`' },
-        limit: { type: 'integer', description: 'with `quota_exceeded`' },
-        resetAt: {
-          type: 'string',
-          format: 'date-time',
-          description: 'with `quota_exceeded`: when the quota resets',
-        },
-        issues: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['path', 'rule', 'message'],
-            properties: {
-              path: { type: 'string', description: 'dotted field path; empty for the body itself' },
-              rule: { type: 'string' },
-              message: { type: 'string' },
-            },
+    type: {
+      type: 'string',
+      format: 'uri',
+      description: `\`${PROBLEM_TYPE_BASE}<code>\`: identifies the problem (not fetched)`,
+    },
+    title: { type: 'string', description: 'the same for every occurrence of the code' },
+    status: { type: 'integer', description: 'the HTTP status' },
+    detail: { type: 'string', description: 'what went wrong with this request' },
+    instance: { type: 'string', description: 'the request path, without its query string' },
+    code: { enum: [...API_ERROR_CODES] },
+    quota: { enum: ['maxPerDay'], description: 'with `quota_exceeded`' },
+    tenant: { type: 'string', description: 'with `quota_exceeded`' },
+    limit: { type: 'integer', description: 'with `quota_exceeded`' },
+    resetAt: {
+      type: 'string',
+      format: 'date-time',
+      description: 'with `quota_exceeded`: when the quota resets',
+    },
+    issues: {
+      type: 'array',
+      description: 'every field that broke a rule',
+      items: {
+        type: 'object',
+        required: ['path', 'rule', 'message'],
+        properties: {
+          path: {
+            type: 'string',
+            description:
+              'the field: dotted, with indexes (`jobs[1].outputs[0].ref`); empty for the body itself',
           },
+          rule: { type: 'string' },
+          message: { type: 'string' },
         },
       },
     },
@@ -118,11 +131,12 @@ export function components(): Schema {
   return {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     schemas: {
-      EditJob: editJobSchema(),
+      ...editJobComponents(),
       EnqueueResult: ENQUEUE_RESULT,
       EditJobStatus: EDIT_JOB_STATUS,
       CallbackStatus: CALLBACK_STATUS,
-      Error: ERROR_BODY,
+      BatchStatus: BATCH_STATUS,
+      Problem: PROBLEM,
     },
   };
 }

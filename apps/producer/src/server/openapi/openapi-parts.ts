@@ -1,3 +1,5 @@
+import { PROBLEM_MEDIA_TYPE } from '../api-error';
+
 /** A JSON Schema or OpenAPI object, kept loose: the document is data served as JSON. */
 export type Schema = Record<string, unknown>;
 
@@ -10,8 +12,11 @@ export const json = (schema: Schema, description: string) => ({
   content: { 'application/json': { schema } },
 });
 
-/** A response carrying the API's error body. */
-export const error = (description: string) => json(ref('Error'), description);
+/** A response carrying the API's error body: RFC 9457 problem details. */
+export const error = (description: string) => ({
+  description,
+  content: { [PROBLEM_MEDIA_TYPE]: { schema: ref('Problem') } },
+});
 
 /** Answers every authenticated route can give. */
 export const COMMON_ERRORS = {

@@ -27,6 +27,7 @@ const TENANT_USAGE: Schema = {
 export const USAGE_PATHS: Schema = {
   '/v1/usage': {
     get: {
+      operationId: 'getUsage',
       summary: 'What each tenant used, summed over whole UTC hours',
       parameters: [
         {

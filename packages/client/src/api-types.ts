@@ -1,0 +1,38 @@
+import type { components, paths } from './generated/producer-api';
+
+type Schemas = components['schemas'];
+
+/** The producer's API, path by path (generated from its OpenAPI document). */
+export type ProducerPaths = paths;
+
+/** An edit job: `operation` picks the shape of `options` and of each output's options. */
+export type EditJob = Schemas['EditJob'];
+/** The answer of an enqueue: the job's id, and whether it was an idempotent replay. */
+export type EnqueueResult = Schemas['EnqueueResult'];
+/** A job as `GET /v1/edits/{id}` shows it. */
+export type EditJobStatus = Schemas['EditJobStatus'];
+/** A batch as `GET /v1/batches/{id}` shows it. */
+export type BatchStatus = Schemas['BatchStatus'];
+/** RFC 9457 problem details: every error answer of the producer. */
+export type Problem = Schemas['Problem'];
+/** The state of a job. */
+export type EditJobState = EditJobStatus['state'];
+/** An operation of the catalog. */
+export type OperationId = EditJob['operation'];
+
+/** The filters of `GET /v1/edits` (`state` as a list or a comma-separated string). */
+export type ListEditsQuery = Omit<
+  NonNullable<paths['/v1/edits']['get']['parameters']['query']>,
+  'cursor'
+>;
+/** One page of `GET /v1/edits`. */
+export type EditPage = paths['/v1/edits']['get']['responses']['200']['content']['application/json'];
+/** The answer of `POST /v1/edits:batch`. */
+export type BatchResult =
+  paths['/v1/edits:batch']['post']['responses']['201']['content']['application/json'];
+/** The answer of `DELETE /v1/edits/{id}`. */
+export type CancelResult =
+  paths['/v1/edits/{id}']['delete']['responses']['202']['content']['application/json'];
+/** The answer of `POST /v1/edits/{id}:retry`. */
+export type RetryResult =
+  paths['/v1/edits/{id}:retry']['post']['responses']['202']['content']['application/json'];
