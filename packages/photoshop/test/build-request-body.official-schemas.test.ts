@@ -32,7 +32,7 @@ describe('buildRequestBody output against Adobe published schemas', () => {
     const output = body.output as { mediaType: string; destination: { url: string } };
     expect(output.mediaType).toBe('image/png');
     expect(Object.keys(output.destination)).toEqual(['url']);
-    expect(output.destination.url).toMatch(/^https:\/\/storage\.example\/out\/cut\.png\?/);
+    expect(output.destination.url).toMatch(/^https:\/\/storage\.example\/darkroom-out\/cut\.png\?/);
   });
 
   test.each(withSchemaFile)('%s validates against its official schema', async (id) => {

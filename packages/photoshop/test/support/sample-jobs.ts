@@ -6,9 +6,9 @@ import type { OperationId, ResolveRef } from '../../src';
  */
 export const sampleJobs: Record<OperationId, unknown> = {
   renditionCreate: {
-    input: 's3://in/doc.psd',
+    input: 's3://darkroom-in/doc.psd',
     outputs: [
-      { ref: 's3://out/a.jpg', type: 'image/jpeg', width: 512, quality: 7 },
+      { ref: 's3://darkroom-out/a.jpg', type: 'image/jpeg', width: 512, quality: 7 },
       {
         ref: 'azure://acct/out/b.png',
         type: 'image/png',
@@ -21,18 +21,21 @@ export const sampleJobs: Record<OperationId, unknown> = {
         iccProfile: {
           imageMode: 'rgb',
           profileName: 'sRGB IEC61966-2.1',
-          input: { ref: 's3://in/p.icc' },
+          input: { ref: 's3://darkroom-in/p.icc' },
         },
       },
-      { ref: 's3://out/d.psd', type: 'vnd.adobe.photoshop', layers: [{ name: 'bug' }] },
+      { ref: 's3://darkroom-out/d.psd', type: 'vnd.adobe.photoshop', layers: [{ name: 'bug' }] },
     ],
   },
-  documentManifest: { input: 's3://in/doc.psd', options: { thumbnails: { type: 'image/png' } } },
+  documentManifest: {
+    input: 's3://darkroom-in/doc.psd',
+    options: { thumbnails: { type: 'image/png' } },
+  },
   documentOperations: {
-    input: 's3://in/doc.psd',
+    input: 's3://darkroom-in/doc.psd',
     options: {
       manageMissingFonts: 'useDefault',
-      fonts: [{ ref: 's3://in/MyFont-Bold.otf' }],
+      fonts: [{ ref: 's3://darkroom-in/MyFont-Bold.otf' }],
       layers: [
         {
           add: { insertAbove: { id: 549 } },
@@ -44,8 +47,8 @@ export const sampleJobs: Record<OperationId, unknown> = {
           edit: {},
           id: 751,
           type: 'layer',
-          input: { ref: 's3://in/swap.png' },
-          mask: { input: { ref: 's3://in/mask.png' }, enabled: true },
+          input: { ref: 's3://darkroom-in/swap.png' },
+          mask: { input: { ref: 's3://darkroom-in/mask.png' }, enabled: true },
           bounds: { top: 0, left: 0, width: 300, height: 405 },
         },
       ],
@@ -53,10 +56,10 @@ export const sampleJobs: Record<OperationId, unknown> = {
     },
     outputs: [
       {
-        ref: 's3://out/a.jpg',
+        ref: 's3://darkroom-out/a.jpg',
         type: 'image/jpeg',
         width: 500,
-        iccProfile: { imageMode: 'rgb', input: { ref: 's3://in/p.icc' } },
+        iccProfile: { imageMode: 'rgb', input: { ref: 's3://darkroom-in/p.icc' } },
       },
     ],
   },
@@ -68,59 +71,59 @@ export const sampleJobs: Record<OperationId, unknown> = {
           add: { insertTop: true },
           type: 'layer',
           name: 'Image',
-          input: { ref: 's3://in/a.png' },
-          mask: { input: { ref: 's3://in/mask.png' } },
+          input: { ref: 's3://darkroom-in/a.png' },
+          mask: { input: { ref: 's3://darkroom-in/mask.png' } },
         },
       ],
-      fonts: [{ ref: 's3://in/MyFont.otf' }],
+      fonts: [{ ref: 's3://darkroom-in/MyFont.otf' }],
     },
     outputs: [
       {
-        ref: 's3://out/new.psd',
+        ref: 's3://darkroom-out/new.psd',
         type: 'image/vnd.adobe.photoshop',
-        iccProfile: { imageMode: 'rgb', input: { ref: 's3://in/p.icc' } },
+        iccProfile: { imageMode: 'rgb', input: { ref: 's3://darkroom-in/p.icc' } },
       },
     ],
   },
   smartObject: {
-    input: 's3://in/doc.psd',
+    input: 's3://darkroom-in/doc.psd',
     options: {
       layers: [
         {
           name: 'HeroImage',
-          input: { ref: 's3://in/hero.png' },
+          input: { ref: 's3://darkroom-in/hero.png' },
           bounds: { width: 602, height: 400 },
         },
       ],
     },
-    outputs: [{ ref: 's3://out/so.psd', type: 'image/vnd.adobe.photoshop' }],
+    outputs: [{ ref: 's3://darkroom-out/so.psd', type: 'image/vnd.adobe.photoshop' }],
   },
   text: {
-    input: 's3://in/doc.psd',
+    input: 's3://darkroom-in/doc.psd',
     options: {
-      fonts: [{ ref: 's3://in/Font.otf' }],
+      fonts: [{ ref: 's3://darkroom-in/Font.otf' }],
       layers: [{ name: 'Title', text: { contents: 'Hello', characterStyles: [{ size: 20 }] } }],
     },
     outputs: [
       {
-        ref: 's3://out/t.png',
+        ref: 's3://darkroom-out/t.png',
         type: 'image/png',
-        iccProfile: { imageMode: 'rgb', input: { ref: 's3://in/p.icc' } },
+        iccProfile: { imageMode: 'rgb', input: { ref: 's3://darkroom-in/p.icc' } },
       },
     ],
   },
   photoshopActions: {
-    input: 's3://in/a.jpg',
+    input: 's3://darkroom-in/a.jpg',
     options: {
-      actions: [{ ref: 's3://in/Oil-paint.atn', actionName: 'Oil' }],
-      fonts: [{ ref: 's3://in/F.otf' }],
-      patterns: [{ ref: 's3://in/p.pat' }],
-      brushes: [{ ref: 's3://in/b.abr' }],
+      actions: [{ ref: 's3://darkroom-in/Oil-paint.atn', actionName: 'Oil' }],
+      fonts: [{ ref: 's3://darkroom-in/F.otf' }],
+      patterns: [{ ref: 's3://darkroom-in/p.pat' }],
+      brushes: [{ ref: 's3://darkroom-in/b.abr' }],
     },
-    outputs: [{ ref: 's3://out/o.jpg', type: 'image/jpeg', quality: 10 }],
+    outputs: [{ ref: 's3://darkroom-out/o.jpg', type: 'image/jpeg', quality: 10 }],
   },
   actionJSON: {
-    input: 's3://in/a.jpg',
+    input: 's3://darkroom-in/a.jpg',
     options: {
       actionJSON: [
         {
@@ -129,162 +132,169 @@ export const sampleJobs: Record<OperationId, unknown> = {
           width: { _unit: 'pixelsUnit', _value: 100 },
         },
       ],
-      additionalImages: [{ ref: 's3://in/extra.png' }],
-      fonts: [{ ref: 's3://in/F.otf' }],
-      patterns: [{ ref: 's3://in/p.pat' }],
-      brushes: [{ ref: 's3://in/b.abr' }],
+      additionalImages: [{ ref: 's3://darkroom-in/extra.png' }],
+      fonts: [{ ref: 's3://darkroom-in/F.otf' }],
+      patterns: [{ ref: 's3://darkroom-in/p.pat' }],
+      brushes: [{ ref: 's3://darkroom-in/b.abr' }],
     },
-    outputs: [{ ref: 's3://out/o.gif', type: 'image/gif' }],
+    outputs: [{ ref: 's3://darkroom-out/o.gif', type: 'image/gif' }],
   },
   actionJsonCreate: {
-    input: 's3://in/a.atn',
+    input: 's3://darkroom-in/a.atn',
     options: { actions: [{ actionName: 'Oil' }] },
-    outputs: [{ ref: 's3://out/a.json', type: 'application/json' }],
+    outputs: [{ ref: 's3://darkroom-out/a.json', type: 'application/json' }],
   },
   productCrop: {
-    input: 's3://in/a.jpg',
+    input: 's3://darkroom-in/a.jpg',
     options: { unit: 'Pixels', width: 10, height: 10 },
-    outputs: [{ ref: 's3://out/c.png', type: 'image/png', compression: 'medium' }],
+    outputs: [{ ref: 's3://darkroom-out/c.png', type: 'image/png', compression: 'medium' }],
   },
   depthBlur: {
-    input: 's3://in/a.jpg',
+    input: 's3://darkroom-in/a.jpg',
     options: { focusSubject: true, blurStrength: 40, haze: 10, temp: -5 },
-    outputs: [{ ref: 's3://out/d.jpg', type: 'image/jpeg', quality: 12 }],
+    outputs: [{ ref: 's3://darkroom-out/d.jpg', type: 'image/jpeg', quality: 12 }],
   },
   artboardCreate: {
-    options: { artboard: [{ ref: 's3://in/a.psd' }, { ref: 's3://in/b.psd' }] },
+    options: { artboard: [{ ref: 's3://darkroom-in/a.psd' }, { ref: 's3://darkroom-in/b.psd' }] },
     outputs: [
       {
-        ref: 's3://out/board.psd',
+        ref: 's3://darkroom-out/board.psd',
         type: 'image/vnd.adobe.photoshop',
-        iccProfile: { imageMode: 'rgb', input: { ref: 's3://in/p.icc' } },
+        iccProfile: { imageMode: 'rgb', input: { ref: 's3://darkroom-in/p.icc' } },
       },
     ],
   },
   cutout: {
-    input: 's3://in/a.jpg',
-    outputs: [{ ref: 's3://out/cut.png', mask: { format: 'soft' } }],
+    input: 's3://darkroom-in/a.jpg',
+    outputs: [{ ref: 's3://darkroom-out/cut.png', mask: { format: 'soft' } }],
     options: { optimize: 'performance' },
   },
   mask: {
-    input: 's3://in/a.jpg',
+    input: 's3://darkroom-in/a.jpg',
     outputs: [
       { ref: 'azure://acct/out/mask.png', mask: { format: 'binary' }, color: { space: 'rgb' } },
     ],
   },
   autoTone: {
-    input: 's3://in/a.jpg',
-    outputs: [{ ref: 's3://out/t.jpg', type: 'image/jpeg', quality: 10 }],
+    input: 's3://darkroom-in/a.jpg',
+    outputs: [{ ref: 's3://darkroom-out/t.jpg', type: 'image/jpeg', quality: 10 }],
   },
   autoStraighten: {
-    input: 's3://in/a.jpg',
+    input: 's3://darkroom-in/a.jpg',
     options: { uprightMode: 'auto', constrainCrop: true },
-    outputs: [{ ref: 's3://out/s.dng', type: 'image/x-adobe-dng' }],
+    outputs: [{ ref: 's3://darkroom-out/s.dng', type: 'image/x-adobe-dng' }],
   },
   presets: {
-    input: 's3://in/a.jpg',
-    options: { presets: [{ ref: 's3://in/p1.xmp' }, { ref: 's3://in/p2.xmp' }] },
-    outputs: [{ ref: 's3://out/p.jpg', type: 'image/jpeg', quality: 10 }],
+    input: 's3://darkroom-in/a.jpg',
+    options: { presets: [{ ref: 's3://darkroom-in/p1.xmp' }, { ref: 's3://darkroom-in/p2.xmp' }] },
+    outputs: [{ ref: 's3://darkroom-out/p.jpg', type: 'image/jpeg', quality: 10 }],
   },
   xmp: {
-    input: 's3://in/a.jpg',
+    input: 's3://darkroom-in/a.jpg',
     options: { xmp: '<x:xmpmeta xmlns:x="adobe:ns:meta/"/>', orientation: 1 },
-    outputs: [{ ref: 's3://out/x.png', type: 'image/png' }],
+    outputs: [{ ref: 's3://darkroom-out/x.png', type: 'image/png' }],
   },
   edit: {
-    input: 's3://in/a.jpg',
+    input: 's3://darkroom-in/a.jpg',
     options: { Exposure: 1.2, Contrast: 10, WhiteBalance: 'Auto', SharpenRadius: 1 },
-    outputs: [{ ref: 's3://out/e.jpg', type: 'image/jpeg' }],
+    outputs: [{ ref: 's3://darkroom-out/e.jpg', type: 'image/jpeg' }],
   },
   'v2.createComposite': {
-    input: 's3://in/doc.psd',
+    input: 's3://darkroom-in/doc.psd',
     options: {
       edits: {
         layers: [
-          { operation: { type: 'edit' }, id: 2, image: { source: { ref: 's3://in/swap.png' } } },
+          {
+            operation: { type: 'edit' },
+            id: 2,
+            image: { source: { ref: 's3://darkroom-in/swap.png' } },
+          },
           {
             operation: { type: 'add', placement: { type: 'top' } },
             name: 'Logo',
-            smartObject: { smartObjectFile: { source: { ref: 's3://in/logo.svg' } } },
+            smartObject: { smartObjectFile: { source: { ref: 's3://darkroom-in/logo.svg' } } },
           },
           {
             operation: { type: 'add', placement: { type: 'top' } },
             name: 'Masked',
-            image: { source: { ref: 's3://in/m.png' } },
-            pixelMask: { source: { ref: 's3://in/mask.png' } },
+            image: { source: { ref: 's3://darkroom-in/m.png' } },
+            pixelMask: { source: { ref: 's3://darkroom-in/mask.png' } },
           },
         ],
       },
-      fontOptions: { additionalFonts: [{ source: { ref: 's3://in/F.otf' } }] },
+      fontOptions: { additionalFonts: [{ source: { ref: 's3://darkroom-in/F.otf' } }] },
     },
     outputs: [
-      { ref: 's3://out/a.jpg', mediaType: 'image/jpeg', quality: 'maximum', width: 1920 },
+      { ref: 's3://darkroom-out/a.jpg', mediaType: 'image/jpeg', quality: 'maximum', width: 1920 },
       {
         ref: 'azure://acct/out/b.png',
         mediaType: 'image/png',
         compression: 'medium',
-        iccProfile: { type: 'custom', name: 'Mine', source: { ref: 's3://in/p.icc' } },
+        iccProfile: { type: 'custom', name: 'Mine', source: { ref: 's3://darkroom-in/p.icc' } },
       },
       { ref: 'dropbox:/out/c.psd', mediaType: 'image/vnd.adobe.photoshop' },
     ],
   },
   'v2.edit': {
-    input: 's3://in/a.jpg',
+    input: 's3://darkroom-in/a.jpg',
     options: {
       edits: {
         autoTone: true,
-        presets: [{ ref: 's3://in/p.xmp' }],
+        presets: [{ ref: 's3://darkroom-in/p.xmp' }],
         xmp: {
-          source: { ref: 's3://in/x.xmp' },
-          masks: [{ digest: 'abc', source: { ref: 's3://in/m.png' } }],
+          source: { ref: 's3://darkroom-in/x.xmp' },
+          masks: [{ digest: 'abc', source: { ref: 's3://darkroom-in/m.png' } }],
         },
       },
     },
-    outputs: [{ ref: 's3://out/e.jpg', mediaType: 'image/jpeg', quality: 'high' }],
+    outputs: [{ ref: 's3://darkroom-out/e.jpg', mediaType: 'image/jpeg', quality: 'high' }],
   },
   'v2.executeActions': {
-    input: 's3://in/a.psd',
+    input: 's3://darkroom-in/a.psd',
     options: {
-      actions: [{ source: { ref: 's3://in/a.atn' }, actionName: 'Oil' }],
-      additionalContents: [{ source: { ref: 's3://in/extra.png' } }],
-      brushes: [{ source: { ref: 's3://in/b.abr' } }],
-      patterns: [{ source: { ref: 's3://in/p.pat' } }],
-      fontOptions: { additionalFonts: [{ source: { ref: 's3://in/F.otf' } }] },
-      uxp: { source: { ref: 's3://in/script.js' } },
+      actions: [{ source: { ref: 's3://darkroom-in/a.atn' }, actionName: 'Oil' }],
+      additionalContents: [{ source: { ref: 's3://darkroom-in/extra.png' } }],
+      brushes: [{ source: { ref: 's3://darkroom-in/b.abr' } }],
+      patterns: [{ source: { ref: 's3://darkroom-in/p.pat' } }],
+      fontOptions: { additionalFonts: [{ source: { ref: 's3://darkroom-in/F.otf' } }] },
+      uxp: { source: { ref: 's3://darkroom-in/script.js' } },
     },
     outputs: [
       {
-        ref: 's3://out/o.png',
+        ref: 's3://darkroom-out/o.png',
         mediaType: 'image/png',
-        iccProfile: { type: 'custom', name: 'Mine', source: { ref: 's3://in/p.icc' } },
+        iccProfile: { type: 'custom', name: 'Mine', source: { ref: 's3://darkroom-in/p.icc' } },
       },
     ],
   },
   'v2.generateManifest': {
-    input: 's3://in/a.psd',
+    input: 's3://darkroom-in/a.psd',
     options: { includeLayerThumbnails: true },
-    outputs: [{ ref: 's3://out/m.json', mediaType: 'application/json' }],
+    outputs: [{ ref: 's3://darkroom-out/m.json', mediaType: 'application/json' }],
   },
   'v2.createArtboard': {
     options: {
-      images: [{ source: { ref: 's3://in/a.psd' } }, { source: { ref: 's3://in/b.psd' } }],
+      images: [
+        { source: { ref: 's3://darkroom-in/a.psd' } },
+        { source: { ref: 's3://darkroom-in/b.psd' } },
+      ],
       artboardSpacing: 50,
     },
     outputs: [
       {
-        ref: 's3://out/board.psd',
+        ref: 's3://darkroom-out/board.psd',
         mediaType: 'image/vnd.adobe.photoshop',
-        iccProfile: { type: 'custom', name: 'Mine', source: { ref: 's3://in/p.icc' } },
+        iccProfile: { type: 'custom', name: 'Mine', source: { ref: 's3://darkroom-in/p.icc' } },
       },
     ],
   },
   'v2.autoCrop': {
-    input: 's3://in/a.jpg',
+    input: 's3://darkroom-in/a.jpg',
     options: { mode: 'smartCrop', aspectRatio: ['16:9', '1:1'], outputType: 'images' },
   },
   'v2.removeBackground': {
-    input: 's3://in/a.jpg',
-    outputs: [{ ref: 's3://out/cut.png', mediaType: 'image/png' }],
+    input: 's3://darkroom-in/a.jpg',
+    outputs: [{ ref: 's3://darkroom-out/cut.png', mediaType: 'image/png' }],
     options: {
       mode: 'cutout',
       trim: true,
@@ -292,19 +302,28 @@ export const sampleJobs: Record<OperationId, unknown> = {
       colorDecontamination: 1,
     },
   },
-  maskObjects: { input: 's3://in/a.jpg' },
+  maskObjects: { input: 's3://darkroom-in/a.jpg' },
   maskBodyParts: {
-    input: 's3://in/person.jpg',
-    options: { mask: { source: { ref: 's3://in/person-mask.png' } }, useGranularLabels: true },
+    input: 's3://darkroom-in/person.jpg',
+    options: {
+      mask: { source: { ref: 's3://darkroom-in/person-mask.png' } },
+      useGranularLabels: true,
+    },
   },
   refineMask: {
-    input: 's3://in/a.jpg',
-    options: { mask: { source: { ref: 's3://in/rough.png' } }, colorDecontamination: true },
+    input: 's3://darkroom-in/a.jpg',
+    options: {
+      mask: { source: { ref: 's3://darkroom-in/rough.png' } },
+      colorDecontamination: true,
+    },
   },
   fillMaskedAreas: {
-    input: 's3://in/a.jpg',
+    input: 's3://darkroom-in/a.jpg',
     options: {
-      masks: [{ source: { ref: 's3://in/hole-1.png' } }, { source: { ref: 's3://in/hole-2.png' } }],
+      masks: [
+        { source: { ref: 's3://darkroom-in/hole-1.png' } },
+        { source: { ref: 's3://darkroom-in/hole-2.png' } },
+      ],
     },
   },
 };
