@@ -1,26 +1,10 @@
-import { Writable } from 'node:stream';
-import { deliveryIdFor, generateSecret, verifyWebhook } from '@darkroom/callbacks';
+import { deliveryIdFor, verifyWebhook } from '@darkroom/callbacks';
 import type { EditJobStatus } from '@darkroom/jobs';
-import {
-  guardAgainstLeaks,
-  startCallbackReceiver,
-  type CallbackReceiver,
-  redisClient,
-  redisUrl,
-  testJpeg,
-  uniqueName,
-  waitFor,
-} from '@darkroom/testing';
-import { startStack, type StackFixture } from '@darkroom/testing/stack';
-import { createWorker, parseWorkerConfig, type DarkroomWorker } from '@darkroom/worker';
-import { startProducer, type RunningProducer } from '../src/start-producer';
+import { guardAgainstLeaks, type CallbackReceiver, uniqueName, waitFor } from '@darkroom/testing';
+import { startCallbackStack, type CallbackStack } from './support/callback-stack';
 import { cli } from './support/cli-harness';
 
 guardAgainstLeaks();
-
-const TOKEN = 'batches-e2e-token';
-const SECRET = generateSecret();
-const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
 
 interface BatchBody {
   id: string;
@@ -38,72 +22,29 @@ interface BatchBody {
  */
 describe('batches end to end: producer, two workers, emulator, a callback receiver', () => {
   let app: CallbackReceiver;
-  let stack: StackFixture<DarkroomWorker>;
-  let producer: RunningProducer;
   let env: Record<string, string>;
   let base = '';
   let input = '';
   let outBucket = '';
-  const queueName = uniqueName('edits');
-  const callbackQueue = uniqueName('callbacks');
+  let token = '';
+  let secret = '';
+  let running: CallbackStack | undefined;
 
   beforeAll(async () => {
-    app = await startCallbackReceiver();
-    const callbackEnv = {
-      DARKROOM_CALLBACK_ALLOW: app.hostPort,
-      DARKROOM_CALLBACK_QUEUE: callbackQueue,
-    };
-    stack = await startStack({
-      redis: { url: redisUrl() },
-      emulator: { limits: false },
-      timeFactor: 0.001,
-      client: { clientId: 'batches-e2e', clientSecret: 'batches-e2e-secret-value' },
-      queue: { queueName, backoffMs: 50 },
-      startWorker: (workerEnv) =>
-        createWorker(parseWorkerConfig(workerEnv), { logDestination: quiet }),
-      env: {
-        WORKER_DRAIN_TIMEOUT_MS: '5000',
-        API_TIMEOUT_MS: '5000',
-        LOG_LEVEL: 'silent',
-        ...callbackEnv,
-        DARKROOM_CALLBACK_SECRETS: SECRET,
-      },
+    running = await startCallbackStack({
+      name: 'batches-e2e',
+      workers: 2,
     });
-    env = { ...stack.env, ...callbackEnv };
-    delete env.DARKROOM_CALLBACK_SECRETS;
-    producer = await startProducer({
-      ...env,
-      PRODUCER_TOKENS: TOKEN,
-      PRODUCER_HOST: '127.0.0.1',
-      PRODUCER_PORT: '0',
-      PRODUCER_METRICS_PORT: '0',
-      LOG_LEVEL: 'silent',
-    });
-    base = `http://127.0.0.1:${producer.port}`;
-    await stack.startWorker();
-    await stack.startWorker();
-    const [inB, outB] = stack.buckets as [string, string];
-    outBucket = outB;
-    input = `s3://${inB}/${uniqueName('batch')}/input.jpg`;
-    await stack.storage.upload(input, await testJpeg(), 'image/jpeg');
+    ({ app, env, base, input, outBucket, token, secret } = running);
   });
   afterAll(async () => {
-    await producer?.close();
-    await stack?.close();
-    await app?.close();
-    const redis = redisClient();
-    const left = [
-      ...(await redis.keys(`{darkroom}:${callbackQueue}:*`)),
-      ...(await redis.keys(`{darkroom}:${queueName}:*`)),
-    ];
-    if (left.length > 0) await redis.del(...left);
-    redis.disconnect();
+    await running?.close();
   });
 
   const api = async <T>(method: string, path: string, body?: unknown) => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     return { status: res.status, headers: res.headers, body: (await res.json()) as T };
@@ -146,7 +87,7 @@ describe('batches end to end: producer, two workers, emulator, a callback receiv
     expect(posts).toHaveLength(1);
     const post = posts[0]!;
     expect(post.path).toBe(`${path}?app=1`);
-    const verified = verifyWebhook({ headers: post.headers, body: post.body, secrets: [SECRET] });
+    const verified = verifyWebhook({ headers: post.headers, body: post.body, secrets: [secret] });
     expect(verified.id).toBe(deliveryIdFor(batchId, 'batch.completed'));
     expect(JSON.parse(post.body)).toEqual({
       type: 'batch.completed',

@@ -1,25 +1,9 @@
-import { Writable } from 'node:stream';
-import { generateSecret, verifyWebhook } from '@darkroom/callbacks';
-import {
-  guardAgainstLeaks,
-  startCallbackReceiver,
-  type CallbackReceiver,
-  redisClient,
-  redisUrl,
-  testJpeg,
-  uniqueName,
-  waitFor,
-} from '@darkroom/testing';
-import { startStack, type StackFixture } from '@darkroom/testing/stack';
-import { createWorker, parseWorkerConfig, type DarkroomWorker } from '@darkroom/worker';
-import { startProducer, type RunningProducer } from '../src/start-producer';
+import { verifyWebhook } from '@darkroom/callbacks';
+import { guardAgainstLeaks, type CallbackReceiver, uniqueName, waitFor } from '@darkroom/testing';
+import { startCallbackStack, type CallbackStack } from './support/callback-stack';
 import { cli } from './support/cli-harness';
 
 guardAgainstLeaks();
-
-const TOKEN = 'callbacks-e2e-token';
-const SECRET = generateSecret();
-const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
 
 /** The parts of the API's answers these tests read. */
 interface ApiBody {
@@ -34,71 +18,32 @@ interface ApiBody {
 
 describe('callbacks through the producer: intake, state, dead list, redelivery, CLI', () => {
   let app: CallbackReceiver;
-  let stack: StackFixture<DarkroomWorker>;
-  let producer: RunningProducer;
   let env: Record<string, string>;
   let base = '';
   let input = '';
   let outBucket = '';
-  const callbackQueue = uniqueName('callbacks');
+  let token = '';
+  let secret = '';
+  let running: CallbackStack | undefined;
 
   beforeAll(async () => {
-    app = await startCallbackReceiver();
-    // Paths under /broken answer 500 until the application is fixed.
-    app.statusByPath.set('/broken', 500);
-    const callbackEnv = {
-      DARKROOM_CALLBACK_ALLOW: app.hostPort,
-      DARKROOM_CALLBACK_QUEUE: callbackQueue,
-    };
-    stack = await startStack({
-      redis: { url: redisUrl() },
-      emulator: { limits: false },
-      timeFactor: 0.001,
-      client: { clientId: 'callbacks-e2e', clientSecret: 'callbacks-e2e-secret-value' },
-      queue: { queueName: uniqueName('edits'), backoffMs: 50 },
-      startWorker: (workerEnv) =>
-        createWorker(parseWorkerConfig(workerEnv), { logDestination: quiet }),
-      env: {
-        WORKER_DRAIN_TIMEOUT_MS: '5000',
-        API_TIMEOUT_MS: '5000',
-        LOG_LEVEL: 'silent',
-        ...callbackEnv,
-        DARKROOM_CALLBACK_SECRETS: SECRET,
-        DARKROOM_CALLBACK_MAX_ATTEMPTS: '2',
-        DARKROOM_CALLBACK_RETRY_BASE_MS: '10',
-      },
+    running = await startCallbackStack({
+      name: 'callbacks-e2e',
+      workers: 1,
+      workerEnv: { DARKROOM_CALLBACK_MAX_ATTEMPTS: '2', DARKROOM_CALLBACK_RETRY_BASE_MS: '10' },
+      // Paths under /broken answer 500 until the application is fixed.
+      prepare: (receiver) => receiver.statusByPath.set('/broken', 500),
     });
-    env = { ...stack.env, ...callbackEnv };
-    delete env.DARKROOM_CALLBACK_SECRETS;
-    producer = await startProducer({
-      ...env,
-      PRODUCER_TOKENS: TOKEN,
-      PRODUCER_HOST: '127.0.0.1',
-      PRODUCER_PORT: '0',
-      PRODUCER_METRICS_PORT: '0',
-      LOG_LEVEL: 'silent',
-    });
-    base = `http://127.0.0.1:${producer.port}`;
-    await stack.startWorker();
-    const [inB, outB] = stack.buckets as [string, string];
-    outBucket = outB;
-    input = `s3://${inB}/${uniqueName('cb')}/input.jpg`;
-    await stack.storage.upload(input, await testJpeg(), 'image/jpeg');
+    ({ app, env, base, input, outBucket, token, secret } = running);
   });
   afterAll(async () => {
-    await producer?.close();
-    await stack?.close();
-    await app?.close();
-    const redis = redisClient();
-    const left = await redis.keys(`{darkroom}:${callbackQueue}:*`);
-    if (left.length > 0) await redis.del(...left);
-    redis.disconnect();
+    await running?.close();
   });
 
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     return { status: res.status, body: (await res.json()) as ApiBody };
@@ -144,7 +89,7 @@ describe('callbacks through the producer: intake, state, dead list, redelivery, 
     });
     const posts = app.received.filter((r) => r.path.startsWith(path));
     expect(posts).toHaveLength(1);
-    verifyWebhook({ headers: posts[0]!.headers, body: posts[0]!.body, secrets: [SECRET] });
+    verifyWebhook({ headers: posts[0]!.headers, body: posts[0]!.body, secrets: [secret] });
 
     const status1 = await cli(['status', body.id as string], env);
     expect(status1.code).toBe(0);
