@@ -9,24 +9,10 @@ import {
   type TenantShare,
 } from '@darkroom/jobs';
 import type { Logger } from '@darkroom/observability';
-import { adobeRateLimits } from '@darkroom/photoshop';
 import type { Processor, Queue } from 'bullmq';
 import { endsEdit } from './callbacks';
 import type { WorkerConfig } from './config';
 import { budgetKeyOf } from './rate-budget';
-
-/**
- * How many edits a domain keeps admitted ahead of its submits: a third of the submits Adobe allows
- * in its shortest window (5 of 15 per 3 s), whatever the budget's time scale, and at least 2.
- * Admitted edits take the budget's tokens in no set order, so an edit admitted now waits for about
- * N tokens, and 3N at the 95th percentile: with N a third of a window's tokens, a tenant that
- * arrives now submits within about one window. N is enough to keep every token used as long as an
- * admission reaches its POST within N tokens' time.
- */
-export function admissionWindow(): number {
-  const [shortest] = [...adobeRateLimits.submit.soft].sort((a, b) => a.windowMs - b.windowMs);
-  return Math.max(2, Math.ceil((shortest?.limit ?? 15) / 3));
-}
 
 /** The budgets this worker's accounts draw on, each with the accounts that share it. */
 export function fairDomains(accounts: WorkerConfig['accounts']): FairDomain[] {
@@ -66,7 +52,6 @@ export function startFairDispatch(deps: {
     prefix: config.prefix,
     queueName: config.queueName,
     domains: fairDomains(config.accounts),
-    window: admissionWindow(),
     shares: deps.shares,
     onError: (err) => logger.warn({ err: err.message }, 'fair dispatch round failed'),
   });

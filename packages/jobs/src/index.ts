@@ -130,6 +130,7 @@ export {
   type TenantShare,
 } from './fair/fair-queue';
 export {
+  admissionWindow,
   FairDispatcher,
   type FairDispatcherOptions,
   type FairDomain,

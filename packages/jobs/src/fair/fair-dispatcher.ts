@@ -1,7 +1,21 @@
+import { adobeRateLimits } from '@darkroom/photoshop';
 import { Job, type Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { EditJobData } from '../job-data';
 import { admitEdits, FairKeys, type TenantShare } from './fair-queue';
+
+/**
+ * How many edits a domain keeps admitted ahead of its submits: a third of the submits Adobe allows
+ * in its shortest window (5 of 15 per 3 s), whatever the budget's time scale, and at least 2.
+ * Admitted edits take the budget's tokens in no set order, so an edit admitted now waits for about
+ * N tokens, and 3N at the 95th percentile: with N a third of a window's tokens, a tenant that
+ * arrives now submits within about one window. N is enough to keep every token used as long as an
+ * admission reaches its POST within N tokens' time.
+ */
+export function admissionWindow(): number {
+  const [shortest] = [...adobeRateLimits.submit.soft].sort((a, b) => a.windowMs - b.windowMs);
+  return Math.max(2, Math.ceil((shortest?.limit ?? 15) / 3));
+}
 
 /** One budget shared by accounts (an organisation), whose waiting edits are admitted together. */
 export interface FairDomain {
@@ -15,11 +29,7 @@ export interface FairDispatcherOptions {
   prefix: string;
   queueName: string;
   domains: readonly FairDomain[];
-  /**
-   * Edits admitted and not yet submitted, per domain: enough to use every submit token of the
-   * budget's shortest window, few enough that a tenant arriving now is next within a window.
-   * @defaultValue 16
-   */
+  /** Edits admitted and not yet submitted, per domain. @defaultValue {@link admissionWindow} */
   window?: number;
   /** Weights and in-flight limits: per named tenant, and the default for the others. */
   shares: () => { defaults: TenantShare; tenants: Readonly<Record<string, TenantShare>> };
@@ -78,7 +88,7 @@ export class FairDispatcher {
       const { admitted, waiting } = await admitEdits(this.options.redis, this.keys, {
         domain: d.domain,
         accounts: d.accounts,
-        window: this.options.window ?? 16,
+        window: this.options.window ?? admissionWindow(),
         ...shares,
       });
       for (const e of admitted) await this.promote(e.id, d.domain);

@@ -1,5 +1,5 @@
 import { adobeRateLimits } from '@darkroom/photoshop';
-import { admissionWindow } from '../src/fair-dispatch';
+import { admissionWindow } from '../src';
 
 describe('admissionWindow', () => {
   it("keeps a third of Adobe's shortest submit window admitted, at any time scale", () => {
