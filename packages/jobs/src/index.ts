@@ -122,7 +122,6 @@ export {
   parkEdits,
   parkedIds,
   priorityHandicap,
-  roomScore,
   unparkEdit,
   type Admission,
   type AdmitRequest,

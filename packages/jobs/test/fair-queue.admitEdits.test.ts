@@ -6,7 +6,7 @@ import {
   FairGate,
   FairKeys,
   parkEdits,
-  roomScore,
+  priorityHandicap,
   unparkEdit,
   type AdmitRequest,
   type ParkedEdit,
@@ -116,9 +116,9 @@ describe('fair admission (real Redis)', () => {
   });
 
   it("caps a priority's handicap at an hour, whatever BullMQ's number", () => {
-    expect(roomScore(T0, 2_000_000)).toBe(T0 + 3_600_000);
-    expect(roomScore(T0, 3_601)).toBe(T0 + 3_600_000);
-    expect(roomScore(T0, 3_000)).toBe(T0 + 2_999_000);
+    expect(priorityHandicap(2_000_000)).toBe(3_600_000);
+    expect(priorityHandicap(3_601)).toBe(3_600_000);
+    expect(priorityHandicap(3_000)).toBe(2_999_000);
   });
 
   it('passes over a tenant at its in-flight limit until one of its edits ends', async () => {

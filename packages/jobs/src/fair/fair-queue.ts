@@ -24,11 +24,6 @@ export function priorityHandicap(priority: number | undefined): number {
   );
 }
 
-/** An edit's place in its tenant's line: enqueue time plus its priority's handicap. */
-export function roomScore(enqueuedAt: number, priority: number | undefined): number {
-  return enqueuedAt + priorityHandicap(priority);
-}
-
 /** Where an edit waits for admission: its account (the budget it will draw on) and tenant. */
 export interface ParkedEdit {
   id: string;
@@ -257,8 +252,8 @@ async function pipelined(redis: Redis | Cluster, commands: string[][]): Promise<
  * Admits up to `ARGV[2] − ZCARD(admitted)` edits of a domain by start-time fair queuing over its
  * tenants: each tenant with waiting edits (in any of the domain's accounts) has a start tag
  * `S = max(V, F[tenant])`; the tenant with the smallest tag (its name breaks ties) gives its most
- * urgent edit (the head of its rooms with the lowest {@link roomScore}: BullMQ's `timestamp` of
- * the job plus the room's handicap), then `F[tenant] = S + 1/weight` and `V = S`. A tenant at its
+ * urgent edit (the head of its rooms with the lowest BullMQ `timestamp` of the job plus the
+ * room's {@link priorityHandicap}), then `F[tenant] = S + 1/weight` and `V = S`. A tenant at its
  * in-flight limit is passed over. An admitted edit goes back into BullMQ's delayed set, due now
  * (the dispatcher then promotes it; should it not, BullMQ's workers do); an id whose job is gone
  * (cancelled, removed) is dropped. Returns whether edits still wait (`1` or `0`; `1` when the
