@@ -714,11 +714,8 @@ export class EditQueue {
     if (!isEditJobId(id)) return null;
     await this.ready();
     try {
-      const job = await Job.fromId<EditJobData, EditJobResult>(this.queue, id);
-      if (!job) return null;
-      const state = await job.getState();
-      // A job in none of BullMQ's sets is parked in its tenant's line: waiting, to a reader.
-      return describe(job, state === 'unknown' ? 'waiting' : state);
+      const found = await readEditJob(this.queue, id);
+      return found ? describe(found.job, found.state) : null;
     } catch (err) {
       throw this.translate(err);
     }
@@ -1080,6 +1077,23 @@ function describe(job: Job<EditJobData, EditJobResult>, state: EditJobState): Ed
     ...(state === 'failed' ? { failure: parseFailedReason(job.failedReason) } : {}),
     ...(data.batch ? { batchId: data.batch.id } : {}),
   };
+}
+
+/**
+ * One edit's job and its state, read so that they agree: the state first, then the job. BullMQ
+ * writes a job's outcome (`failedReason`, `returnvalue`) in the same script that moves it to a
+ * finished set, so a job read after its state holds at least what that state promises; read the
+ * other way round, a job that fails in between shows `failed` with no reason. A job in none of
+ * BullMQ's sets is parked in its tenant's line: waiting, to a reader.
+ */
+export async function readEditJob(
+  queue: Queue<EditJobData, EditJobResult>,
+  id: string,
+): Promise<{ job: Job<EditJobData, EditJobResult>; state: EditJobState } | undefined> {
+  const state = await queue.getJobState(id);
+  const job = await Job.fromId<EditJobData, EditJobResult>(queue, id);
+  if (!job) return undefined;
+  return { job, state: state === 'unknown' ? 'waiting' : state };
 }
 
 /** One edit as `get` and `list` show it, in the state the caller found it in. */

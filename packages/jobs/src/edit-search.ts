@@ -3,7 +3,7 @@ import { Job, type Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import { EDIT_JOB_ID_PATTERN } from './constants';
 import { editJobInputSchema } from './edit-job';
-import { describeEditJob, type EditJobState, type EditJobStatus } from './edit-queue';
+import { describeEditJob, readEditJob, type EditJobState, type EditJobStatus } from './edit-queue';
 import { JobsError } from './errors/jobs-error';
 import { FairKeys } from './fair/fair-queue';
 import type { EditJobData, EditJobResult } from './job-data';
@@ -412,12 +412,10 @@ async function findByAdobeJobId(
   });
   const editId = await target.redis.get(store.key('job', filters.adobeJobId as string));
   if (!editId || !EDIT_JOB_ID_PATTERN.test(editId)) return undefined;
-  const job = await Job.fromId<EditJobData, EditJobResult>(target.queue, editId);
-  if (!job) return { items: [], scanned: 1 };
+  const found = await readEditJob(target.queue, editId);
+  if (!found) return { items: [], scanned: 1 };
+  const { job, state } = found;
   if (!holdsAdobeJob(job.data, filters.adobeJobId as string)) return undefined;
-  const raw = await job.getState();
-  // In none of BullMQ's sets: parked in its tenant's line, waiting to a reader (as `get` says).
-  const state = raw === 'unknown' ? 'waiting' : raw;
   const wanted =
     dataMatches(job.data, filters) &&
     (!filters.states || (filters.states as readonly string[]).includes(state));

@@ -300,4 +300,28 @@ describe('EditQueue.retry and cancel', () => {
     expect(order.indexOf(first.id)).toBeGreaterThan(0);
     expect(await edits.cancel(waiting.id)).toBe('already_finished');
   });
+
+  it('never shows a failed edit without its reason, however the read meets the failure', async () => {
+    const ids = (
+      await edits.enqueueMany(
+        Array.from({ length: 150 }, (_, i) => rendition(`s3://darkroom-out/f${i}.jpg`)),
+      )
+    ).map((r) => r.id);
+    const worker = startWorker(edits, () =>
+      Promise.reject(new UnrecoverableError('remote_failed: the remote job failed')),
+    );
+    cleanups.push(worker.close);
+    // Every job is read over and over while the worker fails them one by one.
+    const reasons = new Set<string>();
+    await waitFor(
+      async () => {
+        const statuses = await Promise.all(ids.map((id) => edits.get(id)));
+        const failed = statuses.filter((status) => status?.state === 'failed');
+        for (const status of failed) reasons.add(status?.failure?.reason ?? 'none');
+        return failed.length === ids.length;
+      },
+      { what: 'every edit failed', intervalMs: 1 },
+    );
+    expect([...reasons]).toEqual(['remote_failed']);
+  });
 });
