@@ -18,7 +18,7 @@ import { MAX_DEADLINE_MS, MIN_DEADLINE_MS } from './constants';
 import { EditJobValidationError, type JobIssue } from './errors/edit-job-validation-error';
 
 /** Labels that end up in Redis keys, metric labels and logs: short and plain. */
-const label = (what: string) =>
+export const label = (what: string) =>
   z
     .string()
     .min(1, `${what} must not be empty`)

@@ -1,6 +1,7 @@
 import { urlOriginAndPath } from '@darkroom/core';
 import type { NormalizedStatus } from '@darkroom/photoshop';
 import type { EditOutputResult } from '../job-data';
+import { extensionOf } from '../media-types';
 import type { StoragePort } from './ports';
 
 /** The largest file Darkroom copies out of Adobe's hosting (a full-resolution mask or image). */
@@ -11,15 +12,6 @@ const DOWNLOAD_TIMEOUT_MS = 120_000;
 
 /** Segments of a link's JSON path that say nothing about which result it is. */
 const PLUMBING = new Set(['destination', 'url', 'href', 'result']);
-
-const EXTENSIONS: Record<string, string> = {
-  'image/png': 'png',
-  'image/jpeg': 'jpg',
-  'image/webp': 'webp',
-  'image/tiff': 'tif',
-  'image/vnd.adobe.photoshop': 'psd',
-  'application/json': 'json',
-};
 
 /**
  * A hosted result could not be copied. `transient` failures (a 5xx, a reset, a timeout) are worth
@@ -88,7 +80,7 @@ export function siblingRef(jsonRef: string, name: string, type: string | undefin
   const file = jsonRef.slice(slash + 1);
   const dot = file.lastIndexOf('.');
   const stem = dot > 0 ? file.slice(0, dot) : file;
-  const ext = EXTENSIONS[(type ?? '').toLowerCase()] ?? 'bin';
+  const ext = extensionOf(type);
   return `${dir}${stem}.${name}.${ext}`;
 }
 
