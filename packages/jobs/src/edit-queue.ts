@@ -21,14 +21,7 @@ import type { LegacyPolicy } from '@darkroom/photoshop';
 import { validateEditJob, type ValidatedEditJob, type ValidateEditJobOptions } from './edit-job';
 import { EditJobValidationError } from './errors/edit-job-validation-error';
 import { EditJobNotFoundError } from './errors/edit-job-not-found-error';
-import {
-  fairBacklog,
-  FairKeys,
-  parkedIds,
-  parkEdits,
-  parkRecheckDelay,
-  unparkEdit,
-} from './fair/fair-queue';
+import { fairBacklog, FairKeys, parkedIds, addParkedEdits, unparkEdit } from './fair/fair-queue';
 import { QuotaExceededError } from './tenants/quota-exceeded-error';
 import { DEFAULT_TENANT, type TenantConfig } from './tenants/tenant-config';
 import { TenantQuota } from './tenants/tenant-quota';
@@ -527,8 +520,8 @@ export class EditQueue {
         if (batch) await this.startBatch(batch, fresh);
         for (let i = 0; i < fresh.length; i += chunkSize) {
           const chunk = fresh.slice(i, i + chunkSize);
-          await this.queue.addBulk(chunk.map((p) => p.add));
-          await this.park(chunk);
+          if (this.fairKeys) await this.addParked(this.fairKeys, chunk);
+          else await this.queue.addBulk(chunk.map((p) => p.add));
         }
       } catch (err) {
         await this.releaseQuotas(reserved).catch(() => undefined);
@@ -573,9 +566,6 @@ export class EditQueue {
         ...this.jobDefaults,
         jobId: id,
         ...(job.priority ? { priority: job.priority } : {}),
-        // Added delayed, then parked at once (out of the delayed set); should the park not
-        // happen, it wakes and parks itself (the submit step checks its admission).
-        ...(this.fairKeys ? { delay: parkRecheckDelay() } : {}),
       };
       return { job, id, add: { name: EDIT_JOB_NAME, data, opts } };
     });
@@ -628,16 +618,24 @@ export class EditQueue {
     for (const [tenant, count] of reserved) await this.quota?.release(tenant, count);
   }
 
-  /** Moves freshly added edits out of the delayed set into their tenants' lines. */
-  private async park(adds: readonly PendingAdd[]): Promise<void> {
-    if (!this.fairKeys) return;
+  /**
+   * Adds new edits straight into their tenants' lines, each job and its line entry in one script
+   * (see `addParkedEdits`): a parked edit is never in BullMQ's sets, not even for a moment.
+   */
+  private async addParked(keys: FairKeys, adds: readonly PendingAdd[]): Promise<void> {
     const edits = adds.map((p) => ({
       id: p.id,
       account: p.add.data.account,
       tenant: p.add.data.tenant ?? DEFAULT_TENANT,
       priority: p.job.priority,
+      data: JSON.stringify(p.add.data),
+      opts: p.add.opts,
     }));
-    await parkEdits(this.redis, this.fairKeys, edits, { fresh: true });
+    await addParkedEdits(this.redis, keys, edits, {
+      name: EDIT_JOB_NAME,
+      timestamp: Date.now(),
+      events: DEFAULT_EVENTS_MAX_LEN,
+    });
   }
 
   /**

@@ -1,6 +1,11 @@
-import { guardAgainstLeaks, redisClient, redisUrl, uniqueName } from '@darkroom/testing';
+import { Job, Queue, Worker } from 'bullmq';
+import { closeAll } from '@darkroom/core';
+import { guardAgainstLeaks, redisClient, redisUrl, uniqueName, waitFor } from '@darkroom/testing';
 import type { Redis } from 'ioredis';
 import { EditQueue, fairBacklog, FairKeys } from '../src';
+import { DEFAULT_ATTEMPTS } from '../src/constants';
+import { admitEdits } from '../src/fair/fair-queue';
+import { createWorkerConnection } from '../src/redis-connection';
 
 guardAgainstLeaks();
 
@@ -44,6 +49,81 @@ describe('EditQueue with fair: true (real Redis)', () => {
       { tenant: 'shop-2', account: 'default', waiting: 1 },
     ]);
     expect((await edits.parked()).map((j) => j.id).sort()).toEqual([a!.id, b!.id].sort());
+  });
+
+  it('writes the job hash BullMQ writes: Job.fromId reads what Queue.add would have stored', async () => {
+    const [parked] = await edits.enqueueMany([
+      { ...rendition('p'), tenant: 'shop-1', priority: 7 },
+    ]);
+    const ours = await Job.fromId(edits.queue, parked!.id);
+    // The same job added by BullMQ itself, due now, in a queue of its own.
+    const connection = redisClient();
+    const reference = new Queue(uniqueName('bullmq-add'), { connection });
+    try {
+      const theirs = await reference.add(ours!.name, ours!.data, ours!.opts);
+      const read = await Job.fromId(reference, theirs.id!);
+      const shape = (job: Job) => ({
+        name: job.name,
+        data: job.data as unknown,
+        opts: job.opts,
+        delay: job.delay,
+        priority: job.priority,
+        attemptsMade: job.attemptsMade,
+        attemptsStarted: job.attemptsStarted,
+        stalledCounter: job.stalledCounter,
+        progress: job.progress,
+        returnvalue: job.returnvalue as unknown,
+        failedReason: job.failedReason,
+        processedOn: job.processedOn,
+        finishedOn: job.finishedOn,
+      });
+      expect(shape(ours!)).toEqual(shape(read!));
+      expect(ours!.opts).toMatchObject({
+        jobId: parked!.id,
+        priority: 7,
+        attempts: DEFAULT_ATTEMPTS,
+      });
+      expect(Math.abs(ours!.timestamp - read!.timestamp)).toBeLessThan(60_000);
+      const events = await redis.xrange(`${edits.prefix}:${edits.queueName}:events`, '-', '+');
+      expect(events.map(([, fields]) => fields)).toEqual([
+        ['event', 'added', 'jobId', parked!.id, 'name', ours!.name],
+      ]);
+    } finally {
+      await reference.obliterate({ force: true });
+      await reference.close();
+      connection.disconnect();
+    }
+  });
+
+  it('hands an admitted edit to a real BullMQ worker like any other job', async () => {
+    const [parked] = await edits.enqueueMany([{ ...rendition('w'), tenant: 'shop-1' }]);
+    const keys = new FairKeys(edits.prefix, edits.queueName);
+    const admission = await admitEdits(redis, keys, {
+      domain: 'default',
+      accounts: ['default'],
+      window: 5,
+      defaults: { weight: 1, maxInFlight: 100 },
+      tenants: {},
+    });
+    expect(admission.admitted).toEqual([{ id: parked!.id, tenant: 'shop-1' }]);
+    const connection = createWorkerConnection(redisUrl());
+    const seen: { id: string | undefined; attempts: number | undefined }[] = [];
+    const worker = new Worker(
+      edits.queueName,
+      (job) => {
+        seen.push({ id: job.id, attempts: job.opts.attempts });
+        return Promise.resolve({ outputs: [] });
+      },
+      { connection, prefix: edits.prefix },
+    );
+    try {
+      await waitFor(async () => (await edits.get(parked!.id))?.state === 'completed', {
+        what: 'the admitted edit completed by a BullMQ worker',
+      });
+      expect(seen).toEqual([{ id: parked!.id, attempts: DEFAULT_ATTEMPTS }]);
+    } finally {
+      await closeAll([() => worker.close(), () => connection.disconnect()]);
+    }
   });
 
   it('enqueues an idempotent edit again without a second place in its line', async () => {

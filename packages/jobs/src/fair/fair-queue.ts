@@ -1,3 +1,4 @@
+import { optsEncodeMap, type JobsOptions } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import { RedisScript } from '../redis-script';
 
@@ -55,10 +56,13 @@ export class FairKeys {
   /** BullMQ's key of a job is this plus its id; `delayed` is BullMQ's delayed set. */
   readonly job: string;
   readonly delayed: string;
+  /** BullMQ's event stream of the queue. */
+  readonly events: string;
   constructor(prefix: string, queueName: string) {
     this.base = `${prefix}:${queueName}:fair`;
     this.job = `${prefix}:${queueName}:`;
     this.delayed = `${prefix}:${queueName}:delayed`;
+    this.events = `${prefix}:${queueName}:events`;
   }
   room(account: string, tenant: string, handicap: number): string {
     return `${this.base}:room:${account}:${tenant}:${handicap}`;
@@ -134,21 +138,140 @@ export async function parkEdits(
   options: { fresh: boolean },
 ): Promise<number> {
   if (edits.length === 0) return 0;
-  const rooms = new Map<string, { edit: ParkedEdit; handicap: number; ids: string[] }>();
-  for (const e of edits) {
-    const handicap = priorityHandicap(e.priority);
-    const room = keys.room(e.account, e.tenant, handicap);
-    const group = rooms.get(room) ?? { edit: e, handicap, ids: [] };
-    group.ids.push(e.id);
-    rooms.set(room, group);
-  }
   const k: string[] = [keys.accounts(), keys.delayed];
   const a: (string | number)[] = [options.fresh ? '1' : '0', keys.job];
-  for (const [room, { edit, handicap, ids }] of rooms) {
-    k.push(room, keys.handicaps(edit.account, edit.tenant), keys.tenants(edit.account));
-    a.push(handicap, edit.tenant, edit.account, ids.length, ...ids);
+  for (const { room, edits: group } of byRoom(keys, edits)) {
+    k.push(...room.keys);
+    a.push(...room.args, group.length, ...group.map((e) => e.id));
   }
   return Number(await PARK.run(redis, k, a));
+}
+
+/**
+ * Edits grouped by the room they wait in, in their order within each: the room's three keys
+ * (line, handicaps, tenants) and the arguments the scripts name it by (handicap, tenant, account).
+ */
+function byRoom<T extends ParkedEdit>(
+  keys: FairKeys,
+  edits: readonly T[],
+): { room: { keys: string[]; args: (string | number)[] }; edits: T[] }[] {
+  const rooms = new Map<
+    string,
+    { room: { keys: string[]; args: (string | number)[] }; edits: T[] }
+  >();
+  for (const e of edits) {
+    const handicap = priorityHandicap(e.priority);
+    const line = keys.room(e.account, e.tenant, handicap);
+    let group = rooms.get(line);
+    if (!group) {
+      const roomKeys = [line, keys.handicaps(e.account, e.tenant), keys.tenants(e.account)];
+      group = { room: { keys: roomKeys, args: [handicap, e.tenant, e.account] }, edits: [] };
+      rooms.set(line, group);
+    }
+    group.edits.push(e);
+  }
+  return [...rooms.values()];
+}
+
+/**
+ * Adds new edits straight into their tenants' lines: for each, BullMQ's job hash as `Queue.add`
+ * writes it for a job due now (name, data, opts, timestamp, delay, priority), BullMQ's `added`
+ * event, and the id at the end of its room, in one script, so no edit is ever in neither BullMQ's
+ * sets nor a line. An id whose job exists already is left as it is. KEYS[1] the accounts set,
+ * KEYS[2] BullMQ's event stream, then room, handicaps, tenants triples; ARGV[1] the job key
+ * prefix, ARGV[2] the timestamp, ARGV[3] the job name, ARGV[4] the event stream's length, then per
+ * room its handicap, tenant, account, the number of edits and, for each, its id, data, stored opts
+ * and priority. Returns how many were added.
+ */
+const ADD_PARKED = new RedisScript(`
+local added = 0
+local j = 5
+for i = 3, #KEYS, 3 do
+  local n = tonumber(ARGV[j + 3])
+  local ids = {}
+  for k = j + 4, j + 3 + n * 4, 4 do
+    local id = ARGV[k]
+    local jobKey = ARGV[1] .. id
+    if redis.call('EXISTS', jobKey) == 0 then
+      redis.call('HSET', jobKey, 'name', ARGV[3], 'data', ARGV[k + 1], 'opts', ARGV[k + 2],
+        'timestamp', ARGV[2], 'delay', '0', 'priority', ARGV[k + 3])
+      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'event', 'added', 'jobId', id,
+        'name', ARGV[3])
+      ids[#ids + 1] = id
+    end
+  end
+  if #ids > 0 then
+    redis.call('RPUSH', KEYS[i], unpack(ids))
+    redis.call('SADD', KEYS[i + 1], ARGV[j])
+    redis.call('SADD', KEYS[i + 2], ARGV[j + 1])
+    redis.call('SADD', KEYS[1], ARGV[j + 2])
+  end
+  added = added + #ids
+  j = j + 4 + n * 4
+end
+return added
+`);
+
+/** A new edit for {@link addParkedEdits}: where it waits, and its BullMQ job. */
+export interface NewParkedEdit extends ParkedEdit {
+  /** The job's data, as JSON. */
+  data: string;
+  /** BullMQ's options of the job (`jobId`, `attempts`, `backoff`, …), without `delay`. */
+  opts: JobsOptions;
+}
+
+/** The most edits one {@link ADD_PARKED} call adds: keeps each script short. */
+const ADD_PARKED_CHUNK = 1_000;
+
+/**
+ * Adds new edits parked at once (see {@link ADD_PARKED}), at most {@link ADD_PARKED_CHUNK} a
+ * script; `events` is the length BullMQ trims its event stream to. Returns how many were added
+ * (an edit whose id exists already is not).
+ */
+export async function addParkedEdits(
+  redis: Redis | Cluster,
+  keys: FairKeys,
+  edits: readonly NewParkedEdit[],
+  job: { name: string; timestamp: number; events: number },
+): Promise<number> {
+  let added = 0;
+  for (let i = 0; i < edits.length; i += ADD_PARKED_CHUNK) {
+    added += await addParkedChunk(redis, keys, edits.slice(i, i + ADD_PARKED_CHUNK), job);
+  }
+  return added;
+}
+
+async function addParkedChunk(
+  redis: Redis | Cluster,
+  keys: FairKeys,
+  edits: readonly NewParkedEdit[],
+  job: { name: string; timestamp: number; events: number },
+): Promise<number> {
+  const k: string[] = [keys.accounts(), keys.events];
+  const a: (string | number)[] = [keys.job, job.timestamp, job.name, job.events];
+  for (const { room, edits: group } of byRoom(keys, edits)) {
+    k.push(...room.keys);
+    a.push(...room.args, group.length);
+    for (const e of group) a.push(e.id, e.data, storedJobOpts(e.opts), e.priority ?? 0);
+  }
+  return Number(await ADD_PARKED.run(redis, k, a));
+}
+
+/**
+ * Job options as BullMQ stores them in a job's hash: JSON, with the few names BullMQ shortens
+ * (`optsEncodeMap`: `deduplication` → `de`, …) shortened. `Job.fromId` reads them back.
+ */
+export function storedJobOpts(opts: JobsOptions): string {
+  const encode: Record<string, string> = optsEncodeMap;
+  const stored: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(opts)) {
+    if (value === undefined) continue;
+    if (name === 'telemetry' || name === 'delay') {
+      throw new Error(`storedJobOpts: ${name} is not stored by Darkroom's own add`);
+    }
+    stored[encode[name] ?? name] = value;
+  }
+  return JSON.stringify(stored);
 }
 
 /**
