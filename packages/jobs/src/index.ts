@@ -137,3 +137,4 @@ export {
 export { tenantsEnv } from './runtime-env';
 export * from './tenants';
 export * from './usage';
+export * from './recipes';

@@ -5,6 +5,8 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
   'image/webp': 'webp',
   'image/tiff': 'tif',
   'image/vnd.adobe.photoshop': 'psd',
+  // Adobe's v1 API spells the PSD type without `image/`.
+  'vnd.adobe.photoshop': 'psd',
   'application/json': 'json',
 };
 

@@ -31,8 +31,11 @@ function isPlainObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** `options.layers[3].children[0].input` → `options.layers[].input` (children nest layers). */
-function patternOf(path: readonly PropertyKey[]): string {
+/**
+ * The file position a value's path stands at, in the catalog's `filePositions` form:
+ * `options.layers[3].children[0].input` → `options.layers[].input` (children nest layers).
+ */
+export function filePositionOf(path: readonly PropertyKey[]): string {
   const generic = path.map((k) => (typeof k === 'number' ? '[]' : k));
   let out = '';
   for (const k of generic) out += k === '[]' ? '[]' : out ? `.${String(k)}` : String(k);
@@ -67,7 +70,7 @@ function scan(
     }
   }
   if ('ref' in node) {
-    const pattern = patternOf(path);
+    const pattern = filePositionOf(path);
     if (!allowed.has(pattern)) {
       issues.push({
         path: formatPath([...path, 'ref']),
@@ -259,7 +262,7 @@ export async function buildRequestBody(
     input === undefined ? Promise.resolve(undefined) : resolve(input, { access: 'read' }),
     ...copyFound.map(async ({ path, node }) => {
       const isOutput = path.length === 2 && path[0] === 'outputs';
-      const position = op.filePositions.find((p) => p.path === patternOf(path));
+      const position = op.filePositions.find((p) => p.path === filePositionOf(path));
       const contentType = isOutput ? outputContentType(node) : undefined;
       const loc = await resolve(node.ref as string, {
         access: position?.access ?? 'read',

@@ -75,7 +75,7 @@ export type {
   ResolveContext,
   ResolvedLocation,
 } from './edit-request';
-export { buildRequestBody, MAX_NESTING_DEPTH } from './build-request-body';
+export { buildRequestBody, filePositionOf, MAX_NESTING_DEPTH } from './build-request-body';
 export { normalizeStatus, toJobState } from './normalize-status';
 export type { NormalizedStatus, NormalizedOutput, JobState } from './normalize-status';
 export { parseRetryAfter, DEFAULT_RETRY_AFTER_MS } from './retry-after';

@@ -1,3 +1,4 @@
+export { CONTROL_CHARACTER } from './name-rules';
 export { AWS_SDK_NODE_WARNING_SWITCH, quietAwsSdkNodeWarning } from './aws-sdk-warning';
 export { StorageError, isTransientStorageError } from './errors/storage-error';
 export type { StorageErrorOptions } from './errors/storage-error';
