@@ -256,14 +256,11 @@ function configVariables(): Set<string> {
 
 /**
  * Variables the docs name that no configuration schema reads, and the file that does use them:
- * a test's own knob, the demo's dashboard password, the variables `demo --keep` prints for the
- * user's shell. Each is checked to still be used there.
+ * a test's own knob, the demo's dashboard password. Each is checked to still be used there.
  */
 const USED_ELSEWHERE: Record<string, string> = {
   PRODUCER_FUZZ_RUNS: 'apps/producer/test/create-server.malformed-bodies.test.ts',
   DASHBOARD_PASSWORD: 'apps/demo/src/local-stack.ts',
-  DARKROOM_PRODUCER_URL: 'apps/demo/src/stack-environment.ts',
-  DARKROOM_PRODUCER_TOKEN: 'apps/demo/src/stack-environment.ts',
 };
 
 /**

@@ -104,7 +104,7 @@ describe('darkroom doctor', () => {
       ...env,
       REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
     });
-    expect(run.code).toBe(EXIT.redisUnreachable);
+    expect(run.code).toBe(EXIT.unreachable);
     const report = run.json<DoctorReport>();
     expect(report.checks[0]).toMatchObject({
       name: 'redis',

@@ -5,16 +5,9 @@ import { EditQueue, type EditJobData, type EnqueueResult, type JobIssue } from '
 import { guardAgainstLeaks, redisUrl, startRedisServer, uniqueName } from '@darkroom/testing';
 import { EXIT } from '../src';
 import { cli } from './support/cli-harness';
+import type { ManifestSummary } from '../src/cli/enqueue-manifest';
 
 guardAgainstLeaks();
-
-interface Summary {
-  file: string;
-  lines: number;
-  enqueued: number;
-  duplicates: number;
-  rejected: { line: number; issues: JobIssue[] }[];
-}
 
 describe('darkroom enqueue', () => {
   let edits: EditQueue;
@@ -133,7 +126,7 @@ describe('darkroom enqueue', () => {
     await writeFile(file, `${lines.join('\n')}\n`);
     const run = await cli(['enqueue', '--from', file, '--json', '--chunk-size', '300'], env);
     expect(run.code).toBe(EXIT.usage);
-    const summary = run.json<Summary>();
+    const summary = run.json<ManifestSummary>();
     expect(summary).toMatchObject({ lines: 2000, enqueued: 1997, duplicates: 0 });
     expect(summary.rejected.map((r) => r.line)).toEqual([17, 1000, 1999]);
     expect(summary.rejected[0]?.issues[0]).toMatchObject({ path: 'outputs' });
@@ -175,7 +168,7 @@ describe('darkroom enqueue', () => {
     const file = join(dir, 'jobs.csv');
     await writeFile(file, csv);
     const run = await cli(['enqueue', '--from', 'jobs.csv', '--json'], env, { cwd: dir });
-    const summary = run.json<Summary>();
+    const summary = run.json<ManifestSummary>();
     expect(summary).toMatchObject({ lines: 4, enqueued: 2, duplicates: 0 });
     expect(summary.rejected).toEqual([
       {
@@ -243,7 +236,7 @@ describe('darkroom enqueue', () => {
         },
       );
       await stopping;
-      expect(run.code).toBe(EXIT.redisUnreachable);
+      expect(run.code).toBe(EXIT.unreachable);
       expect(run.stderr).toMatch(
         /(\d+) jobs were enqueued, up to line \1, before Redis became unreachable/,
       );

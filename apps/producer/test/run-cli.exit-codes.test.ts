@@ -123,7 +123,7 @@ describe('darkroom exit codes', () => {
     const down = { REDIS_URL: `redis://127.0.0.1:${await freePort()}` };
     for (const argv of EVERY_COMMAND) {
       const run = await cli(argv, down);
-      expect([argv, run.code]).toEqual([argv, EXIT.redisUnreachable]);
+      expect([argv, run.code]).toEqual([argv, EXIT.unreachable]);
     }
   });
 

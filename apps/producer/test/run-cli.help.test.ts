@@ -93,7 +93,7 @@ describe('darkroom --help', () => {
       ['--json', 'status', 'x'],
       ['status', 'x', '--verbose', '--log-json', '--json'],
     ]) {
-      expect(await cli(argv, down)).toMatchObject({ code: EXIT.redisUnreachable });
+      expect(await cli(argv, down)).toMatchObject({ code: EXIT.unreachable });
     }
   });
 

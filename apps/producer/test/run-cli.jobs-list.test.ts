@@ -141,7 +141,7 @@ describe('darkroom jobs', () => {
   it('exits 3 when Redis is unreachable', async () => {
     const down = { ...env, REDIS_URL: `redis://127.0.0.1:${await freePort()}` };
     const run = await cli(['jobs'], down);
-    expect(run.code).toBe(EXIT.redisUnreachable);
+    expect(run.code).toBe(EXIT.unreachable);
   });
 
   it('documents its flags in --help', async () => {

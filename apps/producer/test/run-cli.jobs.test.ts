@@ -170,7 +170,7 @@ describe('darkroom status, cancel, retry, watch', () => {
       ['enqueue', '--json', JSON.stringify(job(1))],
     ]) {
       const run = await cli(argv, down);
-      expect(run.code).toBe(EXIT.redisUnreachable);
+      expect(run.code).toBe(EXIT.unreachable);
       expect(run.stderr).toContain(
         `Redis is unreachable at ${down.REDIS_URL.slice(8)}: start Redis or set REDIS_URL`,
       );

@@ -105,12 +105,12 @@ describe('darkroom logs and third-party noise', () => {
       ...env,
       REDIS_URL: `redis://darkroom:s3cret-pass@127.0.0.1:${port}`,
     });
-    expect(run.code).toBe(EXIT.redisUnreachable);
+    expect(run.code).toBe(EXIT.unreachable);
     expect(run.stderr).not.toContain('s3cret-pass');
     const lines = run.stderr.split('\n').filter((l) => l.startsWith('{'));
     expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>).at(-1)).toMatchObject({
       msg: 'command finished',
-      exitCode: EXIT.redisUnreachable,
+      exitCode: EXIT.unreachable,
     });
     expect(run.stderr).toContain(`darkroom: Redis is unreachable at 127.0.0.1:${port}`);
   });

@@ -36,3 +36,20 @@ export type CancelResult =
 /** The answer of `POST /v1/edits/{id}:retry`. */
 export type RetryResult =
   paths['/v1/edits/{id}:retry']['post']['responses']['202']['content']['application/json'];
+/** Where an edit's callback stands: `awaiting_edit`, then the delivery's own state. */
+export type CallbackStatus = Schemas['CallbackStatus'];
+/** The filters of `GET /v1/usage`. */
+export type UsageQuery = NonNullable<paths['/v1/usage']['get']['parameters']['query']>;
+/** The answer of `GET /v1/usage`: what each tenant used from `since` to `until`. */
+export type UsageReport =
+  paths['/v1/usage']['get']['responses']['200']['content']['application/json'];
+/** The paging of `GET /v1/callbacks/dead`. */
+export type DeadCallbacksQuery = NonNullable<
+  paths['/v1/callbacks/dead']['get']['parameters']['query']
+>;
+/** One page of `GET /v1/callbacks/dead`. */
+export type DeadCallbackPage =
+  paths['/v1/callbacks/dead']['get']['responses']['200']['content']['application/json'];
+/** The answer of `POST /v1/edits/{id}/callback:redeliver`. */
+export type RedeliverResult =
+  paths['/v1/edits/{id}/callback:redeliver']['post']['responses']['202']['content']['application/json'];

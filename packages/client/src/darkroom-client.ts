@@ -3,6 +3,8 @@ import type {
   BatchResult,
   BatchStatus,
   CancelResult,
+  DeadCallbackPage,
+  DeadCallbacksQuery,
   EditJob,
   EditJobStatus,
   EditPage,
@@ -10,7 +12,10 @@ import type {
   ListEditsQuery,
   Problem,
   ProducerPaths,
+  RedeliverResult,
   RetryResult,
+  UsageQuery,
+  UsageReport,
 } from './api-types';
 import { DarkroomApiError, isProblem } from './darkroom-api-error';
 import { parseEventStream, type RawEvent } from './event-stream';
@@ -48,6 +53,9 @@ export interface EventsOptions {
    */
   maxConnectFailures?: number;
 }
+
+/** The filters of `list` and `listPage`: `state` may be a list. */
+export type ListQuery = Omit<ListEditsQuery, 'state'> & { state?: string | string[] };
 
 /** What `events(id)` yields: the job's status on every change, then how the stream ended. */
 export type EditEvent =
@@ -137,10 +145,17 @@ export class DarkroomClient {
     for (;;) {
       const left = Math.max(0, deadline - Date.now()) / 1000;
       const wait = Math.min(this.maxWaitSeconds, Math.floor(left * 1000) / 1000);
-      const result = await this.api.GET('/v1/edits/{id}', {
-        params: { path: { id }, query: { wait } },
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      const result = await this.api
+        .GET('/v1/edits/{id}', {
+          params: { path: { id }, query: { wait } },
+          ...(options.signal ? { signal: options.signal } : {}),
+        })
+        .catch((err: unknown) => {
+          // An abort cuts the long-poll short: the answer is then the edit as it is now.
+          if (options.signal?.aborted) return undefined;
+          throw err;
+        });
+      if (!result) return this.get(id);
       const status = this.data<EditJobStatus>('GET', `/v1/edits/${id}`, result);
       if (isFinished(status) || wait === 0 || Date.now() >= deadline) return status;
       if (options.signal?.aborted) return status;
@@ -152,23 +167,27 @@ export class DarkroomClient {
    * cursors until none is left. A page may hold fewer than `limit` items and still be followed
    * by another: the producer bounds the work of one request.
    */
-  async *list(
-    query: Omit<ListEditsQuery, 'state'> & { state?: string | string[] } = {},
-  ): AsyncGenerator<EditPage> {
-    const { state, ...filters } = query;
-    const base: ListEditsQuery = {
-      ...filters,
-      ...(state !== undefined ? { state: Array.isArray(state) ? state.join(',') : state } : {}),
-    };
+  async *list(query: ListQuery = {}): AsyncGenerator<EditPage> {
     let cursor: string | undefined;
     do {
-      const result = await this.api.GET('/v1/edits', {
-        params: { query: { ...base, ...(cursor ? { cursor } : {}) } },
-      });
-      const page = this.data<EditPage>('GET', '/v1/edits', result);
+      const page = await this.listPage({ ...query, ...(cursor ? { cursor } : {}) });
       yield page;
       cursor = page.cursor;
     } while (cursor);
+  }
+
+  /**
+   * One page of the edits matching `query`; its `cursor`, passed back with the same filters,
+   * gives the next. For callers that stop part-way and go on later (`darkroom jobs --cursor`).
+   */
+  async listPage(query: ListQuery & { cursor?: string } = {}): Promise<EditPage> {
+    const { state, ...filters } = query;
+    const params: ListEditsQuery & { cursor?: string } = {
+      ...filters,
+      ...(state !== undefined ? { state: Array.isArray(state) ? state.join(',') : state } : {}),
+    };
+    const result = await this.api.GET('/v1/edits', { params: { query: params } });
+    return this.data<EditPage>('GET', '/v1/edits', result);
   }
 
   /** Cancels the edit: `cancelled` (never sent to Adobe) or `requested` (Adobe has it). */
@@ -187,6 +206,29 @@ export class DarkroomClient {
   async batch(id: string): Promise<BatchStatus> {
     const result = await this.api.GET('/v1/batches/{id}', { params: { path: { id } } });
     return this.data('GET', `/v1/batches/${id}`, result);
+  }
+
+  /** What each tenant used, summed by whole UTC hours from `since` (default `24h`) to now. */
+  async usage(query: UsageQuery = {}): Promise<UsageReport> {
+    const result = await this.api.GET('/v1/usage', { params: { query } });
+    return this.data('GET', '/v1/usage', result);
+  }
+
+  /** Callbacks given up (attempts or time ran out, or the URL was refused), oldest first. */
+  async deadCallbacks(query: DeadCallbacksQuery = {}): Promise<DeadCallbackPage> {
+    const result = await this.api.GET('/v1/callbacks/dead', { params: { query } });
+    return this.data('GET', '/v1/callbacks/dead', result);
+  }
+
+  /**
+   * Sends an edit's dead callback again (attempts from 0, a fresh time window);
+   * `DarkroomApiError` `callback_not_dead` for one that is not dead, `not_found` for none.
+   */
+  async redeliverCallback(id: string): Promise<RedeliverResult> {
+    const result = await this.api.POST('/v1/edits/{id}/callback:redeliver', {
+      params: { path: { id } },
+    });
+    return this.data('POST', `/v1/edits/${id}/callback:redeliver`, result);
   }
 
   /**

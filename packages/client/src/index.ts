@@ -3,13 +3,17 @@ export type {
   DarkroomClientOptions,
   EditEvent,
   EventsOptions,
+  ListQuery,
   WaitOptions,
 } from './darkroom-client';
 export { DarkroomApiError, isProblem } from './darkroom-api-error';
 export type {
   BatchResult,
   BatchStatus,
+  CallbackStatus,
   CancelResult,
+  DeadCallbackPage,
+  DeadCallbacksQuery,
   EditJob,
   EditJobState,
   EditJobStatus,
@@ -19,5 +23,8 @@ export type {
   OperationId,
   Problem,
   ProducerPaths,
+  RedeliverResult,
   RetryResult,
+  UsageQuery,
+  UsageReport,
 } from './api-types';

@@ -40,6 +40,68 @@ const redisEnvShape = {
     .optional(),
 };
 
+/**
+ * Whether `text` can be the base URL of a producer: http or https with a host, and nothing a
+ * base cannot carry (a query, a fragment) or that must not be printed (a user or password: the
+ * token has a variable of its own).
+ */
+function isProducerUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      url.hostname !== '' &&
+      url.username === '' &&
+      url.password === '' &&
+      url.search === '' &&
+      url.hash === ''
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** An empty variable counts as unset, so `DARKROOM_PRODUCER_URL=` switches back to Redis. */
+const unsetWhenEmpty = (value: unknown): unknown => (value === '' ? undefined : value);
+
+/**
+ * The producer the edit commands talk to over HTTP (`@darkroom/client`) instead of Redis, and
+ * the bearer token it takes. The token must be sendable as a header value as it stands.
+ */
+const producerEnvShape = {
+  DARKROOM_PRODUCER_URL: z.preprocess(
+    unsetWhenEmpty,
+    z
+      .string()
+      .refine(
+        isProducerUrl,
+        'must be the http or https URL of a producer, such as http://127.0.0.1:8080, without user, password, query or fragment',
+      )
+      .optional(),
+  ),
+  DARKROOM_PRODUCER_TOKEN: z.preprocess(
+    unsetWhenEmpty,
+    z
+      .string()
+      .regex(/^[\x21-\x7e]+$/, "must be one of the producer's PRODUCER_TOKENS, without spaces")
+      .optional(),
+  ),
+};
+
+/** DARKROOM_PRODUCER_TOKEN is required once DARKROOM_PRODUCER_URL names a producer. */
+function checkProducerPair(
+  env: { DARKROOM_PRODUCER_URL?: string | undefined; DARKROOM_PRODUCER_TOKEN?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (env.DARKROOM_PRODUCER_URL !== undefined && env.DARKROOM_PRODUCER_TOKEN === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DARKROOM_PRODUCER_TOKEN'],
+      message: "required when DARKROOM_PRODUCER_URL is set: one of that producer's PRODUCER_TOKENS",
+    });
+  }
+}
+
 /** The worker's variable names, so one environment serves the worker and `darkroom doctor`. */
 const envSchema = z
   .object({
@@ -53,8 +115,18 @@ const envSchema = z
     DARKROOM_DOCTOR_PROBES: z.string().optional(),
     /** The queue callbacks are delivered from (the workers' DARKROOM_CALLBACK_QUEUE). */
     DARKROOM_CALLBACK_QUEUE: z.string().min(1).default(DEFAULT_CALLBACK_QUEUE),
+    ...producerEnvShape,
   })
-  .superRefine(checkAdobePair);
+  .superRefine(checkAdobePair)
+  .superRefine(checkProducerPair);
+
+/** A producer the CLI reaches over HTTP. */
+export interface ProducerTarget {
+  /** Its base URL, without a trailing slash; holds no secret, so messages may print it. */
+  url: string;
+  /** The bearer token: sent in the Authorization header, never printed or logged. */
+  token: string;
+}
 
 export interface CliConfig {
   /** Redis or Redis Cluster, from REDIS_URL and REDIS_CLUSTER_NODES. */
@@ -74,6 +146,11 @@ export interface CliConfig {
   tenants: TenantConfig;
   /** LOG_LEVEL, for `--log-json`. */
   logLevel: string;
+  /**
+   * DARKROOM_PRODUCER_URL and DARKROOM_PRODUCER_TOKEN: when set, the edit commands
+   * (`HTTP_COMMANDS` of run-cli) go over HTTP to this producer and never touch Redis.
+   */
+  producer: ProducerTarget | undefined;
 }
 
 /** Reads the CLI's configuration from an environment-like object; throws `ConfigError`. */
@@ -91,6 +168,13 @@ export function parseCliConfig(source: EnvSource): CliConfig {
     callbackQueue: env.DARKROOM_CALLBACK_QUEUE,
     tenants: env.DARKROOM_TENANTS,
     logLevel: env.LOG_LEVEL,
+    producer:
+      env.DARKROOM_PRODUCER_URL !== undefined && env.DARKROOM_PRODUCER_TOKEN !== undefined
+        ? {
+            url: env.DARKROOM_PRODUCER_URL.replace(/\/+$/, ''),
+            token: env.DARKROOM_PRODUCER_TOKEN,
+          }
+        : undefined,
     probes: (env.DARKROOM_DOCTOR_PROBES ?? '')
       .split(',')
       .map((p) => p.trim())

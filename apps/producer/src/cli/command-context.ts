@@ -15,12 +15,9 @@ export interface CommandContext {
   log: Logger;
 }
 
-/** Runs `fn` with an `EditQueue` on the configured queue and closes it afterwards. */
-export async function withQueue<T>(
-  config: CliConfig,
-  fn: (edits: EditQueue) => Promise<T>,
-): Promise<T> {
-  const edits = new EditQueue({
+/** An `EditQueue` on the configured queue; the caller closes it. */
+export function queueOf(config: CliConfig): EditQueue {
+  return new EditQueue({
     connection: config.redis,
     prefix: config.prefix,
     queueName: config.queueName,
@@ -28,6 +25,14 @@ export async function withQueue<T>(
     fair: true,
     tenants: config.tenants,
   });
+}
+
+/** Runs `fn` with an `EditQueue` on the configured queue and closes it afterwards. */
+export async function withQueue<T>(
+  config: CliConfig,
+  fn: (edits: EditQueue) => Promise<T>,
+): Promise<T> {
+  const edits = queueOf(config);
   try {
     // Fails within a second when Redis is down; BullMQ's own reads would wait for it forever.
     await edits.counts();

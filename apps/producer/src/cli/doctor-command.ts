@@ -13,6 +13,7 @@ import type { CliConfig } from './cli-config';
 import type { CommandContext } from './command-context';
 import { EXIT } from './exit-codes';
 import { parseCommandArgs } from './parse-command-args';
+import { REDIS_ALWAYS } from './talks-to';
 import { UsageError } from './usage-error';
 
 export const DOCTOR_HELP = `darkroom doctor [--probe <ref>]... [--timeout <ms>] [--json]
@@ -26,6 +27,7 @@ Checks what the worker needs, with the worker's environment variables:
                     Buckets listed under s3.buckets and Dropbox get a probe of their own; an
                     s3.default target or an Azure account needs one given here.
   --timeout <ms>    per network check (default 10000)
+${REDIS_ALWAYS}
 Exit code: 0 all good (warnings allowed), 1 a check failed, 3 Redis unreachable.`;
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -319,6 +321,6 @@ export async function doctorCommand({ argv, out, config }: CommandContext): Prom
     ...r.checks.map((c) => `${MARK[c.status]}  ${c.name.padEnd(24)} ${c.detail}`),
     r.ok ? 'all checks passed' : 'some checks failed',
   ]);
-  if (!redisReachable) return EXIT.redisUnreachable;
+  if (!redisReachable) return EXIT.unreachable;
   return report.ok ? EXIT.ok : EXIT.failed;
 }

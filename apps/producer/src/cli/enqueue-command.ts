@@ -1,17 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { withQueue, type CommandContext } from './command-context';
-import {
-  ManifestInterruptedError,
-  enqueueManifest,
-  type ManifestSummary,
-} from './enqueue-manifest';
+import type { CommandContext } from './command-context';
+import { withEditService } from './edit-service';
+import { ManifestInterruptedError, type ManifestSummary } from './enqueue-manifest';
 import { EXIT } from './exit-codes';
 import { CSV_COLUMNS, MANIFEST_FORMATS, manifestFormat, readManifest } from './manifest-reader';
 import { generationOf, parseOutputFlag } from './output-flag';
 import { parseCommandArgs } from './parse-command-args';
 import { PRIORITIES, parsePriorityFlag } from './priorities';
+import { overHttpWhenSet } from './talks-to';
 import { UsageError } from './usage-error';
 
 export const ENQUEUE_HELP = `darkroom enqueue --operation <id> [--input <ref>] --output <ref>:<type>[:<width>]... [options]
@@ -39,7 +37,10 @@ Many jobs from a manifest (every line validated on its own; bad lines are report
   --chunk-size <n>          jobs per enqueueMany call (default 500)
 
 --json after the other options (without a job) prints one JSON document instead of text.
-Exit code: 0; 2 for an invalid job or, with --from, when any line was rejected; 3 Redis down.`;
+${overHttpWhenSet('POST /v1/edits; --from: a POST /v1/edits:batch per chunk')}
+Over HTTP the producer's intake checks every job, with its own DARKROOM_LEGACY_API.
+Exit code: 0; 2 for an invalid job or, with --from, when any line was rejected; 3 Redis (or the
+producer) down.`;
 
 /**
  * `--json` names a job when a JSON object or `-` follows it, else it asks for JSON output.
@@ -157,19 +158,18 @@ async function enqueueFromManifest(ctx: CommandContext, values: EnqueueFlags): P
   const text = await readManifestText(ctx, from);
   const name = from === '-' ? 'stdin' : from;
   const lines = readManifest(text, manifestFormat(name, text, values.format));
-  let summary: ManifestSummary;
-  try {
-    summary = await withQueue(ctx.config, (edits) =>
-      enqueueManifest(edits, name, lines, { chunkSize, out: ctx.out }),
-    );
-  } catch (err) {
-    if (!(err instanceof ManifestInterruptedError)) throw err;
-    ctx.out.note(
-      `darkroom: ${err.summary.enqueued} jobs were enqueued, up to line ${err.lastLine}, before Redis became unreachable; ` +
-        'running the manifest again adds lines with an idempotency_key only once',
-    );
-    throw err.cause;
-  }
+  const summary: ManifestSummary = await withEditService(ctx.config, async (edits) => {
+    try {
+      return await edits.enqueueManifest(name, lines, { chunkSize, out: ctx.out });
+    } catch (err) {
+      if (!(err instanceof ManifestInterruptedError)) throw err;
+      ctx.out.note(
+        `darkroom: ${err.summary.enqueued} jobs were enqueued, up to line ${err.lastLine}, before ${edits.name} became unreachable; ` +
+          'running the manifest again adds lines with an idempotency_key only once',
+      );
+      throw err.cause;
+    }
+  });
   ctx.out.result(summary, manifestSummaryLines);
   return summary.rejected.length > 0 ? EXIT.usage : EXIT.ok;
 }
@@ -199,7 +199,7 @@ export async function enqueueCommand(ctx: CommandContext): Promise<number> {
   const values = parseEnqueueArgs(ctx.argv);
   if (values.from !== undefined) return enqueueFromManifest(ctx, values);
   const job = await jobFromFlags(ctx, values);
-  const result = await withQueue(ctx.config, (edits) => edits.enqueue(job));
+  const result = await withEditService(ctx.config, (edits) => edits.enqueue(job));
   ctx.out.result(result, (r) => [
     r.duplicate ? `${r.id} (already enqueued with this idempotency key)` : r.id,
   ]);

@@ -1,8 +1,6 @@
 import {
   EditJobValidationError,
   IdempotencyConflictError,
-  RedisUnavailableError,
-  isConnectionError,
   validateEditJob,
   type EditQueue,
   type EnqueueResult,
@@ -12,6 +10,7 @@ import {
 import type { ManifestLine } from './manifest-reader';
 import { ProgressReporter } from './progress-reporter';
 import type { Output } from './output';
+import { isUnreachable } from './unreachable';
 
 export interface ManifestSummary {
   file: string;
@@ -21,7 +20,7 @@ export interface ManifestSummary {
   rejected: { line: number; issues: JobIssue[] }[];
 }
 
-/** Redis went away part-way: `summary` says what was enqueued before. */
+/** Redis or the producer went away part-way: `summary` says what was enqueued before. */
 export class ManifestInterruptedError extends Error {
   readonly summary: ManifestSummary;
   readonly lastLine: number;
@@ -33,13 +32,33 @@ export class ManifestInterruptedError extends Error {
   }
 }
 
+/** A manifest line waiting for its chunk: what it said, and what the target made of it. */
+export interface ManifestEntry<J> {
+  line: number;
+  input: unknown;
+  job: J;
+}
+
 /**
- * Validates every line on its own (a bad line is reported with its number and reasons, never
- * fatal), then enqueues the good ones in chunks with `enqueueMany`. Lines whose idempotency key
- * is already taken by a different body are rejected before their chunk is added.
+ * Where a manifest's jobs go: Redis through `EditQueue`, or a producer over HTTP. `prepare`
+ * checks one line on its own before it joins a chunk (an `EditJobValidationError` rejects the
+ * line); `add` enqueues a chunk, tells `reject` about each line it refused, and returns the
+ * results of the others.
  */
-export async function enqueueManifest(
-  edits: EditQueue,
+export interface ManifestTarget<J> {
+  prepare(input: unknown): Promise<J>;
+  add(
+    chunk: readonly ManifestEntry<J>[],
+    reject: (line: number, issues: JobIssue[]) => void,
+  ): Promise<EnqueueResult[]>;
+}
+
+/**
+ * Reads every line on its own (a bad line is reported with its number and reasons, never
+ * fatal), then enqueues the good ones in chunks of `chunkSize` through `target`.
+ */
+export async function enqueueManifest<J>(
+  target: ManifestTarget<J>,
   file: string,
   lines: ManifestLine[],
   options: { chunkSize: number; out: Output },
@@ -51,41 +70,26 @@ export async function enqueueManifest(
     duplicates: 0,
     rejected: [],
   };
+  const reject = (line: number, issues: JobIssue[]): void => {
+    summary.rejected.push({ line, issues });
+  };
   const progress = new ProgressReporter(options.out);
   let done = 0;
-  let pending: { line: number; input: unknown; job: ValidatedEditJob }[] = [];
-
+  let pending: ManifestEntry<J>[] = [];
   let lastAdded = 0;
+
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
     const chunk = pending;
     pending = [];
+    let results: EnqueueResult[];
     try {
-      await addChunk(chunk);
+      results = await target.add(chunk, reject);
     } catch (err) {
-      if (err instanceof RedisUnavailableError || isConnectionError(err)) {
-        throw new ManifestInterruptedError(summary, lastAdded, err);
-      }
+      if (isUnreachable(err)) throw new ManifestInterruptedError(summary, lastAdded, err);
       throw err;
     }
     lastAdded = chunk.at(-1)?.line ?? lastAdded;
-  };
-
-  const addChunk = async (chunk: typeof pending): Promise<void> => {
-    const conflicts = await edits.findIdempotencyConflicts(chunk.map((c) => c.job));
-    const accepted = chunk.filter((c, i) => {
-      const conflict = conflicts.get(i);
-      if (conflict) {
-        summary.rejected.push({
-          line: c.line,
-          issues: [
-            { path: 'idempotencyKey', rule: 'idempotency_conflict', message: conflict.message },
-          ],
-        });
-      }
-      return !conflict;
-    });
-    const results = await enqueueAccepted(edits, accepted, options.chunkSize, summary);
     for (const result of results) {
       if (result.duplicate) summary.duplicates += 1;
       else summary.enqueued += 1;
@@ -96,19 +100,15 @@ export async function enqueueManifest(
 
   for (const entry of lines) {
     if ('issue' in entry) {
-      summary.rejected.push({ line: entry.line, issues: [entry.issue] });
+      reject(entry.line, [entry.issue]);
       done += 1;
       continue;
     }
     try {
-      pending.push({
-        line: entry.line,
-        input: entry.job,
-        job: await validateEditJob(entry.job, { legacyApi: edits.legacyApi }),
-      });
+      pending.push({ line: entry.line, input: entry.job, job: await target.prepare(entry.job) });
     } catch (err) {
       if (!(err instanceof EditJobValidationError)) throw err;
-      summary.rejected.push({ line: entry.line, issues: err.issues });
+      reject(entry.line, err.issues);
       done += 1;
       continue;
     }
@@ -122,6 +122,33 @@ export async function enqueueManifest(
 }
 
 /**
+ * Redis as a manifest's target: each line validated here with the CLI's DARKROOM_LEGACY_API;
+ * lines whose idempotency key is already taken by a different body are rejected before their
+ * chunk is added with `enqueueMany`.
+ */
+export function editQueueTarget(
+  edits: EditQueue,
+  chunkSize: number,
+): ManifestTarget<ValidatedEditJob> {
+  return {
+    prepare: (input) => validateEditJob(input, { legacyApi: edits.legacyApi }),
+    async add(chunk, reject) {
+      const conflicts = await edits.findIdempotencyConflicts(chunk.map((c) => c.job));
+      const accepted = chunk.filter((c, i) => {
+        const conflict = conflicts.get(i);
+        if (conflict) {
+          reject(c.line, [
+            { path: 'idempotencyKey', rule: 'idempotency_conflict', message: conflict.message },
+          ]);
+        }
+        return !conflict;
+      });
+      return enqueueAccepted(edits, accepted, chunkSize, reject);
+    },
+  };
+}
+
+/**
  * Enqueues `list` all at once. A key taken by another producer between the conflict check and
  * the add refuses the whole list with nothing stored: those lines are rejected and the rest go
  * again.
@@ -130,7 +157,7 @@ async function enqueueAccepted(
   edits: EditQueue,
   list: readonly { line: number; input: unknown }[],
   chunkSize: number,
-  summary: ManifestSummary,
+  reject: (line: number, issues: JobIssue[]) => void,
 ): Promise<EnqueueResult[]> {
   for (let accepted = list; ;) {
     try {
@@ -143,10 +170,9 @@ async function enqueueAccepted(
       const refused = new Set(err.conflicts.map((c) => c.index));
       for (const [i, c] of accepted.entries()) {
         if (!refused.has(i)) continue;
-        summary.rejected.push({
-          line: c.line,
-          issues: [{ path: 'idempotencyKey', rule: 'idempotency_conflict', message: err.message }],
-        });
+        reject(c.line, [
+          { path: 'idempotencyKey', rule: 'idempotency_conflict', message: err.message },
+        ]);
       }
       accepted = accepted.filter((_, i) => !refused.has(i));
     }

@@ -7,10 +7,13 @@ export const EXIT = {
   ok: 0,
   /** The edit failed, the action cannot be done, doctor found a problem, or an unexpected error. */
   failed: 1,
-  /** Bad usage, bad configuration, an invalid or refused edit, a manifest line rejected. */
+  /**
+   * Bad usage, bad configuration (a token the producer refuses too), an invalid or refused edit,
+   * a manifest line rejected.
+   */
   usage: 2,
-  /** Redis is unreachable. */
-  redisUnreachable: 3,
+  /** Redis is unreachable; with DARKROOM_PRODUCER_URL, the producer (or its Redis) is. */
+  unreachable: 3,
   /** No such edit (or no callback delivery for it). */
   notFound: 4,
   /** `status --wait`: the edit had not finished when the wait ended. */
@@ -23,8 +26,8 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_SUMMARY = [
   `${EXIT.ok}  ok (also when the reader of stdout left: darkroom watch | head)`,
   `${EXIT.failed}  the edit failed, the action cannot be done, doctor found a problem`,
-  `${EXIT.usage}  bad usage, bad configuration, an invalid or refused edit`,
-  `${EXIT.redisUnreachable}  Redis is unreachable`,
+  `${EXIT.usage}  bad usage or configuration (a refused DARKROOM_PRODUCER_TOKEN too), an invalid or refused edit`,
+  `${EXIT.unreachable}  Redis is unreachable, or the producer of DARKROOM_PRODUCER_URL is`,
   `${EXIT.notFound}  no such edit`,
   `${EXIT.waitTimedOut}  status --wait ended before the edit finished`,
 ];

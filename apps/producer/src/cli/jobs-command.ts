@@ -7,9 +7,11 @@ import {
   type EditJobStatus,
   type EditSearchQuery,
 } from '@darkroom/jobs';
-import { withQueue, type CommandContext } from './command-context';
+import type { CommandContext } from './command-context';
+import { withEditService } from './edit-service';
 import { EXIT } from './exit-codes';
 import { parseCommandArgs } from './parse-command-args';
+import { overHttpWhenSet } from './talks-to';
 import { UsageError } from './usage-error';
 
 /** Most edits one `darkroom jobs` prints; it reads them a page (at most 500) at a time. */
@@ -29,7 +31,8 @@ operation, age (since it was enqueued) and Adobe job id.
   --limit <n>      most edits printed (default ${DEFAULT_SEARCH_LIMIT}, at most ${MAX_JOBS_LISTED})
   --cursor <c>     go on where an earlier run stopped (it prints the cursor on stderr)
   --json           one JSON object per line (JSON lines), each as GET /v1/edits/{id} shows it
-Exit code: 0, also when nothing matches; 2 for a bad flag; 3 Redis down.`;
+${overHttpWhenSet('GET /v1/edits')}
+Exit code: 0, also when nothing matches; 2 for a bad flag; 3 Redis (or the producer) down.`;
 
 /** The search's parameter names, as the flags spell them. */
 const FLAG_OF: Record<string, string> = { adobeJobId: 'adobe-job-id' };
@@ -93,12 +96,12 @@ export function jobsTable(edits: readonly EditJobStatus[], now = Date.now()): st
 }
 
 /**
- * `darkroom jobs`: the search of `GET /v1/edits`, read from Redis directly, page after page
- * until `--limit` edits are printed or none are left.
+ * `darkroom jobs`: the search of `GET /v1/edits`, read from Redis directly or from the producer,
+ * page after page until `--limit` edits are printed or none are left.
  */
 export async function jobsCommand({ argv, out, config }: CommandContext): Promise<number> {
   const { query, limit } = parseOptions(argv);
-  return withQueue(config, async (edits) => {
+  return withEditService(config, async (edits) => {
     const found: EditJobStatus[] = [];
     let cursor = query.cursor;
     do {

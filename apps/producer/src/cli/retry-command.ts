@@ -1,14 +1,13 @@
-import {
-  FAILURE_REASONS,
-  RedisUnavailableError,
-  isConnectionError,
-  parseFailedReason,
-  type EditQueue,
-} from '@darkroom/jobs';
-import { withQueue, type CommandContext } from './command-context';
+import { ConfigError } from '@darkroom/config';
+import { FAILURE_REASONS } from '@darkroom/jobs';
+import type { CommandContext } from './command-context';
+import { withEditService, type EditService } from './edit-service';
 import { EXIT } from './exit-codes';
+import type { Output } from './output';
 import { parseCommandArgs, singleId } from './parse-command-args';
-import { JobNotFoundError, UsageError } from './usage-error';
+import { overHttpWhenSet } from './talks-to';
+import { isUnreachable } from './unreachable';
+import { UsageError } from './usage-error';
 
 export const RETRY_HELP = `darkroom retry <id> [--json]
 darkroom retry --failed [--reason <code>] [--json]
@@ -16,9 +15,22 @@ darkroom retry --failed [--reason <code>] [--json]
 Runs failed jobs again from the start (a fresh submit).
   --failed         every failed job in the queue
   --reason <code>  only those that failed with this reason: ${FAILURE_REASONS.join(', ')}, unknown
+${overHttpWhenSet('POST /v1/edits/{id}:retry; --failed lists GET /v1/edits first')}
 Exit code: 0; for one job, 1 when it is not failed, 4 when there is no such job.`;
 
-const PAGE = 500;
+/** `--reason`, checked against the failure reasons there are. */
+function parseReason(reason: string | undefined): string | undefined {
+  if (
+    reason !== undefined &&
+    reason !== 'unknown' &&
+    !(FAILURE_REASONS as readonly string[]).includes(reason)
+  ) {
+    throw new UsageError(
+      `unknown failure reason ${JSON.stringify(reason)}; use one of: ${FAILURE_REASONS.join(', ')}, unknown`,
+    );
+  }
+  return reason;
+}
 
 export async function retryCommand({ argv, out, config }: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs('retry', argv, {
@@ -29,17 +41,8 @@ export async function retryCommand({ argv, out, config }: CommandContext): Promi
     if (positionals.length > 0) {
       throw new UsageError('give either a job id or --failed, not both');
     }
-    const reason = values.reason;
-    if (
-      reason !== undefined &&
-      reason !== 'unknown' &&
-      !(FAILURE_REASONS as readonly string[]).includes(reason)
-    ) {
-      throw new UsageError(
-        `unknown failure reason ${JSON.stringify(reason)}; use one of: ${FAILURE_REASONS.join(', ')}, unknown`,
-      );
-    }
-    return withQueue(config, async (edits) => {
+    const reason = parseReason(values.reason);
+    return withEditService(config, async (edits) => {
       const summary = await retryFailed(edits, reason);
       out.result(summary, (s) => [
         `retried ${s.retried} failed job${s.retried === 1 ? '' : 's'}${reason ? ` with reason ${reason}` : ''}` +
@@ -51,18 +54,23 @@ export async function retryCommand({ argv, out, config }: CommandContext): Promi
   }
   if (values.reason !== undefined) throw new UsageError('--reason needs --failed');
   const id = singleId('retry', positionals);
-  return withQueue(config, async (edits) => {
-    const status = await edits.get(id);
-    if (!status) throw new JobNotFoundError(id, config.queueName);
-    if (status.state !== 'failed') {
-      out.note(`job ${id} is ${status.state}; only failed jobs can be retried`);
-      out.result({ id, retried: false, state: status.state }, () => []);
-      return EXIT.failed;
-    }
-    await edits.retry(id);
+  return withEditService(config, async (edits) => {
+    const state = await edits.state(id);
+    if (state === undefined) throw edits.notFound(id);
+    if (state !== 'failed') return notFailed(out, id, state);
+    const outcome = await edits.retry(id);
+    if (outcome === 'not_found') throw edits.notFound(id);
+    // Retried or removed by someone else between the read and the retry.
+    if (outcome === 'not_failed') return notFailed(out, id, (await edits.state(id)) ?? state);
     out.result({ id, retried: true }, () => [`${id}: retried from the start`]);
     return EXIT.ok;
   });
+}
+
+function notFailed(out: Output, id: string, state: string): number {
+  out.note(`job ${id} is ${state}; only failed jobs can be retried`);
+  out.result({ id, retried: false, state }, () => []);
+  return EXIT.failed;
 }
 
 interface RetrySummary {
@@ -75,27 +83,26 @@ interface RetrySummary {
  * Lists the failed jobs first and retries them afterwards: retrying moves a job out of the
  * failed set, which would shift the pages of a list read at the same time.
  */
-async function retryFailed(edits: EditQueue, reason: string | undefined): Promise<RetrySummary> {
-  const chosen: { id: string; reason: string }[] = [];
-  for (let start = 0; ; start += PAGE) {
-    const jobs = await edits.queue.getJobs(['failed'], start, start + PAGE - 1, true);
-    for (const job of jobs) {
-      const failure = parseFailedReason(job.failedReason);
-      if (job.id && (reason === undefined || failure.reason === reason)) {
-        chosen.push({ id: job.id, reason: failure.reason });
-      }
-    }
-    if (jobs.length < PAGE) break;
-  }
+async function retryFailed(edits: EditService, reason: string | undefined): Promise<RetrySummary> {
+  const chosen = (await edits.failed()).filter(
+    (job) => reason === undefined || job.reason === reason,
+  );
   const summary: RetrySummary = { retried: 0, skipped: 0, byReason: {} };
   for (const job of chosen) {
+    let outcome;
     try {
-      await edits.retry(job.id);
+      outcome = await edits.retry(job.id);
+    } catch (err) {
+      // What cannot be reached, or refuses the token, stops the command; anything else is
+      // this job's own trouble.
+      if (isUnreachable(err) || err instanceof ConfigError) throw err;
+      outcome = 'skipped';
+    }
+    if (outcome === 'retried') {
       summary.retried += 1;
       summary.byReason[job.reason] = (summary.byReason[job.reason] ?? 0) + 1;
-    } catch (err) {
-      // Removed or already retried by someone else since it was listed; Redis errors still stop.
-      if (err instanceof RedisUnavailableError || isConnectionError(err)) throw err;
+    } else {
+      // Removed or already retried by someone else since it was listed.
       summary.skipped += 1;
     }
   }

@@ -1,3 +1,4 @@
+import { DarkroomApiError } from '@darkroom/client';
 import { ConfigError } from '@darkroom/config';
 import { coerceError } from '@darkroom/core';
 import {
@@ -22,6 +23,7 @@ import { Output } from './output';
 import { LEADING_FLAGS } from './parse-command-args';
 import { RETRY_HELP, retryCommand } from './retry-command';
 import { STATUS_HELP, statusCommand } from './status-command';
+import { ProducerUnavailableError } from './unreachable';
 import { USAGE_HELP, usageCommand } from './usage-command';
 import { JobNotFoundError, UsageError } from './usage-error';
 import { WATCH_HELP, watchCommand } from './watch-command';
@@ -50,6 +52,12 @@ export const COMMAND_SUMMARIES: Record<string, string> = {
   usage: 'what each tenant used: edits, Adobe calls, 429s, bytes, Adobe time',
   callbacks: 'list dead callbacks (dead), or send one again (redeliver <id>)',
 };
+
+/** The commands that go over HTTP to DARKROOM_PRODUCER_URL when it is set. */
+export const HTTP_COMMANDS = ['enqueue', 'status', 'jobs', 'cancel', 'retry', 'usage', 'callbacks'];
+
+/** The commands that read Redis whatever DARKROOM_PRODUCER_URL says: what they show has no route. */
+export const REDIS_COMMANDS = ['watch', 'doctor'];
 
 /** The registered commands, those with a summary first and in its order. */
 export function commandNames(): string[] {
@@ -82,7 +90,11 @@ Flags every command takes:
 Environment: REDIS_URL (or REDIS_CLUSTER_NODES), DARKROOM_PREFIX, DARKROOM_QUEUE,
 DARKROOM_STORAGE, ADOBE_CLIENT_ID and ADOBE_CLIENT_SECRET (or ADOBE_ACCOUNTS), ADOBE_IMS_URL,
 ADOBE_API_URL, ADOBE_API_V2_URL, DARKROOM_DOCTOR_PROBES, DARKROOM_CALLBACK_QUEUE,
-DARKROOM_TENANTS, DARKROOM_LEGACY_API, LOG_LEVEL.
+DARKROOM_TENANTS, DARKROOM_LEGACY_API, LOG_LEVEL, DARKROOM_PRODUCER_URL, DARKROOM_PRODUCER_TOKEN.
+
+With DARKROOM_PRODUCER_URL (an http or https URL) and DARKROOM_PRODUCER_TOKEN (one of that
+producer's PRODUCER_TOKENS) set, these go over HTTP to the producer and never touch Redis:
+${HTTP_COMMANDS.join(', ')}. ${REDIS_COMMANDS.join(' and ')} read Redis all the same.
 
 Exit codes:
 ${EXIT_SUMMARY.map((line) => `  ${line}`).join('\n')}`;
@@ -144,7 +156,7 @@ async function dispatch(
   try {
     config = parseCliConfig(io.env);
   } catch (err) {
-    return failWith(err, out, 'the configured Redis');
+    return failWith(err, out, undefined);
   }
   const log = createCliLogger(
     logModeOf({ verbose: rest.includes('--verbose'), logJson: rest.includes('--log-json') }),
@@ -159,7 +171,7 @@ async function dispatch(
   try {
     code = await entry.run({ argv: rest, io: { ...io, signal }, out, config, log });
   } catch (err) {
-    code = failWith(err, out, config.redisTarget, log);
+    code = failWith(err, out, config, log);
   }
   log.info({ exitCode: code, durationMs: Date.now() - started }, 'command finished');
   return code;
@@ -189,6 +201,7 @@ function helpCommand(rest: string[], out: Output): number {
 function logConfiguration(log: Logger, config: CliConfig): void {
   log.debug(
     {
+      ...(config.producer ? { producer: config.producer.url } : {}),
       redis: config.redisTarget,
       prefix: config.prefix,
       queue: config.queueName,
@@ -199,8 +212,11 @@ function logConfiguration(log: Logger, config: CliConfig): void {
   );
 }
 
-/** The exit code and message of everything a command may throw. */
-function failWith(err: unknown, out: Output, redisTarget: string, log?: Logger): number {
+/**
+ * The exit code and message of everything a command may throw; `config` is undefined when the
+ * configuration itself was refused.
+ */
+function failWith(err: unknown, out: Output, config: CliConfig | undefined, log?: Logger): number {
   if (err instanceof UsageError) return fail(out, EXIT.usage, 'usage', err.message, err.issues);
   if (err instanceof ConfigError) {
     return fail(
@@ -228,14 +244,45 @@ function failWith(err: unknown, out: Output, redisTarget: string, log?: Logger):
   if (err instanceof RedisUnavailableError || isConnectionError(err)) {
     return fail(
       out,
-      EXIT.redisUnreachable,
+      EXIT.unreachable,
       'redis_unavailable',
-      `Redis is unreachable at ${redisTarget}: start Redis or set REDIS_URL`,
+      `Redis is unreachable at ${config?.redisTarget ?? 'the configured Redis'}: start Redis or set REDIS_URL`,
     );
   }
+  if (err instanceof ProducerUnavailableError) {
+    // What fetch said (refused, a name that does not resolve), for --verbose.
+    log?.debug({ err: coerceError(err.cause) }, 'producer unavailable');
+    return fail(out, EXIT.unreachable, 'producer_unavailable', err.message);
+  }
+  if (err instanceof DarkroomApiError) return failApi(err, out, config, log);
   // Unexpected: the message for everyone, the stack and causes in the log (--verbose).
   log?.error({ err: coerceError(err) }, 'command failed');
   return fail(out, EXIT.failed, 'error', redactSecrets(coerceError(err).message));
+}
+
+/**
+ * An error answer of the producer no command turned into its own outcome: one that refuses
+ * the request as asked (a quota, an idempotency conflict, a body too large) is exit 2 with the
+ * producer's own words, which are those the Redis side prints; anything else is exit 1.
+ */
+function failApi(
+  err: DarkroomApiError,
+  out: Output,
+  config: CliConfig | undefined,
+  log?: Logger,
+): number {
+  const issues = err.issues.length > 0 ? err.issues : undefined;
+  if (err.status >= 400 && err.status < 500 && err.status !== 404) {
+    return fail(out, EXIT.usage, err.code, err.problem.detail, issues);
+  }
+  log?.error({ err: coerceError(err) }, 'command failed');
+  const where = config?.producer ? `the producer at ${config.producer.url}` : 'the producer';
+  return fail(
+    out,
+    EXIT.failed,
+    err.code,
+    `${where} answered ${err.status} ${err.code}: ${redactSecrets(err.problem.detail)}`,
+  );
 }
 
 /** `--json` anywhere asks for JSON output, except as enqueue's job argument (`{…}` or `-` follows). */

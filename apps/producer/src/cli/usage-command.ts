@@ -1,14 +1,14 @@
 import {
-  TenantUsage,
   UsageQueryError,
-  createProducerConnection,
   editJobInputSchema,
   parseUsageSince,
   type TenantUsageTotals,
 } from '@darkroom/jobs';
 import type { CommandContext } from './command-context';
+import { withEditService } from './edit-service';
 import { EXIT } from './exit-codes';
 import { parseCommandArgs } from './parse-command-args';
+import { overHttpWhenSet } from './talks-to';
 import { UsageError } from './usage-error';
 
 export const USAGE_HELP = `darkroom usage [--since <90m|24h|7d|ISO time>] [--tenant <name>] [--json]
@@ -17,7 +17,8 @@ What each tenant used, summed over whole UTC hours from the hour of --since (def
 7d) to now: edits completed, failed and cancelled, Adobe calls (accepted submits, status reads),
 429s, output bytes and Adobe processing time. Edits without a tenant are tenant default.
 With --json, the document GET /v1/usage answers.
-Exit code: 0; 2 for a bad --since or --tenant; 3 Redis down.`;
+${overHttpWhenSet('GET /v1/usage')}
+Exit code: 0; 2 for a bad --since or --tenant; 3 Redis (or the producer) down.`;
 
 const tenantName = editJobInputSchema.shape.tenant.unwrap();
 
@@ -45,15 +46,16 @@ export function usageTable(tenants: readonly TenantUsageTotals[]): string[] {
   ];
 }
 
-function parseOptions(argv: string[]): { since: Date; tenant?: string } {
+/** `--since` (checked here, before anything connects, and sent on as given) and `--tenant`. */
+function parseOptions(argv: string[]): { since: string; tenant?: string } {
   const { values, positionals } = parseCommandArgs('usage', argv, {
     since: { type: 'string' },
     tenant: { type: 'string' },
   });
   if (positionals.length > 0) throw new UsageError('darkroom usage takes no arguments');
-  let since: Date;
+  const since = values.since ?? '24h';
   try {
-    since = parseUsageSince(values.since ?? '24h');
+    parseUsageSince(since);
   } catch (err) {
     if (err instanceof UsageQueryError) throw new UsageError(`--${err.message}`);
     throw err;
@@ -66,25 +68,15 @@ function parseOptions(argv: string[]): { since: Date; tenant?: string } {
   return { since, tenant: tenant.data };
 }
 
-/** `darkroom usage`: the report of `GET /v1/usage`, read from Redis directly. */
+/** `darkroom usage`: the report of `GET /v1/usage`, read from Redis directly or from the producer. */
 export async function usageCommand({ argv, out, config }: CommandContext): Promise<number> {
   const query = parseOptions(argv);
-  // Waits for the first connect; in an outage it still fails after one reconnect attempt.
-  const redis = createProducerConnection(config.redis, { enableOfflineQueue: true });
-  try {
-    const usage = new TenantUsage({ redis, prefix: config.prefix, queueName: config.queueName });
-    const report = await usage.report(query);
-    const doc = {
-      since: report.since.toISOString(),
-      until: report.until.toISOString(),
-      tenants: report.tenants,
-    };
+  return withEditService(config, async (edits) => {
+    const doc = await edits.usage(query);
     out.result(doc, (d) => [
-      `usage from ${d.since} to ${d.until} (queue ${config.queueName})`,
+      `usage from ${d.since} to ${d.until} (${edits.source})`,
       ...(d.tenants.length === 0 ? ['no usage recorded'] : usageTable(d.tenants)),
     ]);
     return EXIT.ok;
-  } finally {
-    redis.disconnect();
-  }
+  });
 }

@@ -10,13 +10,14 @@ export class UsageError extends Error {
   }
 }
 
-/** A job that does not exist: exit code 4. */
+/**
+ * A job that does not exist: exit code 4. `where` says where it was looked for (`in queue
+ * edits`, `at https://darkroom.internal`) and `variable` which setting chooses that place.
+ */
 export class JobNotFoundError extends Error {
   readonly jobId: string;
-  constructor(jobId: string, queueName: string) {
-    super(
-      `no edit job ${jobId} in queue ${queueName}: use the id enqueue printed, and check DARKROOM_QUEUE`,
-    );
+  constructor(jobId: string, where: string, variable: string) {
+    super(`no edit job ${jobId} ${where}: use the id enqueue printed, and check ${variable}`);
     this.name = this.constructor.name;
     this.jobId = jobId;
   }

@@ -9,6 +9,7 @@ import {
   type SampledStates,
 } from './account-counts';
 import { withQueue, type CommandContext } from './command-context';
+import { REDIS_ALWAYS } from './talks-to';
 import { tenantView, type TenantBacklogRow } from './tenant-backlog';
 import { EXIT } from './exit-codes';
 import { paceLine, readPace, type Pace } from './pace';
@@ -29,7 +30,8 @@ Adobe calls and 429s. Refreshed every second until Ctrl-C.
   --sample <n>      most jobs of a state read for the per-account view (default ${DEFAULT_SAMPLE}):
                     counts are exact up to it; a state with more is marked as sampled, with how
                     many of its newest jobs were read
-With --json, one JSON document per snapshot (one in all with --once).`;
+With --json, one JSON document per snapshot (one in all with --once).
+${REDIS_ALWAYS}`;
 
 const STATES = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'] as const;
 

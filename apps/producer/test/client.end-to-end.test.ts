@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import { guardAgainstLeaks, redisUrl, testJpeg, uniqueName, waitFor } from '@darkroom/testing';
 import { startStack, type StackFixture } from '@darkroom/testing/stack';
-import { startProducer, type RunningProducer } from '@darkroom/producer';
+import { startProducer, type RunningProducer } from '../src';
 import { createWorker, parseWorkerConfig, type DarkroomWorker } from '@darkroom/worker';
-import { DarkroomApiError, DarkroomClient, type EditEvent, type EditJob } from '../src';
+import { DarkroomApiError, DarkroomClient, type EditEvent, type EditJob } from '@darkroom/client';
 
 guardAgainstLeaks();
 

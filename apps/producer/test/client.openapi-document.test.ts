@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchDocument } from '../scripts/producer-document';
-import { runGenerator } from './support/generate';
-import type { OperationId } from '../src';
-import { startProducerApp } from './support/producer-app';
-import { sampleJobs } from './support/sample-jobs';
+import type { OperationId } from '@darkroom/client';
+import { startApi } from './support/api-harness';
+import { runGenerator } from './support/client-generator';
+import { sampleJobs } from './support/client-sample-jobs';
 
 guardAgainstLeaks();
 
@@ -54,7 +54,7 @@ async function intakeAccepts(job: unknown): Promise<boolean> {
 describe("the producer's OpenAPI document", () => {
   let doc: Json;
   beforeAll(async () => {
-    const producer = await startProducerApp();
+    const producer = await startApi();
     try {
       // Served without a token: it describes the API, it does not act.
       doc = await fetchDocument(producer.url);

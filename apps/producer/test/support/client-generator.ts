@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 
 const TSX = join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
-const SCRIPT = join(__dirname, '..', '..', 'scripts', 'generate-types.ts');
+const SCRIPT = join(__dirname, '..', '..', 'scripts', 'generate-client-types.ts');
 
 /**
- * Runs the type generator in a process of its own (openapi-typescript is ESM-only underneath,
+ * Runs the client's type generator in a process of its own (openapi-typescript is ESM-only underneath,
  * which Jest's CommonJS runtime cannot load): its exit code, stdout and stderr.
  */
 export function runGenerator(

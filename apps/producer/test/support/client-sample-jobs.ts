@@ -1,5 +1,5 @@
 import { sampleJobs as photoshopSamples } from '@darkroom/photoshop/sample-jobs';
-import type { OperationId } from '../../src';
+import type { OperationId } from '@darkroom/client';
 
 /** Where an operation that answers in JSON (manifests, masks, crops) writes that answer. */
 const JSON_OUTPUT = [{ ref: 's3://darkroom-out/result.json', type: 'application/json' }];

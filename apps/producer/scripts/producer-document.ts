@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { closeAll, closeServer } from '@darkroom/core';
 import { EditQueue } from '@darkroom/jobs';
 import { createLogger } from '@darkroom/observability';
-import { createServer } from '@darkroom/producer';
+import { createServer } from '../src/server/create-server';
 
 /** The producer's OpenAPI document as a producer serves it at `GET /openapi.json` (no token). */
 export async function fetchDocument(baseUrl: string): Promise<Record<string, unknown>> {

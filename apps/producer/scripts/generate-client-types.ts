@@ -1,13 +1,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fetchDocument, localDocument } from './producer-document';
-import { GENERATED_TYPES } from './generated-path';
-import { generateTypes } from './producer-types';
+import { GENERATED_TYPES } from './client-types-path';
+import { generateTypes } from './client-types';
 
 /**
- * `tsx scripts/generate-types.ts [--url <producer>] [--file <document.json>] [--stdout]`: the
- * types of the producer's OpenAPI document, from a running producer, a file, or (by default) a
- * producer app started here on REDIS_URL; written to src/generated/producer-api.ts, or to stdout.
+ * `tsx scripts/generate-client-types.ts [--url <producer>] [--file <document.json>] [--stdout]`
+ * (`pnpm --filter @darkroom/producer generate:client`): the types of the producer's OpenAPI
+ * document, from a running producer, a file, or (by default) a producer app started here on
+ * REDIS_URL; written to packages/client/src/generated/producer-api.ts, or to stdout.
  * A document that is not valid OpenAPI 3.1 stops it with exit 1 and the problem on stderr.
  */
 async function main(args: string[]): Promise<void> {
