@@ -134,7 +134,7 @@ function issuesFromZod(error: z.ZodError): JobIssue[] {
  * Canonical JSON (keys sorted, `undefined` left out) without recursion, so no nesting depth can
  * overflow the stack.
  */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   const out: string[] = [];
   const todo: unknown[] = [value];
   while (todo.length > 0) {

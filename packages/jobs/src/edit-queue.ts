@@ -31,6 +31,8 @@ import {
   type IdempotencyConflict,
 } from './errors/idempotency-conflict-error';
 import { parseFailedReason, type FailureReason } from './errors/job-failure';
+import { openRunsQueue } from './runs/runs-queue';
+import { RecipeRuns, type RecipeRunStatus } from './runs/recipe-runs';
 import { RedisUnavailableError } from './errors/redis-unavailable-error';
 import type { EditJobData, EditJobResult, EditStep } from './job-data';
 import {
@@ -112,6 +114,12 @@ export interface EditQueueOptions {
   keepFailed?: { age: number; count: number };
   /** Counts jobs enqueued (new ones, not idempotent replays), e.g. `PipelineMetrics`. */
   metrics?: { jobEnqueued(operation: string, count?: number): void };
+  /**
+   * Where recipe runs write their intermediate files: a storage reference prefix ending in `/`
+   * (`s3://darkroom-scratch/runs/`); each run writes under `<scratch><runId>/`. Without it,
+   * `enqueueRecipe` refuses runs. The producer and the CLI pass DARKROOM_SCRATCH.
+   */
+  scratch?: string;
 }
 
 export interface EnqueueResult {
@@ -163,6 +171,8 @@ export interface EditJobStatus {
   callback?: { target: string };
   /** The batch that created the edit (`enqueueBatch`), if one did. */
   batchId?: string;
+  /** The recipe run this edit is a step of, and the step. */
+  run?: { id: string; step: string };
 }
 
 /** What `enqueueBatch` did: the batch's id, and each job's outcome in input order. */
@@ -277,6 +287,12 @@ interface NewBatchSpec {
 }
 
 /** One job on its way into Redis. */
+/** The run whose steps an add creates, and each edit's step, in the order of the edits. */
+interface RunStepsSpec {
+  id: string;
+  steps: readonly string[];
+}
+
 interface PendingAdd {
   job: ValidatedEditJob;
   id: string;
@@ -316,14 +332,21 @@ export class EditQueue {
   private readonly batches: BatchStore;
   /** How long an ended edit is kept, at most: a batch record outlives its members this long. */
   private readonly retentionMs: number;
+  private readonly scratch: string | undefined;
+  private recipeRuns: RecipeRuns | undefined;
   // The queue and the events listener close together; the connection the queue was handed goes
   // last, since BullMQ leaves it open.
   private readonly shutdown = closeOnce(() =>
     closeAll([
       () =>
-        closeAll([() => this.queue.close(), () => this.finishEvents.close()], {
-          concurrent: true,
-        }),
+        closeAll(
+          [
+            () => this.queue.close(),
+            () => this.finishEvents.close(),
+            () => this.recipeRuns?.queue.close(),
+          ],
+          { concurrent: true },
+        ),
       () => this.redis.disconnect(),
     ]),
   );
@@ -348,6 +371,7 @@ export class EditQueue {
       callbackAllow: [...(options.callbackAllow ?? [])],
     };
     this.metrics = options.metrics;
+    this.scratch = options.scratch;
     this.fairLines = new FairKeys(this.prefix, this.queueName);
     this.fairKeys = options.fair ? this.fairLines : undefined;
     this.quota = options.tenants
@@ -412,6 +436,83 @@ export class EditQueue {
     options: { chunkSize?: number } = {},
   ): Promise<EnqueueResult[]> {
     return this.addValidated(await this.validateList(inputs), options.chunkSize ?? 1_000);
+  }
+
+  /**
+   * Validates a recipe, binds it to `params` and stores one run of it: each step becomes an edit
+   * (with every guarantee of an edit) once the steps it reads from have completed; the workers
+   * run it (see `createRunProcessor`). `input` holds `recipe` (a `recipeSchema` object), `params`,
+   * and, as for an edit, `account`, `tenant`, `priority`, `deadline` and `idempotencyKey`.
+   * @throws {RecipeValidationError} every issue of the recipe, its parameters and its steps
+   * @throws {IdempotencyConflictError} the key names a run of another recipe or parameters
+   */
+  async enqueueRecipe(input: unknown): Promise<EnqueueResult> {
+    await this.ready();
+    try {
+      return await this.runs().enqueue(input);
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  /** A recipe run now: its state, each step's edit and state, its outputs or failure. */
+  async getRun(id: string): Promise<RecipeRunStatus | null> {
+    await this.ready();
+    try {
+      return await this.runs().get(id);
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  /**
+   * Runs a failed recipe run again: only the steps that did not complete (see `RecipeRuns.retry`).
+   * @throws {EditJobNotFoundError} no such run
+   * @throws {EditJobStateError} the run is not failed
+   */
+  async retryRun(id: string): Promise<void> {
+    await this.ready();
+    try {
+      await this.runs().retry(id);
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  /** The runs of this queue, in their own queue beside it (opened on first use). */
+  runs(): RecipeRuns {
+    this.recipeRuns ??= new RecipeRuns(
+      this,
+      openRunsQueue(this.redis, this.prefix, this.queueName),
+      {
+        ...(this.scratch ? { scratch: this.scratch } : {}),
+        legacyApi: this.legacyApi,
+        jobOptions: {
+          attempts: 20,
+          backoff: { type: 'exponential', delay: DEFAULT_BACKOFF_MS },
+          removeOnComplete: this.jobDefaults.removeOnComplete,
+          removeOnFail: this.jobDefaults.removeOnFail,
+        },
+      },
+    );
+    return this.recipeRuns;
+  }
+
+  /**
+   * Enqueues steps of a recipe run, all or none, as `enqueueMany` does; each edit carries the run
+   * id and its step's name, so a worker tells the run when it ends. For `RecipeRuns`, which gives
+   * each step an idempotency key of its own: enqueueing a step again finds the edit already there.
+   * @internal
+   */
+  async enqueueRunSteps(
+    runId: string,
+    steps: readonly { step: string; job: unknown }[],
+  ): Promise<EnqueueResult[]> {
+    const validated = await this.validateList(steps.map((s) => s.job));
+    return this.addValidated(validated, 1_000, undefined, {
+      id: runId,
+      steps: steps.map((s) => s.step),
+    });
   }
 
   /**
@@ -494,9 +595,10 @@ export class EditQueue {
     jobs: ValidatedEditJob[],
     chunkSize: number,
     batch?: NewBatchSpec,
+    run?: RunStepsSpec,
   ): Promise<EnqueueResult[]> {
     return withSpan(EDIT_SPAN_NAMES.enqueue, enqueueAttributes(jobs), () =>
-      this.addInSpan(jobs, chunkSize, batch),
+      this.addInSpan(jobs, chunkSize, batch, run),
     );
   }
 
@@ -504,9 +606,15 @@ export class EditQueue {
     jobs: ValidatedEditJob[],
     chunkSize: number,
     batch?: NewBatchSpec,
+    run?: RunStepsSpec,
   ): Promise<EnqueueResult[]> {
     await this.ready();
     const pending = this.pendingAdds(jobs);
+    if (run) {
+      pending.forEach((p, i) => {
+        p.add.data.run = { id: run.id, step: run.steps[i] as string };
+      });
+    }
     const token = randomUUID();
     const keyed = pending.flatMap((p, index) => (p.job.idempotencyKey ? [{ ...p, index }] : []));
     const claims = new Map<number, Claim>();
@@ -1074,6 +1182,7 @@ function describe(job: Job<EditJobData, EditJobResult>, state: EditJobState): Ed
     ...(state === 'completed' && job.returnvalue ? { result: job.returnvalue } : {}),
     ...(state === 'failed' ? { failure: parseFailedReason(job.failedReason) } : {}),
     ...(data.batch ? { batchId: data.batch.id } : {}),
+    ...(data.run ? { run: data.run } : {}),
   };
 }
 

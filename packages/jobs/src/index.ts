@@ -138,3 +138,4 @@ export { tenantsEnv } from './runtime-env';
 export * from './tenants';
 export * from './usage';
 export * from './recipes';
+export * from './runs';

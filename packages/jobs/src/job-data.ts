@@ -34,6 +34,8 @@ export interface EditJobData {
   callback?: { url: string };
   /** The batch that created the edit (`EditQueue.enqueueBatch`), and its place in it. */
   batch?: BatchMember;
+  /** The recipe run this edit is a step of (`EditQueue.enqueueRecipe`), and the step's name. */
+  run?: { id: string; step: string };
   /** Epoch ms after which the job ends `deadline_exceeded`. */
   deadlineAt: number;
   enqueuedAt: number;

@@ -17,7 +17,6 @@ export const MAX_PARAM_VALUE_CHARS = 1000;
 /** The longest `pattern` a parameter may declare. */
 export const MAX_PARAM_PATTERN_CHARS = 500;
 
-
 /** What is wrong with a value: a rule name for machines and a sentence for people. */
 export interface ParamProblem {
   rule: string;

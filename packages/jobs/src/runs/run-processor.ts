@@ -1,0 +1,188 @@
+import { DelayedError, Job, UnrecoverableError, type Processor, type Queue } from 'bullmq';
+import type { EditQueue, EditJobStatus } from '../edit-queue';
+import { EditJobValidationError } from '../errors/edit-job-validation-error';
+import type { RedisConnection } from '../redis-connection';
+import { QuotaExceededError } from '../tenants/quota-exceeded-error';
+import { stepEditId, stepIdempotencyKey } from './run-ids';
+import {
+  RUN_JOB_NAME,
+  SCRATCH_CLEANUP_JOB_NAME,
+  type RecipeRunData,
+  type RecipeRunResult,
+  type RunFailure,
+  type ScratchCleanupData,
+} from './run-data';
+
+/** How long a run waits between looks at its steps when no step end wakes it first. */
+export const RUN_RECHECK_MS = 60_000;
+
+/** How long a failed run's intermediates are kept for diagnosis, unless configured. */
+export const DEFAULT_SCRATCH_LIFETIME_MS = 7 * 24 * 3_600_000;
+
+/** What the run processor needs: the edits queue its steps go to, and the scratch storage. */
+export interface RunProcessorDeps {
+  edits: EditQueue;
+  /** The runs queue (`openRunsQueue`): clean-ups are added to it. */
+  runs: Queue;
+  redis: RedisConnection;
+  /** Deletes every object under a folder reference; returns how many it deleted. */
+  removeUnder(folder: string): Promise<number>;
+  /** @defaultValue DEFAULT_SCRATCH_LIFETIME_MS */
+  scratchLifetimeMs?: number;
+  /** @defaultValue RUN_RECHECK_MS */
+  recheckMs?: number;
+  /** Called once when a run ends (metrics, logs). */
+  onRunEnd?(run: Job<RecipeRunData>, outcome: 'completed' | 'failed', failure?: RunFailure): void;
+}
+
+/** The key a step's end sets so the run's next look is not missed (see `nudgeRun`). */
+const nudgeKey = (runs: Queue, runId: string): string => runs.toKey(`nudge:${runId}`);
+
+/**
+ * Wakes a run after one of its steps ended: marks it, then makes its job due now. A run busy
+ * looking at its steps sees the mark after it has put itself to sleep and wakes itself, so no end
+ * is missed between the two; the recheck is only a safety net.
+ */
+export async function nudgeRun(runs: Queue, redis: RedisConnection, runId: string): Promise<void> {
+  await redis.set(nudgeKey(runs, runId), '1', 'PX', RUN_RECHECK_MS * 2);
+  const job = await Job.fromId(runs, runId);
+  await job?.promote().catch(() => undefined);
+}
+
+/**
+ * The processor of the runs queue. A run job looks at its steps' edits: a failed step fails the
+ * run with that step's reason; a step whose inputs have all completed is enqueued as an edit (by
+ * key, so a second look never adds a second edit); when every step has completed the run deletes
+ * its intermediates and completes. Otherwise it sleeps, taking no worker slot, until a step's end
+ * wakes it (`nudgeRun`) or the recheck is due. Everything it knows is in Redis, so a worker killed
+ * at any point leaves a run another worker carries on.
+ */
+export function createRunProcessor(
+  deps: RunProcessorDeps,
+): Processor<RecipeRunData | ScratchCleanupData, RecipeRunResult | number> {
+  return async (job, token) => {
+    if (job.name === SCRATCH_CLEANUP_JOB_NAME) {
+      return cleanUpFailedRun(deps, job.data as ScratchCleanupData);
+    }
+    if (job.name !== RUN_JOB_NAME) throw new UnrecoverableError(`unknown job ${job.name}`);
+    return advanceRun(deps, job as Job<RecipeRunData, RecipeRunResult>, token);
+  };
+}
+
+async function advanceRun(
+  deps: RunProcessorDeps,
+  job: Job<RecipeRunData, RecipeRunResult>,
+  token: string | undefined,
+): Promise<RecipeRunResult> {
+  const runId = String(job.id);
+  const data = job.data;
+  const nudge = nudgeKey(deps.runs, runId);
+  await deps.redis.del(nudge);
+  const statuses = new Map<string, EditJobStatus | null>();
+  await Promise.all(
+    data.steps.map(async (s) =>
+      statuses.set(s.name, await deps.edits.get(stepEditId(runId, data.round, s.name))),
+    ),
+  );
+  const failedStep = data.steps.find((s) => statuses.get(s.name)?.state === 'failed');
+  if (failedStep) {
+    const failure = statuses.get(failedStep.name)?.failure;
+    return failRun(deps, job, {
+      step: failedStep.name,
+      reason: failure?.reason ?? 'unknown',
+      message: failure?.message ?? '',
+    });
+  }
+  const done = new Set(data.steps.filter((s) => statuses.get(s.name)?.state === 'completed'));
+  if (done.size === data.steps.length) {
+    const removed = await deps.removeUnder(data.scratch);
+    deps.onRunEnd?.(job, 'completed');
+    const steps = Object.fromEntries(
+      data.steps.map((s) => [s.name, stepEditId(runId, data.round, s.name)]),
+    );
+    return { outputs: data.finals, steps, removed };
+  }
+  if (data.deadlineAt !== undefined && Date.now() > data.deadlineAt) {
+    return failRun(deps, job, {
+      reason: 'deadline_exceeded',
+      message: `the run's deadline ${new Date(data.deadlineAt).toISOString()} passed`,
+    });
+  }
+  const doneNames = new Set([...done].map((s) => s.name));
+  const ready = data.steps.filter(
+    (s) => !statuses.get(s.name) && s.needs.every((n) => doneNames.has(n)),
+  );
+  let wakeAt = Date.now() + (deps.recheckMs ?? RUN_RECHECK_MS);
+  if (ready.length > 0) {
+    try {
+      await deps.edits.enqueueRunSteps(
+        runId,
+        ready.map((s) => ({
+          step: s.name,
+          job: {
+            ...s.edit,
+            account: data.account,
+            ...(data.tenant ? { tenant: data.tenant } : {}),
+            ...(data.priority ? { priority: data.priority } : {}),
+            ...(data.deadlineAt ? { deadline: data.deadlineAt } : {}),
+            idempotencyKey: stepIdempotencyKey(runId, data.round, s.name),
+          },
+        })),
+      );
+    } catch (err) {
+      if (err instanceof QuotaExceededError) {
+        // The tenant's edits for today are spent: look again when the quota frees.
+        wakeAt = Math.max(Date.now(), err.resetAt.getTime());
+      } else if (err instanceof EditJobValidationError) {
+        const first = err.issues[0];
+        const only = ready.length === 1 ? ready[0] : undefined;
+        return failRun(deps, job, {
+          ...(only ? { step: only.name } : {}),
+          reason: 'invalid_job',
+          message: first ? `${first.path}: ${first.message}` : err.message,
+        });
+      } else {
+        throw err;
+      }
+    }
+  }
+  await job.moveToDelayed(wakeAt, token);
+  // A step that ended after the look above set the mark: wake at once rather than at the recheck.
+  if ((await deps.redis.exists(nudge)) === 1) await job.promote().catch(() => undefined);
+  throw new DelayedError();
+}
+
+/**
+ * Fails a run for good, keeping its intermediates for diagnosis: a clean-up is queued for when
+ * their lifetime ends (a retry before then reuses them).
+ */
+async function failRun(
+  deps: RunProcessorDeps,
+  job: Job<RecipeRunData, RecipeRunResult>,
+  failure: RunFailure,
+): Promise<never> {
+  const runId = String(job.id);
+  await job.updateData({ ...job.data, failure });
+  const cleanup: ScratchCleanupData = { runId, round: job.data.round };
+  await deps.runs.add(SCRATCH_CLEANUP_JOB_NAME, cleanup, {
+    jobId: `cleanup-${runId}-${job.data.round}`,
+    delay: deps.scratchLifetimeMs ?? DEFAULT_SCRATCH_LIFETIME_MS,
+    removeOnComplete: true,
+    removeOnFail: { age: 86_400 },
+  });
+  deps.onRunEnd?.(job, 'failed', failure);
+  const where = failure.step ? `step ${failure.step} failed: ` : '';
+  throw new UnrecoverableError(`${failure.reason}: ${where}${failure.message}`);
+}
+
+/** Deletes a failed run's intermediates, unless the run was retried or completed since. */
+async function cleanUpFailedRun(
+  deps: RunProcessorDeps,
+  cleanup: ScratchCleanupData,
+): Promise<number> {
+  const run = await Job.fromId<RecipeRunData>(deps.runs, cleanup.runId);
+  if (!run || run.data.round !== cleanup.round || (await run.getState()) !== 'failed') return 0;
+  const removed = await deps.removeUnder(run.data.scratch);
+  await run.updateData({ ...run.data, scratchRemoved: true });
+  return removed;
+}

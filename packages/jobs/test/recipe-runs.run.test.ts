@@ -1,0 +1,249 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { closeAll } from '@darkroom/core';
+import { guardAgainstLeaks, redisClient, redisUrl, uniqueName, waitFor } from '@darkroom/testing';
+import type { Redis } from 'ioredis';
+import {
+  createRunProcessor,
+  EditQueue,
+  nudgeRun,
+  openRunsQueue,
+  type EditJobData,
+  type RecipeRunStatus,
+} from '../src';
+import { IdempotencyConflictError } from '../src/errors/idempotency-conflict-error';
+import { createWorkerConnection } from '../src/redis-connection';
+import { fanOutRecipe } from './support/recipes';
+
+guardAgainstLeaks();
+
+const SCRATCH = 's3://darkroom-scratch/runs/';
+
+/**
+ * The files the edits read and write, by reference: a store of their own for each test, so a
+ * step can be checked to read what an earlier step wrote, and clean-ups to delete it.
+ */
+class Files {
+  readonly refs = new Map<string, string>();
+  constructor(inputs: string[]) {
+    for (const ref of inputs) this.refs.set(ref, 'input');
+  }
+  removeUnder = (folder: string): Promise<number> => {
+    const gone = [...this.refs.keys()].filter((ref) => ref.startsWith(folder));
+    for (const ref of gone) this.refs.delete(ref);
+    return Promise.resolve(gone.length);
+  };
+  under(folder: string): string[] {
+    return [...this.refs.keys()].filter((ref) => ref.startsWith(folder));
+  }
+}
+
+/** Every `{ ref }` and `{ source: { ref } }` string inside an edit's options. */
+function refsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refsIn);
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) =>
+    k === 'ref' && typeof v === 'string' ? [v] : refsIn(v),
+  );
+}
+
+describe('recipe runs (real Redis, real BullMQ workers)', () => {
+  let edits: EditQueue;
+  let redis: Redis;
+  const stops: (() => Promise<unknown>)[] = [];
+  beforeEach(() => {
+    edits = new EditQueue({
+      connection: redisUrl(),
+      queueName: uniqueName('runs'),
+      fair: false,
+      scratch: SCRATCH,
+    });
+    redis = redisClient();
+  });
+  afterEach(async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+    const left = await redis.keys(`${edits.prefix}:${edits.queueName}*`);
+    if (left.length > 0) await redis.del(...left);
+    await edits.close();
+    redis.disconnect();
+  });
+
+  /**
+   * An edits worker that does what Adobe would: reads the edit's input and option files (a
+   * missing one fails the edit), writes its outputs, and fails the steps named in `failing`. Each
+   * ended edit of a run wakes the run, as the worker app does.
+   */
+  function startEditWorker(files: Files, failing: Set<string>, processed: string[]) {
+    const connection = createWorkerConnection(redisUrl());
+    const runs = openRunsQueue(connection, edits.prefix, edits.queueName);
+    const worker = new Worker<EditJobData>(
+      edits.queueName,
+      async (job: Job<EditJobData>) => {
+        const step = job.data.run?.step ?? '?';
+        processed.push(step);
+        const request = job.data.request;
+        const missing = [request.input, ...refsIn(request.options)].filter(
+          (ref) => ref !== undefined && !files.refs.has(ref),
+        );
+        if (missing.length > 0) throw new UnrecoverableError(`client_error: no file ${missing[0]}`);
+        if (failing.has(step)) throw new UnrecoverableError('remote_failed: the remote job failed');
+        for (const output of request.outputs) files.refs.set(output.ref, step);
+        return Promise.resolve({ outputs: request.outputs.map((o) => ({ ref: o.ref, size: 1 })) });
+      },
+      { connection, prefix: edits.prefix, concurrency: 4 },
+    );
+    const wake = (job: Job<EditJobData> | undefined) => {
+      if (job?.data.run) void nudgeRun(runs, connection, job.data.run.id);
+    };
+    worker.on('completed', wake);
+    worker.on('failed', wake);
+    worker.on('error', () => undefined);
+    const stop = () =>
+      closeAll([() => worker.close(), () => runs.close(), () => connection.disconnect()]);
+    stops.push(stop);
+    return { stop };
+  }
+
+  /** A runs worker; `recheckMs` long, so only step ends wake runs in time for a test. */
+  function startRunWorker(files: Files, options: { scratchLifetimeMs?: number } = {}) {
+    const connection = createWorkerConnection(redisUrl());
+    const runs = openRunsQueue(connection, edits.prefix, edits.queueName);
+    const worker = new Worker(
+      runs.name,
+      createRunProcessor({
+        edits,
+        runs,
+        redis: connection,
+        removeUnder: files.removeUnder,
+        recheckMs: 600_000,
+        ...options,
+      }),
+      { connection, prefix: edits.prefix, concurrency: 4 },
+    );
+    worker.on('error', () => undefined);
+    const stop = () =>
+      closeAll([() => worker.close(), () => runs.close(), () => connection.disconnect()]);
+    stops.push(stop);
+    return { stop };
+  }
+
+  const ended = (id: string) =>
+    waitFor(
+      async () => {
+        const run = await edits.getRun(id);
+        return run && (run.state === 'completed' || run.state === 'failed') ? run : undefined;
+      },
+      { what: `run ${id} ended`, timeoutMs: 20_000 },
+    );
+
+  const sku = 'SHOE-42';
+  const photo = `s3://darkroom-in/products/${sku}.jpg`;
+  const template = 's3://darkroom-in/templates/product-card.psd';
+
+  it('runs each step after the steps it reads, deletes the intermediates, keeps the finals', async () => {
+    const files = new Files([photo, template]);
+    const processed: string[] = [];
+    startEditWorker(files, new Set(), processed);
+    startRunWorker(files);
+    const { id, duplicate } = await edits.enqueueRecipe({ recipe: fanOutRecipe, params: { sku } });
+    expect(duplicate).toBe(false);
+    const run = await ended(id);
+    expect(run).toMatchObject({
+      state: 'completed',
+      recipe: 'product-renditions',
+      params: { sku },
+    });
+    expect(run.outputs).toEqual([
+      `s3://darkroom-out/products/${sku}/card.jpg`,
+      `s3://darkroom-out/products/${sku}/card.png`,
+    ]);
+    expect(run.steps.map((s) => [s.name, s.state, s.needs])).toEqual([
+      ['cutout', 'completed', []],
+      ['composite', 'completed', ['cutout']],
+      ['jpeg', 'completed', ['composite']],
+      ['png', 'completed', ['composite']],
+    ]);
+    // One edit per step, each after what it reads; the fan-out steps in either order.
+    expect(processed.slice(0, 2)).toEqual(['cutout', 'composite']);
+    expect(processed.slice(2).sort()).toEqual(['jpeg', 'png']);
+    expect(files.under(SCRATCH)).toEqual([]);
+    for (const ref of run.outputs ?? []) expect(files.refs.has(ref)).toBe(true);
+    const composite = await edits.get(run.steps[1]!.editId);
+    expect(composite?.run).toEqual({ id, step: 'composite' });
+  });
+
+  it('fails the run with the failed step and its reason, then retries only what did not complete', async () => {
+    const files = new Files([photo, template]);
+    const failing = new Set(['png']);
+    const processed: string[] = [];
+    startEditWorker(files, failing, processed);
+    startRunWorker(files);
+    const { id } = await edits.enqueueRecipe({ recipe: fanOutRecipe, params: { sku } });
+    const failed = await ended(id);
+    expect(failed.state).toBe('failed');
+    expect(failed.failure).toEqual({
+      step: 'png',
+      reason: 'remote_failed',
+      message: 'the remote job failed',
+    });
+    // Kept for diagnosis: the cut-out and the composite are still in scratch.
+    expect(files.under(`${SCRATCH}${id}/`).sort()).toEqual([
+      `${SCRATCH}${id}/composite/0.psd`,
+      `${SCRATCH}${id}/cutout/0.png`,
+    ]);
+    failing.clear();
+    const before = processed.length;
+    await edits.retryRun(id);
+    const run = await ended(id);
+    expect(run.state).toBe('completed');
+    expect(run.failure).toBeUndefined();
+    expect(processed.slice(before)).toEqual(['png']);
+    expect(files.under(SCRATCH)).toEqual([]);
+  });
+
+  it('carries a run on in another worker when the one running it stops', async () => {
+    const files = new Files([photo, template]);
+    const processed: string[] = [];
+    const first = startRunWorker(files);
+    const { id } = await edits.enqueueRecipe({ recipe: fanOutRecipe, params: { sku } });
+    // The first step is enqueued by the first runs worker; then that worker goes away.
+    await waitFor(async () => (await edits.getRun(id))?.steps[0]?.state !== 'pending', {
+      what: 'the first step enqueued',
+    });
+    await first.stop();
+    startEditWorker(files, new Set(), processed);
+    startRunWorker(files);
+    const run = await ended(id);
+    expect(run.state).toBe('completed');
+    expect(processed.filter((s) => s === 'cutout')).toEqual(['cutout']);
+  });
+
+  it('deletes a failed run’s intermediates when their lifetime ends, and a retry then starts over', async () => {
+    const files = new Files([photo, template]);
+    const failing = new Set(['jpeg']);
+    const processed: string[] = [];
+    startEditWorker(files, failing, processed);
+    startRunWorker(files, { scratchLifetimeMs: 300 });
+    const { id } = await edits.enqueueRecipe({ recipe: fanOutRecipe, params: { sku } });
+    expect((await ended(id)).state).toBe('failed');
+    await waitFor(() => files.under(`${SCRATCH}${id}/`).length === 0, {
+      what: 'the failed run’s scratch deleted',
+    });
+    failing.clear();
+    processed.length = 0;
+    await edits.retryRun(id);
+    const run: RecipeRunStatus = await ended(id);
+    expect(run).toMatchObject({ state: 'completed', round: 1 });
+    expect(processed.slice(0, 2)).toEqual(['cutout', 'composite']);
+    expect(processed.length).toBe(4);
+  });
+
+  it('answers a replay with the same run and refuses the key with other parameters', async () => {
+    const run = { recipe: fanOutRecipe, params: { sku }, idempotencyKey: 'card-SHOE-42' };
+    const first = await edits.enqueueRecipe(run);
+    expect(await edits.enqueueRecipe(run)).toEqual({ id: first.id, duplicate: true });
+    await expect(
+      edits.enqueueRecipe({ ...run, params: { sku: 'SHOE-43' } }),
+    ).rejects.toBeInstanceOf(IdempotencyConflictError);
+    expect((await edits.getRun(first.id))?.state).toBe('waiting');
+  });
+});
