@@ -1,6 +1,7 @@
 import { validateEditJob } from '../src/edit-job';
 import {
   bindRecipe,
+  exampleRecipesAt,
   localisedBannerRecipe,
   productCutoutRecipe,
   type BoundRecipe,
@@ -43,6 +44,18 @@ describe('bindRecipe', () => {
       's3://darkroom-out/products/SHOE-42/card-thumb.jpg',
     ]);
     expect(JSON.stringify(bound.steps[1]?.edit.options)).toContain(`{"source":{"ref":"${cut}"}}`);
+  });
+
+  it('moves the examples to other folders, leaving nothing in the example buckets', async () => {
+    const moved = exampleRecipesAt({
+      inputs: 'azure://acct01/demo/in-1',
+      outputs: 'dropbox:/Darkroom/out-1',
+    });
+    const text = JSON.stringify(moved);
+    expect(text).not.toMatch(/s3:\/\/darkroom-(in|out)\//);
+    const bound = await bindRecipe(moved['product-cutout'], { sku: 'SHOE-42' }, run);
+    expect(bound.steps[0]?.edit.input).toBe('azure://acct01/demo/in-1/products/SHOE-42.jpg');
+    expect(bound.finals[0]).toBe('dropbox:/Darkroom/out-1/products/SHOE-42/card.jpg');
   });
 
   it('binds the shipped localised-banner once per locale, into a folder per locale', async () => {

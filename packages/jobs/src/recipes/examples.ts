@@ -99,3 +99,28 @@ export const exampleRecipes: Readonly<Record<string, RecipeInput>> = Object.free
   [productCutoutRecipe.name]: productCutoutRecipe,
   [localisedBannerRecipe.name]: localisedBannerRecipe,
 });
+
+/** Where the examples' files are: a storage reference prefix for inputs and one for outputs. */
+export interface ExampleLocations {
+  /** In place of `s3://darkroom-in`, e.g. the demo's run folder `s3://darkroom-in/demo-1`. */
+  inputs: string;
+  /** In place of `s3://darkroom-out`. */
+  outputs: string;
+}
+
+/** The example recipes with their files under `at` rather than the two example buckets. */
+export function exampleRecipesAt(at: ExampleLocations): Record<string, RecipeInput> {
+  const move = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      if (value.startsWith('s3://darkroom-in/')) return `${at.inputs}/${value.slice(17)}`;
+      if (value.startsWith('s3://darkroom-out/')) return `${at.outputs}/${value.slice(18)}`;
+      return value;
+    }
+    if (Array.isArray(value)) return value.map(move);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, move(v)]));
+    }
+    return value;
+  };
+  return move(exampleRecipes) as Record<string, RecipeInput>;
+}

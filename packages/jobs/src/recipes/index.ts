@@ -18,4 +18,10 @@ export type { ValidateRecipeOptions } from './validate-recipe';
 export { RUN_ID, bindRecipe } from './bind-recipe';
 export type { BindRecipeOptions, BoundRecipe, BoundStep } from './bind-recipe';
 export { RecipeValidationError } from './recipe-validation-error';
-export { exampleRecipes, localisedBannerRecipe, productCutoutRecipe } from './examples';
+export {
+  exampleRecipes,
+  exampleRecipesAt,
+  localisedBannerRecipe,
+  productCutoutRecipe,
+  type ExampleLocations,
+} from './examples';
