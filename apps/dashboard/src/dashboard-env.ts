@@ -1,5 +1,6 @@
 import { parseEnv, type EnvSource } from '@darkroom/config';
 import { DEFAULT_CALLBACK_QUEUE } from '@darkroom/callbacks';
+import { runsQueueName } from '@darkroom/jobs';
 import { z } from 'zod';
 import { AuthConfigError, parseTokens, parseUsers, type AuthConfig } from './auth/auth-config';
 import { type DashboardOptions } from './dashboard-options';
@@ -60,11 +61,15 @@ const queueList = (list: string): string[] =>
     .map((q) => q.trim())
     .filter((q) => q.length > 0);
 
-/** The listed queues, then the callbacks queue unless it is empty or listed already. */
-function withCallbackQueue(list: string, callbackQueue: string): string[] {
-  const queues = queueList(list);
+/**
+ * The listed queues, each edit queue's recipe runs queue beside it (`<queue>-runs`), then the
+ * callbacks queue unless it is empty; none twice.
+ */
+function withCompanionQueues(list: string, callbackQueue: string): string[] {
+  const edits = queueList(list);
+  const runs = edits.filter((q) => q !== callbackQueue.trim()).map(runsQueueName);
   const extra = callbackQueue.trim();
-  return extra && !queues.includes(extra) ? [...queues, extra] : queues;
+  return [...new Set([...edits, ...runs, ...(extra ? [extra] : [])])];
 }
 
 /** Everything `main` needs: the dashboard's options and where to listen. */
@@ -78,7 +83,8 @@ export interface DashboardConfig {
 /**
  * Reads the dashboard's configuration from an environment-like object: `DASHBOARD_PORT`,
  * `DASHBOARD_HOST`, `DASHBOARD_BASE_PATH`, `REDIS_URL`, `DARKROOM_QUEUES` (comma list),
- * `DARKROOM_PREFIX`, `DARKROOM_CALLBACK_QUEUE` (added to the queues unless empty), `DASHBOARD_AUTH` (`basic` or `bearer`) with `DASHBOARD_USERS`
+ * `DARKROOM_PREFIX`, `DARKROOM_CALLBACK_QUEUE` (added to the queues unless empty, as is each
+ * edit queue's recipe runs queue), `DASHBOARD_AUTH` (`basic` or `bearer`) with `DASHBOARD_USERS`
  * (`user:password:role,...`) or `DASHBOARD_TOKENS` (`token:role,...`), `LOG_LEVEL`.
  * Throws a `ConfigError` naming each bad variable.
  */
@@ -91,7 +97,7 @@ export function dashboardConfigFromEnv(source: EnvSource): DashboardConfig {
   return {
     dashboard: {
       redis: env.REDIS_URL,
-      queues: withCallbackQueue(env.DARKROOM_QUEUES, env.DARKROOM_CALLBACK_QUEUE),
+      queues: withCompanionQueues(env.DARKROOM_QUEUES, env.DARKROOM_CALLBACK_QUEUE),
       // The callbacks queue has no tenants' lines: the tenants page reads the edit queues only.
       tenantQueues: queueList(env.DARKROOM_QUEUES),
       prefix: env.DARKROOM_PREFIX,

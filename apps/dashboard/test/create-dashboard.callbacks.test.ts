@@ -8,18 +8,22 @@ guardAgainstLeaks();
 const PREFIX = '{darkroom-test}';
 
 describe('the callbacks queue on the dashboard', () => {
-  it('is added beside the configured queues unless listed or set empty', () => {
+  it('is added beside the configured queues and their runs queues, unless listed or set empty', () => {
     const users = { DASHBOARD_USERS: 'v:p:viewer' };
-    expect(dashboardConfigFromEnv(users).dashboard.queues).toEqual(['edits', 'callbacks']);
+    expect(dashboardConfigFromEnv(users).dashboard.queues).toEqual([
+      'edits',
+      'edits-runs',
+      'callbacks',
+    ]);
     expect(
       dashboardConfigFromEnv({ ...users, DARKROOM_CALLBACK_QUEUE: 'hooks' }).dashboard.queues,
-    ).toEqual(['edits', 'hooks']);
+    ).toEqual(['edits', 'edits-runs', 'hooks']);
     expect(
       dashboardConfigFromEnv({ ...users, DARKROOM_QUEUES: 'callbacks,edits' }).dashboard.queues,
-    ).toEqual(['callbacks', 'edits']);
+    ).toEqual(['callbacks', 'edits', 'edits-runs']);
     expect(
       dashboardConfigFromEnv({ ...users, DARKROOM_CALLBACK_QUEUE: '' }).dashboard.queues,
-    ).toEqual(['edits']);
+    ).toEqual(['edits', 'edits-runs']);
   });
 
   describe('a queued delivery', () => {
