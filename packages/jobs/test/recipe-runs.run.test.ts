@@ -1,6 +1,13 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { closeAll } from '@darkroom/core';
-import { guardAgainstLeaks, redisClient, redisUrl, uniqueName, waitFor } from '@darkroom/testing';
+import {
+  guardAgainstLeaks,
+  redisClient,
+  redisUrl,
+  startRedisServer,
+  uniqueName,
+  waitFor,
+} from '@darkroom/testing';
 import type { Redis } from 'ioredis';
 import {
   createRunProcessor,
@@ -72,8 +79,13 @@ describe('recipe runs (real Redis, real BullMQ workers)', () => {
    * missing one fails the edit), writes its outputs, and fails the steps named in `failing`. Each
    * ended edit of a run wakes the run, as the worker app does.
    */
-  function startEditWorker(files: Files, failing: Set<string>, processed: string[]) {
-    const connection = createWorkerConnection(redisUrl());
+  function startEditWorker(
+    files: Files,
+    failing: Set<string>,
+    processed: string[],
+    url = redisUrl(),
+  ) {
+    const connection = createWorkerConnection(url);
     const runs = openRunsQueue(connection, edits.prefix, edits.queueName);
     const worker = new Worker<EditJobData>(
       edits.queueName,
@@ -104,18 +116,22 @@ describe('recipe runs (real Redis, real BullMQ workers)', () => {
   }
 
   /** A runs worker; `recheckMs` long, so only step ends wake runs in time for a test. */
-  function startRunWorker(files: Files, options: { scratchLifetimeMs?: number } = {}) {
-    const connection = createWorkerConnection(redisUrl());
+  function startRunWorker(
+    files: Files,
+    options: { scratchLifetimeMs?: number; url?: string; queue?: EditQueue } = {},
+  ) {
+    const { url = redisUrl(), queue = edits, ...lifetime } = options;
+    const connection = createWorkerConnection(url);
     const runs = openRunsQueue(connection, edits.prefix, edits.queueName);
     const worker = new Worker(
       runs.name,
       createRunProcessor({
-        edits,
+        edits: queue,
         runs,
         redis: connection,
         removeUnder: files.removeUnder,
         recheckMs: 600_000,
-        ...options,
+        ...lifetime,
       }),
       { connection, prefix: edits.prefix, concurrency: 4 },
     );
@@ -214,6 +230,38 @@ describe('recipe runs (real Redis, real BullMQ workers)', () => {
     startRunWorker(files);
     const run = await ended(id);
     expect(run.state).toBe('completed');
+    expect(processed.filter((s) => s === 'cutout')).toEqual(['cutout']);
+  });
+
+  it('survives a Redis restart: the run and its steps come back from the append-only file', async () => {
+    const server = await startRedisServer({
+      args: ['--appendonly', 'yes', '--appendfsync', 'always'],
+    });
+    stops.push(() => server.close());
+    const own = new EditQueue({
+      connection: server.url,
+      queueName: edits.queueName,
+      scratch: SCRATCH,
+    });
+    stops.push(() => own.close());
+    const files = new Files([photo, template]);
+    const processed: string[] = [];
+    startRunWorker(files, { url: server.url, queue: own });
+    const { id } = await own.enqueueRecipe({ recipe: fanOutRecipe, params: { sku } });
+    await waitFor(async () => (await own.getRun(id))?.steps[0]?.state === 'waiting', {
+      what: 'the first step waiting for a worker',
+    });
+    await server.stop({ kill: true });
+    await server.start();
+    startEditWorker(files, new Set(), processed, server.url);
+    const run = await waitFor(
+      async () => {
+        const now = await own.getRun(id).catch(() => null);
+        return now?.state === 'completed' ? now : undefined;
+      },
+      { what: 'the run completed after the restart', timeoutMs: 30_000 },
+    );
+    expect(run.steps.every((s) => s.state === 'completed')).toBe(true);
     expect(processed.filter((s) => s === 'cutout')).toEqual(['cutout']);
   });
 
