@@ -12,10 +12,20 @@ import {
 import { closeOnce } from '@darkroom/core';
 import { StorageBackendError } from './errors/storage-backend-error';
 import { isTransientFailure } from './errors/transient';
-import { checkTtl, checkWriteSize } from './limits';
-import type { Clock, ObjectStat, PresignedUrl, Presigner, PresignWriteOptions } from './presigner';
+import { checkTtl, checkWriteSize, listPageSize } from './limits';
+import type {
+  Clock,
+  ListPage,
+  ListPageOptions,
+  ObjectStat,
+  PresignedUrl,
+  Presigner,
+  PresignWriteOptions,
+  RemoveResult,
+} from './presigner';
 import { isLoopbackUrl, type AzureAccountConfig } from './storage-config';
-import type { AzureRef } from './storage-ref';
+import { formatPrefix, listedRef, type StoragePrefix } from './storage-prefix';
+import { formatRef, type AzureRef } from './storage-ref';
 
 export interface AzurePresignerOptions {
   /** @defaultValue `() => new Date()` */
@@ -115,6 +125,56 @@ export class AzurePresigner implements Presigner<AzureRef> {
       if (err instanceof RestError && err.statusCode === 404) return { exists: false };
       throw backendError('getProperties', err);
     }
+  }
+
+  /**
+   * Delete Blob, with its snapshots (a blob that has any cannot be deleted alone). Azure says
+   * whether the blob was there: `BlobNotFound` is `existed: false`. A missing container is an
+   * error (`ContainerNotFound`), as it is for `upload`: it is a configuration mistake, not a
+   * missing object.
+   */
+  async remove(ref: AzureRef): Promise<RemoveResult> {
+    const blob = this.service.getContainerClient(ref.container).getBlobClient(ref.blob);
+    try {
+      const { succeeded } = await blob.deleteIfExists({ deleteSnapshots: 'include' });
+      return { existed: succeeded };
+    } catch (err) {
+      throw backendError(`delete of ${formatRef(ref)}`, err);
+    }
+  }
+
+  /** One List Blobs request with `prefix`, flat (so at any depth), from a marker. */
+  async listPage(
+    prefix: StoragePrefix<AzureRef>,
+    options: ListPageOptions = {},
+  ): Promise<ListPage> {
+    const maxPageSize = listPageSize('azure', options.pageSize);
+    const container = this.service.getContainerClient(prefix.container);
+    let page;
+    try {
+      const pages = container
+        .listBlobsFlat(prefix.blob === '' ? {} : { prefix: prefix.blob })
+        .byPage({
+          ...(maxPageSize === undefined ? {} : { maxPageSize }),
+          ...(options.cursor === undefined ? {} : { continuationToken: options.cursor }),
+        });
+      page = await pages.next();
+    } catch (err) {
+      throw backendError(`list under ${formatPrefix(prefix)}`, err);
+    }
+    if (page.done === true) return { refs: [] };
+    const refs: string[] = [];
+    for (const item of page.value.segment.blobItems) {
+      const ref = listedRef({
+        scheme: 'azure',
+        account: prefix.account,
+        container: prefix.container,
+        blob: item.name,
+      });
+      if (ref !== undefined) refs.push(ref);
+    }
+    const cursor = page.value.continuationToken;
+    return cursor ? { refs, cursor } : { refs };
   }
 
   /** Forgets the user-delegation key; a second call returns the same promise. */

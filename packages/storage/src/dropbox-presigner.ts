@@ -2,9 +2,19 @@ import { closeOnce } from '@darkroom/core';
 import { ObjectNotFoundError } from './errors/object-not-found-error';
 import { StorageBackendError } from './errors/storage-backend-error';
 import { DropboxTokenSource, errorName, parseJson } from './dropbox-token-source';
-import { checkTtlPositive, checkWriteSize, MAX_TTL_SECONDS } from './limits';
-import type { Clock, ObjectStat, PresignedUrl, Presigner, PresignWriteOptions } from './presigner';
+import { checkTtlPositive, checkWriteSize, listPageSize, MAX_TTL_SECONDS } from './limits';
+import type {
+  Clock,
+  ListPage,
+  ListPageOptions,
+  ObjectStat,
+  PresignedUrl,
+  Presigner,
+  PresignWriteOptions,
+  RemoveResult,
+} from './presigner';
 import type { DropboxConfig } from './storage-config';
+import { formatPrefix, listedRef, type StoragePrefix } from './storage-prefix';
 import { formatRef, type DropboxRef } from './storage-ref';
 
 export interface DropboxPresignerOptions {
@@ -128,6 +138,79 @@ export class DropboxPresigner implements Presigner<DropboxRef> {
     };
   }
 
+  /**
+   * `files/get_metadata`, then `files/delete_v2` when the path is a file. Dropbox's delete takes
+   * folders too, with everything in them, so a reference that names a folder is looked up first
+   * and left alone (`existed: false`), as `stat` calls a folder no object. `path/not_found` from
+   * either call is `existed: false`.
+   */
+  async remove(ref: DropboxRef): Promise<RemoveResult> {
+    const label = formatRef(ref);
+    const lookup = await this.rpc(
+      'files/get_metadata',
+      { path: ref.path },
+      `files/get_metadata of ${label}`,
+    );
+    if (!lookup.ok) {
+      if (isNotFound(lookup.summary)) return { existed: false };
+      throw rpcError(`files/get_metadata of ${label}`, lookup.summary);
+    }
+    if (lookup.body['.tag'] !== 'file') return { existed: false };
+    const deleted = await this.rpc(
+      'files/delete_v2',
+      { path: ref.path },
+      `files/delete_v2 of ${label}`,
+    );
+    if (!deleted.ok) {
+      if (deleted.summary.startsWith('path_lookup/not_found')) return { existed: false };
+      throw rpcError(`files/delete_v2 of ${label}`, deleted.summary);
+    }
+    return { existed: true };
+  }
+
+  /**
+   * `files/list_folder`, recursive, for the first page, `files/list_folder/continue` with the
+   * cursor for the others (while `has_more`). Only files are listed, by their `path_display`
+   * (Dropbox paths are case-insensitive, so any casing names the same file). A missing folder, or
+   * a file where the folder should be, is an empty last page.
+   */
+  async listPage(
+    prefix: StoragePrefix<DropboxRef>,
+    options: ListPageOptions = {},
+  ): Promise<ListPage> {
+    const limit = listPageSize('dropbox', options.pageSize);
+    const operation = `files/list_folder under ${formatPrefix(prefix)}`;
+    let result: RpcResult;
+    if (options.cursor === undefined) {
+      // Dropbox names its root "" and refuses "/"; other folders go without their trailing "/".
+      const path = prefix.path === '/' ? '' : prefix.path.slice(0, -1);
+      const arg = {
+        path,
+        recursive: true,
+        include_deleted: false,
+        ...(limit === undefined ? {} : { limit }),
+      };
+      result = await this.rpc('files/list_folder', arg, operation);
+      if (
+        !result.ok &&
+        (isNotFound(result.summary) || result.summary.startsWith('path/not_folder'))
+      ) {
+        return { refs: [] };
+      }
+    } else {
+      result = await this.rpc('files/list_folder/continue', { cursor: options.cursor }, operation);
+    }
+    // `reset/..` from list_folder/continue: the cursor was invalidated; a new listing must start.
+    if (!result.ok) throw rpcError(operation, result.summary);
+    const refs = filesOf(result.body, operation);
+    if (result.body.has_more !== true) return { refs };
+    const cursor = result.body.cursor;
+    if (typeof cursor !== 'string' || cursor === '') {
+      throw new StorageBackendError('dropbox', operation, { code: 'malformed_response' });
+    }
+    return { refs, cursor };
+  }
+
   /** Resolves once; a second call returns the same promise. */
   close(): Promise<void> {
     return this.release();
@@ -135,9 +218,15 @@ export class DropboxPresigner implements Presigner<DropboxRef> {
 
   /**
    * One RPC call. A 401 means the token expired or was revoked early: refresh once and retry.
-   * A 409 is an endpoint-specific error, returned for the caller to classify.
+   * A 409 is an endpoint-specific error, returned for the caller to classify. Other failures are
+   * thrown, named `operation` (the endpoint, or the endpoint and the reference it was called for).
    */
-  private async rpc(endpoint: string, arg: unknown, retried = false): Promise<RpcResult> {
+  private async rpc(
+    endpoint: string,
+    arg: unknown,
+    operation = endpoint,
+    retried = false,
+  ): Promise<RpcResult> {
     const token = await this.tokens.token();
     let response: Response;
     let text: string;
@@ -152,23 +241,25 @@ export class DropboxPresigner implements Presigner<DropboxRef> {
       text = await response.text();
     } catch (err) {
       // No reply, so nothing the service decided: transient when the network or a timeout failed.
-      throw new StorageBackendError('dropbox', endpoint, { code: errorName(err) }, { cause: err });
+      throw new StorageBackendError('dropbox', operation, { code: errorName(err) }, { cause: err });
     }
     const body = parseJson(text);
     if (response.ok) {
-      if (!body) throw new StorageBackendError('dropbox', endpoint, { code: 'malformed_response' });
+      if (!body) {
+        throw new StorageBackendError('dropbox', operation, { code: 'malformed_response' });
+      }
       return { ok: true, body };
     }
     const summary = typeof body?.error_summary === 'string' ? body.error_summary : '';
     if (response.status === 401 && !retried) {
       this.tokens.invalidate(token);
-      return this.rpc(endpoint, arg, true);
+      return this.rpc(endpoint, arg, operation, true);
     }
     if (response.status === 409) return { ok: false, summary, body };
     // Other errors are plain text (400) or JSON with an error_summary; a summary names the
     // problem without echoing tokens. Plain text is cut short and kept only as the message.
     const retryAfter = retryAfterOf(response, body);
-    throw new StorageBackendError('dropbox', endpoint, {
+    throw new StorageBackendError('dropbox', operation, {
       status: response.status,
       ...(summary ? { code: summary } : { message: text.slice(0, 200) }),
       ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
@@ -195,8 +286,33 @@ function isNotFound(summary: string): boolean {
   return summary.startsWith('path/not_found');
 }
 
-function rpcError(endpoint: string, summary: string): StorageBackendError {
-  return new StorageBackendError('dropbox', endpoint, { status: 409, code: summary || 'conflict' });
+/**
+ * A 409 path error, permanent but for `too_many_write_operations`: Dropbox's answer to writes
+ * that contend for the same namespace, which it asks to be retried.
+ */
+function rpcError(operation: string, summary: string): StorageBackendError {
+  return new StorageBackendError('dropbox', operation, {
+    status: 409,
+    code: summary || 'conflict',
+    ...(summary.startsWith('too_many_write_operations') ? { transient: true } : {}),
+  });
+}
+
+/** The references of the files among a listing page's entries; folders are left out. */
+function filesOf(body: Record<string, unknown>, operation: string): string[] {
+  const entries = body.entries;
+  if (!Array.isArray(entries)) {
+    throw new StorageBackendError('dropbox', operation, { code: 'malformed_response' });
+  }
+  const refs: string[] = [];
+  for (const entry of entries as unknown[]) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const { '.tag': tag, path_display: path } = entry as Record<string, unknown>;
+    if (tag !== 'file' || typeof path !== 'string') continue;
+    const ref = listedRef({ scheme: 'dropbox', path });
+    if (ref !== undefined) refs.push(ref);
+  }
+  return refs;
 }
 
 function linkOf(body: Record<string, unknown>, endpoint: string): string {

@@ -11,6 +11,8 @@ export type { PresignRequestRule } from './errors/presign-request-error';
 export { StorageBackendError } from './errors/storage-backend-error';
 export type { StorageBackendDetail } from './errors/storage-backend-error';
 export { ObjectNotFoundError } from './errors/object-not-found-error';
+export { PrefixRefusedError } from './errors/prefix-refused-error';
+export type { PrefixRefusedRule } from './errors/prefix-refused-error';
 
 export {
   parseRef,
@@ -22,6 +24,8 @@ export {
   AZURE_MAX_BLOB_SEGMENTS,
 } from './storage-ref';
 export type { StorageRef, StorageScheme, S3Ref, AzureRef, DropboxRef } from './storage-ref';
+export { parsePrefix, formatPrefix, toPrefix, isRootPrefix } from './storage-prefix';
+export type { StoragePrefix } from './storage-prefix';
 
 export type {
   Presigner,
@@ -30,8 +34,12 @@ export type {
   PresignWriteOptions,
   StorageKind,
   Clock,
+  RemoveResult,
+  ListOptions,
+  ListPageOptions,
+  ListPage,
 } from './presigner';
-export { SINGLE_PUT_MAX_BYTES, MAX_TTL_SECONDS } from './limits';
+export { SINGLE_PUT_MAX_BYTES, MAX_TTL_SECONDS, LIST_PAGE_MAX } from './limits';
 
 export {
   storageConfigSchema,
@@ -58,6 +66,8 @@ export type { DropboxTokenSourceOptions } from './dropbox-token-source';
 
 export { StorageRegistry } from './storage-registry';
 export type { StorageRegistryOptions } from './storage-registry';
+export { removeUnder } from './remove-under';
+export type { RemovableStorage, RemoveUnderOptions } from './remove-under';
 export type { UploadBody } from './object-transfer';
 export { uploadRequestInit } from './upload-request';
 export type { UploadRequestInit } from './upload-request';

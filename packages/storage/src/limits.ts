@@ -83,3 +83,35 @@ export function checkWriteSize(scheme: StorageScheme, size: number | undefined):
     );
   }
 }
+
+/**
+ * The most object names one listing request returns on each provider; a larger `pageSize` is
+ * held to it.
+ */
+export const LIST_PAGE_MAX: Readonly<Record<StorageScheme, number>> = {
+  // ListObjectsV2 `max-keys`: "returns up to 1,000 key names".
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
+  s3: 1000,
+  // List Blobs `maxresults`: at most 5,000 blobs a page.
+  // https://learn.microsoft.com/rest/api/storageservices/list-blobs
+  azure: 5000,
+  // `files/list_folder` `limit`: UInt32 from 1 to 2,000.
+  // https://www.dropbox.com/developers/documentation/http/documentation#files-list_folder
+  dropbox: 2000,
+};
+
+/**
+ * The page size to ask `scheme` for: `pageSize` held to the provider's maximum, or undefined to
+ * let the provider choose.
+ * @throws {RangeError} when `pageSize` is not a positive whole number
+ */
+export function listPageSize(
+  scheme: StorageScheme,
+  pageSize: number | undefined,
+): number | undefined {
+  if (pageSize === undefined) return undefined;
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
+    throw new RangeError(`pageSize must be a positive whole number, got ${String(pageSize)}`);
+  }
+  return Math.min(pageSize, LIST_PAGE_MAX[scheme]);
+}

@@ -1,4 +1,10 @@
-import { GetObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
 import { getEndpointFromInstructions } from '@smithy/core/endpoints';
 import { buildQueryString, extendedEncodeURIComponent, HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -10,10 +16,20 @@ import type {
 import { closeAll, closeOnce } from '@darkroom/core';
 import { StorageBackendError } from './errors/storage-backend-error';
 import { isTransientFailure } from './errors/transient';
-import { checkTtl, checkWriteSize } from './limits';
-import type { Clock, ObjectStat, PresignedUrl, Presigner, PresignWriteOptions } from './presigner';
+import { checkTtl, checkWriteSize, listPageSize } from './limits';
+import type {
+  Clock,
+  ListPage,
+  ListPageOptions,
+  ObjectStat,
+  PresignedUrl,
+  Presigner,
+  PresignWriteOptions,
+  RemoveResult,
+} from './presigner';
 import type { S3TargetConfig } from './storage-config';
-import type { S3Ref } from './storage-ref';
+import { formatPrefix, listedRef, type StoragePrefix } from './storage-prefix';
+import { formatRef, type S3Ref } from './storage-ref';
 
 export interface S3PresignerOptions {
   /** @defaultValue `() => new Date()` */
@@ -50,6 +66,8 @@ interface SignedRequest {
 /** The fields an AWS SDK v3 error carries that are safe to report. */
 interface AwsErrorShape {
   name?: string;
+  code?: unknown;
+  $metadata?: { httpStatusCode?: unknown; attempts?: unknown };
 }
 
 function awsError(err: unknown): AwsErrorShape {
@@ -165,6 +183,62 @@ export class S3Presigner implements Presigner<S3Ref> {
   }
 
   async stat(ref: S3Ref): Promise<ObjectStat> {
+    return this.head(ref, 'HeadObject');
+  }
+
+  /**
+   * HeadObject, then DeleteObject when the HEAD found an object. S3 answers DeleteObject with 204
+   * whether or not the key was there, so `existed` is what the HEAD said; a key the HEAD did not
+   * find is not deleted, as if the removal came before any write racing with it. The HEAD is the
+   * one `stat` sends (local signing, retried as the SDK retries); without `s3:ListBucket` S3
+   * answers it for a missing key with 403, so the credentials need `s3:ListBucket` besides
+   * `s3:GetObject` and `s3:DeleteObject`.
+   */
+  async remove(ref: S3Ref): Promise<RemoveResult> {
+    const label = formatRef(ref);
+    const { exists } = await this.head(ref, `HeadObject of ${label}`);
+    if (!exists) return { existed: false };
+    await this.call(`DeleteObject of ${label}`, () =>
+      this.client.send(new DeleteObjectCommand({ Bucket: ref.bucket, Key: ref.key })),
+    );
+    return { existed: true };
+  }
+
+  /**
+   * One ListObjectsV2 request under the folder, from a continuation token. Sent through the SDK
+   * client (its middleware, XML parsing and standard retries): listings are rare next to
+   * presigns, so the stack's cost does not matter here.
+   */
+  async listPage(prefix: StoragePrefix<S3Ref>, options: ListPageOptions = {}): Promise<ListPage> {
+    const maxKeys = listPageSize('s3', options.pageSize);
+    const operation = `ListObjectsV2 under ${formatPrefix(prefix)}`;
+    const command = new ListObjectsV2Command({
+      Bucket: prefix.bucket,
+      ...(prefix.key === '' ? {} : { Prefix: prefix.key }),
+      ...(maxKeys === undefined ? {} : { MaxKeys: maxKeys }),
+      ...(options.cursor === undefined ? {} : { ContinuationToken: options.cursor }),
+    });
+    const page = await this.call(operation, () => this.client.send(command));
+    const refs: string[] = [];
+    for (const object of page.Contents ?? []) {
+      const ref =
+        object.Key === undefined
+          ? undefined
+          : listedRef({ scheme: 's3', bucket: prefix.bucket, key: object.Key });
+      if (ref !== undefined) refs.push(ref);
+    }
+    if (page.IsTruncated !== true) return { refs };
+    if (!page.NextContinuationToken) {
+      throw new StorageBackendError('s3', operation, {
+        code: 'malformed_response',
+        message: 'a truncated listing came without a continuation token',
+      });
+    }
+    return { refs, cursor: page.NextContinuationToken };
+  }
+
+  /** A presigned HEAD of `ref`, retried as the SDK retries; failures are named `operation`. */
+  private async head(ref: S3Ref, operation: string): Promise<ObjectStat> {
     let status: number | undefined;
     let networkCode: string | undefined;
     let networkTransient = false;
@@ -202,12 +276,40 @@ export class S3Presigner implements Presigner<S3Ref> {
       await sleep(statBackoffMs(attempt));
     }
     const code = status === undefined ? 'NetworkError' : HEAD_ERROR_CODES[status];
-    throw new StorageBackendError('s3', 'HeadObject', {
+    throw new StorageBackendError('s3', operation, {
       ...(status === undefined ? {} : { status }),
       ...(code === undefined ? {} : { code }),
       ...(status === undefined && networkCode !== undefined ? { message: networkCode } : {}),
       ...(status === undefined ? { transient: networkTransient } : {}),
     });
+  }
+
+  /**
+   * Runs one SDK call. A service error keeps its status and S3's code (`NoSuchBucket`); a call
+   * that got no reply keeps its system code (`ECONNREFUSED`) and is transient when the network
+   * failed. The SDK's error is not kept as the cause: only fields safe to report are.
+   */
+  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (err) {
+      if (err instanceof StorageBackendError) throw err;
+      const { name, code, $metadata } = awsError(err);
+      const status = $metadata?.httpStatusCode;
+      if (typeof status === 'number') {
+        throw new StorageBackendError('s3', operation, {
+          status,
+          ...(name === undefined ? {} : { code: name }),
+        });
+      }
+      // No reply. The SDK has already retried what its strategy calls transient, so more than
+      // one attempt says so too (its wrapper can hide the system code of the first error).
+      const attempts = Number($metadata?.attempts ?? 1);
+      throw new StorageBackendError('s3', operation, {
+        code: typeof code === 'string' ? code : (name ?? 'unknown'),
+        transient: isTransientFailure(err) || attempts > 1,
+      });
+    }
   }
 
   /** Releases the SDK client's sockets; a second call returns the same promise. */

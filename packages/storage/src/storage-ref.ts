@@ -35,7 +35,7 @@ function fail(rule: StorageRefError['rule'], field: StorageRefField, detail: str
  * proxy may resolve them and land somewhere else), no empty segments, no trailing slash (that
  * names a folder, not an object).
  */
-function checkObjectName(name: string, field: StorageRefField): void {
+export function checkObjectName(name: string, field: StorageRefField): void {
   if (name === '') fail('empty_key', field, 'must not be empty');
   const control = CONTROL_CHARACTER.exec(name);
   if (control) {

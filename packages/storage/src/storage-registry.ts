@@ -7,13 +7,22 @@ import { DropboxPresigner } from './dropbox-presigner';
 import { StorageConfigError } from './errors/storage-config-error';
 import { StorageError } from './errors/storage-error';
 import { bodySize, receiveDownload, sendUpload, type UploadBody } from './object-transfer';
-import type { Clock, ObjectStat, PresignedUrl, Presigner, PresignWriteOptions } from './presigner';
+import type {
+  Clock,
+  ListOptions,
+  ObjectStat,
+  PresignedUrl,
+  Presigner,
+  PresignWriteOptions,
+  RemoveResult,
+} from './presigner';
 import { S3Presigner } from './s3-presigner';
 import {
   storageConfigSchema,
   type ResolvedStorageConfig,
   type StorageConfig,
 } from './storage-config';
+import { toPrefix, type StoragePrefix } from './storage-prefix';
 import { toRef, type StorageRef } from './storage-ref';
 
 export interface StorageRegistryOptions {
@@ -171,6 +180,56 @@ export class StorageRegistry {
         return bytes;
       }),
     );
+  }
+
+  /**
+   * Deletes the object at `ref`. A missing object is no error: `existed` says whether there was
+   * one (on S3 from a HEAD before the delete, since S3's delete does not say; on Azure from the
+   * delete itself; on Dropbox from a lookup, which also keeps a folder's reference from deleting
+   * the folder). A folder is no object and is left alone.
+   * @throws {StorageBackendError} when the storage refuses or cannot be reached; the message
+   *   names the reference, the status and the service's code, never a URL
+   */
+  remove(ref: string | StorageRef): Promise<RemoveResult> {
+    return this.run(ref, (presigner, parsed) =>
+      withSpan(SPAN_NAMES.storageRemove, { [ATTR.storageScheme]: parsed.scheme }, async () => {
+        const result = await presigner.remove(parsed);
+        annotateSpan({ [ATTR.storageExists]: result.existed });
+        return result;
+      }),
+    );
+  }
+
+  /**
+   * The references of every object below a folder, at any depth: `s3://scratch/runs/42/` (a
+   * folder written without its `/` is the same folder), `s3://scratch/` for a whole bucket,
+   * `azure://acct/container/`, `dropbox:/`. Pages are fetched as the caller iterates, one
+   * `storage.list` span each; stopping early sends no more requests. A folder with nothing in it,
+   * or none at all, yields nothing; objects whose names no reference can hold are left out.
+   * @throws {StorageRefError} (on the first `next()`) when `prefix` is no folder's reference
+   * @throws {StorageBackendError} when the storage refuses or cannot be reached, naming the folder
+   */
+  async *list(prefix: string | StoragePrefix, options: ListOptions = {}): AsyncGenerator<string> {
+    const parsed = toPrefix(prefix);
+    const presigner = this.route(parsed);
+    let cursor: string | undefined;
+    do {
+      const after = cursor;
+      const page = await withSpan(
+        SPAN_NAMES.storageList,
+        { [ATTR.storageScheme]: parsed.scheme },
+        async () => {
+          const listed = await presigner.listPage(parsed, {
+            ...options,
+            ...(after === undefined ? {} : { cursor: after }),
+          });
+          annotateSpan({ [ATTR.storageObjectCount]: listed.refs.length });
+          return listed;
+        },
+      );
+      yield* page.refs;
+      cursor = page.cursor;
+    } while (cursor !== undefined);
   }
 
   /**

@@ -8,6 +8,10 @@ export const SPAN_NAMES = Object.freeze({
   storageStat: 'storage.stat',
   storageUpload: 'storage.upload',
   storageDownload: 'storage.download',
+  /** `StorageRegistry.remove`: the provider's delete, and the lookup before it on S3 and Dropbox. */
+  storageRemove: 'storage.remove',
+  /** One page of `StorageRegistry.list`: one listing request to the provider, with its retries. */
+  storageList: 'storage.list',
   callbackDeliver: 'callback.deliver',
 });
 
@@ -33,6 +37,8 @@ export const SPAN_ATTRIBUTES = Object.freeze({
   storageTtlSeconds: 'darkroom.storage.ttl_seconds',
   storageExists: 'darkroom.storage.exists',
   storageSizeBytes: 'darkroom.storage.size_bytes',
+  /** On `storage.list`: how many references the page held. */
+  storageObjectCount: 'darkroom.storage.object_count',
   callbackType: 'darkroom.callback.type',
   callbackAttempt: 'darkroom.callback.attempt',
   callbackState: 'darkroom.callback.state',

@@ -12,7 +12,8 @@ export function createApiServer(state: DoubleState): Server {
       if (req.method === 'POST' && url.pathname === '/oauth2/token') {
         return handleToken(state, req, res);
       }
-      const rpc = /^\/2\/(files\/[a-z_]+)$/.exec(url.pathname);
+      // One or two names below `files/`: `files/get_metadata`, `files/list_folder/continue`.
+      const rpc = /^\/2\/(files\/[a-z_0-9]+(?:\/[a-z_0-9]+)?)$/.exec(url.pathname);
       if (req.method === 'POST' && rpc?.[1]) return handleRpc(state, rpc[1], req, res);
       await readBody(req);
       sendText(res, 404, 'Not found');

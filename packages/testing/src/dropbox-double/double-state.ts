@@ -22,6 +22,16 @@ export interface UploadLink {
   consumed: boolean;
 }
 
+/**
+ * Where a `files/list_folder` listing stands, behind the cursor `list_folder/continue` is given:
+ * the entries taken when the listing started, and how many were already sent.
+ */
+export interface ListCursor {
+  entries: Record<string, unknown>[];
+  sent: number;
+  limit: number;
+}
+
 /** Failures a test asked for: the next `remaining` RPC calls fail with `fault`. */
 export interface FaultPlan {
   remaining: number;
@@ -44,6 +54,8 @@ export interface DoubleState {
   readonly readLinks: Map<string, ReadLink>;
   /** Link id → upload link. */
   readonly uploadLinks: Map<string, UploadLink>;
+  /** Cursor → the listing it continues. */
+  readonly listCursors: Map<string, ListCursor>;
   readonly counts: DropboxDoubleCounts;
   faults: FaultPlan;
   /** Set once the content server listens; links handed out before that would be unusable. */
@@ -74,11 +86,15 @@ export function createDoubleState(options: DropboxDoubleOptions): DoubleState {
     accessTokens: new Map(),
     readLinks: new Map(),
     uploadLinks: new Map(),
+    listCursors: new Map(),
     counts: {
       token: 0,
       getTemporaryLink: 0,
       getTemporaryUploadLink: 0,
       getMetadata: 0,
+      delete: 0,
+      listFolder: 0,
+      listFolderContinue: 0,
       download: 0,
       upload: 0,
       unauthorized: 0,

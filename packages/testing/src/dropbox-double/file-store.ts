@@ -19,6 +19,10 @@ export interface FileStore {
   put(pathDisplay: string, bytes: Buffer): StoredFile;
   /** Whether `path` names a folder, i.e. some file lies below it. */
   isFolder(path: string): boolean;
+  /** Removes the file at `path`; false when there was none. */
+  delete(path: string): boolean;
+  /** Every file below `folder` (`''` for the root), at any depth, in path order. */
+  under(folder: string): StoredFile[];
 }
 
 /** An empty store whose modification times come from the double's clock. */
@@ -43,6 +47,14 @@ export function createFileStore(clock: DoubleClock): FileStore {
     isFolder: (path) => {
       const prefix = `${path.toLowerCase().replace(/\/+$/, '')}/`;
       return [...files.keys()].some((key) => key.startsWith(prefix));
+    },
+    delete: (path) => files.delete(path.toLowerCase()),
+    under: (folder) => {
+      const prefix = `${folder.toLowerCase().replace(/\/+$/, '')}/`;
+      return [...files.entries()]
+        .filter(([key]) => key.startsWith(prefix))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, file]) => file);
     },
   };
 }

@@ -44,7 +44,7 @@ export function fileMetadata(file: StoredFile): Record<string, unknown> {
 }
 
 /** A folder's metadata. Folders exist only through their files, so the id comes from the path. */
-function folderMetadata(path: string): Record<string, unknown> {
+export function folderMetadata(path: string): Record<string, unknown> {
   return {
     '.tag': 'folder',
     name: path.slice(path.lastIndexOf('/') + 1),

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleDelete } from './delete-handler';
 import type { DoubleState } from './double-state';
 import { sendJson, sendText } from './http-replies';
 import { handleGetTemporaryLink, handleGetTemporaryUploadLink } from './link-handlers';
+import { handleListFolder, handleListFolderContinue } from './list-folder-handlers';
 import { handleGetMetadata } from './metadata';
 import { rpcArgument } from './rpc-arguments';
 
@@ -18,6 +20,9 @@ const RPC_ROUTES = new Map<string, RpcHandler>([
   ['files/get_temporary_link', handleGetTemporaryLink],
   ['files/get_temporary_upload_link', handleGetTemporaryUploadLink],
   ['files/get_metadata', handleGetMetadata],
+  ['files/delete_v2', handleDelete],
+  ['files/list_folder', handleListFolder],
+  ['files/list_folder/continue', handleListFolderContinue],
 ]);
 
 /**

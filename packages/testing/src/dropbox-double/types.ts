@@ -1,7 +1,8 @@
 /**
  * A loopback stand-in for the slice of the Dropbox API Darkroom uses, with Dropbox's request and
  * reply shapes: the OAuth refresh-token grant, `files/get_temporary_link`,
- * `files/get_temporary_upload_link`, `files/get_metadata`, and the content links they hand out.
+ * `files/get_temporary_upload_link`, `files/get_metadata`, `files/delete_v2`, `files/list_folder`
+ * and `files/list_folder/continue`, and the content links they hand out.
  * The RPC host and the content host are separate servers, as `api.dropboxapi.com` and
  * `content.dropboxapi.com` are, so code that mixes them up fails here too.
  *
@@ -54,6 +55,10 @@ export interface DropboxDoubleCounts {
   getTemporaryLink: number;
   getTemporaryUploadLink: number;
   getMetadata: number;
+  /** `files/delete_v2` calls. */
+  delete: number;
+  listFolder: number;
+  listFolderContinue: number;
   download: number;
   upload: number;
   /** RPC calls refused with 401. */
