@@ -11,6 +11,7 @@ import {
 import type { StorageConfig } from '@darkroom/storage';
 import {
   accountsFromEnv,
+  DEFAULT_SCRATCH_LIFETIME_MS,
   checkAdobePair,
   redisTargetFromEnv,
   runtimeEnvShape,
@@ -103,6 +104,11 @@ const envObject = z.object({
     .default(24 * 60 * 60 * 1000),
   /** A callback is dead after this many failed attempts; unset: only the age limit. */
   DARKROOM_CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).optional(),
+  /**
+   * How long a failed recipe run's intermediate files are kept for diagnosis before they are
+   * deleted (a retry before then reuses them; after, it runs every step again).
+   */
+  DARKROOM_SCRATCH_LIFETIME_MS: z.coerce.number().int().min(0).default(DEFAULT_SCRATCH_LIFETIME_MS),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -158,6 +164,8 @@ export interface WorkerConfig {
   callbacks: CallbacksConfig;
   /** DARKROOM_TENANTS: weights, in-flight caps and daily quotas per tenant. */
   tenants: TenantConfig;
+  /** How long a failed recipe run's intermediates are kept (DARKROOM_SCRATCH_LIFETIME_MS). */
+  scratchLifetimeMs: number;
   logLevel: string;
 }
 
@@ -186,6 +194,7 @@ export function parseWorkerConfig(source: EnvSource): WorkerConfig {
     events: eventsConfig(env, Object.keys(accounts)),
     callbacks: callbacksConfig(env),
     tenants: env.DARKROOM_TENANTS,
+    scratchLifetimeMs: env.DARKROOM_SCRATCH_LIFETIME_MS,
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -46,6 +46,8 @@ export interface ConsumerOptions {
   logger: Logger;
   /** Told when BullMQ fails a job that stalled too often: the processor never saw that end. */
   onStalledOut?(job: Job<EditJobData>, err: Error): void;
+  /** Told after BullMQ recorded a job completed or failed (a failed attempt too). */
+  onJobSettled?(job: Job<EditJobData>): void;
 }
 
 /**
@@ -53,7 +55,7 @@ export interface ConsumerOptions {
  * and closes it with the consumer. A cluster client must be handed over as an instance, which
  * BullMQ leaves open, so those are kept here and closed by `release`.
  */
-function consumerConnections(target: WorkerConfig['redis']): {
+export function consumerConnections(target: WorkerConfig['redis']): {
   next(): ConnectionOptions;
   release(): Promise<void>;
 } {
@@ -124,6 +126,10 @@ export function startConsumer(options: ConsumerOptions): Consumer {
         pipeline.jobFailed(job.data.request.operation, job.data.account, 'stalled');
         options.onStalledOut?.(job, err);
       }
+    });
+    worker.on('completed', (job) => options.onJobSettled?.(job));
+    worker.on('failed', (job) => {
+      if (job) options.onJobSettled?.(job);
     });
     worker.on('stalled', () => pipeline.stalled(config.queueName));
     worker.on('error', (err) => logger.error({ err: err.message }, 'worker error'));

@@ -7,6 +7,7 @@ import {
   BudgetMetrics,
   collectProcessMetrics,
   PipelineMetrics,
+  RunMetrics,
   TenantMetrics,
   scopeJobLogger,
   type Logger,
@@ -21,6 +22,7 @@ export interface WorkerMetrics {
   api: ApiMetrics;
   budget: BudgetMetrics;
   tenants: TenantMetrics;
+  runs: RunMetrics;
 }
 
 /** A fresh registry with process metrics and the worker's job, API and budget families. */
@@ -33,6 +35,7 @@ export function createWorkerMetrics(): WorkerMetrics {
     api: new ApiMetrics({ register }),
     budget: new BudgetMetrics({ register }),
     tenants: new TenantMetrics({ register }),
+    runs: new RunMetrics({ register }),
   };
 }
 

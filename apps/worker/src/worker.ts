@@ -13,6 +13,7 @@ import { createRateBudget, refreshEffectiveRates } from './rate-budget';
 import { createReadiness, type Readiness } from './readiness';
 import { closeRedis, connectRedis } from './redis-startup';
 import { startEditPath } from './edit-path';
+import { startRecipeRuns } from './recipe-runs';
 import { storagePort } from './storage-adapter';
 import { startWatchdog, waitingBacklog } from './watchdog';
 
@@ -65,6 +66,16 @@ export async function createWorker(
     cleanups,
   });
 
+  const runs = startRecipeRuns({
+    config,
+    redis,
+    storage,
+    callbacks: callbacks.dispatcher,
+    metrics: metrics.runs,
+    logger,
+  });
+  cleanups.add(() => runs.close());
+
   metrics.pipeline.setConcurrency(config.concurrency);
   const consumer = startConsumer({
     config,
@@ -72,6 +83,7 @@ export async function createWorker(
     pipeline: metrics.pipeline,
     logger,
     onStalledOut: (job, err) => callbacks.stalledOut(job, err),
+    onJobSettled: (job) => runs.stepEnded(job),
   });
   cleanups.add(() => consumer.release());
   const watchdog = startWatchdog({

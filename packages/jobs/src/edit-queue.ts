@@ -536,7 +536,7 @@ export class EditQueue {
     const callback =
       options.callback === undefined
         ? undefined
-        : await this.checkBatchCallback(inputs[0], options.callback);
+        : await this.checkCallbackOf(inputs[0], options.callback);
     const batch = { id: newBatchId(), ...(callback ? { callbackUrl: callback.url } : {}) };
     const results = await this.addValidated(validated, options.chunkSize ?? 1_000, batch);
     const members = results.filter((r) => !r.duplicate).length;
@@ -567,10 +567,11 @@ export class EditQueue {
   }
 
   /**
-   * A batch's callback obeys exactly the rules of an edit's, so the edit validator itself
-   * applies them: to the batch's first job (already valid) carrying the batch's callback.
+   * A batch's or a run's callback obeys exactly the rules of an edit's, so the edit validator
+   * itself applies them: to a valid edit (the batch's first job, a run's first step) carrying it.
+   * @internal
    */
-  private async checkBatchCallback(sample: unknown, callback: unknown): Promise<{ url: string }> {
+  async checkCallbackOf(sample: unknown, callback: unknown): Promise<{ url: string }> {
     try {
       const probe = await validateEditJob(
         { ...(sample as Record<string, unknown>), callback },

@@ -1,4 +1,5 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { CallbackDispatcher, deliveryIdFor } from '@darkroom/callbacks';
 import { closeAll } from '@darkroom/core';
 import {
   guardAgainstLeaks,
@@ -118,7 +119,12 @@ describe('recipe runs (real Redis, real BullMQ workers)', () => {
   /** A runs worker; `recheckMs` long, so only step ends wake runs in time for a test. */
   function startRunWorker(
     files: Files,
-    options: { scratchLifetimeMs?: number; url?: string; queue?: EditQueue } = {},
+    options: {
+      scratchLifetimeMs?: number;
+      url?: string;
+      queue?: EditQueue;
+      callbacks?: CallbackDispatcher;
+    } = {},
   ) {
     const { url = redisUrl(), queue = edits, ...lifetime } = options;
     const connection = createWorkerConnection(url);
@@ -283,6 +289,62 @@ describe('recipe runs (real Redis, real BullMQ workers)', () => {
     expect(run).toMatchObject({ state: 'completed', round: 1 });
     expect(processed.slice(0, 2)).toEqual(['cutout', 'composite']);
     expect(processed.length).toBe(4);
+  });
+
+  it('queues a signed run.failed callback with the failed step, and run.completed after a retry', async () => {
+    const callbacks = new CallbackDispatcher({
+      connection: redis,
+      prefix: edits.prefix,
+      queueName: uniqueName('run-callbacks'),
+      worker: false,
+    });
+    stops.push(async () => {
+      await callbacks.queue.obliterate({ force: true });
+      await callbacks.close();
+    });
+    const files = new Files([photo, template]);
+    const failing = new Set(['cutout']);
+    startEditWorker(files, failing, []);
+    startRunWorker(files, { callbacks });
+    const { id } = await edits.enqueueRecipe({
+      recipe: fanOutRecipe,
+      params: { sku },
+      callback: { url: 'https://app.example.com/runs?sig=abc' },
+    });
+    expect((await ended(id)).state).toBe('failed');
+    const body = async (type: 'run.failed' | 'run.completed') => {
+      const job = await callbacks.queue.getJob(deliveryIdFor(id, type));
+      return JSON.parse(String(job?.data.body)) as { type: string; data: Record<string, unknown> };
+    };
+    expect(await body('run.failed')).toMatchObject({
+      type: 'run.failed',
+      data: {
+        runId: id,
+        recipe: 'product-renditions',
+        state: 'failed',
+        failure: { step: 'cutout', reason: 'remote_failed' },
+      },
+    });
+    failing.clear();
+    await edits.retryRun(id);
+    expect((await ended(id)).state).toBe('completed');
+    const completed = await body('run.completed');
+    expect(completed.data).toMatchObject({ runId: id, state: 'completed' });
+    expect(completed.data.outputs).toEqual([
+      `s3://darkroom-out/products/${sku}/card.jpg`,
+      `s3://darkroom-out/products/${sku}/card.png`,
+    ]);
+    expect(JSON.stringify(completed)).not.toContain('sig=abc');
+  });
+
+  it('refuses a run whose callback could not be delivered safely, naming the field', async () => {
+    await expect(
+      edits.enqueueRecipe({
+        recipe: fanOutRecipe,
+        params: { sku },
+        callback: { url: 'http://10.0.0.1/hook' },
+      }),
+    ).rejects.toMatchObject({ issues: [expect.objectContaining({ path: 'callback.url' })] });
   });
 
   it('answers a replay with the same run and refuses the key with other parameters', async () => {

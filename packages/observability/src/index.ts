@@ -32,6 +32,7 @@ export type { HttpMetricsOptions } from './metrics/http-metrics';
 export type { BudgetMetricsOptions } from './metrics/budget-metrics';
 export { QUEUE_STATES, QueueMetrics } from './metrics/queue-metrics';
 export { TENANT_CALL_KINDS, TENANT_EDIT_OUTCOMES, TenantMetrics } from './metrics/tenant-metrics';
+export { RUN_OUTCOMES, RunMetrics, type RunOutcome } from './metrics/run-metrics';
 export type {
   TenantCallKind,
   TenantEditOutcome,

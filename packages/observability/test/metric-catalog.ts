@@ -6,6 +6,7 @@ import {
   HttpMetrics,
   PipelineMetrics,
   QueueMetrics,
+  RunMetrics,
   TenantMetrics,
   collectProcessMetrics,
 } from '../src';
@@ -32,6 +33,7 @@ export async function registeredMetrics(
   new QueueMetrics({ register, collect: () => Promise.resolve([]) });
   new TenantMetrics({ register });
   new HttpMetrics({ register });
+  new RunMetrics({ register });
   if (options.processMetrics) collectProcessMetrics(register);
   const catalog: MetricCatalog = new Map();
   for (const metric of await register.getMetricsAsJSON()) {

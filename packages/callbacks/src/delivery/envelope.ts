@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The events an application is told about: an edit reached a terminal state, or every edit of a
- * batch did (`batch.completed`, whose delivery is keyed by the batch id in place of an edit's).
+ * The events an application is told about: an edit reached a terminal state, every edit of a
+ * batch did (`batch.completed`), or a recipe run ended (`run.completed`, `run.failed`); a batch's
+ * and a run's deliveries are keyed by the batch or run id in place of an edit's.
  */
 export const CALLBACK_TYPES = [
   'edit.completed',
   'edit.failed',
   'edit.cancelled',
   'batch.completed',
+  'run.completed',
+  'run.failed',
 ] as const;
 export type CallbackType = (typeof CALLBACK_TYPES)[number];
 

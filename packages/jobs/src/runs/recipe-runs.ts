@@ -21,7 +21,14 @@ import {
  * pays, how urgent it is, until when it may run and the key that makes a replay safe.
  */
 const runOptionsSchema = editJobInputSchema
-  .pick({ account: true, tenant: true, priority: true, deadline: true, idempotencyKey: true })
+  .pick({
+    account: true,
+    tenant: true,
+    priority: true,
+    deadline: true,
+    idempotencyKey: true,
+    callback: true,
+  })
   .extend({
     recipe: z.unknown(),
     params: z
@@ -115,6 +122,11 @@ export class RecipeRuns {
       legacyApi: this.options.legacyApi,
     });
     const deadlineAt = deadlineOf(run.deadline);
+    const first = bound.steps[0];
+    const callback =
+      run.callback && first
+        ? await this.edits.checkCallbackOf({ ...first.edit, account: run.account }, run.callback)
+        : undefined;
     const recipeName = (run.recipe as { name: string }).name;
     const data: RecipeRunData = {
       v: 1,
@@ -128,6 +140,7 @@ export class RecipeRuns {
       ...(run.tenant ? { tenant: run.tenant } : {}),
       ...(run.priority ? { priority: run.priority } : {}),
       ...(deadlineAt ? { deadlineAt } : {}),
+      ...(callback ? { callback } : {}),
       enqueuedAt: Date.now(),
       fingerprint: createHash('sha256')
         .update(
@@ -136,6 +149,7 @@ export class RecipeRuns {
             account: run.account,
             tenant: run.tenant,
             priority: run.priority,
+            callback,
           }),
         )
         .digest('hex'),

@@ -39,8 +39,13 @@ export interface RecipeRunData {
   priority?: number;
   /** Epoch ms after which the run ends `deadline_exceeded`, whatever step it is at. */
   deadlineAt?: number;
+  /** Where the run's signed `run.completed` / `run.failed` callback goes (as given). */
+  callback?: { url: string };
   enqueuedAt: number;
-  /** sha256 of the bound run, account, tenant and priority: a replay from a conflicting reuse. */
+  /**
+   * sha256 of the bound run, account, tenant, priority and callback: a replay from a conflicting
+   * reuse of a key.
+   */
   fingerprint: string;
   /** Random per add: tells the caller whether its add created the run or found it. */
   nonce: string;

@@ -1,4 +1,5 @@
 import { DelayedError, Job, UnrecoverableError, type Processor, type Queue } from 'bullmq';
+import type { CallbackDispatcher } from '@darkroom/callbacks';
 import type { EditQueue, EditJobStatus } from '../edit-queue';
 import { EditJobValidationError } from '../errors/edit-job-validation-error';
 import type { RedisConnection } from '../redis-connection';
@@ -31,6 +32,12 @@ export interface RunProcessorDeps {
   scratchLifetimeMs?: number;
   /** @defaultValue RUN_RECHECK_MS */
   recheckMs?: number;
+  /**
+   * Queues a run's signed callback when it ends (`run.completed`, `run.failed`), for runs that
+   * name one. Its delivery id comes from the run id and the type, so queueing it again (a worker
+   * that died before the run was marked ended) sends nothing twice.
+   */
+  callbacks?: Pick<CallbackDispatcher, 'enqueue'>;
   /** Called once when a run ends (metrics, logs). */
   onRunEnd?(run: Job<RecipeRunData>, outcome: 'completed' | 'failed', failure?: RunFailure): void;
 }
@@ -96,10 +103,11 @@ async function advanceRun(
   const done = new Set(data.steps.filter((s) => statuses.get(s.name)?.state === 'completed'));
   if (done.size === data.steps.length) {
     const removed = await deps.removeUnder(data.scratch);
-    deps.onRunEnd?.(job, 'completed');
     const steps = Object.fromEntries(
       data.steps.map((s) => [s.name, stepEditId(runId, data.round, s.name)]),
     );
+    await announceRun(deps, job, 'run.completed', { outputs: data.finals });
+    deps.onRunEnd?.(job, 'completed');
     return { outputs: data.finals, steps, removed };
   }
   if (data.deadlineAt !== undefined && Date.now() > data.deadlineAt) {
@@ -112,44 +120,59 @@ async function advanceRun(
   const ready = data.steps.filter(
     (s) => !statuses.get(s.name) && s.needs.every((n) => doneNames.has(n)),
   );
-  let wakeAt = Date.now() + (deps.recheckMs ?? RUN_RECHECK_MS);
-  if (ready.length > 0) {
-    try {
-      await deps.edits.enqueueRunSteps(
-        runId,
-        ready.map((s) => ({
-          step: s.name,
-          job: {
-            ...s.edit,
-            account: data.account,
-            ...(data.tenant ? { tenant: data.tenant } : {}),
-            ...(data.priority ? { priority: data.priority } : {}),
-            ...(data.deadlineAt ? { deadline: data.deadlineAt } : {}),
-            idempotencyKey: stepIdempotencyKey(runId, data.round, s.name),
-          },
-        })),
-      );
-    } catch (err) {
-      if (err instanceof QuotaExceededError) {
-        // The tenant's edits for today are spent: look again when the quota frees.
-        wakeAt = Math.max(Date.now(), err.resetAt.getTime());
-      } else if (err instanceof EditJobValidationError) {
-        const first = err.issues[0];
-        const only = ready.length === 1 ? ready[0] : undefined;
-        return failRun(deps, job, {
-          ...(only ? { step: only.name } : {}),
-          reason: 'invalid_job',
-          message: first ? `${first.path}: ${first.message}` : err.message,
-        });
-      } else {
-        throw err;
-      }
-    }
-  }
+  const enqueued = await enqueueReady(deps, job, ready);
+  if ('failure' in enqueued) return failRun(deps, job, enqueued.failure);
+  const wakeAt = enqueued.wakeAt ?? Date.now() + (deps.recheckMs ?? RUN_RECHECK_MS);
   await job.moveToDelayed(wakeAt, token);
   // A step that ended after the look above set the mark: wake at once rather than at the recheck.
   if ((await deps.redis.exists(nudge)) === 1) await job.promote().catch(() => undefined);
   throw new DelayedError();
+}
+
+/**
+ * Enqueues the steps whose inputs have all completed, each as an edit by its key. A spent daily
+ * quota of the run's tenant is no failure: the run looks again when it frees (`wakeAt`). A step
+ * the edit rules refuse (its deadline passed meanwhile) fails the run.
+ */
+async function enqueueReady(
+  deps: RunProcessorDeps,
+  job: Job<RecipeRunData, RecipeRunResult>,
+  ready: RecipeRunData['steps'],
+): Promise<{ wakeAt?: number } | { failure: RunFailure }> {
+  if (ready.length === 0) return {};
+  const runId = String(job.id);
+  const data = job.data;
+  try {
+    await deps.edits.enqueueRunSteps(
+      runId,
+      ready.map((s) => ({
+        step: s.name,
+        job: {
+          ...s.edit,
+          account: data.account,
+          ...(data.tenant ? { tenant: data.tenant } : {}),
+          ...(data.priority ? { priority: data.priority } : {}),
+          ...(data.deadlineAt ? { deadline: data.deadlineAt } : {}),
+          idempotencyKey: stepIdempotencyKey(runId, data.round, s.name),
+        },
+      })),
+    );
+    return {};
+  } catch (err) {
+    if (err instanceof QuotaExceededError) {
+      return { wakeAt: Math.max(Date.now(), err.resetAt.getTime()) };
+    }
+    if (!(err instanceof EditJobValidationError)) throw err;
+    const first = err.issues[0];
+    const only = ready.length === 1 ? ready[0] : undefined;
+    return {
+      failure: {
+        ...(only ? { step: only.name } : {}),
+        reason: 'invalid_job',
+        message: first ? `${first.path}: ${first.message}` : err.message,
+      },
+    };
+  }
 }
 
 /**
@@ -170,9 +193,38 @@ async function failRun(
     removeOnComplete: true,
     removeOnFail: { age: 86_400 },
   });
+  await announceRun(deps, job, 'run.failed', { failure });
   deps.onRunEnd?.(job, 'failed', failure);
   const where = failure.step ? `step ${failure.step} failed: ` : '';
   throw new UnrecoverableError(`${failure.reason}: ${where}${failure.message}`);
+}
+
+/** Queues the run's callback, when it names one: what it was, how it ended, no URL. */
+async function announceRun(
+  deps: RunProcessorDeps,
+  job: Job<RecipeRunData, RecipeRunResult>,
+  type: 'run.completed' | 'run.failed',
+  ending: { outputs: string[] } | { failure: RunFailure },
+): Promise<void> {
+  const url = job.data.callback?.url;
+  if (!url || !deps.callbacks) return;
+  const runId = String(job.id);
+  const steps = job.data.steps.map((s) => ({
+    name: s.name,
+    editId: stepEditId(runId, job.data.round, s.name),
+  }));
+  await deps.callbacks.enqueue({
+    editId: runId,
+    url,
+    type,
+    data: {
+      runId,
+      recipe: job.data.recipe,
+      state: type === 'run.completed' ? 'completed' : 'failed',
+      steps,
+      ...ending,
+    },
+  });
 }
 
 /** Deletes a failed run's intermediates, unless the run was retried or completed since. */

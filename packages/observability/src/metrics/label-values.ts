@@ -2,6 +2,7 @@ import { BUDGET_CLASSES, ENDPOINT_CLASSES, STATUS_CLASSES, STATUS_LABELS } from 
 import { CALLBACK_OUTCOMES, RECONCILIATION_OUTCOMES } from './pipeline-metrics';
 import { QUEUE_STATES } from './queue-metrics';
 import { TENANT_CALL_KINDS, TENANT_EDIT_OUTCOMES } from './tenant-metrics';
+import { RUN_OUTCOMES } from './run-metrics';
 
 /**
  * Every value a label whose values this package fixes can take, by metric and label: what a
@@ -33,4 +34,6 @@ export const BOUNDED_LABEL_VALUES: Readonly<
   darkroom_queue_jobs: { state: QUEUE_STATES },
   darkroom_tenant_edits_total: { outcome: TENANT_EDIT_OUTCOMES },
   darkroom_tenant_adobe_calls_total: { kind: TENANT_CALL_KINDS },
+  darkroom_recipe_runs_total: { outcome: RUN_OUTCOMES },
+  darkroom_recipe_run_duration_seconds: { outcome: RUN_OUTCOMES },
 };
