@@ -567,11 +567,19 @@ export class EditQueue {
   }
 
   /**
-   * A batch's or a run's callback obeys exactly the rules of an edit's, so the edit validator
-   * itself applies them: to a valid edit (the batch's first job, a run's first step) carrying it.
+   * Validates one edit with this queue's rules (legacy policy, callback allow-list), storing
+   * nothing: a recipe run holds its deadline and callback to an edit's rules through its first step.
    * @internal
    */
-  async checkCallbackOf(sample: unknown, callback: unknown): Promise<{ url: string }> {
+  validateOne(input: unknown): Promise<ValidatedEditJob> {
+    return validateEditJob(input, this.validation);
+  }
+
+  /**
+   * A batch's callback obeys exactly the rules of an edit's, so the edit validator itself applies
+   * them: to the batch's first job (already valid) carrying the batch's callback.
+   */
+  private async checkCallbackOf(sample: unknown, callback: unknown): Promise<{ url: string }> {
     try {
       const probe = await validateEditJob(
         { ...(sample as Record<string, unknown>), callback },

@@ -337,7 +337,7 @@ describe('recipe runs (real Redis, real BullMQ workers)', () => {
     expect(JSON.stringify(completed)).not.toContain('sig=abc');
   });
 
-  it('refuses a run whose callback could not be delivered safely, naming the field', async () => {
+  it('refuses a run whose callback or deadline breaks an edit’s rules, naming the field', async () => {
     await expect(
       edits.enqueueRecipe({
         recipe: fanOutRecipe,
@@ -345,6 +345,12 @@ describe('recipe runs (real Redis, real BullMQ workers)', () => {
         callback: { url: 'http://10.0.0.1/hook' },
       }),
     ).rejects.toMatchObject({ issues: [expect.objectContaining({ path: 'callback.url' })] });
+    await expect(
+      edits.enqueueRecipe({ recipe: fanOutRecipe, params: { sku }, deadline: Date.now() - 1_000 }),
+    ).rejects.toMatchObject({
+      issues: [expect.objectContaining({ path: 'deadline', rule: 'deadline_range' })],
+    });
+    expect(await edits.runs().queue.count()).toBe(0);
   });
 
   it('answers a replay with the same run and refuses the key with other parameters', async () => {

@@ -7,7 +7,7 @@ import type { EditJobState, EditJobStatus, EditQueue } from '../edit-queue';
 import { EditJobNotFoundError } from '../errors/edit-job-not-found-error';
 import { EditJobStateError } from '../errors/edit-job-state-error';
 import { IdempotencyConflictError } from '../errors/idempotency-conflict-error';
-import { bindRecipe, RecipeValidationError } from '../recipes';
+import { bindRecipe, RecipeValidationError, type BoundStep } from '../recipes';
 import { isRunId, newRunId, runIdForKey, stepEditId } from './run-ids';
 import {
   RUN_JOB_NAME,
@@ -121,12 +121,15 @@ export class RecipeRuns {
       scratch,
       legacyApi: this.options.legacyApi,
     });
-    const deadlineAt = deadlineOf(run.deadline);
-    const first = bound.steps[0];
-    const callback =
-      run.callback && first
-        ? await this.edits.checkCallbackOf({ ...first.edit, account: run.account }, run.callback)
-        : undefined;
+    // The run's deadline and callback obey an edit's rules: its first step, carrying them, says.
+    const first = bound.steps[0] as BoundStep;
+    const probe = await this.edits.validateOne({
+      ...first.edit,
+      account: run.account,
+      ...(run.deadline !== undefined ? { deadline: run.deadline } : {}),
+      ...(run.callback ? { callback: run.callback } : {}),
+    });
+    const { deadlineAt, callback } = probe;
     const recipeName = (run.recipe as { name: string }).name;
     const data: RecipeRunData = {
       v: 1,
@@ -237,11 +240,4 @@ export class RecipeRuns {
 /** A run that failed outside the run processor's own checks (BullMQ's: stalled, attempts spent). */
 function unknownFailure(job: Job<RecipeRunData>): RunFailure {
   return { reason: 'run_failed', message: job.failedReason || 'the run failed' };
-}
-
-/** The run's deadline in epoch ms; the range rules are the steps' (each edit is checked). */
-function deadlineOf(deadline: RecipeRunInput['deadline']): number | undefined {
-  if (deadline === undefined) return undefined;
-  if (deadline instanceof Date) return deadline.getTime();
-  return typeof deadline === 'number' ? deadline : Date.parse(deadline);
 }
