@@ -161,7 +161,7 @@ describe.each(Object.keys(overlays))('overlays/%s', (name) => {
     }
   });
 
-  it('routes each Service and the ServiceMonitor to a named port of a matching pod', () => {
+  it('routes each Service and each ServiceMonitor to a named port of a matching pod', () => {
     for (const svc of manifests.filter((m) => m.kind === 'Service')) {
       const spec = svc.spec as {
         selector: Record<string, string>;
@@ -175,13 +175,23 @@ describe.each(Object.keys(overlays))('overlays/%s', (name) => {
       const names = podSpec(pods[0]!).containers.flatMap((c) => c.ports?.map((p) => p.name));
       for (const port of spec.ports) expect(names).toContain(port.targetPort);
     }
-    const monitor = find(manifests, 'ServiceMonitor', 'darkroom-worker').spec as {
-      selector: { matchLabels: Record<string, string> };
-      endpoints: { port: string; path: string }[];
-    };
-    const metrics = find(manifests, 'Service', 'darkroom-worker-metrics');
-    expect(matchesSelector(monitor.selector.matchLabels, metrics.metadata.labels ?? {})).toBe(true);
-    expect(monitor.endpoints[0]).toMatchObject({ port: 'metrics', path: '/metrics' });
+    // Workers and producers are scraped, each through exactly its metrics Service.
+    for (const [name, service] of [
+      ['darkroom-worker', 'darkroom-worker-metrics'],
+      ['darkroom-producer', 'darkroom-producer-metrics'],
+    ]) {
+      const monitor = find(manifests, 'ServiceMonitor', name!).spec as {
+        selector: { matchLabels: Record<string, string> };
+        endpoints: { port: string; path: string }[];
+      };
+      const selected = manifests.filter(
+        (m) =>
+          m.kind === 'Service' &&
+          matchesSelector(monitor.selector.matchLabels, m.metadata.labels ?? {}),
+      );
+      expect(selected.map((m) => m.metadata.name)).toEqual([service]);
+      expect(monitor.endpoints[0]).toMatchObject({ port: 'metrics', path: '/metrics' });
+    }
   });
 
   it('scales the worker Deployment with KEDA on a Prometheus query, at most one pod per target', () => {
