@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { ConfigError, parseEnv } from '@darkroom/config';
 import { closeAll, closeOnce } from '@darkroom/core';
 import { createDashboard } from '@darkroom/dashboard';
 import type { Emulator } from '@darkroom/emulator';
-import { DEFAULT_PREFIX, DEFAULT_QUEUE, type EditQueue } from '@darkroom/jobs';
-import { storageConfigSchema, type StorageConfig, type StorageRegistry } from '@darkroom/storage';
+import { DEFAULT_PREFIX, DEFAULT_QUEUE, runtimeEnvShape, type EditQueue } from '@darkroom/jobs';
+import type { StorageConfig, StorageRegistry } from '@darkroom/storage';
 import {
   startStack,
   type StackFixture,
@@ -12,6 +13,7 @@ import {
   type StackRedis,
 } from '@darkroom/testing/stack';
 import { createWorker, parseWorkerConfig, type DarkroomWorker } from '@darkroom/worker';
+import { z } from 'zod';
 import type { MainJobLocations } from './main-job';
 
 export interface LocalStack {
@@ -22,6 +24,12 @@ export interface LocalStack {
   /** The storage configuration the worker uses: s3rver's, or DARKROOM_STORAGE. */
   storageConfig: StorageConfig;
   at: MainJobLocations;
+  /**
+   * Where recipe runs write their intermediates (the EditQueue's `scratch`): a folder of the
+   * demo's run, `s3://darkroom-scratch/<run>/` or under DEMO_SCRATCH; each recipe run uses
+   * `<scratch><runId>/` and empties it when it completes.
+   */
+  scratch: string;
   worker: DarkroomWorker;
   /** The emulator, unless real Adobe credentials are configured. */
   emulator?: Emulator;
@@ -44,16 +52,73 @@ export interface StackLogs {
 /** The emulator's time factor in the local stack: a 5–15 s Adobe job takes 0.25–0.75 s. */
 const DEMO_TIME_FACTOR = 0.05;
 const DEMO_CLIENT = { clientId: 'darkroom-local', clientSecret: randomBytes(16).toString('hex') };
-const DEMO_BUCKETS = { inputs: 'darkroom-in', outputs: 'darkroom-out' };
+const DEMO_BUCKETS = {
+  inputs: 'darkroom-in',
+  outputs: 'darkroom-out',
+  // A bucket of its own, so a run's intermediates are never among the outputs a user browses.
+  scratch: 'darkroom-scratch',
+};
+
+/** What `storagePlan` decides: the stack's storage option, the run's folders and its scratch. */
+interface StoragePlan {
+  option: NonNullable<StackOptions['storage']>;
+  at: MainJobLocations;
+  /** The EditQueue's `scratch`: where recipe runs write intermediates, ending in `/`. */
+  scratch: string;
+}
+
+/** DARKROOM_STORAGE, when it is set: the storage the demo uses in place of s3rver. */
+const demoStorageEnv = z.object({ DARKROOM_STORAGE: runtimeEnvShape.DARKROOM_STORAGE.unwrap() });
+
+/** `prefix` with a trailing `/`, so two prefixes compare as folders. */
+const asFolder = (prefix: string): string => (prefix.endsWith('/') ? prefix : `${prefix}/`);
 
 /**
- * Where the main job reads and writes: the configured storage and DEMO_INPUTS/DEMO_OUTPUTS
- * prefixes, or s3rver's two buckets. Each run gets a folder of its own.
+ * The configured DEMO_* prefixes, each required with DARKROOM_STORAGE, and the scratch apart
+ * from the others: a run deletes what it leaves under its scratch folder, so that folder must
+ * hold neither the samples nor the outputs, nor sit inside them.
  */
-function storagePlan(
+function configuredPrefixes(
   env: NodeJS.ProcessEnv,
-  dataDir: string,
-): { option: NonNullable<StackOptions['storage']>; at: MainJobLocations } {
+): Record<'inputs' | 'outputs' | 'scratch', string> {
+  const names = {
+    inputs: 'DEMO_INPUTS',
+    outputs: 'DEMO_OUTPUTS',
+    scratch: 'DEMO_SCRATCH',
+  } as const;
+  const missing = Object.values(names).filter((name) => !env[name]);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing.map((variable) => ({
+        variable,
+        rule: 'required with DARKROOM_STORAGE: a reference prefix such as s3://my-bucket/darkroom-demo',
+      })),
+    );
+  }
+  const [inputs, outputs, scratch] = [names.inputs, names.outputs, names.scratch].map((name) =>
+    (env[name] ?? '').replace(/\/+$/, ''),
+  ) as [string, string, string];
+  const overlaps = [inputs, outputs].some(
+    (other) =>
+      asFolder(scratch).startsWith(asFolder(other)) ||
+      asFolder(other).startsWith(asFolder(scratch)),
+  );
+  if (overlaps) {
+    throw new ConfigError([
+      {
+        variable: names.scratch,
+        rule: 'must be apart from DEMO_INPUTS and DEMO_OUTPUTS (neither inside them nor holding them): runs delete what they leave there',
+      },
+    ]);
+  }
+  return { inputs, outputs, scratch };
+}
+
+/**
+ * Where the main job reads and writes: the configured storage and DEMO_INPUTS/DEMO_OUTPUTS/
+ * DEMO_SCRATCH prefixes, or s3rver's three buckets. Each run gets a folder of its own in each.
+ */
+function storagePlan(env: NodeJS.ProcessEnv, dataDir: string): StoragePlan {
   const run = new Date().toISOString().replace(/[:.]/g, '-');
   if (!env.DARKROOM_STORAGE) {
     return {
@@ -62,17 +127,16 @@ function storagePlan(
         inputs: `s3://${DEMO_BUCKETS.inputs}/${run}`,
         outputs: `s3://${DEMO_BUCKETS.outputs}/${run}`,
       },
+      scratch: `s3://${DEMO_BUCKETS.scratch}/${run}/`,
     };
   }
-  const config: StorageConfig = storageConfigSchema.parse(JSON.parse(env.DARKROOM_STORAGE));
-  if (!env.DEMO_INPUTS || !env.DEMO_OUTPUTS) {
-    throw new Error(
-      'with DARKROOM_STORAGE set, also set DEMO_INPUTS and DEMO_OUTPUTS (reference prefixes such as s3://my-bucket/darkroom-demo)',
-    );
-  }
+  // Parsed as every Darkroom process parses it: a bad value is a ConfigError naming the variable.
+  const config: StorageConfig = parseEnv(demoStorageEnv, env).DARKROOM_STORAGE;
+  const prefixes = configuredPrefixes(env);
   return {
     option: { config },
-    at: { inputs: `${env.DEMO_INPUTS}/${run}`, outputs: `${env.DEMO_OUTPUTS}/${run}` },
+    at: { inputs: `${prefixes.inputs}/${run}`, outputs: `${prefixes.outputs}/${run}` },
+    scratch: `${prefixes.scratch}/${run}/`,
   };
 }
 
@@ -88,7 +152,7 @@ function realApiEnv(env: NodeJS.ProcessEnv): Record<string, string> | undefined 
 function startPipeline(
   env: NodeJS.ProcessEnv,
   dataDir: string,
-  storage: NonNullable<StackOptions['storage']>,
+  plan: StoragePlan,
   logs: StackLogs,
 ): Promise<StackFixture<DarkroomWorker>> {
   const api = realApiEnv(env);
@@ -100,8 +164,8 @@ function startPipeline(
         args: ['--appendonly', 'yes', '--appendfsync', 'everysec'],
       },
     },
-    storage,
-    buckets: [DEMO_BUCKETS.inputs, DEMO_BUCKETS.outputs],
+    storage: plan.option,
+    buckets: [DEMO_BUCKETS.inputs, DEMO_BUCKETS.outputs, DEMO_BUCKETS.scratch],
     emulator: api ? false : { scaleRateLimits: true },
     timeFactor: DEMO_TIME_FACTOR,
     client: DEMO_CLIENT,
@@ -112,6 +176,7 @@ function startPipeline(
       keepJobs: true,
       // New edits wait in their tenants' lines, as the producer's do.
       fair: true,
+      scratch: plan.scratch,
     },
     startWorker: (workerEnv) =>
       createWorker(
@@ -125,8 +190,8 @@ function startPipeline(
 
 /**
  * Starts everything Darkroom needs on this machine, each part replaced by the real one when it is
- * configured: REDIS_URL for Redis, DARKROOM_STORAGE (+ DEMO_INPUTS/DEMO_OUTPUTS prefixes) for
- * storage, ADOBE_CLIENT_ID/ADOBE_CLIENT_SECRET for Adobe's API.
+ * configured: REDIS_URL for Redis, DARKROOM_STORAGE (+ DEMO_INPUTS, DEMO_OUTPUTS and
+ * DEMO_SCRATCH prefixes) for storage, ADOBE_CLIENT_ID/ADOBE_CLIENT_SECRET for Adobe's API.
  */
 export async function startLocalStack(
   env: NodeJS.ProcessEnv,
@@ -134,7 +199,7 @@ export async function startLocalStack(
   logs: StackLogs = { level: 'silent' },
 ): Promise<LocalStack> {
   const plan = storagePlan(env, dataDir);
-  const stack = await startPipeline(env, dataDir, plan.option, logs);
+  const stack = await startPipeline(env, dataDir, plan, logs);
   const user = 'admin';
   const password = env.DASHBOARD_PASSWORD ?? randomBytes(9).toString('base64url');
   let board: ReturnType<typeof createDashboard> | undefined;
@@ -153,6 +218,7 @@ export async function startLocalStack(
       storage: stack.storage,
       storageConfig: stack.storageConfig,
       at: plan.at,
+      scratch: plan.scratch,
       worker: stack.workers[0]!,
       ...(stack.emulator ? { emulator: stack.emulator, emulatorClient: DEMO_CLIENT } : {}),
       ...(stack.s3 ? { s3Endpoint: stack.s3.endpoint } : {}),

@@ -2,7 +2,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { EditJobInput, EditJobStatus, EditQueue } from '@darkroom/jobs';
 import type { StorageRegistry } from '@darkroom/storage';
-import { landscapeJpeg, posterPsd, productPng } from './samples';
+import { DEMO_PRODUCTS, recipeInputs } from './main-job-recipes';
+import {
+  bannerPsd,
+  landscapeJpeg,
+  posterPsd,
+  productCardPsd,
+  productJpeg,
+  productPng,
+} from './samples';
 
 export interface MainJobEdit {
   label: string;
@@ -92,15 +100,28 @@ export function mainJobEdits(at: MainJobLocations): MainJobEdit[] {
   ];
 }
 
-/** Writes the generated samples to the input locations. */
+/**
+ * Writes the generated samples to the input locations: the edits' poster, photo and product
+ * shot, and what the example recipes read (each demo product's photo by SKU, the product-card
+ * and banner templates).
+ */
 export async function uploadSamples(storage: StorageRegistry, at: MainJobLocations): Promise<void> {
-  const samples: [string, Buffer, string][] = [
-    ['poster.psd', posterPsd(), 'image/vnd.adobe.photoshop'],
-    ['landscape.jpg', await landscapeJpeg(), 'image/jpeg'],
-    ['product.png', await productPng(), 'image/png'],
+  const psd = 'image/vnd.adobe.photoshop';
+  const forRecipes = recipeInputs(at);
+  const samples: [string, () => Buffer | Promise<Buffer>, string][] = [
+    [`${at.inputs}/poster.psd`, () => posterPsd(), psd],
+    [`${at.inputs}/landscape.jpg`, () => landscapeJpeg(), 'image/jpeg'],
+    [`${at.inputs}/product.png`, () => productPng(), 'image/png'],
+    ...DEMO_PRODUCTS.map(({ sku, look }): [string, () => Promise<Buffer>, string] => [
+      forRecipes.productPhoto(sku),
+      () => productJpeg(look),
+      'image/jpeg',
+    ]),
+    [forRecipes.productCard, () => productCardPsd(), psd],
+    [forRecipes.banner, () => bannerPsd(), psd],
   ];
-  for (const [name, body, contentType] of samples) {
-    await storage.upload(`${at.inputs}/${name}`, body, contentType);
+  for (const [ref, draw, contentType] of samples) {
+    await storage.upload(ref, await draw(), contentType);
   }
 }
 

@@ -1,71 +1,16 @@
-import { initializeCanvas, writePsdBuffer, type Layer, type Psd } from 'ag-psd';
+import { writePsdBuffer, type Psd } from 'ag-psd';
 import sharp from 'sharp';
-
-let agPsdReady = false;
-
-function ensureAgPsd(): void {
-  if (agPsdReady) return;
-  // Node has no canvas: ag-psd works on plain ImageData objects when asked to.
-  initializeCanvas(
-    () => {
-      throw new Error('no canvas in Node: Darkroom writes PSD pixels as ImageData');
-    },
-    (width: number, height: number) => ({
-      width,
-      height,
-      data: new Uint8ClampedArray(width * height * 4),
-      colorSpace: 'srgb',
-    }),
-  );
-  agPsdReady = true;
-}
-
-type Rgba = [number, number, number, number];
-/** ag-psd types pixels with the DOM's ImageData, which Node code cannot name. */
-type PixelData = NonNullable<Layer['imageData']>;
-
-/** An RGBA pixel buffer painted by a function of (x, y). */
-function paint(
-  width: number,
-  height: number,
-  colour: (x: number, y: number) => Rgba,
-): Uint8ClampedArray {
-  const data = new Uint8ClampedArray(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const [r, g, b, a] = colour(x, y);
-      const i = (y * width + x) * 4;
-      data[i] = r;
-      data[i + 1] = g;
-      data[i + 2] = b;
-      data[i + 3] = a;
-    }
-  }
-  return data;
-}
-
-function layer(
-  name: string,
-  left: number,
-  top: number,
-  width: number,
-  height: number,
-  colour: (x: number, y: number) => Rgba,
-): Layer {
-  return {
-    name,
-    left,
-    top,
-    right: left + width,
-    bottom: top + height,
-    imageData: {
-      width,
-      height,
-      data: paint(width, height, colour),
-      colorSpace: 'srgb',
-    } as unknown as PixelData,
-  };
-}
+import { localisedBannerRecipe, productCutoutRecipe } from '@darkroom/jobs';
+import {
+  ensureAgPsd,
+  flatten,
+  layer,
+  paint,
+  pixelData,
+  textLayer,
+  type Rgb,
+  type Rgba,
+} from './drawing';
 
 /**
  * A layered poster made on the spot (Darkroom ships no image files): a gradient background, a sun
@@ -107,12 +52,10 @@ export function posterPsd(width = 1200, height = 800): Buffer {
     bitsPerChannel: 8,
     colorMode: 3,
     children: [sky, sun, badge],
-    imageData: { width, height, data: composite, colorSpace: 'srgb' } as unknown as PixelData,
+    imageData: pixelData(width, height, composite),
   };
   return writePsdBuffer(psd, { generateThumbnail: false });
 }
-
-type Rgb = [number, number, number];
 
 /** A colour between `a` (t = 0) and `b` (t = 1). */
 const mix = (a: Rgb, b: Rgb, t: number): Rgb => {
@@ -187,18 +130,154 @@ export async function landscapeJpeg(width = 1600, height = 1000): Promise<Buffer
     .toBuffer();
 }
 
+/**
+ * The products the samples draw: a blue bottle with an orange cap, tall and narrow, and a red tin
+ * with a gold lid, wide and low, so two product cards tell their products apart at a glance.
+ */
+export type ProductLook = 'bottle' | 'tin';
+
+/** One product on a plain white backdrop with wide margins, drawn on a 1000 × 1000 canvas. */
+function productColour(look: ProductLook, x: number, y: number): Rgba {
+  if (look === 'tin') {
+    if (x > 250 && x < 750 && y > 380 && y < 440) return [220, 180, 60, 255];
+    if (x > 260 && x < 740 && y >= 440 && y < 780) return [200, 40 + (y - 440) / 12, 50, 255];
+    return [255, 255, 255, 255];
+  }
+  const inBody = x > 340 && x < 660 && y > 260 && y < 780;
+  const inCap = (x - 500) ** 2 + (y - 250) ** 2 < 120 ** 2;
+  if (inBody) return [30 + (x - 340) / 3, 120, 200, 255];
+  if (inCap) return [230, 120, 40, 255];
+  return [255, 255, 255, 255];
+}
+
+function productPixels(look: ProductLook, width: number, height: number): sharp.Sharp {
+  const pixels = Buffer.from(paint(width, height, (x, y) => productColour(look, x, y)));
+  return sharp(pixels, { raw: { width, height, channels: 4 } });
+}
+
 /** A product shot: one object on a plain white backdrop with wide margins, for cut-out and crop. */
-export async function productPng(width = 1000, height = 1000): Promise<Buffer> {
-  const pixels = Buffer.from(
-    paint(width, height, (x, y) => {
-      const inBody = x > 340 && x < 660 && y > 260 && y < 780;
-      const inCap = (x - 500) ** 2 + (y - 250) ** 2 < 120 ** 2;
-      if (inBody) return [30 + (x - 340) / 3, 120, 200, 255];
-      if (inCap) return [230, 120, 40, 255];
-      return [255, 255, 255, 255];
-    }),
-  );
-  return sharp(pixels, { raw: { width, height, channels: 4 } })
-    .png()
+export async function productPng(
+  width = 1000,
+  height = 1000,
+  look: ProductLook = 'bottle',
+): Promise<Buffer> {
+  return productPixels(look, width, height).png().toBuffer();
+}
+
+/** The product shot as a camera or a shop's catalogue gives it: a JPEG, no transparency. */
+export async function productJpeg(look: ProductLook, width = 1000, height = 1000): Promise<Buffer> {
+  return productPixels(look, width, height)
+    .removeAlpha()
+    .jpeg({ quality: 90, chromaSubsampling: '4:4:4' })
     .toBuffer();
+}
+
+/** The name of the one layer a step of an example recipe edits: the templates must have it. */
+function editedLayer(step: {
+  options: { edits: { layers: readonly { name: string }[] } };
+}): string {
+  const [edit] = step.options.edits.layers;
+  if (!edit) throw new Error('the example step edits no layer');
+  return edit.name;
+}
+
+/** The product-card layer the product goes into (`Product`), as the example recipe names it. */
+const PRODUCT_LAYER = editedLayer(productCutoutRecipe.steps.card);
+/** The banner's text layer the headline goes into (`Headline`), as the example recipe names it. */
+const HEADLINE_LAYER = editedLayer(localisedBannerRecipe.steps.banner);
+
+/**
+ * Where things are on the product-card template: its size, the box of its `Product` layer (the
+ * placeholder the product replaces, resized to that box) and the placeholder's colour.
+ */
+export const PRODUCT_CARD = Object.freeze({
+  width: 1200,
+  height: 1200,
+  product: Object.freeze({ left: 300, top: 200, width: 600, height: 600 }),
+  placeholder: Object.freeze([205, 205, 212] as const),
+});
+
+/**
+ * A product-card template, as a shop's designer hands it over: a light card with a brand band, a
+ * frame, a title and a caption (text layers), and a pixel layer named `Product` where the product
+ * goes, a grey placeholder box with a cross, so a card whose product never arrived shows it.
+ */
+export function productCardPsd(): Buffer {
+  ensureAgPsd();
+  const { width, height, product: box, placeholder } = PRODUCT_CARD;
+  const [pr, pg, pb] = placeholder;
+  const ink: Rgb = [34, 58, 94];
+  const frameGap = 24;
+  const frameWidth = 6;
+  const frameBox = {
+    left: box.left - frameGap,
+    top: box.top - frameGap,
+    width: box.width + 2 * frameGap,
+    height: box.height + 2 * frameGap,
+  };
+  const onFrame = (x: number, y: number): boolean =>
+    x < frameWidth ||
+    y < frameWidth ||
+    x >= frameBox.width - frameWidth ||
+    y >= frameBox.height - frameWidth;
+  const layers = [
+    layer('Background', 0, 0, width, height, (_x, y) => [247 - y / 120, 244 - y / 120, 238, 255]),
+    layer('Brand band', 0, 0, width, 90, () => [...ink, 255]),
+    layer('Frame', frameBox.left, frameBox.top, frameBox.width, frameBox.height, (x, y) =>
+      onFrame(x, y) ? [70, 70, 80, 255] : [0, 0, 0, 0],
+    ),
+    layer(PRODUCT_LAYER, box.left, box.top, box.width, box.height, (x, y) =>
+      Math.abs(x - y) < 3 || Math.abs(box.width - 1 - x - y) < 3
+        ? [170, 170, 180, 255]
+        : [pr, pg, pb, 255],
+    ),
+    textLayer('Title', box.left, 880, 'New arrival', { fontSize: 72, colour: ink }),
+    textLayer('Caption', box.left, 985, 'Free delivery and 30-day returns', {
+      fontSize: 36,
+      colour: [90, 90, 100],
+    }),
+  ];
+  const psd: Psd = {
+    width,
+    height,
+    channels: 3,
+    bitsPerChannel: 8,
+    colorMode: 3,
+    children: layers,
+    imageData: flatten(width, height, layers),
+  };
+  return writePsdBuffer(psd, { generateThumbnail: false });
+}
+
+/**
+ * A summer banner template: sky, sea and sun, a text layer named `Headline` for each locale's
+ * words and a button with its own label.
+ */
+export function bannerPsd(width = 1200, height = 400): Buffer {
+  ensureAgPsd();
+  const navy: Rgb = [20, 40, 80];
+  const shore = (x: number): number => height * 0.72 + 10 * Math.sin(x / 40);
+  const layers = [
+    layer('Background', 0, 0, width, height, (x, y) =>
+      y < shore(x)
+        ? [120 + (80 * y) / height, 200 + (35 * y) / height, 240, 255]
+        : [30, 140 - (y - shore(x)) / 3, 190, 255],
+    ),
+    layer('Sun', width - 280, 40, 160, 160, (x, y) =>
+      (x - 80) ** 2 + (y - 80) ** 2 <= 80 ** 2 ? [255, 220, 90, 255] : [0, 0, 0, 0],
+    ),
+    textLayer(HEADLINE_LAYER, 60, 70, 'Your headline here', { fontSize: 72, colour: navy }),
+    layer('Button', 60, 190, 260, 64, () => [240, 90, 70, 255]),
+    textLayer('Button label', 90, 202, 'Shop now', { fontSize: 40, colour: [255, 255, 255] }),
+  ];
+  const psd: Psd = {
+    width,
+    height,
+    channels: 3,
+    bitsPerChannel: 8,
+    colorMode: 3,
+    children: layers,
+    imageData: flatten(width, height, layers),
+  };
+  return writePsdBuffer(psd, { generateThumbnail: false });
 }

@@ -3,7 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { guardAgainstLeaks, redisUrl, uniqueName } from '@darkroom/testing';
-import { runMainJob, startLocalStack, type EditOutcome, type LocalStack } from '../src';
+import {
+  DEMO_HEADLINES,
+  DEMO_PRODUCTS,
+  PRODUCT_CARD,
+  recipeInputs,
+  runMainJob,
+  runMainJobRecipes,
+  startLocalStack,
+  type EditOutcome,
+  type LocalStack,
+  type RunOutcome,
+} from '../src';
 import { retirementOf } from '@darkroom/photoshop';
 import { mainJobEdits, uploadSamples } from '../src/main-job';
 
@@ -13,6 +24,7 @@ describe('the main job on the local stack', () => {
   let dir: string;
   let stack: LocalStack;
   let outcomes: EditOutcome[];
+  let runs: RunOutcome[];
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'darkroom-demo-'));
     stack = await startLocalStack(
@@ -27,8 +39,16 @@ describe('the main job on the local stack', () => {
       outDir: join(dir, 'out'),
       timeoutMs: 60_000,
     });
+    runs = await runMainJobRecipes({
+      edits: stack.edits,
+      storage: stack.storage,
+      at: stack.at,
+      outDir: join(dir, 'out'),
+      timeoutMs: 60_000,
+    });
   });
   afterAll(async () => {
+    await stack.edits.runs().queue.obliterate({ force: true });
     await stack.edits.queue.obliterate({ force: true });
     await stack.close();
     await rm(dir, { recursive: true, force: true });
@@ -124,6 +144,96 @@ describe('the main job on the local stack', () => {
     }
   });
 
+  it('completes every recipe run and copies its outputs into folders of their own', () => {
+    expect(runs.map((r) => [r.label, r.status.state, r.timedOut, r.status.failure])).toEqual(
+      runs.map((r) => [r.label, 'completed', false, undefined]),
+    );
+    const local = runs.flatMap((r) => r.files.map((f) => f.path.slice(join(dir, 'out').length)));
+    expect(local.sort()).toEqual(
+      [
+        ...DEMO_PRODUCTS.flatMap(({ sku }) =>
+          ['card.jpg', 'card.png', 'card-thumb.jpg'].map((f) => `/products/${sku}/${f}`),
+        ),
+        ...DEMO_HEADLINES.flatMap(({ locale }) =>
+          ['banner.png', 'banner-600.png'].map((f) => `/banners/${locale}/${f}`),
+        ),
+      ].sort(),
+    );
+  });
+
+  it('places each cut-out product into the card: its colours where the placeholder was', async () => {
+    const { product: box, placeholder } = PRODUCT_CARD;
+    // The middle of the Product layer's box on the card, and the same place on the photo, which
+    // the card step resized to the box; the product covers both, with no backdrop.
+    const onCard = { left: box.left + 260, top: box.top + 260, width: 80, height: 80 };
+    const scale = 1000 / box.width;
+    const onPhoto = {
+      left: Math.round((onCard.left - box.left) * scale),
+      top: Math.round((onCard.top - box.top) * scale),
+      width: Math.round(onCard.width * scale),
+      height: Math.round(onCard.height * scale),
+    };
+    const cards: number[][] = [];
+    for (const { sku } of DEMO_PRODUCTS) {
+      const files = runs.find((r) => r.status.params.sku === sku)!.files;
+      const file = (name: string) => files.find((f) => f.path.endsWith(`/${name}`))!.path;
+      const jpeg = await sharp(file('card.jpg')).metadata();
+      expect([jpeg.format, jpeg.width, jpeg.height]).toEqual(['jpeg', 1200, 1200]);
+      const png = await sharp(file('card.png')).metadata();
+      expect([png.format, png.width]).toEqual(['png', 1200]);
+      const thumb = await sharp(file('card-thumb.jpg')).metadata();
+      expect([thumb.format, thumb.width]).toEqual(['jpeg', 400]);
+
+      const card = await meanColour(await readFile(file('card.jpg')), onCard);
+      const photo = await meanColour(
+        await stack.storage.download(recipeInputs(stack.at).productPhoto(sku)),
+        onPhoto,
+      );
+      expect(distance(card, [...placeholder])).toBeGreaterThan(80);
+      expect(distance(card, photo)).toBeLessThan(20);
+      cards.push(card);
+    }
+    // Two products, two cards that look different.
+    expect(distance(cards[0]!, cards[1]!)).toBeGreaterThan(80);
+  });
+
+  it('renders a banner per locale, each from its own headline', async () => {
+    for (const { locale, headline } of DEMO_HEADLINES) {
+      const run = runs.find((r) => r.status.params.locale === locale)!;
+      const file = (name: string) => run.files.find((f) => f.path.endsWith(`/${name}`))!.path;
+      const full = await sharp(file('banner.png')).metadata();
+      expect([full.format, full.width, full.height]).toEqual(['png', 1200, 400]);
+      const small = await sharp(file('banner-600.png')).metadata();
+      expect([small.format, small.width]).toEqual(['png', 600]);
+      // The emulator sets a text layer's words but draws no glyphs (ag-psd cannot), so the
+      // banners' pixels are alike; what tells them apart is the Headline edit each step sent,
+      // which the emulator refuses on a layer that is not text.
+      const step = run.status.steps[0]!;
+      const job = await stack.edits.queue.getJob(step.editId);
+      expect(job?.data.request.options).toMatchObject({
+        edits: { layers: [{ name: 'Headline', text: { content: headline } }] },
+      });
+    }
+  });
+
+  it("leaves nothing in the runs' scratch folders, where the cut-outs were written", async () => {
+    const listed = async (folder: string): Promise<string[]> => {
+      const refs: string[] = [];
+      for await (const ref of stack.storage.list(folder)) refs.push(ref);
+      return refs;
+    };
+    for (const run of runs) {
+      const folder = `${stack.scratch}${run.id}/`;
+      for (const step of run.status.steps.filter((s) => s.name === 'cutout')) {
+        const cutout = (await stack.edits.get(step.editId))?.result?.outputs[0]?.ref;
+        expect(cutout?.startsWith(folder)).toBe(true);
+        expect((await stack.storage.stat(cutout!)).exists).toBe(false);
+      }
+      expect(await listed(folder)).toEqual([]);
+    }
+    expect(await listed(stack.scratch)).toEqual([]);
+  });
+
   it('writes a manifest that names the poster layers, without URLs', async () => {
     const manifest = outcomes
       .flatMap((o) => o.files)
@@ -134,6 +244,26 @@ describe('the main job on the local stack', () => {
     expect(doc.layers.map((l) => l.name).sort()).toEqual(['Background', 'Badge', 'Sun']);
   });
 });
+
+/** The mean colour of a region of an image. */
+async function meanColour(
+  image: Buffer,
+  region: { left: number; top: number; width: number; height: number },
+): Promise<number[]> {
+  const { data, info } = await sharp(image)
+    .extract(region)
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const sums = [0, 0, 0];
+  for (let i = 0; i < data.length; i += info.channels)
+    for (let c = 0; c < 3; c++) sums[c]! += data[i + c]!;
+  return sums.map((sum) => sum / (info.width * info.height));
+}
+
+/** How far apart two colours are (Euclidean, in 0–255 RGB). */
+const distance = (a: number[], b: number[]): number =>
+  Math.hypot(...a.map((v, i) => v - (b[i] ?? 0)));
 
 /**
  * Tone figures of an image: mean and standard deviation of luma, the spread between its 1st and

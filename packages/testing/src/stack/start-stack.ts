@@ -73,7 +73,11 @@ function openQueue(target: StackFixture['redis']['target'], options: StackQueueO
   });
   const close = async (): Promise<void> => {
     // Best effort: a run that stopped Redis for good has nothing left to remove.
-    if (!keepJobs) await edits.queue.obliterate({ force: true }).catch(() => undefined);
+    if (!keepJobs) {
+      // Recipe runs live in a queue of their own beside the edits.
+      await edits.runs().queue.obliterate({ force: true }).catch(() => undefined);
+      await edits.queue.obliterate({ force: true }).catch(() => undefined);
+    }
     await edits.close();
   };
   return { edits, close };
