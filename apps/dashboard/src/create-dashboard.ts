@@ -2,12 +2,15 @@ import { type AddressInfo } from 'node:net';
 import { type Server } from 'node:http';
 import { closeAll, closeOnce, closeServer } from '@darkroom/core';
 import { Queue } from 'bullmq';
+import { runsQueueName } from '@darkroom/jobs';
 import { type Express, type RequestHandler } from 'express';
 import { Redis } from 'ioredis';
 import { type Role } from './auth/auth-config';
 import { boardRouter } from './board/board-router';
 import { dashboardApp } from './dashboard-app';
 import { type DashboardOptions } from './dashboard-options';
+import { RunReaders } from './runs/run-readers';
+import { runsPaths, runsRouter } from './runs/runs-router';
 import { searchPaths, searchRouter } from './search/search-router';
 import { tenantsPaths, tenantsRouter } from './tenants/tenants-router';
 
@@ -64,8 +67,9 @@ async function closeRedis(connection: Redis): Promise<void> {
  * each request is sent to the board its role allows, after the credential and role checks.
  * Job views pass through Darkroom's redaction, so a presigned URL or token that slipped into
  * Redis never reaches the browser. `<basePath>/tenants` (and `.json`) shows each tenant's
- * backlog and rate, `<basePath>/search` (and `.json`) finds edits by tenant or Adobe job id;
- * both are linked from the board's header menu.
+ * backlog and rate, `<basePath>/search` (and `.json`) finds edits by tenant or Adobe job id,
+ * `<basePath>/runs` (and `.json`) shows recipe runs step by step; all three are linked from the
+ * board's header menu.
  */
 export function createDashboard(options: DashboardOptions): Dashboard {
   const { redis, prefix, auth, title = 'Darkroom' } = options;
@@ -80,14 +84,17 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       ? new Redis(redis, { maxRetriesPerRequest: null })
       : new Redis({ ...redis, maxRetriesPerRequest: null });
   const queues = options.queues.map((name) => new Queue(name, { connection, prefix }));
+  const runsPage = runsPaths(basePath).html;
   const links = [
     { text: 'Tenants', url: tenantsPaths(basePath).html },
     { text: 'Search edits', url: searchPaths(basePath).html },
+    { text: 'Runs', url: runsPage },
   ];
-  const board = (readOnlyMode: boolean): RequestHandler =>
-    boardRouter(queues, { basePath, title, readOnlyMode, links });
-  const boards: Record<Role, RequestHandler> = { viewer: board(true), admin: board(false) };
   const tenantQueues = options.tenantQueues ?? options.queues;
+  const lockedQueues = new Set(tenantQueues.map(runsQueueName));
+  const board = (readOnlyMode: boolean): RequestHandler =>
+    boardRouter(queues, { basePath, title, readOnlyMode, links, runsPage, lockedQueues });
+  const boards: Record<Role, RequestHandler> = { viewer: board(true), admin: board(false) };
   // The edit queues the search reads: the board's own handles, or new ones for queues it does
   // not show (closed with the others).
   const editQueues = tenantQueues.map(
@@ -95,9 +102,16 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       queues.find((queue) => queue.name === name) ?? new Queue(name, { connection, prefix }),
   );
   const extraQueues = editQueues.filter((queue) => !queues.includes(queue));
+  // Runs are read per edit queue; a runs queue listed among them has no runs of its own.
+  const runReaders = new RunReaders({
+    redis,
+    prefix,
+    queues: tenantQueues.filter((name) => !tenantQueues.some((q) => runsQueueName(q) === name)),
+  });
   const pages = [
     tenantsRouter({ redis: connection, prefix, queues: tenantQueues, basePath }),
     searchRouter({ redis: connection, prefix, queues: editQueues, basePath }),
+    runsRouter({ source: runReaders, basePath }),
   ];
   const app = dashboardApp(auth, basePath, boards, pages);
 
@@ -126,7 +140,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       });
     });
 
-  // The server first, so no request reaches a closed queue; the shared connection last.
+  // The server first, so no request reaches a closed queue; the shared connection last. The run
+  // readers hold connections of their own.
   const close = closeOnce(() => {
     const s = server;
     return closeAll([
@@ -138,6 +153,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
           }
         : undefined,
       ...[...queues, ...extraQueues].map((queue) => () => queue.close()),
+      () => runReaders.close(),
       () => closeRedis(connection),
     ]);
   });

@@ -8,7 +8,7 @@ export interface DashboardOptions {
   queues: string[];
   /**
    * Edit queues: those whose tenants the tenants page shows (backlog parked for fair dispatch,
-   * usage) and whose edits the search page finds.
+   * usage), whose edits the search page finds and whose recipe runs the runs page shows.
    * @defaultValue `queues`
    */
   tenantQueues?: string[];

@@ -8,7 +8,21 @@ export { adminForWrites } from './auth/authorize';
 export { safeEqual } from './auth/safe-equal';
 export { formatJobName, formatJobPayload, statusPath } from './job-view/format-job';
 export { editJobView } from './job-view/edit-job-view';
+export type { EditViewLinks } from './job-view/edit-job-view';
 export { searchPaths } from './search/search-router';
+export { runsPaths } from './runs/runs-router';
+export { RUNS_PAGE_CSP } from './runs/runs-page';
+export type { QueueRuns } from './runs/runs-page';
+export {
+  RUN_LIST_STATES,
+  RUNS_MAX_SCAN,
+  RUNS_PER_QUEUE,
+  RUNS_QUERY_FIELDS,
+  runListStates,
+} from './runs/runs-query';
+export type { RunListState, RunsQuery } from './runs/runs-query';
+export { latestRuns } from './runs/latest-runs';
+export type { LatestRunsOptions } from './runs/latest-runs';
 export { SEARCH_PAGE_CSP, boardJobPath } from './search/search-page';
 export type { QueueMatches } from './search/search-page';
 export { dashboardConfigFromEnv } from './dashboard-env';

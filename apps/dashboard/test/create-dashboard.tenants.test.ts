@@ -137,7 +137,8 @@ describe('createDashboard tenants page', () => {
     expect(board.status).toBe(200);
     const page = await board.text();
     expect(page).toContain(
-      '"miscLinks":[{"text":"Tenants","url":"/ops/tenants"},{"text":"Search edits","url":"/ops/search"}]',
+      '"miscLinks":[{"text":"Tenants","url":"/ops/tenants"},{"text":"Search edits","url":"/ops/search"},' +
+        '{"text":"Runs","url":"/ops/runs"}]',
     );
   });
 });

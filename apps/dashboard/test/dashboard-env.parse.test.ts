@@ -24,7 +24,14 @@ describe('dashboardConfigFromEnv', () => {
     expect(config.host).toBe('127.0.0.1');
     expect(config.dashboard).toEqual({
       redis: 'redis://redis:6379/2',
-      queues: ['darkroom-edits', 'darkroom-bulk', 'callbacks'],
+      // Each edit queue's recipe runs queue is shown beside it, the callbacks queue last.
+      queues: [
+        'darkroom-edits',
+        'darkroom-bulk',
+        'darkroom-edits-runs',
+        'darkroom-bulk-runs',
+        'callbacks',
+      ],
       tenantQueues: ['darkroom-edits', 'darkroom-bulk'],
       prefix: '{dr}',
       basePath: '/',

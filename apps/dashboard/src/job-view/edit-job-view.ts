@@ -1,5 +1,11 @@
-import { parseFailedReason } from '@darkroom/jobs';
+import { isRunId, parseFailedReason } from '@darkroom/jobs';
 import { headlineFirst, isRecord } from './format-job';
+
+/** Where an edit's view links to pages of the dashboard's own. */
+export interface EditViewLinks {
+  /** The runs page (`<basePath>/runs`): a step of a recipe run names its run's page. */
+  runsPage?: string;
+}
 
 /**
  * Whether a job's formatted data is an edit's: the formatter has lifted its `operation`, and it
@@ -12,6 +18,15 @@ function isEditView(data: unknown): data is Record<string, unknown> {
 const countOf = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
+/** The page of the run an edit is a step of, when its data names one and the page is known. */
+function runPageOf(data: Record<string, unknown>, links: EditViewLinks): string | undefined {
+  const run = data.run;
+  if (!links.runsPage || !isRecord(run) || typeof run.id !== 'string' || !isRunId(run.id)) {
+    return undefined;
+  }
+  return `${links.runsPage}?${new URLSearchParams({ id: run.id }).toString()}`;
+}
+
 /**
  * One job of a Bull Board reply, as an edit should read:
  *
@@ -21,16 +36,19 @@ const countOf = (value: unknown): number | undefined =>
  * - BullMQ's `attemptsStarted` counts pick-ups (each poll of an edit is one), which Bull Board
  *   shows as "N started" beside "attempt #N"; it is taken out of the header and shown in the
  *   data as `pickUps`, next to `submitRounds` (the first round plus one per retry of the failed
- *   edit), `polls` and `submits`.
+ *   edit), `polls` and `submits`;
+ * - a step of a recipe run shows its `run` (`{ id, step }`) near the top, and `runPage`, the
+ *   path of the run's page on this dashboard (Bull Board shows data as text, not links).
  */
-export function editJobView(job: unknown): unknown {
+export function editJobView(job: unknown, links: EditViewLinks = {}): unknown {
   if (!isRecord(job) || !isEditView(job.data)) return job;
   const { attemptsStarted, ...rest } = job;
   const pickUps = countOf(attemptsStarted) ?? countOf(job.attempts) ?? 0;
   const submitRounds = (countOf(job.data.retries) ?? 0) + 1;
+  const runPage = runPageOf(job.data, links);
   const view: Record<string, unknown> = {
     ...rest,
-    data: headlineFirst({ ...job.data, pickUps, submitRounds }),
+    data: headlineFirst({ ...job.data, pickUps, submitRounds, ...(runPage ? { runPage } : {}) }),
     stacktrace: [],
   };
   if (typeof job.failedReason === 'string' && job.failedReason.length > 0) {
@@ -44,14 +62,14 @@ export function editJobView(job: unknown): unknown {
  * A Bull Board API reply with every edit in it shown by {@link editJobView}: the job of a job
  * reply (`{ job, status }`) and the jobs of each queue in a list reply (`{ queues }`).
  */
-export function editJobsInReply(body: unknown): unknown {
+export function editJobsInReply(body: unknown, links: EditViewLinks = {}): unknown {
   if (!isRecord(body)) return body;
   const out: Record<string, unknown> = { ...body };
-  if ('job' in body) out.job = editJobView(body.job);
+  if ('job' in body) out.job = editJobView(body.job, links);
   if (Array.isArray(body.queues)) {
     out.queues = body.queues.map((queue: unknown) =>
       isRecord(queue) && Array.isArray(queue.jobs)
-        ? { ...queue, jobs: queue.jobs.map(editJobView) }
+        ? { ...queue, jobs: queue.jobs.map((job: unknown) => editJobView(job, links)) }
         : queue,
     );
   }

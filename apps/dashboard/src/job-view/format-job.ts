@@ -7,6 +7,8 @@ const HEADLINE = [
   'api',
   'account',
   'tenant',
+  'run',
+  'runPage',
   'step',
   'pickUps',
   'submitRounds',
