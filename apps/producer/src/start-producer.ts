@@ -18,7 +18,8 @@ import {
   Registry,
   type Logger,
 } from '@darkroom/observability';
-import { parseProducerConfig } from './config/producer-config';
+import { parseProducerConfig, type ProducerConfig } from './config/producer-config';
+import { loadNamedRecipes, NO_RECIPES, type NamedRecipes } from './recipes/named-recipes';
 import { adobeEventsRoute } from './server/adobe-events-route';
 import { createServer } from './server/create-server';
 import { startMetricsServer } from './server/metrics-server';
@@ -47,6 +48,8 @@ export interface RunningProducer {
  */
 export async function startProducer(env: EnvSource): Promise<RunningProducer> {
   const config = parseProducerConfig(env);
+  // Before anything connects: a bad recipe file stops the start with nothing to close.
+  const recipes = await namedRecipesOf(config);
   const logger = createLogger({ name: 'darkroom-producer', level: config.logLevel });
   const register = new Registry();
   collectProcessMetrics(register);
@@ -60,6 +63,7 @@ export async function startProducer(env: EnvSource): Promise<RunningProducer> {
     callbackAllow: config.callbacks.allow,
     fair: true,
     tenants: config.tenants,
+    ...(config.scratch ? { scratch: config.scratch } : {}),
   });
   const callbacks = callbackState(config);
   if (config.legacyApi === 'allow') logger.warn(legacyApiWarning());
@@ -72,6 +76,8 @@ export async function startProducer(env: EnvSource): Promise<RunningProducer> {
     bodyLimit: config.bodyLimit,
     register,
     callbacks: callbacks.dispatcher,
+    recipes,
+    ...(config.scratch ? { scratch: config.scratch } : {}),
     ...(events && config.adobeEvents
       ? {
           adobeEvents: adobeEventsRoute({
@@ -91,7 +97,13 @@ export async function startProducer(env: EnvSource): Promise<RunningProducer> {
     throw err;
   });
   logger.info(
-    { host: config.host, port: config.port, metricsPort: metrics.port, queue: config.queueName },
+    {
+      host: config.host,
+      port: config.port,
+      metricsPort: metrics.port,
+      queue: config.queueName,
+      recipes: [...recipes.keys()],
+    },
     'listening',
   );
 
@@ -116,6 +128,15 @@ export async function startProducer(env: EnvSource): Promise<RunningProducer> {
     metricsPort: metrics.port,
     close,
   };
+}
+
+/** DARKROOM_RECIPES' recipes, each checked as a run would be; none when it is unset. */
+function namedRecipesOf(config: ProducerConfig): Promise<NamedRecipes> {
+  if (!config.recipesFile) return Promise.resolve(NO_RECIPES);
+  return loadNamedRecipes(config.recipesFile, {
+    legacyApi: config.legacyApi,
+    scratch: config.scratch,
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { EditJobValidationError, validateEditJob } from '@darkroom/jobs';
+import { EditJobValidationError, exampleRecipes, validateEditJob } from '@darkroom/jobs';
 import { guardAgainstLeaks } from '@darkroom/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,6 +110,11 @@ describe("the producer's OpenAPI document", () => {
       'GET /v1/callbacks/dead': 'listDeadCallbacks',
       'POST /v1/edits/{id}/callback:redeliver': 'redeliverCallback',
       'GET /v1/usage': 'getUsage',
+      'GET /v1/recipes': 'listRecipes',
+      'POST /v1/recipes/{name}/runs': 'runRecipe',
+      'POST /v1/runs': 'runInlineRecipe',
+      'GET /v1/runs/{id}': 'getRun',
+      'POST /v1/runs/{id}:retry': 'retryRun',
       'GET /healthz': 'getHealth',
       'GET /readyz': 'getReadiness',
       'GET /openapi.json': 'getOpenApiDocument',
@@ -155,6 +160,26 @@ describe("the producer's OpenAPI document", () => {
       expect(await intakeAccepts(withUrl)).toBe(false);
     },
   );
+
+  it('describes the example recipes and a run of each, and refuses what the run routes refuse', () => {
+    const recipe = componentValidator(doc, 'Recipe');
+    const inline = componentValidator(doc, 'InlineRunRequest');
+    const named = componentValidator(doc, 'RunRequest');
+    for (const example of Object.values(exampleRecipes)) {
+      expect(recipe(example) ? [] : recipe.errors).toEqual([]);
+      const run = { recipe: example, params: { sku: 'A-1' }, tenant: 'shop', priority: 5 };
+      expect(inline(run) ? [] : inline.errors).toEqual([]);
+    }
+    expect(
+      named({ params: { sku: 'A-1', n: 3, on: true }, deadline: '2030-01-01T00:00:00Z' }),
+    ).toBe(true);
+    expect(named({ params: { sku: { nested: 1 } } })).toBe(false);
+    expect(named({ recipe: exampleRecipes['product-cutout'] })).toBe(false);
+    expect(inline({ params: {} })).toBe(false);
+    expect(
+      recipe({ name: 'x', steps: { Bad_Name: { operation: 'v2.edit', outputs: [{}] } } }),
+    ).toBe(false);
+  });
 
   it('refuses output options and options that intake refuses', async () => {
     const validate = componentValidator(doc, 'EditJob');

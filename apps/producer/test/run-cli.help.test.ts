@@ -12,6 +12,7 @@ const repo = join(__dirname, '..', '..', '..');
 /** The commands the CLI has, each listed by `darkroom --help` with one line. */
 const EXPECTED = [
   'enqueue',
+  'run',
   'status',
   'watch',
   'cancel',
@@ -82,7 +83,7 @@ describe('darkroom --help', () => {
     }
     const unknown = await cli(['help', 'frobnicate'], env);
     expect(unknown.code).toBe(EXIT.usage);
-    expect(unknown.stderr).toContain('the commands are: enqueue, status');
+    expect(unknown.stderr).toContain('the commands are: enqueue, run, status');
   });
 
   it('takes --verbose, --log-json and --json before the command as after it', async () => {

@@ -53,3 +53,15 @@ export type DeadCallbackPage =
 /** The answer of `POST /v1/edits/{id}/callback:redeliver`. */
 export type RedeliverResult =
   paths['/v1/edits/{id}/callback:redeliver']['post']['responses']['202']['content']['application/json'];
+/** A recipe: named steps, each an edit, whose files may be earlier steps' outputs. */
+export type Recipe = Schemas['Recipe'];
+/** A named recipe as `GET /v1/recipes` lists it: its parameters and its steps' names. */
+export type RecipeSummary = Schemas['RecipeSummary'];
+/** A run of a named recipe: parameter values, and who pays, priority, deadline, idempotency key. */
+export type RunRequest = Schemas['RunRequest'];
+/** A run of the recipe it carries, beside the fields of a {@link RunRequest}. */
+export type InlineRunRequest = Schemas['InlineRunRequest'];
+/** A recipe run as `GET /v1/runs/{id}` shows it: each step with its edit, outputs or failure. */
+export type RecipeRunStatus = Schemas['RecipeRunStatus'];
+/** The answer of `POST /v1/runs/{id}:retry`. */
+export type RunRetryResult = Schemas['RunRetryResult'];

@@ -9,11 +9,16 @@ import type {
   EditJobStatus,
   EditPage,
   EnqueueResult,
+  InlineRunRequest,
   ListEditsQuery,
   Problem,
   ProducerPaths,
+  RecipeRunStatus,
+  RecipeSummary,
   RedeliverResult,
   RetryResult,
+  RunRequest,
+  RunRetryResult,
   UsageQuery,
   UsageReport,
 } from './api-types';
@@ -38,6 +43,18 @@ export interface WaitOptions {
   /** How long to wait in all. @defaultValue 60_000 */
   timeoutMs?: number;
   signal?: AbortSignal;
+}
+
+export interface WaitForRunOptions {
+  /** How long to wait in all. @defaultValue 60_000 */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /**
+   * The longest pause between two reads of the run: the first comes after 100 ms, each next one
+   * twice as late, up to this.
+   * @defaultValue 1000
+   */
+  intervalMs?: number;
 }
 
 export interface EventsOptions {
@@ -66,6 +83,10 @@ export type EditEvent =
 /** Whether a job can change no more. */
 const isFinished = (status: EditJobStatus): boolean =>
   status.state === 'completed' || status.state === 'failed';
+
+/** Whether a run can change no more (until it is retried). */
+const isRunFinished = (run: RecipeRunStatus): boolean =>
+  run.state === 'completed' || run.state === 'failed';
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
 function pause(ms: number, signal?: AbortSignal): Promise<void> {
@@ -229,6 +250,64 @@ export class DarkroomClient {
       params: { path: { id } },
     });
     return this.data('POST', `/v1/edits/${id}/callback:redeliver`, result);
+  }
+
+  /** The recipes the producer names (its DARKROOM_RECIPES), with their parameters and steps. */
+  async recipes(): Promise<RecipeSummary[]> {
+    const result = await this.api.GET('/v1/recipes');
+    return this.data('GET', '/v1/recipes', result).items;
+  }
+
+  /**
+   * Starts a run of the recipe the producer names `name`, with `body`'s parameter values: its id,
+   * and `duplicate` when its idempotency key named an earlier run. `DarkroomApiError`
+   * `not_found` for a name the producer does not have, `invalid_request` naming each bad field.
+   */
+  async runRecipe(name: string, body: RunRequest = {}): Promise<EnqueueResult> {
+    const path = `/v1/recipes/${name}/runs`;
+    const result = await this.api.POST('/v1/recipes/{name}/runs', {
+      params: { path: { name } },
+      body,
+    });
+    return this.data('POST', path, result);
+  }
+
+  /** Starts a run of the recipe `body` carries (`recipe`), as {@link runRecipe} does a named one. */
+  async runInline(body: InlineRunRequest): Promise<EnqueueResult> {
+    return this.data('POST', '/v1/runs', await this.api.POST('/v1/runs', { body }));
+  }
+
+  /** The run now: its state, each step with its edit, its outputs or failure. */
+  async getRun(id: string): Promise<RecipeRunStatus> {
+    const result = await this.api.GET('/v1/runs/{id}', { params: { path: { id } } });
+    return this.data('GET', `/v1/runs/${id}`, result);
+  }
+
+  /**
+   * Runs a failed run again from where it stopped (completed steps are kept);
+   * `DarkroomApiError` `not_failed` for one that is not failed.
+   */
+  async retryRun(id: string): Promise<RunRetryResult> {
+    const result = await this.api.POST('/v1/runs/{id}:retry', { params: { path: { id } } });
+    return this.data('POST', `/v1/runs/${id}:retry`, result);
+  }
+
+  /**
+   * The run once it has completed or failed, reading it again and again (soon at first, then at
+   * most every `intervalMs`); at `timeoutMs` (or when `signal` aborts), the run as it is then:
+   * check its `state`.
+   */
+  async waitForRun(id: string, options: WaitForRunOptions = {}): Promise<RecipeRunStatus> {
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    const longest = options.intervalMs ?? 1000;
+    let next = Math.min(100, longest);
+    for (;;) {
+      const run = await this.getRun(id);
+      const left = deadline - Date.now();
+      if (isRunFinished(run) || left <= 0 || options.signal?.aborted) return run;
+      await pause(Math.min(next, left), options.signal);
+      next = Math.min(next * 2, longest);
+    }
   }
 
   /**

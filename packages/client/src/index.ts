@@ -4,6 +4,7 @@ export type {
   EditEvent,
   EventsOptions,
   ListQuery,
+  WaitForRunOptions,
   WaitOptions,
 } from './darkroom-client';
 export { DarkroomApiError, isProblem } from './darkroom-api-error';
@@ -19,12 +20,18 @@ export type {
   EditJobStatus,
   EditPage,
   EnqueueResult,
+  InlineRunRequest,
   ListEditsQuery,
   OperationId,
   Problem,
   ProducerPaths,
+  Recipe,
+  RecipeRunStatus,
+  RecipeSummary,
   RedeliverResult,
   RetryResult,
+  RunRequest,
+  RunRetryResult,
   UsageQuery,
   UsageReport,
 } from './api-types';

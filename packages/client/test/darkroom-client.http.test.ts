@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { guardAgainstLeaks } from '@darkroom/testing';
-import { DarkroomApiError, DarkroomClient, type EditJobStatus } from '../src';
+import { DarkroomApiError, DarkroomClient, type EditJobStatus, type RecipeRunStatus } from '../src';
 
 guardAgainstLeaks();
 
@@ -49,6 +49,17 @@ async function startServer(answer: Answer): Promise<{
 const json = (res: ServerResponse, status: number, body: unknown, type = 'application/json') => {
   res.writeHead(status, { 'content-type': type }).end(JSON.stringify(body));
 };
+
+const run = (state: RecipeRunStatus['state']): RecipeRunStatus => ({
+  id: 'run-1',
+  recipe: 'product-card',
+  state,
+  params: { sku: 'A-1' },
+  account: 'default',
+  round: 0,
+  enqueuedAt: 1,
+  steps: [],
+});
 
 const edit = (state: EditJobStatus['state']): EditJobStatus => ({
   id: 'e1',
@@ -184,5 +195,93 @@ describe('DarkroomClient over real HTTP', () => {
       { method: 'GET', path: '/v1/callbacks/dead', query: { limit: '10', cursor: 'x' } },
       { method: 'POST', path: '/v1/edits/e1/callback:redeliver', query: {} },
     ]);
+  });
+
+  it('recipes, runRecipe, runInline, getRun and retryRun call their routes with their bodies', async () => {
+    const bodies: unknown[] = [];
+    const server = await serve((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      req.on('end', () => {
+        if (text) bodies.push(JSON.parse(text));
+        if (req.url === '/v1/recipes')
+          json(res, 200, { items: [{ name: 'c', params: {}, steps: ['a'] }] });
+        else if (req.url?.endsWith(':retry')) json(res, 202, { id: 'run-1', state: 'waiting' });
+        else if (req.method === 'POST') json(res, 201, { id: 'run-1', duplicate: false });
+        else json(res, 200, run('running'));
+      });
+    });
+    const client = new DarkroomClient({ baseUrl: server.url, token: TOKEN });
+    expect(await client.recipes()).toEqual([{ name: 'c', params: {}, steps: ['a'] }]);
+    const recipe = { name: 'c', steps: { a: { operation: 'v2.edit' as const, outputs: [{}] } } };
+    expect(await client.runRecipe('product-card', { params: { sku: 'A-1' }, tenant: 't' })).toEqual(
+      {
+        id: 'run-1',
+        duplicate: false,
+      },
+    );
+    await client.runInline({ recipe, params: { n: 2 } });
+    expect((await client.getRun('run-1')).state).toBe('running');
+    expect(await client.retryRun('run-1')).toEqual({ id: 'run-1', state: 'waiting' });
+    expect(server.seen.map(({ method, path }) => `${method} ${path}`)).toEqual([
+      'GET /v1/recipes',
+      'POST /v1/recipes/product-card/runs',
+      'POST /v1/runs',
+      'GET /v1/runs/run-1',
+      'POST /v1/runs/run-1:retry',
+    ]);
+    expect(bodies).toEqual([
+      { params: { sku: 'A-1' }, tenant: 't' },
+      { recipe, params: { n: 2 } },
+    ]);
+  });
+
+  it('waitForRun reads the run again, sooner first, until it has ended or the time is up', async () => {
+    let reads = 0;
+    const server = await serve((_req, res) => {
+      reads += 1;
+      json(res, 200, run(reads < 4 ? 'running' : 'failed'));
+    });
+    const client = new DarkroomClient({ baseUrl: server.url, token: TOKEN });
+    const started = Date.now();
+    expect((await client.waitForRun('run-1', { timeoutMs: 30_000, intervalMs: 200 })).state).toBe(
+      'failed',
+    );
+    // Pauses of 100, 200 and 200 ms between the four reads.
+    expect(reads).toBe(4);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+
+    reads = -1_000;
+    const ranOut = await client.waitForRun('run-1', { timeoutMs: 300, intervalMs: 100 });
+    expect(ranOut.state).toBe('running');
+    const controller = new AbortController();
+    controller.abort();
+    const aborted = await client.waitForRun('run-1', { signal: controller.signal });
+    expect(aborted.state).toBe('running');
+    expect(server.seen.at(-1)?.path).toBe('/v1/runs/run-1');
+  });
+
+  it('waitForRun of an unknown run throws DarkroomApiError not_found', async () => {
+    const server = await serve((_req, res) => {
+      json(
+        res,
+        404,
+        {
+          type: 'https://darkroom.dev/problems/not_found',
+          title: 'Not found',
+          status: 404,
+          detail: 'no run run-2',
+          instance: '/v1/runs/run-2',
+          code: 'not_found',
+        },
+        'application/problem+json',
+      );
+    });
+    const client = new DarkroomClient({ baseUrl: server.url, token: TOKEN });
+    await expect(client.waitForRun('run-2')).rejects.toMatchObject({
+      status: 404,
+      code: 'not_found',
+      message: 'GET /v1/runs/run-2: 404 not_found: no run run-2',
+    });
   });
 });

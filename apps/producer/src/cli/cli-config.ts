@@ -13,6 +13,7 @@ import {
   type TenantConfig,
 } from '@darkroom/jobs';
 import type { StorageConfig } from '@darkroom/storage';
+import { recipesFileEnv, scratchEnv } from '../config/recipe-env';
 
 /** Whether `text` is a URL ioredis can connect to: `redis://` or `rediss://`, host, port. */
 function isRedisUrl(text: string): boolean {
@@ -115,6 +116,10 @@ const envSchema = z
     DARKROOM_DOCTOR_PROBES: z.string().optional(),
     /** The queue callbacks are delivered from (the workers' DARKROOM_CALLBACK_QUEUE). */
     DARKROOM_CALLBACK_QUEUE: z.string().min(1).default(DEFAULT_CALLBACK_QUEUE),
+    /** Where `darkroom run` (from Redis) has runs write their intermediate files. */
+    DARKROOM_SCRATCH: scratchEnv,
+    /** The named recipes `darkroom run <name>` runs from Redis (the producer's own over HTTP). */
+    DARKROOM_RECIPES: recipesFileEnv,
     ...producerEnvShape,
   })
   .superRefine(checkAdobePair)
@@ -146,6 +151,13 @@ export interface CliConfig {
   tenants: TenantConfig;
   /** LOG_LEVEL, for `--log-json`. */
   logLevel: string;
+  /** DARKROOM_SCRATCH: where runs enqueued from Redis write intermediate files; none: refused. */
+  scratch: string | undefined;
+  /**
+   * DARKROOM_RECIPES: the file of named recipes `darkroom run <name>` reads when it talks to
+   * Redis; over HTTP the producer's own are used.
+   */
+  recipesFile: string | undefined;
   /**
    * DARKROOM_PRODUCER_URL and DARKROOM_PRODUCER_TOKEN: when set, the edit commands
    * (`HTTP_COMMANDS` of run-cli) go over HTTP to this producer and never touch Redis.
@@ -168,6 +180,8 @@ export function parseCliConfig(source: EnvSource): CliConfig {
     callbackQueue: env.DARKROOM_CALLBACK_QUEUE,
     tenants: env.DARKROOM_TENANTS,
     logLevel: env.LOG_LEVEL,
+    scratch: env.DARKROOM_SCRATCH,
+    recipesFile: env.DARKROOM_RECIPES,
     producer:
       env.DARKROOM_PRODUCER_URL !== undefined && env.DARKROOM_PRODUCER_TOKEN !== undefined
         ? {

@@ -24,6 +24,7 @@ export function queueOf(config: CliConfig): EditQueue {
     legacyApi: config.legacyApi,
     fair: true,
     tenants: config.tenants,
+    ...(config.scratch ? { scratch: config.scratch } : {}),
   });
 }
 

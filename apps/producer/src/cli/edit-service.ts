@@ -3,6 +3,7 @@ import type {
   EditJobStatus,
   EditSearchQuery,
   EnqueueResult,
+  RecipeRunStatus,
   TenantUsageTotals,
 } from '@darkroom/jobs';
 import type { CallbackStatus, EditStatusWithCallback } from '../callbacks/callback-status';
@@ -27,7 +28,26 @@ export interface DeadCallbackPage {
   cursor?: string;
 }
 
-/** What retrying one edit did. */
+/**
+ * The recipe a run is of: one the deployment names (`DARKROOM_RECIPES`; over HTTP, the
+ * producer's), or one given whole (a recipe JSON file).
+ */
+export type RecipeChoice = { name: string } | { recipe: unknown };
+
+/**
+ * What a run takes besides its recipe, as `POST /v1/recipes/{name}/runs` does: parameter values
+ * and, as for an edit, who pays, priority, deadline and idempotency key.
+ */
+export interface RunRequest {
+  params: Record<string, string | number | boolean>;
+  account?: string;
+  tenant?: string;
+  priority?: number;
+  deadline?: string;
+  idempotencyKey?: string;
+}
+
+/** What retrying one edit (or run) did. */
 export type RetryOutcome = 'retried' | 'not_failed' | 'not_found';
 
 /** What redelivering an edit's callback did; `not_dead` carries why. */
@@ -69,6 +89,22 @@ export interface EditService {
   list(query: EditSearchQuery): Promise<{ items: EditJobStatus[]; cursor?: string }>;
   cancel(id: string): Promise<CancelOutcome>;
   retry(id: string): Promise<RetryOutcome>;
+  /**
+   * Stores one run of a recipe; refusals are thrown as `EditQueue.enqueueRecipe` throws them
+   * (`RecipeValidationError` naming each issue by its place, `IdempotencyConflictError`), and a
+   * name the deployment does not have as `UnknownRecipeError`.
+   */
+  runRecipe(recipe: RecipeChoice, run: RunRequest): Promise<EnqueueResult>;
+  /**
+   * The run, once it has completed or failed or `waitMs` has passed (or `signal` aborted),
+   * whichever comes first; undefined when there is none.
+   */
+  showRun(
+    id: string,
+    options: { waitMs: number; signal?: AbortSignal },
+  ): Promise<RecipeRunStatus | undefined>;
+  /** Runs a failed run again from where it stopped. */
+  retryRun(id: string): Promise<RetryOutcome>;
   /** Every failed edit (cancelled ones too) with its failure reason. */
   failed(): Promise<{ id: string; reason: string }[]>;
   /** `since` as `--since` gives it (`24h`, an ISO time), already checked. */

@@ -127,14 +127,21 @@ function parseEnqueueArgs(argv: string[]) {
   return values;
 }
 
-/** The text of the manifest `--from` names: a file, or stdin for `-`. */
-async function readManifestText(ctx: CommandContext, from: string): Promise<string> {
+/**
+ * The text of the manifest `--from` names: a file, or stdin for `-`; `example` shows how to pipe
+ * one in.
+ */
+export async function readManifestText(
+  ctx: CommandContext,
+  from: string,
+  example = 'cat jobs.csv | darkroom enqueue --from -',
+): Promise<string> {
   if (from === '-') {
     const stdin = ctx.io.stdin;
     if (!stdin) throw new UsageError('--from - reads the manifest from stdin, but there is none');
     if (stdin.isTTY) {
       throw new UsageError(
-        '--from - reads the manifest from stdin, which is a terminal: pipe one in (cat jobs.csv | darkroom enqueue --from -)',
+        `--from - reads the manifest from stdin, which is a terminal: pipe one in (${example})`,
       );
     }
     return readAll(stdin);
@@ -206,7 +213,8 @@ export async function enqueueCommand(ctx: CommandContext): Promise<number> {
   return EXIT.ok;
 }
 
-function manifestSummaryLines(s: ManifestSummary): string[] {
+/** A manifest's summary: its counts, then each rejected line with its reasons. */
+export function manifestSummaryLines(s: ManifestSummary): string[] {
   const lines = [
     `${s.file}: ${s.lines} lines, ${s.enqueued} enqueued, ${s.duplicates} duplicates, ${s.rejected.length} rejected`,
   ];

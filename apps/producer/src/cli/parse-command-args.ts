@@ -38,3 +38,12 @@ export function singleId(command: string, positionals: string[]): string {
   }
   return id;
 }
+
+/** `--wait <seconds>` in milliseconds: 0 when absent; a usage error naming the flag otherwise. */
+export function parseWaitFlag(value: string | undefined): number {
+  const seconds = value === undefined ? 0 : Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new UsageError('--wait takes a number of seconds, e.g. --wait 60');
+  }
+  return seconds * 1000;
+}

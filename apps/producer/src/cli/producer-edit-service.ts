@@ -1,29 +1,39 @@
-import { DarkroomApiError, DarkroomClient, type EditJob, type OperationId } from '@darkroom/client';
+import {
+  DarkroomApiError,
+  DarkroomClient,
+  type EditJob,
+  type OperationId,
+  type Recipe,
+} from '@darkroom/client';
 import { ConfigError } from '@darkroom/config';
 import {
   EditJobValidationError,
   EditSearchError,
   MAX_SEARCH_LIMIT,
+  RecipeValidationError,
   type CancelOutcome,
   type EditJobStatus,
   type EditSearchQuery,
   type EnqueueResult,
   type JobIssue,
+  type RecipeRunStatus,
 } from '@darkroom/jobs';
 import type { EditStatusWithCallback } from '../callbacks/callback-status';
 import type { ProducerTarget } from './cli-config';
 import type {
   DeadCallbackPage,
   EditService,
+  RecipeChoice,
   RedeliverOutcome,
   RetryOutcome,
+  RunRequest,
   UsageDocument,
 } from './edit-service';
 import { enqueueManifest, type ManifestSummary, type ManifestTarget } from './enqueue-manifest';
 import { ProducerUnavailableError } from './unreachable';
 import type { ManifestLine } from './manifest-reader';
 import type { Output } from './output';
-import { JobNotFoundError, UsageError } from './usage-error';
+import { JobNotFoundError, UnknownRecipeError, UsageError } from './usage-error';
 
 /*
  * The producer answers with the objects `EditQueue` and the callback state give (it serves them
@@ -32,6 +42,7 @@ import { JobNotFoundError, UsageError } from './usage-error';
  */
 const asShown = (status: unknown): EditStatusWithCallback => status as EditStatusWithCallback;
 const asListed = (status: unknown): EditJobStatus => status as EditJobStatus;
+const asRun = (status: unknown): RecipeRunStatus => status as RecipeRunStatus;
 
 /** An error answer with this code (`not_found`, `already_finished`, …). */
 const answered = (err: unknown, code: string): err is DarkroomApiError =>
@@ -169,6 +180,53 @@ export class ProducerEditService implements EditService {
   async retry(id: string): Promise<RetryOutcome> {
     try {
       await this.call(() => this.client.retry(id));
+      return 'retried';
+    } catch (err) {
+      if (answered(err, 'not_found')) return 'not_found';
+      if (answered(err, 'not_failed')) return 'not_failed';
+      throw err;
+    }
+  }
+
+  async runRecipe(choice: RecipeChoice, run: RunRequest): Promise<EnqueueResult> {
+    try {
+      return await this.call(() =>
+        'name' in choice
+          ? this.client.runRecipe(choice.name, run)
+          : // The producer checks the recipe: the client's type is the schema it checks with.
+            this.client.runInline({ ...run, recipe: choice.recipe as Recipe }),
+      );
+    } catch (err) {
+      // The issues are the run's own, at the paths the Redis side names them by.
+      if (answered(err, 'invalid_request')) throw new RecipeValidationError(err.issues);
+      if ('name' in choice && answered(err, 'not_found')) {
+        throw new UnknownRecipeError(
+          choice.name,
+          `the recipes of the producer at ${this.producer.url}`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  async showRun(
+    id: string,
+    options: { waitMs: number; signal?: AbortSignal },
+  ): Promise<RecipeRunStatus | undefined> {
+    const run = await this.optional(() =>
+      options.waitMs > 0
+        ? this.client.waitForRun(id, {
+            timeoutMs: options.waitMs,
+            ...(options.signal ? { signal: options.signal } : {}),
+          })
+        : this.client.getRun(id),
+    );
+    return run && asRun(run);
+  }
+
+  async retryRun(id: string): Promise<RetryOutcome> {
+    try {
+      await this.call(() => this.client.retryRun(id));
       return 'retried';
     } catch (err) {
       if (answered(err, 'not_found')) return 'not_found';

@@ -1,4 +1,5 @@
 import { CallbackDispatcher, DeliveryNotFoundError, DeliveryStateError } from '@darkroom/callbacks';
+import { abortableDelay } from '@darkroom/core';
 import {
   EditJobNotFoundError,
   EditJobStateError,
@@ -9,29 +10,38 @@ import {
   type EditJobStatus,
   type EditQueue,
   type EditSearchQuery,
+  type EnqueueResult,
+  type RecipeRunStatus,
 } from '@darkroom/jobs';
 import {
   callbackStatusOf,
   withCallback,
   type EditStatusWithCallback,
 } from '../callbacks/callback-status';
+import { loadNamedRecipes, NO_RECIPES, type NamedRecipes } from '../recipes/named-recipes';
+import { enqueueInlineRun, enqueueNamedRun } from '../recipes/run-intake';
 import { isFinished } from '../server/wait-for-change';
 import type { CliConfig } from './cli-config';
 import { queueOf } from './command-context';
 import type {
   DeadCallbackPage,
   EditService,
+  RecipeChoice,
   RedeliverOutcome,
   RetryOutcome,
+  RunRequest,
   UsageDocument,
 } from './edit-service';
 import { editQueueTarget, enqueueManifest, type ManifestSummary } from './enqueue-manifest';
 import type { ManifestLine } from './manifest-reader';
 import type { Output } from './output';
-import { JobNotFoundError } from './usage-error';
+import { JobNotFoundError, UnknownRecipeError } from './usage-error';
 
 /** Failed jobs read from BullMQ per round trip. */
 const PAGE = 500;
+
+/** The longest pause between two reads of a run that `status --wait` waits for. */
+const RUN_POLL_MS = 1_000;
 
 /** Runs `fn` with a dispatcher that reads and redelivers (no worker, no secrets), then closes it. */
 async function withCallbacks<T>(
@@ -63,6 +73,7 @@ export class RedisEditService implements EditService {
   readonly name = 'Redis';
   private edits: EditQueue | undefined;
   private opened: Promise<EditQueue> | undefined;
+  private recipes: Promise<NamedRecipes> | undefined;
 
   readonly source: string;
 
@@ -120,6 +131,60 @@ export class RedisEditService implements EditService {
     const edits = await this.queue();
     try {
       await edits.retry(id);
+      return 'retried';
+    } catch (err) {
+      if (err instanceof EditJobNotFoundError) return 'not_found';
+      if (err instanceof EditJobStateError) return 'not_failed';
+      throw err;
+    }
+  }
+
+  async runRecipe(choice: RecipeChoice, run: RunRequest): Promise<EnqueueResult> {
+    if ('recipe' in choice) {
+      return enqueueInlineRun(
+        await this.queue(),
+        { ...run, recipe: choice.recipe },
+        this.config.scratch,
+      );
+    }
+    // Read before Redis is touched: a bad file is bad configuration whatever Redis does.
+    const recipe = (await this.namedRecipes()).get(choice.name);
+    if (!recipe) {
+      const file = this.config.recipesFile;
+      throw new UnknownRecipeError(
+        choice.name,
+        file ? `DARKROOM_RECIPES (${file})` : 'DARKROOM_RECIPES, which is not set',
+      );
+    }
+    return enqueueNamedRun(await this.queue(), recipe, run);
+  }
+
+  /**
+   * The run, read again (soon at first, then at most every second) until it has ended or the
+   * wait is over: runs have no events stream of their own to wait on, as edits do.
+   */
+  async showRun(
+    id: string,
+    options: { waitMs: number; signal?: AbortSignal },
+  ): Promise<RecipeRunStatus | undefined> {
+    const edits = await this.queue();
+    const deadline = Date.now() + options.waitMs;
+    const signal = options.signal ?? new AbortController().signal;
+    for (let pause = 100; ; pause = Math.min(pause * 2, RUN_POLL_MS)) {
+      const run = await edits.getRun(id);
+      if (!run) return undefined;
+      const left = deadline - Date.now();
+      if (run.state === 'completed' || run.state === 'failed' || left <= 0 || signal.aborted) {
+        return run;
+      }
+      await abortableDelay(Math.min(pause, left), signal);
+    }
+  }
+
+  async retryRun(id: string): Promise<RetryOutcome> {
+    const edits = await this.queue();
+    try {
+      await edits.retryRun(id);
       return 'retried';
     } catch (err) {
       if (err instanceof EditJobNotFoundError) return 'not_found';
@@ -190,6 +255,15 @@ export class RedisEditService implements EditService {
 
   async close(): Promise<void> {
     await this.edits?.close().catch(() => undefined);
+  }
+
+  /** DARKROOM_RECIPES, read and checked once, on first use: only `run <name>` needs it. */
+  private namedRecipes(): Promise<NamedRecipes> {
+    const file = this.config.recipesFile;
+    this.recipes ??= file
+      ? loadNamedRecipes(file, { legacyApi: this.config.legacyApi, scratch: this.config.scratch })
+      : Promise.resolve(NO_RECIPES);
+    return this.recipes;
   }
 
   /** The queue, opened on first use; fails within a second when Redis is down. */

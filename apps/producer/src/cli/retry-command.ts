@@ -1,5 +1,5 @@
 import { ConfigError } from '@darkroom/config';
-import { FAILURE_REASONS } from '@darkroom/jobs';
+import { FAILURE_REASONS, isRunId } from '@darkroom/jobs';
 import type { CommandContext } from './command-context';
 import { withEditService, type EditService } from './edit-service';
 import { EXIT } from './exit-codes';
@@ -12,11 +12,12 @@ import { UsageError } from './usage-error';
 export const RETRY_HELP = `darkroom retry <id> [--json]
 darkroom retry --failed [--reason <code>] [--json]
 
-Runs failed jobs again from the start (a fresh submit).
+Runs failed jobs again from the start (a fresh submit). A recipe run's id (run-…) runs the
+failed run again from where it stopped: its failed steps are retried, completed ones kept.
   --failed         every failed job in the queue
   --reason <code>  only those that failed with this reason: ${FAILURE_REASONS.join(', ')}, unknown
-${overHttpWhenSet('POST /v1/edits/{id}:retry; --failed lists GET /v1/edits first')}
-Exit code: 0; for one job, 1 when it is not failed, 4 when there is no such job.`;
+${overHttpWhenSet('POST /v1/edits/{id}:retry; --failed lists GET /v1/edits first; a run: POST /v1/runs/{id}:retry')}
+Exit code: 0; for one job or run, 1 when it is not failed, 4 when there is no such job or run.`;
 
 /** `--reason`, checked against the failure reasons there are. */
 function parseReason(reason: string | undefined): string | undefined {
@@ -54,6 +55,7 @@ export async function retryCommand({ argv, out, config }: CommandContext): Promi
   }
   if (values.reason !== undefined) throw new UsageError('--reason needs --failed');
   const id = singleId('retry', positionals);
+  if (isRunId(id)) return retryRun(out, config, id);
   return withEditService(config, async (edits) => {
     const state = await edits.state(id);
     if (state === undefined) throw edits.notFound(id);
@@ -67,8 +69,30 @@ export async function retryCommand({ argv, out, config }: CommandContext): Promi
   });
 }
 
+/** `retry <run-id>`: a failed run goes on from where it stopped. */
+async function retryRun(
+  out: Output,
+  config: CommandContext['config'],
+  id: string,
+): Promise<number> {
+  return withEditService(config, async (edits) => {
+    const run = await edits.showRun(id, { waitMs: 0 });
+    if (!run) throw edits.notFound(id);
+    if (run.state !== 'failed') return notFailed(out, id, run.state);
+    const outcome = await edits.retryRun(id);
+    if (outcome === 'not_found') throw edits.notFound(id);
+    // Retried by someone else between the read and the retry.
+    if (outcome === 'not_failed') {
+      return notFailed(out, id, (await edits.showRun(id, { waitMs: 0 }))?.state ?? run.state);
+    }
+    out.result({ id, retried: true }, () => [`${id}: retried from where it stopped`]);
+    return EXIT.ok;
+  });
+}
+
 function notFailed(out: Output, id: string, state: string): number {
-  out.note(`job ${id} is ${state}; only failed jobs can be retried`);
+  const what = isRunId(id) ? 'run' : 'job';
+  out.note(`${what} ${id} is ${state}; only failed ${what}s can be retried`);
   out.result({ id, retried: false, state }, () => []);
   return EXIT.failed;
 }

@@ -5,6 +5,7 @@ import {
   EditJobValidationError,
   IdempotencyConflictError,
   QuotaExceededError,
+  RecipeValidationError,
   RedisUnavailableError,
   isConnectionError,
 } from '@darkroom/jobs';
@@ -22,6 +23,7 @@ import { EXIT, EXIT_SUMMARY } from './exit-codes';
 import { Output } from './output';
 import { LEADING_FLAGS } from './parse-command-args';
 import { RETRY_HELP, retryCommand } from './retry-command';
+import { RUN_HELP, runCommand } from './run-command';
 import { STATUS_HELP, statusCommand } from './status-command';
 import { ProducerUnavailableError } from './unreachable';
 import { USAGE_HELP, usageCommand } from './usage-command';
@@ -30,6 +32,7 @@ import { WATCH_HELP, watchCommand } from './watch-command';
 
 const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<number>; help: string }> = {
   enqueue: { run: enqueueCommand, help: ENQUEUE_HELP },
+  run: { run: runCommand, help: RUN_HELP },
   status: { run: statusCommand, help: STATUS_HELP },
   jobs: { run: jobsCommand, help: JOBS_HELP },
   watch: { run: watchCommand, help: WATCH_HELP },
@@ -43,18 +46,28 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<number>; 
 /** What each command does, in one line, in the order `darkroom --help` lists them. */
 export const COMMAND_SUMMARIES: Record<string, string> = {
   enqueue: 'add edits: one from flags or JSON, or thousands from a JSONL or CSV manifest',
-  status: "an edit's state, result or failure; --wait for it to finish",
+  run: 'run a recipe (steps of edits) by name or from a file; --from runs one per line',
+  status: "an edit's or a run's state, result or failure; --wait for it to finish",
   jobs: 'list edits by state, tenant, operation or Adobe job id',
   watch: 'live counts per state, pace and ETA, per account and per tenant',
   cancel: 'cancel an edit',
-  retry: 'run a failed edit again, or every failed edit (--failed [--reason <code>])',
+  retry: 'run a failed edit or recipe run again, or every failed edit (--failed [--reason <code>])',
   doctor: 'check Redis, storage, Adobe credentials and clocks',
   usage: 'what each tenant used: edits, Adobe calls, 429s, bytes, Adobe time',
   callbacks: 'list dead callbacks (dead), or send one again (redeliver <id>)',
 };
 
 /** The commands that go over HTTP to DARKROOM_PRODUCER_URL when it is set. */
-export const HTTP_COMMANDS = ['enqueue', 'status', 'jobs', 'cancel', 'retry', 'usage', 'callbacks'];
+export const HTTP_COMMANDS = [
+  'enqueue',
+  'run',
+  'status',
+  'jobs',
+  'cancel',
+  'retry',
+  'usage',
+  'callbacks',
+];
 
 /** The commands that read Redis whatever DARKROOM_PRODUCER_URL says: what they show has no route. */
 export const REDIS_COMMANDS = ['watch', 'doctor'];
@@ -90,7 +103,8 @@ Flags every command takes:
 Environment: REDIS_URL (or REDIS_CLUSTER_NODES), DARKROOM_PREFIX, DARKROOM_QUEUE,
 DARKROOM_STORAGE, ADOBE_CLIENT_ID and ADOBE_CLIENT_SECRET (or ADOBE_ACCOUNTS), ADOBE_IMS_URL,
 ADOBE_API_URL, ADOBE_API_V2_URL, DARKROOM_DOCTOR_PROBES, DARKROOM_CALLBACK_QUEUE,
-DARKROOM_TENANTS, DARKROOM_LEGACY_API, LOG_LEVEL, DARKROOM_PRODUCER_URL, DARKROOM_PRODUCER_TOKEN.
+DARKROOM_TENANTS, DARKROOM_LEGACY_API, DARKROOM_SCRATCH, DARKROOM_RECIPES, LOG_LEVEL,
+DARKROOM_PRODUCER_URL, DARKROOM_PRODUCER_TOKEN.
 
 With DARKROOM_PRODUCER_URL (an http or https URL) and DARKROOM_PRODUCER_TOKEN (one of that
 producer's PRODUCER_TOKENS) set, these go over HTTP to the producer and never touch Redis:
@@ -225,6 +239,9 @@ function failWith(err: unknown, out: Output, config: CliConfig | undefined, log?
       'config',
       `${err.message}; fix the environment variable${err.issues.length === 1 ? '' : 's'} named`,
     );
+  }
+  if (err instanceof RecipeValidationError) {
+    return fail(out, EXIT.usage, 'invalid_run', 'the run is invalid', err.issues);
   }
   if (err instanceof EditJobValidationError) {
     return fail(out, EXIT.usage, 'invalid_job', 'the job is invalid', err.issues);

@@ -14,7 +14,7 @@ export const PROBLEM_TITLES = {
   idempotency_conflict: 'The idempotency key was used with a different body',
   not_found: 'Not found',
   already_finished: 'The edit has already finished',
-  not_failed: 'Only a failed edit can be retried',
+  not_failed: 'Only a failed edit or run can be retried',
   callback_not_dead: 'The callback is not dead',
   quota_exceeded: "The tenant's daily quota is spent",
   redis_unavailable: 'The job store is unreachable',

@@ -11,6 +11,8 @@ import { editRoutes } from './edit-routes';
 import { errorHandler, sendProblem } from './error-handler';
 import { httpMetricsMiddleware } from './http-metrics-middleware';
 import { openApiDocument } from './openapi-document';
+import { NO_RECIPES, type NamedRecipes } from '../recipes/named-recipes';
+import { recipeRoutes } from './recipe-routes';
 import { usageRoutes } from './usage-route';
 import { requestContext } from './request-context';
 
@@ -55,6 +57,18 @@ export interface ServerDeps {
    * @defaultValue no callback state or routes
    */
   callbacks?: CallbackDispatcher;
+  /**
+   * The deployment's named recipes (DARKROOM_RECIPES, read by `loadNamedRecipes`): listed at
+   * `GET /v1/recipes` and run with `POST /v1/recipes/{name}/runs`.
+   * @defaultValue none; recipes given whole still run at `POST /v1/runs`
+   */
+  recipes?: NamedRecipes;
+  /**
+   * DARKROOM_SCRATCH, the prefix `edits` was given (its `scratch` option): a recipe given whole
+   * is checked against the store its intermediate files go to.
+   * @defaultValue none: `edits` then refuses runs (`scratch_not_configured`)
+   */
+  scratch?: string;
 }
 
 /**
@@ -62,8 +76,9 @@ export interface ServerDeps {
  * `POST /v1/edits`, `POST /v1/edits:batch`, `GET /v1/edits[?state=&tenant=…]`,
  * `GET /v1/edits/:id[?wait=]`, `GET /v1/edits/:id/events`, `DELETE /v1/edits/:id`,
  * `POST /v1/edits/:id:retry`, `GET /v1/batches/:id`, `GET /v1/callbacks/dead`,
- * `POST /v1/edits/:id/callback:redeliver`, `GET /v1/usage`, `GET /healthz`, `GET /readyz`,
- * `GET /openapi.json`. Every error is answered as RFC 9457 problem details.
+ * `POST /v1/edits/:id/callback:redeliver`, `GET /v1/usage`, `GET /v1/recipes`,
+ * `POST /v1/recipes/:name/runs`, `POST /v1/runs`, `GET /v1/runs/:id`, `POST /v1/runs/:id:retry`,
+ * `GET /healthz`, `GET /readyz`, `GET /openapi.json`. Every error is answered as RFC 9457 problem details.
  */
 export function createServer(deps: ServerDeps): Express {
   const maxBatch = deps.maxBatch ?? 1000;
@@ -123,6 +138,9 @@ export function createServer(deps: ServerDeps): Express {
   app.use(batchRoutes(deps.edits, deps.callbacks));
   if (deps.callbacks) app.use(callbackRoutes(deps.callbacks));
   app.use(usageRoutes(deps.edits));
+  app.use(
+    recipeRoutes({ edits: deps.edits, recipes: deps.recipes ?? NO_RECIPES, scratch: deps.scratch }),
+  );
   app.use((req, _res, next) => {
     next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`));
   });

@@ -44,6 +44,8 @@ export async function startApi(
     queueName: uniqueName('producer'),
     ...(legacyApi ? { legacyApi } : {}),
     ...(tenants ? { tenants, fair: true } : {}),
+    // The server is given the same prefix (`rest.scratch`), as `startProducer` does.
+    ...(rest.scratch ? { scratch: rest.scratch } : {}),
   });
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({
@@ -77,6 +79,7 @@ export async function startApi(
         },
         // A harness on a Redis of the test's own (one that is down, say) has nothing to clear.
         () => (connection ? undefined : edits.queue.obliterate({ force: true })),
+        () => (connection ? undefined : edits.runs().queue.obliterate({ force: true })),
         () => edits.close(),
       ]),
     ),

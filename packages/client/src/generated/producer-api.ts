@@ -159,6 +159,91 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/recipes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The recipes this deployment names (DARKROOM_RECIPES), with their parameters */
+    get: operations['listRecipes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/recipes/{name}/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run a named recipe with these parameter values */
+    post: operations['runRecipe'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run the recipe the body carries */
+    post: operations['runInlineRecipe'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/runs/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read a run: its state, each step with its edit, its outputs or failure */
+    get: operations['getRun'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/runs/{id}:retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run a failed run again from where it stopped: failed steps retried, completed ones kept */
+    post: operations['retryRun'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/healthz': {
     parameters: {
       query?: never;
@@ -2594,7 +2679,13 @@ export interface components {
       /** @description the callback URL as origin and path */
       target: string;
       /** @enum {unknown} */
-      type?: 'edit.completed' | 'edit.failed' | 'edit.cancelled' | 'batch.completed';
+      type?:
+        | 'edit.completed'
+        | 'edit.failed'
+        | 'edit.cancelled'
+        | 'batch.completed'
+        | 'run.completed'
+        | 'run.failed';
       /** @description HTTP status of the last attempt */
       lastStatus?: number;
       /** @description why the last attempt failed, redacted */
@@ -2637,6 +2728,197 @@ export interface components {
         /** @enum {unknown} */
         state?: 'awaiting_batch' | 'pending' | 'retrying' | 'delivered' | 'dead';
       };
+    };
+    /** @description A recipe: named steps, each an edit, whose input or option files may be an earlier step's output (`{ from: '<step>', output?: <index> }`) and whose strings may hold `{{param}}` placeholders; an output without a `ref` is an intermediate file, written under the run's scratch folder and deleted when the run completes */
+    Recipe: {
+      name: string;
+      description?: string;
+      params?: {
+        [key: string]: {
+          description?: string;
+          pattern?: string;
+          default?: string;
+        };
+      };
+      steps: {
+        [key: string]: {
+          /** @enum {string} */
+          operation:
+            | 'renditionCreate'
+            | 'documentManifest'
+            | 'documentOperations'
+            | 'documentCreate'
+            | 'smartObject'
+            | 'text'
+            | 'photoshopActions'
+            | 'actionJSON'
+            | 'actionJsonCreate'
+            | 'productCrop'
+            | 'depthBlur'
+            | 'artboardCreate'
+            | 'cutout'
+            | 'mask'
+            | 'autoTone'
+            | 'autoStraighten'
+            | 'presets'
+            | 'xmp'
+            | 'edit'
+            | 'v2.createComposite'
+            | 'v2.edit'
+            | 'v2.executeActions'
+            | 'v2.generateManifest'
+            | 'v2.createArtboard'
+            | 'v2.autoCrop'
+            | 'v2.removeBackground'
+            | 'maskObjects'
+            | 'maskBodyParts'
+            | 'refineMask'
+            | 'fillMaskedAreas';
+          input?:
+            | string
+            | {
+                from: string;
+                output?: number;
+              };
+          outputs: ({
+            ref?: string;
+          } & {
+            [key: string]: unknown;
+          })[];
+          options?: {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+    /** @description a run of a named recipe: its parameter values, who pays, priority, deadline, idempotency key and callback */
+    RunRequest: {
+      /** @default default */
+      account?: string;
+      tenant?: string;
+      priority?: number;
+      deadline?: number | string;
+      idempotencyKey?: string;
+      callback?: {
+        url: string;
+      };
+      /** @description parameter values by name; each fills the recipe's {{name}} placeholders, or its default when left out */
+      params?: {
+        [key: string]: string | number | boolean;
+      };
+    };
+    /** @description a run of the recipe it carries: the recipe, its parameter values, who pays, … */
+    InlineRunRequest: {
+      /** @default default */
+      account?: string;
+      tenant?: string;
+      priority?: number;
+      deadline?: number | string;
+      idempotencyKey?: string;
+      callback?: {
+        url: string;
+      };
+      /** @description parameter values by name; each fills the recipe's {{name}} placeholders, or its default when left out */
+      params?: {
+        [key: string]: string | number | boolean;
+      };
+      recipe: components['schemas']['Recipe'];
+    };
+    RecipeSummary: {
+      name: string;
+      description?: string;
+      /** @description the parameters a run gives values for; those without a default are required */
+      params: {
+        [key: string]: {
+          description?: string;
+          /** @description the whole value must match it */
+          pattern?: string;
+          /** @description the value when a run gives none */
+          default?: string;
+        };
+      };
+      /** @description the steps' names */
+      steps: string[];
+    };
+    /** @description a recipe run: its state, each step with its edit, its outputs or failure */
+    RecipeRunStatus: {
+      id: string;
+      /** @description the recipe's name */
+      recipe: string;
+      /**
+       * @description `waiting` until a step starts, `running` while steps are under way, then how it ended
+       * @enum {string}
+       */
+      state: 'waiting' | 'running' | 'completed' | 'failed';
+      /** @description the parameter values the run was bound with */
+      params: {
+        [key: string]: string;
+      };
+      account: string;
+      tenant?: string;
+      /** @description 0, then one more each time a retry had to start every step again */
+      round: number;
+      /** @description epoch milliseconds */
+      enqueuedAt: number;
+      /** @description epoch milliseconds */
+      finishedAt?: number;
+      /** @description every step, each after the steps it reads from */
+      steps: {
+        name: string;
+        /** @description the steps whose outputs this one reads */
+        needs: string[];
+        /** @description the step's edit (GET /v1/edits/{id}): known before it is enqueued, by key */
+        editId: string;
+        /**
+         * @description `pending` until the steps it reads from completed; then its edit's state
+         * @enum {string}
+         */
+        state:
+          | 'waiting'
+          | 'prioritized'
+          | 'delayed'
+          | 'active'
+          | 'completed'
+          | 'failed'
+          | 'waiting-children'
+          | 'unknown'
+          | 'pending';
+        /** @description the Adobe job of the step's edit */
+        remoteJobId?: string;
+        failure?: {
+          /** @enum {string} */
+          reason:
+            | 'client_error'
+            | 'remote_failed'
+            | 'retries_exhausted'
+            | 'deadline_exceeded'
+            | 'cancelled'
+            | 'output_missing'
+            | 'rate_limited_too_long'
+            | 'invalid_job'
+            | 'auth_failed'
+            | 'stalled'
+            | 'unknown';
+          message: string;
+        };
+      }[];
+      /** @description when completed: the storage references the run wrote (never a URL) */
+      outputs?: string[];
+      failure?: {
+        /** @description the step that failed, if one did */
+        step?: string;
+        /** @description the failed step's reason, or the run's own (`deadline_exceeded`, …) */
+        reason: string;
+        message: string;
+      };
+    };
+    RunRetryResult: {
+      id: string;
+      /**
+       * @description `waiting` until a step starts, `running` while steps are under way, then how it ended
+       * @enum {string}
+       */
+      state: 'waiting' | 'running' | 'completed' | 'failed';
     };
     /** @description Every error answer, as application/problem+json (RFC 9457). Branch on `code` (or `type`); `title` is fixed per code, `detail` says what happened this time. */
     Problem: {
@@ -3491,6 +3773,350 @@ export interface operations {
       401: {
         headers: {
           'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Redis is unreachable (code `redis_unavailable`), answered within about a second */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listRecipes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description every named recipe, in the order of its file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['RecipeSummary'][];
+          };
+        };
+      };
+      /** @description missing or unknown bearer token */
+      401: {
+        headers: {
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Redis is unreachable (code `redis_unavailable`), answered within about a second */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  runRecipe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description a name GET /v1/recipes lists */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RunRequest'];
+      };
+    };
+    responses: {
+      /** @description a replay of an idempotency key: the earlier run */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnqueueResult'];
+        };
+      };
+      /** @description the run is stored; its steps start as their inputs are ready */
+      201: {
+        headers: {
+          /** @description `/v1/runs/{id}`, the new run */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnqueueResult'];
+        };
+      };
+      /** @description the run is invalid (`invalid_request`): issues name each field (`params.sku`), or a step the values make invalid (`steps.card.outputs[0].ref`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description missing or unknown bearer token */
+      401: {
+        headers: {
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description no recipe of this name */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description the idempotency key was used for a run of another recipe, parameters, payer or callback (`idempotency_conflict`) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description the body is larger than the configured limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description the body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Redis is unreachable (code `redis_unavailable`), answered within about a second */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  runInlineRecipe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InlineRunRequest'];
+      };
+    };
+    responses: {
+      /** @description a replay of an idempotency key: the earlier run */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnqueueResult'];
+        };
+      };
+      /** @description the run is stored; its steps start as their inputs are ready */
+      201: {
+        headers: {
+          /** @description `/v1/runs/{id}`, the new run */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnqueueResult'];
+        };
+      };
+      /** @description the recipe or the run is invalid (`invalid_request`): issues name each field (`recipe.steps.card.input.from`, `params.sku`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description missing or unknown bearer token */
+      401: {
+        headers: {
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description the idempotency key was used for a run of another recipe, parameters, payer or callback (`idempotency_conflict`) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description the body is larger than the configured limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description the body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Redis is unreachable (code `redis_unavailable`), answered within about a second */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getRun: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the run id (`run-` and 32 or 40 hex digits) a run route returned */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the run */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecipeRunStatus'];
+        };
+      };
+      /** @description missing or unknown bearer token */
+      401: {
+        headers: {
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description no such run */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Redis is unreachable (code `redis_unavailable`), answered within about a second */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  retryRun: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the run id (`run-` and 32 or 40 hex digits) a run route returned */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description going again; `state` is where it is now */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RunRetryResult'];
+        };
+      };
+      /** @description missing or unknown bearer token */
+      401: {
+        headers: {
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description no such run */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description the run is not failed (`not_failed`); nothing changed */
+      409: {
+        headers: {
           [name: string]: unknown;
         };
         content: {

@@ -16,4 +16,5 @@ export {
   type RunProcessorDeps,
 } from './run-processor';
 export { openRunsQueue } from './runs-queue';
+export { recipeRunRequestSchema, runParamsSchema } from './recipe-runs';
 export type { RecipeRunInput, RecipeRunStatus, RecipeRunStep } from './recipe-runs';

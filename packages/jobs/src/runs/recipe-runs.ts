@@ -16,11 +16,22 @@ import {
   type RunFailure,
 } from './run-data';
 
+/** A run's parameter values by name; numbers and booleans are taken as their text. */
+export const runParamsSchema = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]), {
+    error: () => 'params must be an object of parameter values (strings, numbers or booleans)',
+  })
+  .describe(
+    "parameter values by name; each fills the recipe's {{name}} placeholders, or its default when left out",
+  );
+
 /**
- * What `enqueueRecipe` takes besides the recipe: its parameter values and, as for an edit, who
- * pays, how urgent it is, until when it may run and the key that makes a replay safe.
+ * What a run takes besides its recipe: the parameter values and, as for an edit, who pays, how
+ * urgent it is, until when it may run, the key that makes a replay safe and where its end is
+ * POSTed (`run.completed` or `run.failed`): the rules of `editJobInputSchema`, set once for every
+ * step of the run. The producer's run routes take exactly this.
  */
-const runOptionsSchema = editJobInputSchema
+export const recipeRunRequestSchema = editJobInputSchema
   .pick({
     account: true,
     tenant: true,
@@ -29,14 +40,11 @@ const runOptionsSchema = editJobInputSchema
     idempotencyKey: true,
     callback: true,
   })
-  .extend({
-    recipe: z.unknown(),
-    params: z
-      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-      .optional()
-      .describe('parameter values by name'),
-  })
+  .extend({ params: runParamsSchema.optional() })
   .strict();
+
+/** What `enqueueRecipe` takes: the recipe (checked by `bindRecipe`) and a run request. */
+const runOptionsSchema = recipeRunRequestSchema.extend({ recipe: z.unknown() }).strict();
 
 export type RecipeRunInput = z.input<typeof runOptionsSchema>;
 

@@ -4,6 +4,7 @@ import { CALLBACK_STATUS } from './callback-paths';
 import { API_ERROR_CODES, PROBLEM_TYPE_BASE } from '../api-error';
 import { editJobComponents } from './operation-schemas';
 import { ref, type Schema } from './openapi-parts';
+import { recipeComponents } from './recipe-paths';
 
 const ENQUEUE_RESULT = {
   type: 'object',
@@ -136,6 +137,7 @@ export function components(): Schema {
       EditJobStatus: EDIT_JOB_STATUS,
       CallbackStatus: CALLBACK_STATUS,
       BatchStatus: BATCH_STATUS,
+      ...recipeComponents(),
       Problem: PROBLEM,
     },
   };
