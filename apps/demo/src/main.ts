@@ -1,10 +1,12 @@
-import { resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { coerceError, EXIT_CODES, isConfigurationError } from '@darkroom/core';
 import { runMainJob, uploadSamples, type EditOutcome } from './main-job';
 import { runMainJobRecipes, type RunOutcome } from './main-job-recipes';
 import { startLocalStack, type LocalStack, type StackLogs } from './local-stack';
 import { startProducerProcess, type ProducerProcess } from './producer-process';
+import { exampleRecipesAt } from '@darkroom/jobs';
 import { quietAwsSdkNodeWarning } from '@darkroom/storage';
 import { exportLines, stackEnvironment } from './stack-environment';
 
@@ -83,7 +85,7 @@ function printStack(stack: LocalStack): void {
 }
 
 /** The environment block of a kept stack and a few commands that use it. */
-function printKeptStack(stack: LocalStack, producer: ProducerProcess): void {
+function printKeptStack(stack: LocalStack, producer: ProducerProcess, recipes: string): void {
   const job = JSON.stringify({
     operation: 'v2.createComposite',
     input: `${stack.at.inputs}/poster.psd`,
@@ -92,12 +94,13 @@ function printKeptStack(stack: LocalStack, producer: ProducerProcess): void {
   say('\nThe stack keeps running (--keep); Ctrl-C stops it.');
   say(`  producer     ${producer.url} (bearer token in DARKROOM_PRODUCER_TOKEN below)`);
   say('\nIn another shell, from this directory, paste:\n');
-  for (const text of exportLines(stackEnvironment(stack, producer))) say(text);
+  for (const text of exportLines(stackEnvironment(stack, producer, recipes))) say(text);
   say('\nthen, for example:');
   say('  ./darkroom doctor');
   say(
     `  ./darkroom enqueue --operation v2.createComposite --input ${stack.at.inputs}/poster.psd --output ${stack.at.outputs}/poster-cli.jpg:image/jpeg:800`,
   );
+  say('  ./darkroom run product-cutout --param sku=bottle-001 --wait 120');
   say('  ./darkroom watch');
   say(
     `  curl -s -X POST "$DARKROOM_PRODUCER_URL/v1/edits" -H "Authorization: Bearer $DARKROOM_PRODUCER_TOKEN" -H 'Content-Type: application/json' -d '${job}'`,
@@ -146,18 +149,27 @@ async function runEverything(
 }
 
 /** Starts the producer beside the kept stack and prints the environment that reaches both. */
-async function keepRunning(stack: LocalStack, logs: StackLogs): Promise<ProducerProcess> {
+async function keepRunning(
+  stack: LocalStack,
+  logs: StackLogs,
+  dataDir: string,
+): Promise<ProducerProcess> {
+  // The example recipes, moved to this run's folders, as the producer's named recipes.
+  const recipes = join(dataDir, 'recipes.json');
+  await writeFile(recipes, `${JSON.stringify(exampleRecipesAt(stack.at), null, 2)}\n`);
   const producer = await startProducerProcess({
     env: {
       REDIS_URL: stack.redis.url,
       DARKROOM_PREFIX: stack.edits.prefix,
       DARKROOM_QUEUE: stack.edits.queueName,
+      DARKROOM_SCRATCH: stack.scratch,
+      DARKROOM_RECIPES: recipes,
     },
     ...(process.env.PRODUCER_PORT ? { port: Number(process.env.PRODUCER_PORT) } : {}),
     logLevel: logs.level,
     ...(logs.destination ? { logs: logs.destination } : {}),
   });
-  printKeptStack(stack, producer);
+  printKeptStack(stack, producer, recipes);
   return producer;
 }
 
@@ -190,7 +202,7 @@ async function main(): Promise<number> {
     const timeoutMs = Number(values.timeout) * 1000;
     const succeeded = await runEverything(stack, resolve(values.out), timeoutMs);
     if (values.keep) {
-      producer = await keepRunning(stack, logs);
+      producer = await keepRunning(stack, logs, resolve(values.data));
       await untilStopped();
     }
     return succeeded ? 0 : 1;

@@ -6,13 +6,15 @@ const DOCTOR_PROBE = '.darkroom-doctor/probe.txt';
 
 /**
  * The variables another shell needs to reach the kept stack: Redis and the queue, the storage
- * configuration, the emulator's endpoint and client, the producer's URL and token. Values the
+ * configuration, the emulator's endpoint and client, the scratch folder and named recipes of
+ * recipe runs, the producer's URL and token. Values the
  * user configured (DARKROOM_STORAGE, real ADOBE_* credentials, a REDIS_URL with a password) are
  * not repeated: the notes say to bring them along instead.
  */
 export function stackEnvironment(
   stack: LocalStack,
   producer: Pick<ProducerProcess, 'url' | 'token'>,
+  recipes: string,
 ): { variables: [string, string][]; notes: string[] } {
   const variables: [string, string][] = [];
   const notes: string[] = [];
@@ -41,6 +43,8 @@ export function stackEnvironment(
   } else {
     notes.push('ADOBE_*: keep yours');
   }
+  // Recipe runs: the scratch folder and the named example recipes the producer was started with.
+  variables.push(['DARKROOM_SCRATCH', stack.scratch], ['DARKROOM_RECIPES', recipes]);
   variables.push(
     ['DARKROOM_PRODUCER_URL', producer.url],
     ['DARKROOM_PRODUCER_TOKEN', producer.token],

@@ -107,6 +107,8 @@ describe('./darkroom demo --keep', () => {
         'ADOBE_IMS_URL',
         'ADOBE_API_URL',
         'ADOBE_API_V2_URL',
+        'DARKROOM_SCRATCH',
+        'DARKROOM_RECIPES',
         'DARKROOM_PRODUCER_URL',
         'DARKROOM_PRODUCER_TOKEN',
       ]);
@@ -148,6 +150,15 @@ describe('./darkroom demo --keep', () => {
         env,
       );
       expect(JSON.parse(status.stdout)).toMatchObject({ state: 'completed' });
+
+      // The printed recipe run: a named example recipe, through the producer, to its end.
+      const runLine = stdout.split('\n').find((l) => l.trim().startsWith('./darkroom run '));
+      const ran = await run('bash', ['-c', `${block.join('\n')}\n${runLine?.trim()} --json`], {});
+      expect({ code: ran.code, stderr: ran.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(ran.stdout)).toMatchObject({
+        recipe: 'product-cutout',
+        state: 'completed',
+      });
 
       // The producer, with the printed URL and token.
       const headers = {
