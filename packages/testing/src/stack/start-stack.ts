@@ -75,7 +75,10 @@ function openQueue(target: StackFixture['redis']['target'], options: StackQueueO
     // Best effort: a run that stopped Redis for good has nothing left to remove.
     if (!keepJobs) {
       // Recipe runs live in a queue of their own beside the edits.
-      await edits.runs().queue.obliterate({ force: true }).catch(() => undefined);
+      await edits
+        .runs()
+        .queue.obliterate({ force: true })
+        .catch(() => undefined);
       await edits.queue.obliterate({ force: true }).catch(() => undefined);
     }
     await edits.close();
