@@ -115,8 +115,8 @@ describe('compose.yaml', () => {
     expect(producer.tokens.length).toBeGreaterThan(0);
     const dashboard = dashboardConfigFromEnv(envOf(project.services.dashboard));
     expect(dashboard.host).toBe('0.0.0.0');
-    // The callbacks queue is shown beside the edits queue it delivers for.
-    expect(dashboard.dashboard.queues).toEqual(['edits', 'callbacks']);
+    // The runs queue and the callbacks queue are shown beside the edits queue.
+    expect(dashboard.dashboard.queues).toEqual(['edits', 'edits-runs', 'callbacks']);
   });
 
   it('mounts infra/prometheus and infra/grafana where Prometheus and Grafana read them', () => {
