@@ -26,7 +26,10 @@ describe('supported Node versions', () => {
     const quickStart = /## Quick start[\s\S]*?```sh\n([\s\S]*?)```/.exec(read('README.md'))?.[1];
     expect(quickStart?.trim().split('\n')).toEqual(['./darkroom demo', './darkroom test']);
     const ci = read('.ci/run');
-    expect(ci).toContain('(cd "$dir" && ./darkroom test)');
+    // The whole test command on the oldest tested Node; the suites again under the newest.
+    expect(ci).toContain('(cd "$dir" && "$@")');
+    expect(ci).toMatch(/^test_on "node\$\(node -p [^\n]*\)" \.\/darkroom test$/m);
+    expect(ci).toMatch(/^test_on "node\$NODE_LTS" [^\n]*run test:jest'$/m);
     expect(ci).toContain('engines.node');
     for (const major of TESTED_NODE_MAJORS) expect(read('README.md')).toContain(`Node ${major}`);
   });
