@@ -160,9 +160,7 @@ describe('createDashboard runs page', () => {
     }
     expect(html.indexOf(seeded.running.id)).toBeLessThan(html.indexOf(seeded.failed.id));
     expect(html.indexOf(seeded.failed.id)).toBeLessThan(html.indexOf(seeded.completed.id));
-    expect(html).toContain(
-      '<td>dashboard-banner</td><td>failed</td><td>broken</td><td>1 of 2</td>',
-    );
+    expect(html).toContain('<td>banner-chain</td><td>failed</td><td>broken</td><td>1 of 2</td>');
     expect(html).toContain('<a href="/ops/runs?state=failed">failed</a>');
 
     const failedOnly = (await get('/ops/runs?state=failed')).text;

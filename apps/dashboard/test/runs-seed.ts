@@ -1,16 +1,8 @@
 import { closeAll, closeOnce } from '@darkroom/core';
-import {
-  createRunProcessor,
-  createWorkerConnection,
-  EditQueue,
-  nudgeRun,
-  openRunsQueue,
-  type EditJobData,
-  type RecipeInput,
-  type RecipeRunStatus,
-} from '@darkroom/jobs';
+import { EditQueue, type RecipeRunStatus } from '@darkroom/jobs';
+import { chainedBannerRecipe, completeEveryStep, startRunWorkers } from '@darkroom/jobs/testing';
 import { redisClient, redisUrl, uniqueName, waitFor } from '@darkroom/testing';
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError } from 'bullmq';
 import { PREFIX } from './seed-queue';
 
 /** A headline an attacker might choose: the runs page must show it as text. */
@@ -22,34 +14,6 @@ export const STEP_FAILURE =
 
 /** The tenants whose runs the edit worker completes, fails at `png`, or holds at `text`. */
 export const TENANTS = { completing: 'acme', failing: 'broken', held: 'slow' } as const;
-
-/** A two-step chain: a headline written into a PSD (an intermediate), then rendered to PNG. */
-export const bannerRecipe = {
-  name: 'dashboard-banner',
-  params: {
-    locale: { pattern: '[a-z]{2,3}(-[A-Z]{2})?' },
-    headline: { pattern: '\\P{Cc}{1,200}' },
-  },
-  steps: {
-    text: {
-      operation: 'v2.createComposite',
-      input: 's3://darkroom-in/templates/banner.psd',
-      options: {
-        edits: {
-          layers: [
-            { name: 'Headline', operation: { type: 'edit' }, text: { content: '{{headline}}' } },
-          ],
-        },
-      },
-      outputs: [{ mediaType: 'image/vnd.adobe.photoshop' }],
-    },
-    png: {
-      operation: 'v2.createComposite',
-      input: { from: 'text' },
-      outputs: [{ ref: 's3://darkroom-out/banners/{{locale}}/banner.png', mediaType: 'image/png' }],
-    },
-  },
-} satisfies RecipeInput;
 
 export interface SeededRuns {
   /** The edit queue; its runs queue is `runsQueueName(queue)`. */
@@ -80,7 +44,7 @@ async function deleteQueueKeys(queue: string): Promise<void> {
 }
 
 /**
- * Three runs of {@link bannerRecipe} in a fresh edit queue, run by the worker's own run processor
+ * Three runs of `chainedBannerRecipe` (`@darkroom/jobs/testing`) in a fresh edit queue, run by the worker's own run processor
  * in a BullMQ Worker on the runs queue, and an edit worker standing in for Adobe: by the run's
  * tenant it completes every step, fails `png`, or holds `text` for an hour. Each run is enqueued
  * once the one before it has settled, so they are newest first in the order running, failed,
@@ -95,57 +59,27 @@ export async function seedRuns(): Promise<SeededRuns> {
     fair: false,
     scratch: 's3://darkroom-scratch/runs/',
   });
-  const connection = createWorkerConnection(redisUrl());
-  const runs = openRunsQueue(connection, PREFIX, queue);
-  const editWorker = new Worker<EditJobData>(
-    queue,
-    async (job: Job<EditJobData>, token) => {
-      const step = job.data.run?.step ?? '';
-      if (job.data.tenant === TENANTS.held) {
-        await job.moveToDelayed(Date.now() + 3_600_000, token);
-        throw new DelayedError();
-      }
-      await job.updateData({ ...job.data, remoteJobId: `adobe-job-${step}` });
-      if (job.data.tenant === TENANTS.failing && step === 'png') {
-        throw new UnrecoverableError(STEP_FAILURE);
-      }
-      return { outputs: job.data.request.outputs.map((o) => ({ ref: o.ref, size: 1 })) };
-    },
-    { connection, prefix: PREFIX, concurrency: 4 },
-  );
-  // Each ended step wakes its run, as the worker app does.
-  const wake = (job: Job<EditJobData> | undefined): void => {
-    if (job?.data.run) void nudgeRun(runs, connection, job.data.run.id);
-  };
-  editWorker.on('completed', wake);
-  editWorker.on('failed', wake);
-  editWorker.on('error', () => undefined);
-  const runWorker = new Worker(
-    runs.name,
-    createRunProcessor({
-      edits,
-      runs,
-      redis: connection,
-      removeUnder: () => Promise.resolve(0),
-      // Only step ends wake runs in time for a test.
-      recheckMs: 600_000,
-    }),
-    { connection, prefix: PREFIX, concurrency: 4 },
-  );
-  runWorker.on('error', () => undefined);
+  // By the run's tenant, the stand-in for Adobe completes every step, fails `png`, or holds
+  // `text` for an hour.
+  const workers = startRunWorkers(edits, async (job, token) => {
+    const step = job.data.run?.step ?? '';
+    if (job.data.tenant === TENANTS.held) {
+      await job.moveToDelayed(Date.now() + 3_600_000, token);
+      throw new DelayedError();
+    }
+    await job.updateData({ ...job.data, remoteJobId: `adobe-job-${step}` });
+    if (job.data.tenant === TENANTS.failing && step === 'png') {
+      throw new UnrecoverableError(STEP_FAILURE);
+    }
+    return completeEveryStep(job);
+  });
   const close = closeOnce(() =>
-    closeAll([
-      () => closeAll([() => editWorker.close(), () => runWorker.close()], { concurrent: true }),
-      () => runs.close(),
-      () => deleteQueueKeys(queue),
-      () => edits.close(),
-      () => connection.quit().then(() => undefined),
-    ]),
+    closeAll([() => workers.close(), () => deleteQueueKeys(queue), () => edits.close()]),
   );
 
   try {
     const start = (tenant: string, params: Record<string, string>) =>
-      edits.enqueueRecipe({ recipe: bannerRecipe, params, tenant });
+      edits.enqueueRecipe({ recipe: chainedBannerRecipe, params, tenant });
     const settled = (id: string, done: (run: RecipeRunStatus) => boolean, what: string) =>
       waitFor(
         async () => {
@@ -162,7 +96,7 @@ export async function seedRuns(): Promise<SeededRuns> {
     const second = await start(TENANTS.failing, { locale: 'fr', headline: 'Soldes' });
     const failed = await settled(second.id, ended, 'the failing run to end');
     const third = await start(TENANTS.held, { locale: 'de', headline: 'Angebot' });
-    await waitFor(async () => (await runs.getJobState(third.id)) === 'delayed', {
+    await waitFor(async () => (await edits.runs().queue.getJobState(third.id)) === 'delayed', {
       what: 'the held run to sleep',
       timeoutMs: 20_000,
     });

@@ -1,6 +1,5 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
 import { CallbackDispatcher, deliveryIdFor } from '@darkroom/callbacks';
-import { closeAll } from '@darkroom/core';
 import {
   guardAgainstLeaks,
   redisClient,
@@ -10,17 +9,14 @@ import {
   waitFor,
 } from '@darkroom/testing';
 import type { Redis } from 'ioredis';
-import {
-  createRunProcessor,
-  EditQueue,
-  nudgeRun,
-  openRunsQueue,
-  type EditJobData,
-  type RecipeRunStatus,
-} from '../src';
+import { EditQueue, type RecipeRunStatus } from '../src';
 import { IdempotencyConflictError } from '../src/errors/idempotency-conflict-error';
-import { createWorkerConnection } from '../src/redis-connection';
 import { fanOutRecipe } from './support/recipes';
+import {
+  completeEveryStep,
+  startRunWorker as startSharedRunWorker,
+  startStepWorker,
+} from './support/run-workers';
 
 guardAgainstLeaks();
 
@@ -77,8 +73,7 @@ describe('recipe runs (real Redis, real BullMQ workers)', () => {
 
   /**
    * An edits worker that does what Adobe would: reads the edit's input and option files (a
-   * missing one fails the edit), writes its outputs, and fails the steps named in `failing`. Each
-   * ended edit of a run wakes the run, as the worker app does.
+   * missing one fails the edit), writes its outputs, and fails the steps named in `failing`.
    */
   function startEditWorker(
     files: Files,
@@ -86,37 +81,31 @@ describe('recipe runs (real Redis, real BullMQ workers)', () => {
     processed: string[],
     url = redisUrl(),
   ) {
-    const connection = createWorkerConnection(url);
-    const runs = openRunsQueue(connection, edits.prefix, edits.queueName);
-    const worker = new Worker<EditJobData>(
-      edits.queueName,
-      async (job: Job<EditJobData>) => {
+    const worker = startStepWorker(
+      edits,
+      (job) => {
         const step = job.data.run?.step ?? '?';
         processed.push(step);
         const request = job.data.request;
         const missing = [request.input, ...refsIn(request.options)].filter(
           (ref) => ref !== undefined && !files.refs.has(ref),
         );
-        if (missing.length > 0) throw new UnrecoverableError(`client_error: no file ${missing[0]}`);
-        if (failing.has(step)) throw new UnrecoverableError('remote_failed: the remote job failed');
+        if (missing.length > 0) {
+          return Promise.reject(new UnrecoverableError(`client_error: no file ${missing[0]}`));
+        }
+        if (failing.has(step)) {
+          return Promise.reject(new UnrecoverableError('remote_failed: the remote job failed'));
+        }
         for (const output of request.outputs) files.refs.set(output.ref, step);
-        return Promise.resolve({ outputs: request.outputs.map((o) => ({ ref: o.ref, size: 1 })) });
+        return completeEveryStep(job);
       },
-      { connection, prefix: edits.prefix, concurrency: 4 },
+      { url },
     );
-    const wake = (job: Job<EditJobData> | undefined) => {
-      if (job?.data.run) void nudgeRun(runs, connection, job.data.run.id);
-    };
-    worker.on('completed', wake);
-    worker.on('failed', wake);
-    worker.on('error', () => undefined);
-    const stop = () =>
-      closeAll([() => worker.close(), () => runs.close(), () => connection.disconnect()]);
-    stops.push(stop);
-    return { stop };
+    stops.push(worker.close);
+    return { stop: worker.close };
   }
 
-  /** A runs worker; `recheckMs` long, so only step ends wake runs in time for a test. */
+  /** A runs worker over `queue` (the test's by default), deleting scratch from `files`. */
   function startRunWorker(
     files: Files,
     options: {
@@ -126,26 +115,10 @@ describe('recipe runs (real Redis, real BullMQ workers)', () => {
       callbacks?: CallbackDispatcher;
     } = {},
   ) {
-    const { url = redisUrl(), queue = edits, ...lifetime } = options;
-    const connection = createWorkerConnection(url);
-    const runs = openRunsQueue(connection, edits.prefix, edits.queueName);
-    const worker = new Worker(
-      runs.name,
-      createRunProcessor({
-        edits: queue,
-        runs,
-        redis: connection,
-        removeUnder: files.removeUnder,
-        recheckMs: 600_000,
-        ...lifetime,
-      }),
-      { connection, prefix: edits.prefix, concurrency: 4 },
-    );
-    worker.on('error', () => undefined);
-    const stop = () =>
-      closeAll([() => worker.close(), () => runs.close(), () => connection.disconnect()]);
-    stops.push(stop);
-    return { stop };
+    const { queue = edits, ...rest } = options;
+    const worker = startSharedRunWorker(queue, { ...rest, removeUnder: files.removeUnder });
+    stops.push(worker.close);
+    return { stop: worker.close };
   }
 
   const ended = (id: string) =>
