@@ -18,6 +18,14 @@ import { consumerConnections } from './consumer';
 /** Runs looked at at once by one worker: each look is a few Redis reads and maybe an enqueue. */
 export const RUN_CONCURRENCY = 16;
 
+/**
+ * How often a run job may be found stalled (its worker died while it looked) before BullMQ fails
+ * it. A run lives as long as its steps and is active many times, so BullMQ's default of one stall
+ * in a job's whole life would fail runs that merely met two deploys; a look is idempotent, so
+ * looking again is safe. The bound still ends a run that kills every worker that takes it.
+ */
+export const RUN_MAX_STALLS = 50;
+
 export interface RecipeRunsPart {
   /** Tells a run that one of its steps' edits ended, so it looks again at once. */
   stepEnded(job: Job<EditJobData>): void;
@@ -68,7 +76,12 @@ export function startRecipeRuns(deps: {
         else logger.info(line, 'recipe run completed');
       },
     }),
-    { connection: connections.next(), prefix: config.prefix, concurrency: RUN_CONCURRENCY },
+    {
+      connection: connections.next(),
+      prefix: config.prefix,
+      concurrency: RUN_CONCURRENCY,
+      maxStalledCount: RUN_MAX_STALLS,
+    },
   );
   worker.on('error', (err) => logger.error({ err: err.message }, 'recipe runs worker error'));
   return {

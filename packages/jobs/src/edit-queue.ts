@@ -291,6 +291,8 @@ interface NewBatchSpec {
 interface RunStepsSpec {
   id: string;
   steps: readonly string[];
+  /** The run's enqueue time: each step waits in its tenant's line in the run's place. */
+  since: number;
 }
 
 interface PendingAdd {
@@ -500,18 +502,22 @@ export class EditQueue {
 
   /**
    * Enqueues steps of a recipe run, all or none, as `enqueueMany` does; each edit carries the run
-   * id and its step's name, so a worker tells the run when it ends. For `RecipeRuns`, which gives
+   * id and its step's name, so a worker tells the run when it ends, and BullMQ's `timestamp` of
+   * the run's enqueue, so it waits in its tenant's line in the run's place: a run that has started
+   * goes on before runs enqueued after it start (each run ends sooner, scratch lives shorter), and
+   * a later step does not queue again behind everything parked while its inputs were made. For `RecipeRuns`, which gives
    * each step an idempotency key of its own: enqueueing a step again finds the edit already there.
    * @internal
    */
   async enqueueRunSteps(
-    runId: string,
+    run: { id: string; enqueuedAt: number },
     steps: readonly { step: string; job: unknown }[],
   ): Promise<EnqueueResult[]> {
     const validated = await this.validateList(steps.map((s) => s.job));
     return this.addValidated(validated, 1_000, undefined, {
-      id: runId,
+      id: run.id,
       steps: steps.map((s) => s.step),
+      since: run.enqueuedAt,
     });
   }
 
@@ -622,6 +628,7 @@ export class EditQueue {
     if (run) {
       pending.forEach((p, i) => {
         p.add.data.run = { id: run.id, step: run.steps[i] as string };
+        p.add.opts.timestamp = run.since;
       });
     }
     const token = randomUUID();
@@ -750,7 +757,8 @@ export class EditQueue {
     }));
     await addParkedEdits(this.redis, keys, edits, {
       name: EDIT_JOB_NAME,
-      timestamp: Date.now(),
+      // A run's steps keep its place in line (see `enqueueRunSteps`); other edits take now's.
+      timestamp: adds[0]?.add.opts.timestamp ?? Date.now(),
       events: DEFAULT_EVENTS_MAX_LEN,
     });
   }

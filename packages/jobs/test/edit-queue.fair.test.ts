@@ -126,6 +126,18 @@ describe('EditQueue with fair: true (real Redis)', () => {
     }
   });
 
+  it('parks a recipe run’s steps in the run’s place in line (BullMQ timestamp of the run)', async () => {
+    const since = Date.now() - 60_000;
+    const [step] = await edits.enqueueRunSteps(
+      { id: 'run-0123456789abcdef0123456789abcdef', enqueuedAt: since },
+      [{ step: 'card', job: { ...rendition('card'), tenant: 'shop-1' } }],
+    );
+    const job = await Job.fromId(edits.queue, step!.id);
+    expect(job?.timestamp).toBe(since);
+    expect(job?.data).toMatchObject({ run: { step: 'card' } });
+    expect((await edits.parked()).map((j) => j.id)).toEqual([step!.id]);
+  });
+
   it('enqueues an idempotent edit again without a second place in its line', async () => {
     const job = { ...rendition('k'), tenant: 'shop-1', idempotencyKey: 'order-17' };
     const [first] = await edits.enqueueMany([job]);

@@ -164,6 +164,10 @@ describe('recipe runs (real Redis, real BullMQ workers)', () => {
     for (const ref of run.outputs ?? []) expect(files.refs.has(ref)).toBe(true);
     const composite = await edits.get(run.steps[1]!.editId);
     expect(composite?.run).toEqual({ id, step: 'composite' });
+    // Every step waits in line in its run's place: BullMQ's timestamp is the run's enqueue.
+    for (const step of run.steps) {
+      expect((await edits.queue.getJob(step.editId))?.timestamp).toBe(run.enqueuedAt);
+    }
   });
 
   it('fails the run with the failed step and its reason, then retries only what did not complete', async () => {

@@ -144,7 +144,7 @@ async function enqueueReady(
   const data = job.data;
   try {
     await deps.edits.enqueueRunSteps(
-      runId,
+      { id: runId, enqueuedAt: data.enqueuedAt },
       ready.map((s) => ({
         step: s.name,
         job: {
