@@ -3,6 +3,7 @@ import type { CallbackDispatcher } from '@darkroom/callbacks';
 import type { EditQueue, EditJobStatus } from '../edit-queue';
 import { EditJobValidationError } from '../errors/edit-job-validation-error';
 import type { RedisConnection } from '../redis-connection';
+import { DEFAULT_PRIORITY } from '../fair/fair-queue';
 import { QuotaExceededError } from '../tenants/quota-exceeded-error';
 import { stepEditId, stepIdempotencyKey } from './run-ids';
 import {
@@ -151,7 +152,7 @@ async function enqueueReady(
           ...s.edit,
           account: data.account,
           ...(data.tenant ? { tenant: data.tenant } : {}),
-          ...(data.priority ? { priority: data.priority } : {}),
+          ...priorityOf(data, s),
           ...(data.deadlineAt ? { deadline: data.deadlineAt } : {}),
           idempotencyKey: stepIdempotencyKey(runId, data.round, s.name),
         },
@@ -173,6 +174,22 @@ async function enqueueReady(
       },
     };
   }
+}
+
+/**
+ * A step's priority: the run's, and one better for a step that reads earlier steps' outputs. A
+ * tenant's line is first in, first out per priority, so that step would otherwise wait behind
+ * every edit parked while its inputs were made (the first steps of all the runs enqueued with its
+ * own); one step ahead, with the run's enqueue time as its place (`enqueueRunSteps`), it goes
+ * before the first steps of later runs: started runs finish first, a bounded lead like any
+ * priority's.
+ */
+function priorityOf(
+  data: RecipeRunData,
+  step: RecipeRunData['steps'][number],
+): { priority?: number } {
+  if (step.needs.length === 0) return data.priority ? { priority: data.priority } : {};
+  return { priority: Math.max(1, (data.priority ?? DEFAULT_PRIORITY) - 1) };
 }
 
 /**
