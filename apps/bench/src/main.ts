@@ -12,6 +12,7 @@ import { officialSdk } from './scenarios/official-sdk';
 import { overhead } from './scenarios/overhead';
 import { pushEvents } from './scenarios/push-events';
 import { rateBudget } from './scenarios/rate-budget';
+import { recipes } from './scenarios/recipes';
 import { scale } from './scenarios/scale';
 import type { Scenario } from './scenarios/scenario';
 import { slotEfficiency } from './scenarios/slot-efficiency';
@@ -27,6 +28,7 @@ const SCENARIOS: Record<ScenarioId, Scenario> = {
   workers,
   'push-events': pushEvents,
   tenants,
+  recipes,
 };
 
 async function probeRedisVersion(): Promise<string> {

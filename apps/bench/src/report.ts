@@ -9,6 +9,7 @@ export const SCENARIO_IDS = [
   'workers',
   'push-events',
   'tenants',
+  'recipes',
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 

@@ -43,8 +43,11 @@ export interface BenchStack {
   /** The stack's environment: Redis, storage and the emulator's account, as the apps read it. */
   env: Record<string, string>;
   newQueueName(): string;
-  /** An EditQueue closed with the stack; `fair` parks new edits in their tenants' lines. */
-  editQueue(queueName: string, options?: { fair?: boolean }): EditQueue;
+  /**
+   * An EditQueue closed with the stack; `fair` parks new edits in their tenants' lines, `scratch`
+   * (a storage prefix) lets it take recipe runs.
+   */
+  editQueue(queueName: string, options?: { fair?: boolean; scratch?: string }): EditQueue;
   workerEnv(queueName: string, settings: WorkerSettings): Record<string, string>;
   startWorkers(count: number, queueName: string, settings: WorkerSettings): Promise<WorkerFleet>;
   close(): Promise<void>;
@@ -100,6 +103,7 @@ export async function startBenchStack(
         connection: redis.url,
         queueName,
         fair: options.fair ?? false,
+        ...(options.scratch ? { scratch: options.scratch } : {}),
         keepCompleted: { age: 3_600, count: 2_000_000 },
         keepFailed: { age: 3_600, count: 2_000_000 },
       });

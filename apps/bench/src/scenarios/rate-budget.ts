@@ -1,4 +1,5 @@
-import { adobeRateLimits } from '@darkroom/photoshop';
+import { adobeDefaultPolicies, scalePolicies } from '@darkroom/jobs';
+import { adobeRateLimits, type RateLimitClass } from '@darkroom/photoshop';
 import { runDarkroomBatch } from '../harness/darkroom-batch';
 import { startBenchStack } from '../harness/bench-stack';
 import type { DerivedFigure, Measurement } from '../report';
@@ -11,9 +12,20 @@ export function submitWindowMs(timeFactor: number): number {
   return adobeRateLimits.submit.hard[0]!.windowMs * timeFactor;
 }
 
+/**
+ * The rate Darkroom's budget aims at for one class of call at `timeFactor`, in calls per second:
+ * the tightest of its windows (Adobe's soft limits less the default headroom, windows scaled as
+ * the workers scale them with `BUDGET_TIME_SCALE`).
+ */
+export function aimedRatePerSecond(cls: RateLimitClass, timeFactor: number): number {
+  const policy = scalePolicies(adobeDefaultPolicies(), timeFactor)[cls];
+  if (!policy) throw new Error(`no budget policy for ${cls}`);
+  return Math.min(...policy.windows.map((w) => w.limit / (w.windowMs / 1000)));
+}
+
 /** Darkroom's aimed submit rate at `timeFactor`: Adobe's 15 per 3 s less 3.4 % headroom = 14. */
 export function aimedSubmitsPerSecond(timeFactor: number): number {
-  return 14 / (submitWindowMs(timeFactor) / 1000);
+  return aimedRatePerSecond('submit', timeFactor);
 }
 
 /** Adobe's hard submit limit (16 per 3 s) and Darkroom's aim (14 per 3 s), scaled. */
