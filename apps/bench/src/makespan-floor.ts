@@ -1,4 +1,4 @@
-import { submitBudgetClassOf } from '@darkroom/jobs';
+import { submitBudgetClassesOf } from '@darkroom/jobs';
 import { durationClasses, getOperation, type RateLimitClass } from '@darkroom/photoshop';
 
 /** A step of a recipe as the floor needs it: its operation and the steps it reads from. */
@@ -63,9 +63,8 @@ export function expectedDurationMs(operation: string): number {
 
 /**
  * The physical floor of a batch of `runs` runs of a recipe under Adobe's limits at
- * `timeFactor`: every submit must pass the budget of each class it draws on (its operation's own
- * class, and the general `submit` class, which Darkroom's budget takes for every submit, as it
- * assumes Adobe counts remove-background and mask POSTs there too), the classes in parallel, so
+ * `timeFactor`: every submit must pass the budget of each class it draws on
+ * (`submitBudgetClassesOf`, as the step machine takes them), the classes in parallel, so
  * the slowest class sets the pace; the last run to be let through then still needs its longest
  * chain of steps. `durationMs` gives a step's remote duration before `timeFactor`.
  */
@@ -79,8 +78,7 @@ export function makespanFloor(input: {
   const { steps, runs, timeFactor } = input;
   const submits = new Map<RateLimitClass, number>();
   for (const step of steps) {
-    const own = submitBudgetClassOf(step.operation);
-    for (const cls of new Set<RateLimitClass>([own, 'submit'])) {
+    for (const cls of submitBudgetClassesOf(step.operation)) {
       submits.set(cls, (submits.get(cls) ?? 0) + runs);
     }
   }

@@ -58,6 +58,7 @@ export {
   EDIT_PROGRESS,
   JOURNAL_LIMITS,
   submitBudgetClassOf,
+  submitBudgetClassesOf,
   statusBudgetClassOf,
 } from './step-machine';
 export type {
