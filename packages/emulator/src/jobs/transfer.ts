@@ -34,8 +34,30 @@ interface Exchange {
   response: IncomingMessage;
 }
 
-/** One HTTP exchange; redirects are never followed (Adobe's service does not follow them). */
-function exchange(
+/**
+ * One HTTP exchange; redirects are never followed (Adobe's service does not follow them). A
+ * request sent on a pooled connection the storage had just closed (it reset before answering) is
+ * sent once more on a fresh one, as Node's documentation advises for keep-alive pools: the
+ * storage never saw it, so nothing is done twice.
+ */
+async function exchange(
+  href: string,
+  method: 'GET' | 'PUT' | 'POST',
+  options: TransferOptions,
+  body?: { bytes: Buffer; headers: Record<string, string> },
+): Promise<Exchange> {
+  try {
+    return await exchangeOnce(href, method, options, body);
+  } catch (err) {
+    if (!(err instanceof StaleSocketError)) throw err;
+    return exchangeOnce(href, method, options, body);
+  }
+}
+
+/** A reset of a reused pooled connection before any answer (see `exchange`). */
+class StaleSocketError extends TransferError {}
+
+function exchangeOnce(
   href: string,
   method: 'GET' | 'PUT' | 'POST',
   options: TransferOptions,
@@ -67,7 +89,10 @@ function exchange(
     req.on('timeout', () =>
       req.destroy(new TransferError(`no answer within ${options.timeoutMs} ms`)),
     );
-    req.on('error', (err) => reject(err));
+    req.on('error', (err) => {
+      const reset = (err as NodeJS.ErrnoException).code === 'ECONNRESET';
+      reject(req.reusedSocket && reset ? new StaleSocketError(err.message) : err);
+    });
     req.end(body?.bytes);
   });
 }
