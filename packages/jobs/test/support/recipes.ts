@@ -19,25 +19,14 @@ export const matching = (pattern: RegExp): unknown => expect.stringMatching(patt
  */
 export const fanOutRecipe = {
   name: 'product-renditions',
-  params: {
-    sku: { description: "The product's SKU: names its photo and its output folder." },
-  },
+  params: productCutoutRecipe.params,
   steps: {
     cutout: productCutoutRecipe.steps.cutout,
+    // The example's card, saved as a PSD for two rendering steps to read.
     composite: {
       operation: 'v2.createComposite',
-      input: 's3://darkroom-in/templates/product-card.psd',
-      options: {
-        edits: {
-          layers: [
-            {
-              name: 'Product',
-              operation: { type: 'edit' },
-              smartObject: { smartObjectFile: { source: { from: 'cutout' } } },
-            },
-          ],
-        },
-      },
+      input: productCutoutRecipe.steps.card.input,
+      options: productCutoutRecipe.steps.card.options,
       outputs: [{ mediaType: 'image/vnd.adobe.photoshop' }],
     },
     jpeg: {
