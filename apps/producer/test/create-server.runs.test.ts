@@ -13,6 +13,7 @@ import { guardAgainstLeaks, redisUrl, waitFor } from '@darkroom/testing';
 import type { NamedRecipes } from '../src/recipes/named-recipes';
 import { auth, bodyOf, errorOf, startApi, type ApiHarness } from './support/api-harness';
 import { startRunWorkers } from './support/run-workers';
+import { cardRecipe } from './support/card-recipe';
 
 guardAgainstLeaks();
 
@@ -26,24 +27,6 @@ async function namedExamples(): Promise<NamedRecipes> {
   }
   return recipes;
 }
-
-/** A recipe given whole: a cut-out whose result a second step renders. */
-const inlineRecipe = (name = 'inline-card') => ({
-  name,
-  params: { sku: {} },
-  steps: {
-    cutout: {
-      operation: 'v2.removeBackground',
-      input: 's3://darkroom-in/products/{{sku}}.jpg',
-      outputs: [{ mediaType: 'image/png' }],
-    },
-    render: {
-      operation: 'v2.createComposite',
-      input: { from: 'cutout' },
-      outputs: [{ ref: 's3://darkroom-out/cards/{{sku}}.jpg', mediaType: 'image/jpeg' }],
-    },
-  },
-});
 
 describe('createServer recipe and run routes', () => {
   let api: ApiHarness;
@@ -112,7 +95,7 @@ describe('createServer recipe and run routes', () => {
 
   it('runs a recipe given whole; numbers and booleans are taken as text', async () => {
     const res = await post('/v1/runs')
-      .send({ recipe: inlineRecipe(), params: { sku: 42 } })
+      .send({ recipe: cardRecipe(), params: { sku: 42 } })
       .expect(201);
     const { id } = bodyOf<EnqueueResult>(res);
     expect(res.headers.location).toBe(`/v1/runs/${id}`);
@@ -143,7 +126,7 @@ describe('createServer recipe and run routes', () => {
     });
     // The same key for a recipe given whole names the same run: another recipe is a conflict.
     await post('/v1/runs')
-      .send({ recipe: inlineRecipe(), ...body })
+      .send({ recipe: cardRecipe(), ...body })
       .expect(409);
     expect(await api.edits.runs().queue.count()).toBe(1);
   });
@@ -179,7 +162,7 @@ describe('createServer recipe and run routes', () => {
 
     const envelope = errorOf(
       await post('/v1/recipes/product-cutout/runs')
-        .send({ params: { sku: { nested: true } }, priority: 0, recipe: inlineRecipe() })
+        .send({ params: { sku: { nested: true } }, priority: 0, recipe: cardRecipe() })
         .expect(400),
     );
     expect(envelope.issues.map((i) => i.path).sort()).toEqual(['', 'params.sku', 'priority']);
@@ -201,7 +184,7 @@ describe('createServer recipe and run routes', () => {
   });
 
   it('names the issues of a recipe given whole under recipe., with the run fields, all at once', async () => {
-    const recipe = inlineRecipe();
+    const recipe = cardRecipe();
     const broken = {
       ...recipe,
       steps: {
@@ -334,7 +317,7 @@ describe('createServer recipe and run routes', () => {
     const res = await request(bare.server)
       .post('/v1/runs')
       .set(auth)
-      .send({ recipe: inlineRecipe(), params: { sku: 'a' } })
+      .send({ recipe: cardRecipe(), params: { sku: 'a' } })
       .expect(400);
     expect(errorOf(res).issues).toEqual([
       expect.objectContaining({ path: 'recipe', rule: 'scratch_not_configured' }),

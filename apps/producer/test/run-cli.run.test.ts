@@ -15,29 +15,15 @@ import type { ManifestSummary } from '../src/cli/enqueue-manifest';
 import { cli, type CliRun } from './support/cli-harness';
 import { dropQueueKeys } from './support/drop-queue-keys';
 import { startRunWorkers } from './support/run-workers';
+import { cardRecipe as card } from './support/card-recipe';
 
 guardAgainstLeaks();
 
 const SCRATCH = 's3://darkroom-scratch/runs/';
 const TOKEN = `cli-runs-${uniqueName('token').replace(/[^A-Za-z0-9-]/g, '')}`;
 
-/** A recipe given as a file: a cut-out whose result a second step renders. */
-const cardRecipe = {
-  name: 'inline-card',
-  params: { sku: {} },
-  steps: {
-    cutout: {
-      operation: 'v2.removeBackground',
-      input: 's3://darkroom-in/products/{{sku}}.jpg',
-      outputs: [{ mediaType: 'image/png' }],
-    },
-    render: {
-      operation: 'v2.createComposite',
-      input: { from: 'cutout' },
-      outputs: [{ ref: 's3://darkroom-out/cards/{{sku}}.jpg', mediaType: 'image/jpeg' }],
-    },
-  },
-};
+/** A recipe given as a file. */
+const cardRecipe = card();
 
 interface ErrorDoc {
   error: { code: string; message: string; issues?: JobIssue[] };
