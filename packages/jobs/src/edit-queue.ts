@@ -1010,8 +1010,9 @@ export class EditQueue {
   /**
    * Runs a failed job again, exactly as BullMQ's own retry does (the dashboard's Retry button):
    * `job.retry('failed')` and nothing else, after clearing a cancellation request. The step
-   * machine sees the retried job and starts a fresh submission itself. A job that is not failed
-   * is left as it is.
+   * machine sees the retried job and starts a fresh submission itself (or, for a job BullMQ failed
+   * as stalled, carries on where it was: see `resumeStalled`). A job that is not failed is left as
+   * it is.
    * @throws {EditJobNotFoundError} no such job
    * @throws {EditJobStateError} the job is not failed; nothing was changed
    */
@@ -1027,6 +1028,29 @@ export class EditQueue {
       }
       await this.redis.del(cancelKey(this.prefix, this.queueName, id));
       await job.retry('failed');
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  /**
+   * Hands a job BullMQ failed for stalling too often (its workers died while holding it) back to
+   * the queue where it was, without clearing a cancellation request. Such a job never reached the
+   * step machine's end (`endedAt` unset), so it carries on from its saved step: it polls the Adobe
+   * job it submitted, or reconciles a submit whose answer was lost, and never sends a second POST
+   * blind. Returns false, changing nothing, for any other job (not failed, failed for another
+   * reason, or ended by the step machine).
+   */
+  async resumeStalled(id: string): Promise<boolean> {
+    if (!isEditJobId(id)) return false;
+    await this.ready();
+    try {
+      const job = await Job.fromId<EditJobData, EditJobResult>(this.queue, id);
+      if (!job || job.data.endedAt !== undefined) return false;
+      if ((await job.getState()) !== 'failed') return false;
+      if (parseFailedReason(job.failedReason).reason !== 'stalled') return false;
+      await job.retry('failed');
+      return true;
     } catch (err) {
       throw this.translate(err);
     }

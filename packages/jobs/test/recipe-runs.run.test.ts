@@ -16,6 +16,7 @@ import {
   completeEveryStep,
   startRunWorker as startSharedRunWorker,
   startStepWorker,
+  type StepProcess,
 } from './support/run-workers';
 
 guardAgainstLeaks();
@@ -110,6 +111,7 @@ describe('recipe runs (real Redis, real BullMQ workers)', () => {
     files: Files,
     options: {
       scratchLifetimeMs?: number;
+      stalledStepResumes?: number;
       url?: string;
       queue?: EditQueue;
       callbacks?: CallbackDispatcher;
@@ -246,6 +248,77 @@ describe('recipe runs (real Redis, real BullMQ workers)', () => {
     );
     expect(run.steps.every((s) => s.state === 'completed')).toBe(true);
     expect(processed.filter((s) => s === 'cutout')).toEqual(['cutout']);
+  });
+
+  /**
+   * Runs the steps on edits workers of which the first `kills` die holding the cut-out (as after
+   * a SIGKILL, its lock expires and the next worker finds it stalled). The first pick-up records
+   * its POST as the step machine does before sending it. Returns each cut-out pick-up's saved step
+   * and POST count.
+   */
+  async function killWhileHoldingCutout(files: Files, kills: number) {
+    const pickups: { step: string; submits?: number }[] = [];
+    const process: StepProcess = async (job) => {
+      const step = job.data.run?.step ?? '?';
+      if (step === 'cutout') {
+        pickups.push({ step: job.data.step, submits: job.data.submits });
+        if (pickups.length <= kills) {
+          if (job.data.step === 'submit') {
+            await job.updateData({
+              ...job.data,
+              step: 'poll',
+              submits: 1,
+              remoteJobId: 'adobe-cutout-1',
+              statusUrl: 'https://image.adobe.io/v2/status/adobe-cutout-1',
+            });
+          }
+          return new Promise<never>(() => undefined);
+        }
+      }
+      for (const output of job.data.request.outputs) files.refs.set(output.ref, step);
+      return completeEveryStep(job);
+    };
+    const stallFast = { lockDuration: 400, stalledInterval: 200 };
+    for (let k = 1; k <= kills; k += 1) {
+      const worker = startStepWorker(edits, process, stallFast);
+      stops.push(worker.close);
+      await waitFor(() => pickups.length >= k, { what: `cut-out pick-up ${k}` });
+      await worker.kill();
+    }
+    const last = startStepWorker(edits, process, stallFast);
+    stops.push(last.close);
+    return pickups;
+  }
+
+  it('hands back a step’s edit BullMQ failed as stalled: it goes on where it was, no second POST', async () => {
+    const files = new Files([photo, template]);
+    startRunWorker(files);
+    const { id } = await edits.enqueueRecipe({ recipe: fanOutRecipe, params: { sku } });
+    // Two kills while held: BullMQ (one stall allowed) fails the edit `stalled`.
+    const pickups = await killWhileHoldingCutout(files, 2);
+    const run = await ended(id);
+    expect(run.state).toBe('completed');
+    // The third pick-up polls the Adobe job the first one submitted.
+    expect(pickups).toEqual([
+      { step: 'submit', submits: undefined },
+      { step: 'poll', submits: 1 },
+      { step: 'poll', submits: 1 },
+    ]);
+    const cutout = await edits.get(run.steps[0]!.editId);
+    expect(cutout).toMatchObject({ state: 'completed', submits: 1, remoteJobId: 'adobe-cutout-1' });
+    expect(files.under(SCRATCH)).toEqual([]);
+  });
+
+  it('fails the run as stalled once the step’s edit stalled out more often than it is handed back', async () => {
+    const files = new Files([photo, template]);
+    startRunWorker(files, { stalledStepResumes: 1 });
+    const { id } = await edits.enqueueRecipe({ recipe: fanOutRecipe, params: { sku } });
+    // BullMQ counts a job's stalls over its life: after one hand-back, the next kill fails it.
+    const pickups = await killWhileHoldingCutout(files, 3);
+    const run = await ended(id);
+    expect(run.state).toBe('failed');
+    expect(run.failure).toMatchObject({ step: 'cutout', reason: 'stalled' });
+    expect(pickups).toHaveLength(3);
   });
 
   it('deletes a failed run’s intermediates when their lifetime ends, and a retry then starts over', async () => {

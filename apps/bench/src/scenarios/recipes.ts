@@ -515,7 +515,7 @@ function recipeFigures(
 /** Why runs failed, if any did. */
 function failureNote(failures: readonly string[]): string {
   if (failures.length === 0) return 'No run failed.';
-  return `Failed runs, by the reason of the step that failed them: ${failures.join('; ')}. A step's edit fails \`stalled\` when BullMQ finds it stalled twice (its lock lost at two kills: \`maxStalledCount\` 1, RELIABILITY.md); its run then fails with that reason, keeps its intermediates and can be retried with \`retryRun\`.`;
+  return `Failed runs, by the reason of the step that failed them: ${failures.join('; ')}. A run fails \`stalled\` only when one step's edit was found stalled more often than the run hands it back (\`STALLED_STEP_RESUMES\`, ARCHITECTURE.md "Recipe runs"); it keeps its intermediates and can be retried with \`retryRun\`.`;
 }
 
 /**

@@ -13,6 +13,7 @@ export {
   DEFAULT_SCRATCH_LIFETIME_MS,
   nudgeRun,
   RUN_RECHECK_MS,
+  STALLED_STEP_RESUMES,
   type RunProcessorDeps,
 } from './run-processor';
 export { openRunsQueue } from './runs-queue';

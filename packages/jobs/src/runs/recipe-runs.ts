@@ -231,7 +231,7 @@ export class RecipeRuns {
     if (state !== 'failed')
       throw new EditJobStateError(id, state, 'only a failed run can be retried');
     const data = job.data;
-    const { failure: _failure, ...rest } = data;
+    const { failure: _failure, stallResumes: _resumes, ...rest } = data;
     if (data.scratchRemoved) {
       await job.updateData({ ...rest, round: data.round + 1, scratchRemoved: false });
     } else {

@@ -51,6 +51,11 @@ export interface RecipeRunData {
   nonce: string;
   /** Starts at 0; a retry after the scratch was cleaned up starts every step again in a new round. */
   round: number;
+  /**
+   * Times the run handed a step's edit back after BullMQ failed it as stalled (`resumeStalled`),
+   * by step, this round; a retry of the run starts them again.
+   */
+  stallResumes?: Record<string, number>;
   /** The run's intermediates were deleted after it failed (their lifetime ended). */
   scratchRemoved?: boolean;
   failure?: RunFailure;

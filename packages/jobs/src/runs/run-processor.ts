@@ -18,6 +18,17 @@ import {
 /** How long a run waits between looks at its steps when no step end wakes it first. */
 export const RUN_RECHECK_MS = 60_000;
 
+/**
+ * How many times a run hands one step's edit back after BullMQ failed it as stalled (found
+ * stalled more often than `maxStalledCount`: its workers were killed while holding it). Such an
+ * edit carries on where it was, with no second POST, so a kill does not fail the run. BullMQ
+ * counts a job's stalls over its life, so each hand-back outlasts one more kill (with edits' one
+ * allowed stall and three hand-backs, only the fifth kill that catches one step's edit fails its
+ * run). The bound keeps an edit that itself kills its workers (a memory blow-up) from doing so
+ * without end.
+ */
+export const STALLED_STEP_RESUMES = 3;
+
 /** How long a failed run's intermediates are kept for diagnosis, unless configured. */
 export const DEFAULT_SCRATCH_LIFETIME_MS = 7 * 24 * 3_600_000;
 
@@ -33,6 +44,8 @@ export interface RunProcessorDeps {
   scratchLifetimeMs?: number;
   /** @defaultValue RUN_RECHECK_MS */
   recheckMs?: number;
+  /** @defaultValue STALLED_STEP_RESUMES */
+  stalledStepResumes?: number;
   /**
    * Queues a run's signed callback when it ends (`run.completed`, `run.failed`), for runs that
    * name one. Its delivery id comes from the run id and the type, so queueing it again (a worker
@@ -92,6 +105,7 @@ async function advanceRun(
       statuses.set(s.name, await deps.edits.get(stepEditId(runId, data.round, s.name))),
     ),
   );
+  await resumeStalledSteps(deps, job, statuses);
   const failedStep = data.steps.find((s) => statuses.get(s.name)?.state === 'failed');
   if (failedStep) {
     const failure = statuses.get(failedStep.name)?.failure;
@@ -128,6 +142,33 @@ async function advanceRun(
   // A step that ended after the look above set the mark: wake at once rather than at the recheck.
   if ((await deps.redis.exists(nudge)) === 1) await job.promote().catch(() => undefined);
   throw new DelayedError();
+}
+
+/**
+ * Hands back, within `STALLED_STEP_RESUMES` per step, each step's edit that BullMQ failed as
+ * stalled, and marks it waiting in `statuses`. The count is saved before the edit is handed
+ * back, so a worker that dies in between spends a resume rather than granting one twice.
+ */
+async function resumeStalledSteps(
+  deps: RunProcessorDeps,
+  job: Job<RecipeRunData, RecipeRunResult>,
+  statuses: Map<string, EditJobStatus | null>,
+): Promise<void> {
+  const runId = String(job.id);
+  for (const step of job.data.steps) {
+    const status = statuses.get(step.name);
+    if (status?.state !== 'failed' || status.failure?.reason !== 'stalled') continue;
+    const resumes = job.data.stallResumes?.[step.name] ?? 0;
+    if (resumes >= (deps.stalledStepResumes ?? STALLED_STEP_RESUMES)) continue;
+    await job.updateData({
+      ...job.data,
+      stallResumes: { ...job.data.stallResumes, [step.name]: resumes + 1 },
+    });
+    if (await deps.edits.resumeStalled(stepEditId(runId, job.data.round, step.name))) {
+      const { failure: _stalled, ...rest } = status;
+      statuses.set(step.name, { ...rest, state: 'waiting' });
+    }
+  }
 }
 
 /**

@@ -22,14 +22,22 @@ export const completeEveryStep: StepProcess = (job) =>
 export function startStepWorker(
   edits: EditQueue,
   process: StepProcess = completeEveryStep,
-  options: { url?: string; concurrency?: number } = {},
-): { close: () => Promise<void> } {
+  options: {
+    url?: string;
+    concurrency?: number;
+    /** BullMQ's lock duration and stall check interval, ms (short ones find a kill fast). */
+    lockDuration?: number;
+    stalledInterval?: number;
+  } = {},
+): { close: () => Promise<void>; kill: () => Promise<void> } {
   const connection = createWorkerConnection(options.url ?? redisUrl());
   const runs = openRunsQueue(connection, edits.prefix, edits.queueName);
   const worker = new Worker<EditJobData>(edits.queueName, process, {
     connection,
     prefix: edits.prefix,
     concurrency: options.concurrency ?? 4,
+    ...(options.lockDuration !== undefined ? { lockDuration: options.lockDuration } : {}),
+    ...(options.stalledInterval !== undefined ? { stalledInterval: options.stalledInterval } : {}),
   });
   const wake = (job: Job<EditJobData> | undefined): void => {
     if (job?.data.run) void nudgeRun(runs, connection, job.data.run.id).catch(() => undefined);
@@ -40,6 +48,10 @@ export function startStepWorker(
   return {
     close: closeOnce(() =>
       closeAll([() => worker.close(), () => runs.close(), () => connection.disconnect()]),
+    ),
+    // As a SIGKILL leaves it: the jobs it holds stay active until their locks expire.
+    kill: closeOnce(() =>
+      closeAll([() => worker.close(true), () => runs.close(), () => connection.disconnect()]),
     ),
   };
 }
@@ -54,6 +66,7 @@ export function startRunWorker(
     url?: string;
     removeUnder?: (folder: string) => Promise<number>;
     scratchLifetimeMs?: number;
+    stalledStepResumes?: number;
     callbacks?: Pick<CallbackDispatcher, 'enqueue'>;
   } = {},
 ): { close: () => Promise<void> } {
@@ -69,6 +82,9 @@ export function startRunWorker(
       recheckMs: 600_000,
       ...(options.scratchLifetimeMs !== undefined
         ? { scratchLifetimeMs: options.scratchLifetimeMs }
+        : {}),
+      ...(options.stalledStepResumes !== undefined
+        ? { stalledStepResumes: options.stalledStepResumes }
         : {}),
       ...(options.callbacks ? { callbacks: options.callbacks } : {}),
     }),
