@@ -197,7 +197,30 @@ describe('the main job on the local stack', () => {
     expect(distance(cards[0]!, cards[1]!)).toBeGreaterThan(80);
   });
 
+  /** How wide the navy headline's ink is in a banner: from its first to its last inked column. */
+  async function headlineInkWidth(file: string): Promise<number> {
+    const { data, info } = await sharp(file)
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    let first = info.width;
+    let last = -1;
+    // The headline's band (the template's Headline layer: 72 px text from y = 70), in navy.
+    for (let y = 70; y < 150; y++) {
+      for (let x = 0; x < info.width; x++) {
+        const i = (y * info.width + x) * 3;
+        const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+        if (Math.abs(r - 20) + Math.abs(g - 40) + Math.abs(b - 80) < 30) {
+          first = Math.min(first, x);
+          last = Math.max(last, x);
+        }
+      }
+    }
+    return last - first + 1;
+  }
+
   it('renders a banner per locale, each from its own headline', async () => {
+    const widths = new Map<string, number>();
     for (const { locale, headline } of DEMO_HEADLINES) {
       const run = runs.find((r) => r.status.params.locale === locale)!;
       const file = (name: string) => run.files.find((f) => f.path.endsWith(`/${name}`))!.path;
@@ -205,14 +228,19 @@ describe('the main job on the local stack', () => {
       expect([full.format, full.width, full.height]).toEqual(['png', 1200, 400]);
       const small = await sharp(file('banner-600.png')).metadata();
       expect([small.format, small.width]).toEqual(['png', 600]);
-      // The emulator sets a text layer's words but draws no glyphs (ag-psd cannot), so the
-      // banners' pixels are alike; what tells them apart is the Headline edit each step sent,
-      // which the emulator refuses on a layer that is not text.
       const step = run.status.steps[0]!;
       const job = await stack.edits.queue.getJob(step.editId);
       expect(job?.data.request.options).toMatchObject({
         edits: { layers: [{ name: 'Headline', text: { content: headline } }] },
       });
+      widths.set(headline, await headlineInkWidth(file('banner.png')));
+    }
+    // Each banner draws its own headline (the emulator redraws an edited text layer), so the
+    // longer the headline, the wider its ink.
+    const byLength = [...widths].sort(([a], [b]) => a.length - b.length).map(([, w]) => w);
+    expect(byLength[0]).toBeGreaterThan(100);
+    for (let i = 1; i < byLength.length; i++) {
+      expect(byLength[i]).toBeGreaterThan(byLength[i - 1]!);
     }
   });
 

@@ -39,7 +39,7 @@ describe('text, documentCreate and depthBlur', () => {
     });
   });
 
-  it('text edits change the text data of the PSD (glyphs are not re-rendered)', async () => {
+  it('text edits change the text data of the PSD', async () => {
     await run('/pie/psdService/text', {
       inputs: [{ href: `${h.files.url}/in/text.psd`, storage: 'external' }],
       options: { layers: [{ name: 'Title', text: { contents: 'Goodbye' } }] },

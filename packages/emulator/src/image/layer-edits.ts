@@ -3,6 +3,7 @@ import { type Adjustment, toAgPsd } from './adjustments';
 import { type ImageDocument, asPixelData, nextLayerId, walkLayers } from './document';
 import { EmulatorError } from '../emulator-error';
 import { blankRaster, resizeRaster, type Raster } from './raster';
+import { redrawTextLayer } from './text-layer';
 
 export interface LayerRef {
   id?: number;
@@ -40,7 +41,7 @@ export interface LayerEdit {
   /** Solid colour fill covering the canvas (fill layers). */
   fill?: [number, number, number];
   placement?: Placement;
-  /** New text content of a text layer (glyphs are not re-rendered). */
+  /** New text content of a text layer (its pixels are redrawn in the emulator's bitmap font). */
   text?: string;
   /** Adjustment settings (adds an adjustment layer, or changes an existing one). */
   adjustment?: Adjustment;
@@ -173,7 +174,10 @@ function applyProperties(doc: ImageDocument, layer: Layer, edit: LayerEdit): voi
     if (!layer.text)
       throw new LayerEditError(`layer "${layer.name ?? ''}" is not a text layer`, edit.path);
     layer.text.text = edit.text;
+    // Photoshop redraws the text on open (textEdited); renditions show it drawn here.
+    redrawTextLayer(layer, doc.psd);
     doc.textEdited = true;
+    doc.edited = true;
   }
 }
 

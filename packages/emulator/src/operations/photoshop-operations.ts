@@ -273,7 +273,10 @@ export async function smartObject(ctx: WorkContext): Promise<JobResult> {
   return {};
 }
 
-/** Text edits change the text content in the PSD data; glyphs are not re-rendered. */
+/**
+ * Text edits change the text content in the PSD data and redraw the layer's pixels in the
+ * emulator's bitmap font.
+ */
 export async function text(ctx: WorkContext): Promise<JobResult> {
   requireWritable(ctx.outputs, PS_TYPES);
   const options = obj(ctx.body.options);
@@ -286,8 +289,8 @@ export async function text(ctx: WorkContext): Promise<JobResult> {
     return edit;
   });
   await runEdits(ctx, doc, edits);
-  // Only the visibility changes show in renditions; the stored glyph pixels stay as they were.
-  doc.edited = edits.some((e) => e.visible !== undefined);
+  // Edits that name a layer but change nothing keep the stored composite.
+  doc.edited = edits.some((e) => e.visible !== undefined || e.text !== undefined);
   await writeDocumentOutputs(ctx, doc, (o) => imageSpec(o, 'photoshop'));
   return {};
 }

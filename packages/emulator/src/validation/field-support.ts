@@ -104,7 +104,7 @@ const v1ImageOutputs: FieldTable = {
   ...refused('converting outputs to an ICC profile', ['outputs[].iccProfile']),
 };
 
-const FONTS = 'choosing fonts (text glyphs are not re-rendered)';
+const FONTS = "choosing fonts (edited text is drawn in the emulator's own bitmap font)";
 const v1Fonts = refused(FONTS, [
   'options.fonts',
   'options.globalFont',

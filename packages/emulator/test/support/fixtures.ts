@@ -97,16 +97,31 @@ export async function pixel(bytes: Buffer | undefined, x: number, y: number): Pr
   return [data[o] ?? -1, data[o + 1] ?? -1, data[o + 2] ?? -1, data[o + 3] ?? -1];
 }
 
-/** A 20×20 white PSD with a text layer "Title" reading "Hello" (a black box stands in for its glyphs). */
-export function textLayerPsd(): Buffer {
+/** A white canvas with one text layer over a background, its glyphs stood in for by a box. */
+interface TextPsdSpec {
+  width: number;
+  height: number;
+  name: string;
+  text: string;
+  /** The stand-in box: where the glyphs are, and its colour. */
+  box: { left: number; top: number; right: number; bottom: number; rgb: readonly number[] };
+  /** The text's origin: left end of its baseline. */
+  origin: [number, number];
+  style: Record<string, unknown>;
+}
+
+/** A PSD of `spec`, whose stored composite shows the stand-in box on white. */
+function textPsd(spec: TextPsdSpec): Buffer {
+  const { width, height, box } = spec;
   const white = (w: number, h: number) => solid(w, h, [255, 255, 255, 255]);
-  const composite = white(20, 20);
-  for (let y = 2; y < 10; y += 1)
-    for (let x = 2; x < 18; x += 1) composite.data.set([0, 0, 0, 255], (y * 20 + x) * 4);
+  const ink: [number, number, number, number] = [box.rgb[0]!, box.rgb[1]!, box.rgb[2]!, 255];
+  const composite = white(width, height);
+  for (let y = box.top; y < box.bottom; y += 1)
+    for (let x = box.left; x < box.right; x += 1) composite.data.set(ink, (y * width + x) * 4);
   return writePsdBuffer(
     {
-      width: 20,
-      height: 20,
+      width,
+      height,
       imageData: composite,
       children: [
         {
@@ -114,26 +129,67 @@ export function textLayerPsd(): Buffer {
           name: 'Background',
           top: 0,
           left: 0,
-          right: 20,
-          bottom: 20,
-          imageData: white(20, 20),
+          right: width,
+          bottom: height,
+          imageData: white(width, height),
         },
         {
           id: 2,
-          name: 'Title',
-          top: 2,
-          left: 2,
-          right: 18,
-          bottom: 10,
-          imageData: solid(16, 8, [0, 0, 0, 255]),
+          name: spec.name,
+          ...box,
+          imageData: solid(box.right - box.left, box.bottom - box.top, ink),
           text: {
-            text: 'Hello',
-            transform: [1, 0, 0, 1, 2, 8],
-            style: { font: { name: 'ArialMT' }, fontSize: 8 },
+            text: spec.text,
+            transform: [1, 0, 0, 1, ...spec.origin],
+            style: { font: { name: 'ArialMT' }, ...spec.style },
           },
         },
       ],
     },
     { generateThumbnail: false },
   );
+}
+
+/** A 20×20 white PSD with a text layer "Title" reading "Hello" (a black box stands in for its glyphs). */
+export function textLayerPsd(): Buffer {
+  return textPsd({
+    width: 20,
+    height: 20,
+    name: 'Title',
+    text: 'Hello',
+    box: { left: 2, top: 2, right: 18, bottom: 10, rgb: [0, 0, 0] },
+    origin: [2, 8],
+    style: { fontSize: 8 },
+  });
+}
+
+/** The canvas, text and stand-in pixels of `headlinePsd()`. */
+export const HEADLINE = Object.freeze({
+  width: 320,
+  height: 48,
+  /** The text's origin: left end of its baseline. */
+  x: 10,
+  baseline: 30,
+  fontSize: 20,
+  fill: Object.freeze([200, 30, 40] as const),
+  /** Colour of the stand-in pixels of the original text, so a test can tell them from new ink. */
+  standIn: Object.freeze([0, 160, 0] as const),
+});
+
+/**
+ * A white PSD with a text layer "Headline" reading "Your headline" in red at 20 px, its baseline
+ * at y = 30 from x = 10; a green box (not red, so tests can tell old pixels from redrawn ones)
+ * stands in for its glyphs, as ag-psd draws no text.
+ */
+export function headlinePsd(): Buffer {
+  const { width, height, x, baseline, fontSize, fill, standIn } = HEADLINE;
+  return textPsd({
+    width,
+    height,
+    name: 'Headline',
+    text: 'Your headline',
+    box: { left: x, top: baseline - 14, right: x + 150, bottom: baseline, rgb: standIn },
+    origin: [x, baseline],
+    style: { fontSize, fillColor: { r: fill[0], g: fill[1], b: fill[2] } },
+  });
 }
