@@ -8,7 +8,13 @@ import { freePort, guardAgainstLeaks, redisUrl } from '@darkroom/testing';
 import request from 'supertest';
 import { createDashboard, RUNS_PAGE_CSP, type Dashboard, type QueueRuns } from '../src';
 import { PREFIX } from './seed-queue';
-import { HOSTILE_HEADLINE, seedRuns, STEP_FAILURE, type SeededRuns } from './runs-seed';
+import {
+  HELD_RUN_CALLBACK,
+  HOSTILE_HEADLINE,
+  seedRuns,
+  STEP_FAILURE,
+  type SeededRuns,
+} from './runs-seed';
 
 guardAgainstLeaks();
 
@@ -131,6 +137,15 @@ describe('createDashboard runs page', () => {
     expect(html).not.toContain(`<a href="${board()}/${png?.editId ?? ''}">`);
     expect(html).not.toContain('<h2>Outputs</h2>');
     expect(html).not.toContain('<h2>Failure</h2>');
+    // Its priority, deadline and callback: the callback's origin and path, never its query.
+    expect(html).toContain('<th scope="row">priority</th><td>3</td>');
+    expect(seeded.running.deadlineAt).toBeGreaterThan(Date.now());
+    const deadline = new Date(seeded.running.deadlineAt ?? 0).toISOString();
+    expect(html).toContain(`<th scope="row">deadline</th><td>${deadline}</td>`);
+    expect(html).toContain(
+      '<th scope="row">callback</th><td>https://hooks.example.com/runs/done</td>',
+    );
+    expect(html).not.toContain(new URL(HELD_RUN_CALLBACK).search);
   });
 
   it('lists the newest runs first, each linking to its page, and narrows them by state', async () => {

@@ -13,6 +13,9 @@ export const STEP_FAILURE =
   'remote_failed: Adobe job adobe-job-png failed: InputValidationError <layer "Headline"> is missing';
 
 /** The tenants whose runs the edit worker completes, fails at `png`, or holds at `text`. */
+/** The held run's callback: its query stands for a signature, which no page may show. */
+export const HELD_RUN_CALLBACK = 'https://hooks.example.com/runs/done?sig=s3cr3t';
+
 export const TENANTS = { completing: 'acme', failing: 'broken', held: 'slow' } as const;
 
 export interface SeededRuns {
@@ -78,8 +81,11 @@ export async function seedRuns(): Promise<SeededRuns> {
   );
 
   try {
-    const start = (tenant: string, params: Record<string, string>) =>
-      edits.enqueueRecipe({ recipe: chainedBannerRecipe, params, tenant });
+    const start = (
+      tenant: string,
+      params: Record<string, string>,
+      more: { priority?: number; deadline?: number; callback?: { url: string } } = {},
+    ) => edits.enqueueRecipe({ recipe: chainedBannerRecipe, params, tenant, ...more });
     const settled = (id: string, done: (run: RecipeRunStatus) => boolean, what: string) =>
       waitFor(
         async () => {
@@ -95,7 +101,11 @@ export async function seedRuns(): Promise<SeededRuns> {
     const completed = await settled(first.id, ended, 'the completing run to end');
     const second = await start(TENANTS.failing, { locale: 'fr', headline: 'Soldes' });
     const failed = await settled(second.id, ended, 'the failing run to end');
-    const third = await start(TENANTS.held, { locale: 'de', headline: 'Angebot' });
+    const third = await start(
+      TENANTS.held,
+      { locale: 'de', headline: 'Angebot' },
+      { priority: 3, deadline: Date.now() + 7_200_000, callback: { url: HELD_RUN_CALLBACK } },
+    );
     await waitFor(async () => (await edits.runs().queue.getJobState(third.id)) === 'delayed', {
       what: 'the held run to sleep',
       timeoutMs: 20_000,

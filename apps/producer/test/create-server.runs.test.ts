@@ -9,7 +9,7 @@ import {
   type Recipe,
   type RecipeRunStatus,
 } from '@darkroom/jobs';
-import { guardAgainstLeaks, redisUrl, waitFor } from '@darkroom/testing';
+import { guardAgainstLeaks, redisUrl } from '@darkroom/testing';
 import type { NamedRecipes } from '../src/recipes/named-recipes';
 import { auth, bodyOf, errorOf, startApi, type ApiHarness } from './support/api-harness';
 import { startRunWorkers } from './support/run-workers';
@@ -84,6 +84,7 @@ describe('createServer recipe and run routes', () => {
       params: { sku: 'A-100' },
       account: 'default',
       tenant: 'shop-1',
+      priority: 5,
       round: 0,
       enqueuedAt: expect.any(Number) as unknown,
       steps: [
@@ -248,12 +249,21 @@ describe('createServer recipe and run routes', () => {
     }
   });
 
-  it('refuses to retry a run that is not failed (409), and retries a failed one (202)', async () => {
+  it('waits with ?wait= for a run to end; refuses to retry a run that is not failed (409), retries a failed one (202)', async () => {
     const { id } = bodyOf<EnqueueResult>(
       await post('/v1/recipes/product-cutout/runs')
         .send({ params: { sku: 'C-3' } })
         .expect(201),
     );
+    // With no worker, a short wait answers the run as it is when the wait is over.
+    const asIs = bodyOf<RecipeRunStatus>(await get(`/v1/runs/${id}?wait=0.2`).expect(200));
+    expect(asIs.state).toBe('waiting');
+    for (const wait of ['61', '-1', 'soon']) {
+      expect(errorOf(await get(`/v1/runs/${id}?wait=${wait}`).expect(400))).toMatchObject({
+        code: 'invalid_request',
+        issues: [{ path: 'wait', rule: 'range', message: 'wait must be between 0 and 60 seconds' }],
+      });
+    }
     const waiting = errorOf(await post(`/v1/runs/${id}:retry`).expect(409));
     expect(waiting).toMatchObject({
       code: 'not_failed',
@@ -273,13 +283,9 @@ describe('createServer recipe and run routes', () => {
       () => workerEdits.close(),
       () => workers.close(),
     );
-    const failed = await waitFor(
-      async () => {
-        const run = bodyOf<RecipeRunStatus>(await get(`/v1/runs/${id}`).expect(200));
-        return run.state === 'failed' ? run : undefined;
-      },
-      { what: 'the run to fail at its card step' },
-    );
+    // One long-poll answers when the run ends, however many times it slept between its steps.
+    const failed = bodyOf<RecipeRunStatus>(await get(`/v1/runs/${id}?wait=30`).expect(200));
+    expect(failed.state).toBe('failed');
     expect(failed.failure).toEqual({
       step: 'card',
       reason: 'remote_failed',
@@ -296,13 +302,8 @@ describe('createServer recipe and run routes', () => {
       id,
       state: expect.stringMatching(/^(waiting|running)$/) as unknown,
     });
-    const done = await waitFor(
-      async () => {
-        const run = bodyOf<RecipeRunStatus>(await get(`/v1/runs/${id}`).expect(200));
-        return run.state === 'completed' ? run : undefined;
-      },
-      { what: 'the retried run to complete' },
-    );
+    const done = bodyOf<RecipeRunStatus>(await get(`/v1/runs/${id}?wait=30`).expect(200));
+    expect(done.state).toBe('completed');
     expect(done.outputs).toEqual([
       's3://darkroom-out/products/C-3/card.jpg',
       's3://darkroom-out/products/C-3/card.png',

@@ -42,6 +42,8 @@ describe('darkroom enqueue', () => {
         'acme',
         '--priority',
         '5',
+        '--callback',
+        'https://hooks.example.com/edits?sig=abc',
       ],
       env,
     );
@@ -50,6 +52,7 @@ describe('darkroom enqueue', () => {
     const job = await edits.queue.getJob(id);
     const data = job?.data as EditJobData;
     expect(data.account).toBe('acme');
+    expect(data.callback).toEqual({ url: 'https://hooks.example.com/edits?sig=abc' });
     expect(data.request.outputs).toEqual([
       { ref: 's3://darkroom-out/a.jpg', type: 'image/jpeg', width: 1024 },
       { ref: 's3://darkroom-out/a.png', type: 'image/png' },

@@ -133,6 +133,40 @@ describe.each(['Redis', 'HTTP'] as const)(
       expect(isRunId(plain.stdout.trim())).toBe(true);
     });
 
+    it('--deadline and --callback go with the run; status shows them, the callback without its query', async () => {
+      const deadline = new Date(Date.now() + 3_600_000);
+      deadline.setMilliseconds(0);
+      const id = await started([
+        'product-cutout',
+        '--param',
+        'sku=D-1',
+        '--deadline',
+        deadline.toISOString(),
+        '--callback',
+        'https://hooks.example.com/runs?sig=abc123',
+      ]);
+      expect(await edits.getRun(id)).toMatchObject({
+        deadlineAt: deadline.getTime(),
+        callback: { target: 'https://hooks.example.com/runs' },
+      });
+      const status = await darkroom(['status', id]);
+      expect(status.stdout).toMatch(new RegExp(`^deadline +${deadline.toISOString()}$`, 'm'));
+      expect(status.stdout).toMatch(/^callback +https:\/\/hooks\.example\.com\/runs$/m);
+      expect(status.stdout).not.toContain('abc123');
+
+      const late = await darkroom([
+        'run',
+        'product-cutout',
+        '--param',
+        'sku=D-2',
+        '--deadline',
+        'tomorrow',
+        '--json',
+      ]);
+      expect(late.code).toBe(EXIT.usage);
+      expect(late.json<ErrorDoc>().error.issues?.map((i) => i.path)).toEqual(['deadline']);
+    });
+
     it('replays an idempotency key, and refuses it for other values (exit 2)', async () => {
       const key = `${via}-order-7`;
       const argv = ['run', 'product-cutout', '--param', 'sku=K-1', '--idempotency-key', key];

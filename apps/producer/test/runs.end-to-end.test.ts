@@ -109,7 +109,7 @@ describe('recipe runs end to end: producer, CLI, worker, emulator and s3rver', (
   it('runs a named recipe through the client: each step an edit at the emulator, the output written, the scratch emptied', async () => {
     await upload('A-1');
     const { id } = await client.runRecipe('toned-cutout', { params: { sku: 'A-1' } });
-    const run = await client.waitForRun(id, { timeoutMs: 60_000, intervalMs: 200 });
+    const run = await client.waitForRun(id, { timeoutMs: 60_000 });
     expect(run).toMatchObject({
       id,
       recipe: 'toned-cutout',

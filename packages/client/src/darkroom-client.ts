@@ -45,18 +45,6 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-export interface WaitForRunOptions {
-  /** How long to wait in all. @defaultValue 60_000 */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  /**
-   * The longest pause between two reads of the run: the first comes after 100 ms, each next one
-   * twice as late, up to this.
-   * @defaultValue 1000
-   */
-  intervalMs?: number;
-}
-
 export interface EventsOptions {
   signal?: AbortSignal;
   /**
@@ -161,25 +149,44 @@ export class DarkroomClient {
    * longest wait requires; at `timeoutMs` (or when `signal` aborts), the edit as it is then:
    * check its `state`.
    */
-  async wait(id: string, options: WaitOptions = {}): Promise<EditJobStatus> {
+  wait(id: string, options: WaitOptions = {}): Promise<EditJobStatus> {
+    return this.longPoll(
+      `/v1/edits/${id}`,
+      (wait, signal) =>
+        this.api.GET('/v1/edits/{id}', {
+          params: { path: { id }, ...(wait !== undefined ? { query: { wait } } : {}) },
+          ...(signal ? { signal } : {}),
+        }),
+      isFinished,
+      options,
+    );
+  }
+
+  /**
+   * Reads `path` with `?wait=` slices of at most `maxWaitSeconds` until `finished` says so, the
+   * total wait is over or `signal` aborts; an abort cuts the long-poll short and the answer is
+   * then a plain read (`wait` undefined).
+   */
+  private async longPoll<T>(
+    path: string,
+    read: (
+      wait: number | undefined,
+      signal: AbortSignal | undefined,
+    ) => Promise<{ data?: T; error?: unknown; response: Response }>,
+    finished: (value: T) => boolean,
+    options: WaitOptions,
+  ): Promise<T> {
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     for (;;) {
       const left = Math.max(0, deadline - Date.now()) / 1000;
       const wait = Math.min(this.maxWaitSeconds, Math.floor(left * 1000) / 1000);
-      const result = await this.api
-        .GET('/v1/edits/{id}', {
-          params: { path: { id }, query: { wait } },
-          ...(options.signal ? { signal: options.signal } : {}),
-        })
-        .catch((err: unknown) => {
-          // An abort cuts the long-poll short: the answer is then the edit as it is now.
-          if (options.signal?.aborted) return undefined;
-          throw err;
-        });
-      if (!result) return this.get(id);
-      const status = this.data<EditJobStatus>('GET', `/v1/edits/${id}`, result);
-      if (isFinished(status) || wait === 0 || Date.now() >= deadline) return status;
-      if (options.signal?.aborted) return status;
+      const result = await read(wait, options.signal).catch((err: unknown) => {
+        if (options.signal?.aborted) return undefined;
+        throw err;
+      });
+      const value = this.data<T>('GET', path, result ?? (await read(undefined, undefined)));
+      if (finished(value) || wait === 0 || Date.now() >= deadline) return value;
+      if (options.signal?.aborted) return value;
     }
   }
 
@@ -293,21 +300,20 @@ export class DarkroomClient {
   }
 
   /**
-   * The run once it has completed or failed, reading it again and again (soon at first, then at
-   * most every `intervalMs`); at `timeoutMs` (or when `signal` aborts), the run as it is then:
-   * check its `state`.
+   * The run once it has completed or failed, long-polling (`?wait=`) as `wait` does for an
+   * edit; at `timeoutMs` (or when `signal` aborts), the run as it is then: check its `state`.
    */
-  async waitForRun(id: string, options: WaitForRunOptions = {}): Promise<RecipeRunStatus> {
-    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-    const longest = options.intervalMs ?? 1000;
-    let next = Math.min(100, longest);
-    for (;;) {
-      const run = await this.getRun(id);
-      const left = deadline - Date.now();
-      if (isRunFinished(run) || left <= 0 || options.signal?.aborted) return run;
-      await pause(Math.min(next, left), options.signal);
-      next = Math.min(next * 2, longest);
-    }
+  waitForRun(id: string, options: WaitOptions = {}): Promise<RecipeRunStatus> {
+    return this.longPoll(
+      `/v1/runs/${id}`,
+      (wait, signal) =>
+        this.api.GET('/v1/runs/{id}', {
+          params: { path: { id }, ...(wait !== undefined ? { query: { wait } } : {}) },
+          ...(signal ? { signal } : {}),
+        }),
+      isRunFinished,
+      options,
+    );
   }
 
   /**

@@ -4,7 +4,6 @@ export type {
   EditEvent,
   EventsOptions,
   ListQuery,
-  WaitForRunOptions,
   WaitOptions,
 } from './darkroom-client';
 export { DarkroomApiError, isProblem } from './darkroom-api-error';

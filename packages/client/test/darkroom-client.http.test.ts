@@ -236,29 +236,29 @@ describe('DarkroomClient over real HTTP', () => {
     ]);
   });
 
-  it('waitForRun reads the run again, sooner first, until it has ended or the time is up', async () => {
+  it('waitForRun long-polls the run until it has ended, the time is up or its signal aborts', async () => {
     let reads = 0;
     const server = await serve((_req, res) => {
       reads += 1;
-      json(res, 200, run(reads < 4 ? 'running' : 'failed'));
+      json(res, 200, run(reads < 3 ? 'running' : 'failed'));
     });
-    const client = new DarkroomClient({ baseUrl: server.url, token: TOKEN });
-    const started = Date.now();
-    expect((await client.waitForRun('run-1', { timeoutMs: 30_000, intervalMs: 200 })).state).toBe(
-      'failed',
-    );
-    // Pauses of 100, 200 and 200 ms between the four reads.
-    expect(reads).toBe(4);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    const client = new DarkroomClient({ baseUrl: server.url, token: TOKEN, maxWaitSeconds: 2 });
+    expect((await client.waitForRun('run-1', { timeoutMs: 30_000 })).state).toBe('failed');
+    expect(server.seen.map((s) => s.query)).toEqual([{ wait: '2' }, { wait: '2' }, { wait: '2' }]);
 
     reads = -1_000;
-    const ranOut = await client.waitForRun('run-1', { timeoutMs: 300, intervalMs: 100 });
+    const before = server.seen.length;
+    const ranOut = await client.waitForRun('run-1', { timeoutMs: 300 });
     expect(ranOut.state).toBe('running');
+    // Each long-poll asks for no more than the time left.
+    const asked = server.seen.slice(before).map((s) => Number(s.query.wait));
+    expect(asked[0]).toBeLessThanOrEqual(0.3);
+    expect(asked.every((wait, i) => i === 0 || wait <= asked[i - 1]!)).toBe(true);
     const controller = new AbortController();
     controller.abort();
     const aborted = await client.waitForRun('run-1', { signal: controller.signal });
     expect(aborted.state).toBe('running');
-    expect(server.seen.at(-1)?.path).toBe('/v1/runs/run-1');
+    expect(server.seen.at(-1)).toMatchObject({ path: '/v1/runs/run-1', query: {} });
   });
 
   it('waitForRun of an unknown run throws DarkroomApiError not_found', async () => {

@@ -32,6 +32,7 @@ import {
 } from './errors/idempotency-conflict-error';
 import { parseFailedReason, type FailureReason } from './errors/job-failure';
 import { openRunsQueue } from './runs/runs-queue';
+import { runsQueueName } from './runs/run-data';
 import { RecipeRuns, type RecipeRunStatus } from './runs/recipe-runs';
 import { RedisUnavailableError } from './errors/redis-unavailable-error';
 import type { EditJobData, EditJobResult, EditStep } from './job-data';
@@ -336,6 +337,8 @@ export class EditQueue {
   private readonly retentionMs: number;
   private readonly scratch: string | undefined;
   private recipeRuns: RecipeRuns | undefined;
+  /** What the queue connects to: the runs queue's events connect there too. */
+  private readonly connectionTarget: RedisTarget;
   // The queue and the events listener close together; the connection the queue was handed goes
   // last, since BullMQ leaves it open.
   private readonly shutdown = closeOnce(() =>
@@ -345,7 +348,7 @@ export class EditQueue {
           [
             () => this.queue.close(),
             () => this.finishEvents.close(),
-            () => this.recipeRuns?.queue.close(),
+            () => this.recipeRuns?.close(),
           ],
           { concurrent: true },
         ),
@@ -365,6 +368,7 @@ export class EditQueue {
     this.queueName = options.queueName ?? DEFAULT_QUEUE;
     this.target = describeTarget(options.connection);
     this.redis = createProducerConnection(options.connection);
+    this.connectionTarget = options.connection;
     this.finishEvents = new FinishEvents(options.connection, this.queueName, this.prefix);
     this.defaultDeadlineMs = options.defaultDeadlineMs ?? DEFAULT_DEADLINE_MS;
     this.legacyApi = options.legacyApi ?? 'allow';
@@ -468,6 +472,23 @@ export class EditQueue {
   }
 
   /**
+   * Waits until run `id` completes or fails, `timeoutMs` pass, or `signal` aborts, whichever comes
+   * first, and returns it then (`null` when there is no such run). Like `waitForFinish` it never
+   * rejects for a timeout; waiters share one events connection on the runs queue.
+   */
+  async waitForRun(
+    id: string,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<RecipeRunStatus | null> {
+    await this.ready();
+    try {
+      return await this.runs().waitForEnd(id, options);
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  /**
    * Runs a failed recipe run again: only the steps that did not complete (see `RecipeRuns.retry`).
    * @throws {EditJobNotFoundError} no such run
    * @throws {EditJobStateError} the run is not failed
@@ -496,6 +517,7 @@ export class EditQueue {
           removeOnFail: this.jobDefaults.removeOnFail,
         },
       },
+      new FinishEvents(this.connectionTarget, runsQueueName(this.queueName), this.prefix),
     );
     return this.recipeRuns;
   }

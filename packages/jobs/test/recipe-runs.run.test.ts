@@ -201,6 +201,27 @@ describe('recipe runs (real Redis, real BullMQ workers)', () => {
     expect(files.under(SCRATCH)).toEqual([]);
   });
 
+  it('waitForRun answers when the run ends, not while it sleeps between steps; else at the timeout', async () => {
+    const files = new Files([photo, template]);
+    const { id } = await edits.enqueueRecipe({ recipe: fanOutRecipe, params: { sku } });
+    // No worker yet: the wait ends at its timeout with the run as it is.
+    expect(await edits.waitForRun(id, { timeoutMs: 50 })).toMatchObject({ state: 'waiting' });
+    expect(await edits.waitForRun(`run-${'0'.repeat(32)}`, { timeoutMs: 20_000 })).toBeNull();
+    const waiting = edits.waitForRun(id, { timeoutMs: 20_000 });
+    const processed: string[] = [];
+    startEditWorker(files, new Set(), processed);
+    startRunWorker(files);
+    const run = await waiting;
+    // The run slept between its four steps; the wait ended only with the run.
+    expect(run).toMatchObject({ state: 'completed' });
+    expect(processed).toHaveLength(4);
+    const aborted = new AbortController();
+    aborted.abort();
+    expect(await edits.waitForRun(id, { timeoutMs: 20_000, signal: aborted.signal })).toMatchObject(
+      { state: 'completed' },
+    );
+  });
+
   it('carries a run on in another worker when the one running it stops', async () => {
     const files = new Files([photo, template]);
     const processed: string[] = [];

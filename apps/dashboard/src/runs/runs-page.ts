@@ -188,6 +188,10 @@ function factsTable(queue: string, run: RecipeRunStatus): string {
     ['tenant', escapeHtml(run.tenant ?? 'default')],
     ['account', escapeHtml(run.account)],
     ['round', escapeHtml(String(run.round))],
+    ...(run.priority ? [['priority', escapeHtml(String(run.priority))] as [string, string]] : []),
+    ...(run.deadlineAt ? [['deadline', escapeHtml(iso(run.deadlineAt))] as [string, string]] : []),
+    // Origin and path only: a callback's query may carry a secret.
+    ...(run.callback ? [['callback', escapeHtml(run.callback.target)] as [string, string]] : []),
     ['enqueued', escapeHtml(iso(run.enqueuedAt))],
     ['finished', escapeHtml(iso(run.finishedAt))],
     ['params', paramList],

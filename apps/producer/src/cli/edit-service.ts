@@ -45,6 +45,7 @@ export interface RunRequest {
   priority?: number;
   deadline?: string;
   idempotencyKey?: string;
+  callback?: { url: string };
 }
 
 /** What retrying one edit (or run) did. */

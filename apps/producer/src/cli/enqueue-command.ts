@@ -26,6 +26,7 @@ One job from flags:
     .map(([name, n]) => `${name} (${n})`)
     .join(', ')}, or a number; 1 is the highest
   --account <name> --tenant <name> --idempotency-key <key> --deadline <ISO time>
+  --callback <url>          where the signed edit.completed or edit.failed is POSTed
 
 Many jobs from a manifest (every line validated on its own; bad lines are reported, not fatal):
   --from <file>             .jsonl: one job JSON per line; .csv: a header row naming some of
@@ -99,6 +100,7 @@ const ENQUEUE_OPTIONS = {
   priority: { type: 'string' },
   'idempotency-key': { type: 'string' },
   deadline: { type: 'string' },
+  callback: { type: 'string' },
 } as const;
 
 type EnqueueFlags = ReturnType<typeof parseEnqueueArgs>;
@@ -198,6 +200,7 @@ async function jobFromFlags(ctx: CommandContext, values: EnqueueFlags): Promise<
     ...(values.priority !== undefined ? { priority: parsePriorityFlag(values.priority) } : {}),
     ...(values['idempotency-key'] ? { idempotencyKey: values['idempotency-key'] } : {}),
     ...(values.deadline ? { deadline: values.deadline } : {}),
+    ...(values.callback ? { callback: { url: values.callback } } : {}),
   };
 }
 

@@ -1,5 +1,4 @@
 import { CallbackDispatcher, DeliveryNotFoundError, DeliveryStateError } from '@darkroom/callbacks';
-import { abortableDelay } from '@darkroom/core';
 import {
   EditJobNotFoundError,
   EditJobStateError,
@@ -39,9 +38,6 @@ import { JobNotFoundError, UnknownRecipeError } from './usage-error';
 
 /** Failed jobs read from BullMQ per round trip. */
 const PAGE = 500;
-
-/** The longest pause between two reads of a run that `status --wait` waits for. */
-const RUN_POLL_MS = 1_000;
 
 /** Runs `fn` with a dispatcher that reads and redelivers (no worker, no secrets), then closes it. */
 async function withCallbacks<T>(
@@ -159,26 +155,17 @@ export class RedisEditService implements EditService {
     return enqueueNamedRun(await this.queue(), recipe, run);
   }
 
-  /**
-   * The run, read again (soon at first, then at most every second) until it has ended or the
-   * wait is over: runs have no events stream of their own to wait on, as edits do.
-   */
+  /** The run, once it has ended or the wait is over (BullMQ's events of the runs queue). */
   async showRun(
     id: string,
     options: { waitMs: number; signal?: AbortSignal },
   ): Promise<RecipeRunStatus | undefined> {
     const edits = await this.queue();
-    const deadline = Date.now() + options.waitMs;
-    const signal = options.signal ?? new AbortController().signal;
-    for (let pause = 100; ; pause = Math.min(pause * 2, RUN_POLL_MS)) {
-      const run = await edits.getRun(id);
-      if (!run) return undefined;
-      const left = deadline - Date.now();
-      if (run.state === 'completed' || run.state === 'failed' || left <= 0 || signal.aborted) {
-        return run;
-      }
-      await abortableDelay(Math.min(pause, left), signal);
-    }
+    const run = await edits.waitForRun(id, {
+      timeoutMs: options.waitMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return run ?? undefined;
   }
 
   async retryRun(id: string): Promise<RetryOutcome> {

@@ -43,6 +43,9 @@ Runs a recipe: named steps, each an edit, that may read earlier steps' outputs.
     .map(([name, n]) => `${name} (${n})`)
     .join(', ')}, or a number; 1 is the highest
   --idempotency-key <key>   the same key with the same recipe and values gives the same run
+  --deadline <ISO time>     the run ends deadline_exceeded if it has not completed by then; each
+                            step's edit has it too
+  --callback <url>          where the signed run.completed or run.failed is POSTed
   --wait <seconds>          wait up to this long for the run to end, then print it
 
 Many runs from a file of parameter values (every line checked on its own; bad lines are
@@ -50,7 +53,7 @@ reported, not fatal):
   --from <file>             JSON lines, each an object of parameter values; its
                             ${LINE_RUN_FIELDS.join(', ')} are that run's own (give a recipe
                             parameter of one of these names with --param); --param, --account,
-                            --tenant and --priority apply to every line
+                            --tenant, --priority, --deadline and --callback apply to every line
   --from -                  the lines on stdin
 
 --json prints one JSON document instead of text.
@@ -66,6 +69,8 @@ const RUN_OPTIONS = {
   tenant: { type: 'string' },
   priority: { type: 'string' },
   'idempotency-key': { type: 'string' },
+  deadline: { type: 'string' },
+  callback: { type: 'string' },
   wait: { type: 'string' },
 } as const;
 
@@ -250,6 +255,8 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
     ...(values.account !== undefined ? { account: values.account } : {}),
     ...(values.tenant !== undefined ? { tenant: values.tenant } : {}),
     ...(values.priority !== undefined ? { priority: parsePriorityFlag(values.priority) } : {}),
+    ...(values.deadline !== undefined ? { deadline: values.deadline } : {}),
+    ...(values.callback !== undefined ? { callback: { url: values.callback } } : {}),
   };
   if (values.from !== undefined) {
     if (values['idempotency-key'] !== undefined) {

@@ -22,6 +22,9 @@ export function runStatusLines(run: RecipeRunStatus): string[] {
     ['account', run.account],
   ];
   if (run.tenant) rows.push(['tenant', run.tenant]);
+  if (run.priority) rows.push(['priority', String(run.priority)]);
+  if (run.deadlineAt) rows.push(['deadline', time(run.deadlineAt)]);
+  if (run.callback) rows.push(['callback', run.callback.target]);
   if (run.round > 0) rows.push(['round', String(run.round)]);
   rows.push(['enqueued', time(run.enqueuedAt)]);
   if (run.finishedAt) rows.push(['finished', time(run.finishedAt)]);

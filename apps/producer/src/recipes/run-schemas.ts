@@ -55,6 +55,20 @@ export const runStatusSchema = z
       .describe('the parameter values the run was bound with'),
     account: z.string(),
     tenant: z.string().optional(),
+    priority: z
+      .number()
+      .int()
+      .optional()
+      .describe("the run's priority (1 is the highest); its later steps go one ahead of it"),
+    deadlineAt: z
+      .number()
+      .int()
+      .optional()
+      .describe('epoch milliseconds after which the run ends `deadline_exceeded`'),
+    callback: z
+      .object({ target: z.string().describe('origin and path of the callback URL') })
+      .optional()
+      .describe('where `run.completed` or `run.failed` is POSTed'),
     round: z
       .number()
       .int()

@@ -27,7 +27,7 @@ export interface ServerDeps {
   maxBatch?: number;
   /** Largest accepted body, in body-parser's notation. @defaultValue '1mb' */
   bodyLimit?: string;
-  /** Longest `GET /v1/edits/:id?wait=`, in seconds. @defaultValue 60 */
+  /** Longest `GET /v1/edits/:id?wait=` and `GET /v1/runs/:id?wait=`, in seconds. @defaultValue 60 */
   maxWaitSeconds?: number;
   /**
    * How often `GET /v1/edits/:id/events` re-reads a job that has not finished, to report step
@@ -77,7 +77,7 @@ export interface ServerDeps {
  * `GET /v1/edits/:id[?wait=]`, `GET /v1/edits/:id/events`, `DELETE /v1/edits/:id`,
  * `POST /v1/edits/:id:retry`, `GET /v1/batches/:id`, `GET /v1/callbacks/dead`,
  * `POST /v1/edits/:id/callback:redeliver`, `GET /v1/usage`, `GET /v1/recipes`,
- * `POST /v1/recipes/:name/runs`, `POST /v1/runs`, `GET /v1/runs/:id`, `POST /v1/runs/:id:retry`,
+ * `POST /v1/recipes/:name/runs`, `POST /v1/runs`, `GET /v1/runs/:id[?wait=]`, `POST /v1/runs/:id:retry`,
  * `GET /healthz`, `GET /readyz`, `GET /openapi.json`. Every error is answered as RFC 9457 problem details.
  */
 export function createServer(deps: ServerDeps): Express {
@@ -139,7 +139,12 @@ export function createServer(deps: ServerDeps): Express {
   if (deps.callbacks) app.use(callbackRoutes(deps.callbacks));
   app.use(usageRoutes(deps.edits));
   app.use(
-    recipeRoutes({ edits: deps.edits, recipes: deps.recipes ?? NO_RECIPES, scratch: deps.scratch }),
+    recipeRoutes({
+      edits: deps.edits,
+      recipes: deps.recipes ?? NO_RECIPES,
+      scratch: deps.scratch,
+      maxWaitSeconds,
+    }),
   );
   app.use((req, _res, next) => {
     next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`));

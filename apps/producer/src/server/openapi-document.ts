@@ -4,7 +4,7 @@ import { components } from './openapi/component-schemas';
 import { enqueuePaths } from './openapi/enqueue-paths';
 import { jobPaths } from './openapi/job-paths';
 import type { Schema } from './openapi/openapi-parts';
-import { RECIPE_PATHS } from './openapi/recipe-paths';
+import { recipePaths } from './openapi/recipe-paths';
 import { SERVICE_PATHS } from './openapi/service-paths';
 import { USAGE_PATHS } from './openapi/usage-paths';
 
@@ -30,7 +30,7 @@ export function openApiDocument(options: { maxBatch: number; maxWaitSeconds: num
       ...BATCH_PATHS,
       ...CALLBACK_PATHS,
       ...USAGE_PATHS,
-      ...RECIPE_PATHS,
+      ...recipePaths(options.maxWaitSeconds),
       ...SERVICE_PATHS,
     },
     components: components(),

@@ -12,6 +12,8 @@ export interface RecipeRoutesOptions {
   recipes: NamedRecipes;
   /** DARKROOM_SCRATCH, the prefix `edits` was given: inline recipes are checked against it. */
   scratch: string | undefined;
+  /** Longest `GET /v1/runs/{id}?wait=`, in seconds. */
+  maxWaitSeconds: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export function recipeRoutes(options: RecipeRoutesOptions): Router {
   router.get('/v1/recipes', listRecipes(recipes));
   router.post('/v1/recipes/:name/runs', runNamedRecipe(edits, recipes));
   router.post('/v1/runs', runInlineRecipe(edits, scratch));
-  router.get('/v1/runs/:id', getRun(edits));
+  router.get('/v1/runs/:id', getRun(edits, options.maxWaitSeconds));
   // path-to-regexp reads `:retry` as a parameter unless the colon is escaped.
   router.post('/v1/runs/:id\\:retry', retryRun(edits));
   return router;

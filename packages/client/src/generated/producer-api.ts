@@ -217,7 +217,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Read a run: its state, each step with its edit, its outputs or failure */
+    /** Read a run: its state, each step with its edit, its outputs or failure; with ?wait=, wait for it to end */
     get: operations['getRun'];
     put?: never;
     post?: never;
@@ -2856,6 +2856,15 @@ export interface components {
       };
       account: string;
       tenant?: string;
+      /** @description the run's priority (1 is the highest); its later steps go one ahead of it */
+      priority?: number;
+      /** @description epoch milliseconds after which the run ends `deadline_exceeded` */
+      deadlineAt?: number;
+      /** @description where `run.completed` or `run.failed` is POSTed */
+      callback?: {
+        /** @description origin and path of the callback URL */
+        target: string;
+      };
       /** @description 0, then one more each time a retry had to start every step again */
       round: number;
       /** @description epoch milliseconds */
@@ -4025,7 +4034,10 @@ export interface operations {
   };
   getRun: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description seconds to wait for the run to complete or fail; the answer is the state at that time */
+        wait?: number;
+      };
       header?: never;
       path: {
         /** @description the run id (`run-` and 32 or 40 hex digits) a run route returned */
@@ -4042,6 +4054,15 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RecipeRunStatus'];
+        };
+      };
+      /** @description bad wait value */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description missing or unknown bearer token */

@@ -1,12 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Job, type JobsOptions, type Queue } from 'bullmq';
 import { z } from 'zod';
+import { closeAll, urlOriginAndPath } from '@darkroom/core';
 import { fromZodIssues, type LegacyPolicy } from '@darkroom/photoshop';
 import { canonical, editJobInputSchema } from '../edit-job';
 import type { EditJobState, EditJobStatus, EditQueue } from '../edit-queue';
 import { EditJobNotFoundError } from '../errors/edit-job-not-found-error';
 import { EditJobStateError } from '../errors/edit-job-state-error';
 import { IdempotencyConflictError } from '../errors/idempotency-conflict-error';
+import type { FinishEvents } from '../finish-events';
 import { bindRecipe, RecipeValidationError, type BoundStep } from '../recipes';
 import { isRunId, newRunId, runIdForKey, stepEditId } from './run-ids';
 import {
@@ -69,6 +71,12 @@ export interface RecipeRunStatus {
   params: Record<string, string>;
   account: string;
   tenant?: string;
+  /** The run's priority, when it was given one (its later steps go one ahead of it). */
+  priority?: number;
+  /** Epoch ms after which the run ends `deadline_exceeded`, when it has a deadline. */
+  deadlineAt?: number;
+  /** The run's callback, as origin and path. */
+  callback?: { target: string };
   round: number;
   enqueuedAt: number;
   finishedAt?: number;
@@ -97,7 +105,39 @@ export class RecipeRuns {
     private readonly edits: EditQueue,
     readonly queue: Queue<RecipeRunData, RecipeRunResult>,
     private readonly options: RecipeRunsOptions,
+    /** The runs queue's events, opened while someone waits for a run to end. */
+    private readonly endEvents: FinishEvents,
   ) {}
+
+  /** Closes the runs queue and ends every pending `waitForEnd`. */
+  close(): Promise<void> {
+    return closeAll([() => this.endEvents.close(), () => this.queue.close()], {
+      concurrent: true,
+    });
+  }
+
+  /**
+   * Waits until run `id` completes or fails (BullMQ's event for its job), `timeoutMs` pass or
+   * `signal` aborts, whichever comes first, and returns the run then (`null` when there is none).
+   * A run going back to sleep between its steps is no end.
+   */
+  async waitForEnd(
+    id: string,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<RecipeRunStatus | null> {
+    if (!isRunId(id)) return null;
+    await this.endEvents.wait(
+      id,
+      options.timeoutMs,
+      options.signal ?? new AbortController().signal,
+      async () => {
+        const run = await this.get(id);
+        return !run || run.state === 'completed' || run.state === 'failed';
+      },
+    );
+    if (this.endEvents.closed) throw new Error(`the edit queue closed while waiting for run ${id}`);
+    return this.get(id);
+  }
 
   /**
    * Validates and binds a recipe to its parameters (every step held to the rules of an edit) and
@@ -207,6 +247,9 @@ export class RecipeRuns {
       params: data.params,
       account: data.account,
       ...(data.tenant ? { tenant: data.tenant } : {}),
+      ...(data.priority ? { priority: data.priority } : {}),
+      ...(data.deadlineAt !== undefined ? { deadlineAt: data.deadlineAt } : {}),
+      ...(data.callback ? { callback: { target: urlOriginAndPath(data.callback.url) } } : {}),
       round: data.round,
       enqueuedAt: data.enqueuedAt,
       ...(ended && job.finishedOn ? { finishedAt: job.finishedOn } : {}),

@@ -2,24 +2,8 @@ import type { RequestHandler } from 'express';
 import type { CallbackDispatcher } from '@darkroom/callbacks';
 import type { EditQueue } from '@darkroom/jobs';
 import { withCallback } from '../../callbacks/callback-status';
-import { ApiError } from '../api-error';
 import { isFinished } from '../wait-for-change';
-import { clientGone, notFound } from './request-input';
-
-/** `?wait=` in seconds: absent is 0; anything but a number from 0 to `max` is a 400. */
-function parseWait(raw: unknown, max: number): number {
-  if (raw === undefined) return 0;
-  const seconds = typeof raw === 'string' && /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isFinite(seconds) || seconds > max) {
-    throw new ApiError(
-      400,
-      'invalid_request',
-      `wait must be a number of seconds from 0 to ${max}`,
-      [{ path: 'wait', rule: 'range', message: `wait must be between 0 and ${max} seconds` }],
-    );
-  }
-  return seconds;
-}
+import { clientGone, notFound, parseWait } from './request-input';
 
 /**
  * `GET /v1/edits/:id[?wait=]`: the job now, or, with a wait, once it finishes or the wait is

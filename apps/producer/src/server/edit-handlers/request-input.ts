@@ -28,3 +28,18 @@ export function clientGone(res: Response): AbortSignal {
   res.once('close', () => controller.abort());
   return controller.signal;
 }
+
+/** `?wait=` in seconds: absent is 0; anything but a number from 0 to `max` is a 400. */
+export function parseWait(raw: unknown, max: number): number {
+  if (raw === undefined) return 0;
+  const seconds = typeof raw === 'string' && /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isFinite(seconds) || seconds > max) {
+    throw new ApiError(
+      400,
+      'invalid_request',
+      `wait must be a number of seconds from 0 to ${max}`,
+      [{ path: 'wait', rule: 'range', message: `wait must be between 0 and ${max} seconds` }],
+    );
+  }
+  return seconds;
+}

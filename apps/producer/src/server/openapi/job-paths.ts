@@ -52,6 +52,17 @@ const STREAM_EDIT_EVENTS: Schema = {
   },
 };
 
+/** `?wait=`: how long a read may wait for `what`, up to `maxWaitSeconds`. */
+export function waitParam(maxWaitSeconds: number, what: string): Schema {
+  return {
+    name: 'wait',
+    in: 'query',
+    required: false,
+    schema: { type: 'number', minimum: 0, maximum: maxWaitSeconds },
+    description: `seconds to wait for ${what}; the answer is the state at that time`,
+  };
+}
+
 /** Read (with `?wait=` up to `maxWaitSeconds`), cancel and follow one job. */
 export function jobPaths(maxWaitSeconds: number): Schema {
   return {
@@ -59,17 +70,7 @@ export function jobPaths(maxWaitSeconds: number): Schema {
       get: {
         operationId: 'getEdit',
         summary: 'Read a job; with ?wait=, wait for it to finish',
-        parameters: [
-          jobIdParam,
-          {
-            name: 'wait',
-            in: 'query',
-            required: false,
-            schema: { type: 'number', minimum: 0, maximum: maxWaitSeconds },
-            description:
-              'seconds to wait for the job to finish; the answer is the state at that time',
-          },
-        ],
+        parameters: [jobIdParam, waitParam(maxWaitSeconds, 'the job to finish')],
         responses: {
           '200': json(ref('EditJobStatus'), 'the job'),
           '400': error('bad wait value'),

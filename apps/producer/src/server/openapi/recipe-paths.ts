@@ -7,6 +7,7 @@ import {
   runRetrySchema,
   runStatusSchema,
 } from '../../recipes/run-schemas';
+import { waitParam } from './job-paths';
 import { COMMON_ERRORS, error, json, ref, type Schema } from './openapi-parts';
 
 /** Drops the `{}` branches of every `anyOf`: the forms JSON cannot carry (a `Date`). */
@@ -85,8 +86,8 @@ const RUN_ANSWERS: Schema = {
   ...COMMON_ERRORS,
 };
 
-/** `GET /v1/recipes`, the two ways to start a run, and reading and retrying one. */
-export const RECIPE_PATHS: Schema = {
+/** `GET /v1/recipes` and the two ways to start a run. */
+const START_PATHS: Schema = {
   '/v1/recipes': {
     get: {
       operationId: 'listRecipes',
@@ -146,18 +147,10 @@ export const RECIPE_PATHS: Schema = {
       },
     },
   },
-  '/v1/runs/{id}': {
-    get: {
-      operationId: 'getRun',
-      summary: 'Read a run: its state, each step with its edit, its outputs or failure',
-      parameters: [runIdParam],
-      responses: {
-        '200': json(ref('RecipeRunStatus'), 'the run'),
-        '404': error('no such run'),
-        ...COMMON_ERRORS,
-      },
-    },
-  },
+};
+
+/** `POST /v1/runs/{id}:retry`. */
+const RETRY_PATHS: Schema = {
   '/v1/runs/{id}:retry': {
     post: {
       operationId: 'retryRun',
@@ -173,3 +166,28 @@ export const RECIPE_PATHS: Schema = {
     },
   },
 };
+
+/**
+ * `GET /v1/recipes`, the two ways to start a run, and reading (with `?wait=` up to
+ * `maxWaitSeconds`) and retrying one.
+ */
+export function recipePaths(maxWaitSeconds: number): Schema {
+  return {
+    ...START_PATHS,
+    '/v1/runs/{id}': {
+      get: {
+        operationId: 'getRun',
+        summary:
+          'Read a run: its state, each step with its edit, its outputs or failure; with ?wait=, wait for it to end',
+        parameters: [runIdParam, waitParam(maxWaitSeconds, 'the run to complete or fail')],
+        responses: {
+          '200': json(ref('RecipeRunStatus'), 'the run'),
+          '400': error('bad wait value'),
+          '404': error('no such run'),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
+    ...RETRY_PATHS,
+  };
+}
