@@ -8,7 +8,8 @@ import { EXIT } from './exit-codes';
 import { CSV_COLUMNS, MANIFEST_FORMATS, manifestFormat, readManifest } from './manifest-reader';
 import { generationOf, parseOutputFlag } from './output-flag';
 import { parseCommandArgs } from './parse-command-args';
-import { PRIORITIES, parsePriorityFlag } from './priorities';
+import { INTAKE_FLAGS, intakeFields } from './intake-flags';
+import { PRIORITIES } from './priorities';
 import { overHttpWhenSet } from './talks-to';
 import { UsageError } from './usage-error';
 
@@ -95,12 +96,7 @@ const ENQUEUE_OPTIONS = {
   input: { type: 'string' },
   output: { type: 'string', multiple: true },
   options: { type: 'string' },
-  account: { type: 'string' },
-  tenant: { type: 'string' },
-  priority: { type: 'string' },
-  'idempotency-key': { type: 'string' },
-  deadline: { type: 'string' },
-  callback: { type: 'string' },
+  ...INTAKE_FLAGS,
 } as const;
 
 type EnqueueFlags = ReturnType<typeof parseEnqueueArgs>;
@@ -195,12 +191,8 @@ async function jobFromFlags(ctx: CommandContext, values: EnqueueFlags): Promise<
     ...(values.input ? { input: values.input } : {}),
     outputs: (values.output ?? []).map((o) => parseOutputFlag(o, generationOf(values.operation))),
     ...(values.options ? { options: parseJson(values.options, '--options') } : {}),
-    ...(values.account ? { account: values.account } : {}),
-    ...(values.tenant ? { tenant: values.tenant } : {}),
-    ...(values.priority !== undefined ? { priority: parsePriorityFlag(values.priority) } : {}),
+    ...intakeFields(values),
     ...(values['idempotency-key'] ? { idempotencyKey: values['idempotency-key'] } : {}),
-    ...(values.deadline ? { deadline: values.deadline } : {}),
-    ...(values.callback ? { callback: { url: values.callback } } : {}),
   };
 }
 

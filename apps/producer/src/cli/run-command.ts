@@ -14,7 +14,8 @@ import { manifestSummaryLines, readManifestText } from './enqueue-command';
 import { EXIT } from './exit-codes';
 import { readManifest, type ManifestLine } from './manifest-reader';
 import { parseCommandArgs, parseWaitFlag } from './parse-command-args';
-import { PRIORITIES, parsePriorityFlag, priorityCell } from './priorities';
+import { INTAKE_FLAGS, intakeFields } from './intake-flags';
+import { PRIORITIES, priorityCell } from './priorities';
 import { ProgressReporter } from './progress-reporter';
 import { runStatusLines } from './run-status-text';
 import { shownExitCode } from './status-command';
@@ -65,12 +66,7 @@ Exit code: 0; 1 when the run failed (--wait); 2 for an invalid run, an unknown r
 const RUN_OPTIONS = {
   param: { type: 'string', multiple: true },
   from: { type: 'string' },
-  account: { type: 'string' },
-  tenant: { type: 'string' },
-  priority: { type: 'string' },
-  'idempotency-key': { type: 'string' },
-  deadline: { type: 'string' },
-  callback: { type: 'string' },
+  ...INTAKE_FLAGS,
   wait: { type: 'string' },
 } as const;
 
@@ -250,14 +246,7 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
   }
   const params = parseParamFlags(values.param ?? []);
   const waitMs = parseWaitFlag(values.wait);
-  const defaults: RunRequest = {
-    params,
-    ...(values.account !== undefined ? { account: values.account } : {}),
-    ...(values.tenant !== undefined ? { tenant: values.tenant } : {}),
-    ...(values.priority !== undefined ? { priority: parsePriorityFlag(values.priority) } : {}),
-    ...(values.deadline !== undefined ? { deadline: values.deadline } : {}),
-    ...(values.callback !== undefined ? { callback: { url: values.callback } } : {}),
-  };
+  const defaults: RunRequest = { params, ...intakeFields(values) };
   if (values.from !== undefined) {
     if (values['idempotency-key'] !== undefined) {
       throw new UsageError(
