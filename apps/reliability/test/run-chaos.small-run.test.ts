@@ -12,6 +12,8 @@ describe('runChaos (a small run of the pnpm test:chaos harness)', () => {
       sigterms: 1,
       redisRestarts: 1,
       seed: 11,
+      // A killed worker's jobs go on elsewhere within seconds instead of BullMQ's 30 s lock.
+      lockDurationMs: 5_000,
       timeoutMs: 150_000,
     });
     // The table is the failure message: every breach is listed under it.

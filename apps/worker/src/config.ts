@@ -39,6 +39,9 @@ export const STORAGE_CHECK_MS = 30_000;
 export const defaultDrainTimeoutMs = (apiTimeoutMs: number): number =>
   apiTimeoutMs + DRAIN_MARGIN_MS + STORAGE_CHECK_MS;
 
+/** BullMQ's own lock duration and stalled-check interval: the worker's unless configured. */
+export const DEFAULT_LOCK_DURATION_MS = 30_000;
+
 const envObject = z.object({
   ...runtimeEnvShape,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
@@ -49,6 +52,17 @@ const envObject = z.object({
    * stay below the pod's termination grace period.
    */
   WORKER_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).optional(),
+  /**
+   * BullMQ's lock on a job a worker holds, renewed at half of it; also how often the worker
+   * looks for stalled jobs. A worker killed while holding jobs gives them up within about twice
+   * this; an event loop blocked for longer than it loses them to another worker.
+   */
+  WORKER_LOCK_DURATION_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(600_000)
+    .default(DEFAULT_LOCK_DURATION_MS),
   /** A consumer that took nothing for this long while jobs wait is reported (and restarted). */
   WORKER_WEDGE_AFTER_MS: z.coerce.number().int().min(1_000).default(20_000),
   WORKER_REQUIRE_NOEVICTION: z
@@ -147,6 +161,8 @@ export interface WorkerConfig {
   port: number;
   /** SIGTERM drain deadline; at least `apiTimeoutMs`. */
   drainTimeoutMs: number;
+  /** BullMQ's lock duration and stalled-check interval of the worker's queues (WORKER_LOCK_DURATION_MS). */
+  lockDurationMs: number;
   wedgeAfterMs: number;
   requireNoeviction: boolean;
   accounts: Record<string, AccountConfig>;
@@ -181,6 +197,7 @@ export function parseWorkerConfig(source: EnvSource): WorkerConfig {
     host: env.WORKER_HOST,
     port: env.WORKER_PORT,
     drainTimeoutMs: env.WORKER_DRAIN_TIMEOUT_MS ?? defaultDrainTimeoutMs(env.API_TIMEOUT_MS),
+    lockDurationMs: env.WORKER_LOCK_DURATION_MS,
     wedgeAfterMs: env.WORKER_WEDGE_AFTER_MS,
     requireNoeviction: env.WORKER_REQUIRE_NOEVICTION,
     accounts,

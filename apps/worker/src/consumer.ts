@@ -40,7 +40,8 @@ export interface Consumer {
 
 /** What a consumer needs: where the queue is, the processor, and where to report. */
 export interface ConsumerOptions {
-  config: Pick<WorkerConfig, 'redis' | 'queueName' | 'prefix' | 'concurrency'>;
+  config: Pick<WorkerConfig, 'redis' | 'queueName' | 'prefix' | 'concurrency'> &
+    Partial<Pick<WorkerConfig, 'lockDurationMs'>>;
   processor: Processor<EditJobData, EditJobResult>;
   pipeline: Pick<PipelineMetrics, 'setActive' | 'jobFailed' | 'stalled'>;
   logger: Logger;
@@ -48,6 +49,19 @@ export interface ConsumerOptions {
   onStalledOut?(job: Job<EditJobData>, err: Error): void;
   /** Told after BullMQ recorded a job completed or failed (a failed attempt too). */
   onJobSettled?(job: Job<EditJobData>): void;
+}
+
+/**
+ * BullMQ's lock duration and stalled-check interval, both `lockDurationMs` (BullMQ's own 30 s
+ * each when unset): a killed worker's jobs go on elsewhere within about twice it.
+ */
+export function lockOptions(lockDurationMs: number | undefined): {
+  lockDuration?: number;
+  stalledInterval?: number;
+} {
+  return lockDurationMs === undefined
+    ? {}
+    : { lockDuration: lockDurationMs, stalledInterval: lockDurationMs };
 }
 
 /**
@@ -117,6 +131,7 @@ export function startConsumer(options: ConsumerOptions): Consumer {
       connection: connections.next(),
       prefix: config.prefix,
       concurrency: config.concurrency,
+      ...lockOptions(config.lockDurationMs),
       autorun: true,
       ...(telemetry ? { telemetry } : {}),
     });

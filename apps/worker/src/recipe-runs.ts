@@ -13,7 +13,7 @@ import {
 import type { Logger, RunMetrics } from '@darkroom/observability';
 import { removeUnder, type StorageRegistry } from '@darkroom/storage';
 import type { WorkerConfig } from './config';
-import { consumerConnections } from './consumer';
+import { consumerConnections, lockOptions } from './consumer';
 
 /** Runs looked at at once by one worker: each look is a few Redis reads and maybe an enqueue. */
 export const RUN_CONCURRENCY = 16;
@@ -41,7 +41,8 @@ export function startRecipeRuns(deps: {
   config: Pick<
     WorkerConfig,
     'redis' | 'prefix' | 'queueName' | 'legacyApi' | 'tenants' | 'scratchLifetimeMs'
-  >;
+  > &
+    Partial<Pick<WorkerConfig, 'lockDurationMs'>>;
   redis: RedisConnection;
   storage: StorageRegistry;
   /** Where a run's `run.completed` / `run.failed` callback is queued. */
@@ -81,6 +82,7 @@ export function startRecipeRuns(deps: {
       prefix: config.prefix,
       concurrency: RUN_CONCURRENCY,
       maxStalledCount: RUN_MAX_STALLS,
+      ...lockOptions(config.lockDurationMs),
     },
   );
   worker.on('error', (err) => logger.error({ err: err.message }, 'recipe runs worker error'));

@@ -59,3 +59,18 @@ describe('parseWorkerConfig: the drain deadline', () => {
     ]);
   });
 });
+
+describe('parseWorkerConfig: the lock duration', () => {
+  it("is BullMQ's 30 s unless WORKER_LOCK_DURATION_MS sets it", () => {
+    expect(parseWorkerConfig(account).lockDurationMs).toBe(30_000);
+    expect(parseWorkerConfig({ ...account, WORKER_LOCK_DURATION_MS: '5000' }).lockDurationMs).toBe(
+      5_000,
+    );
+  });
+
+  it.each(['999', '600001', 'soon'])('refuses WORKER_LOCK_DURATION_MS=%s, naming it', (value) => {
+    expect(issuesOf({ ...account, WORKER_LOCK_DURATION_MS: value }).map((i) => i.variable)).toEqual(
+      ['WORKER_LOCK_DURATION_MS'],
+    );
+  });
+});

@@ -37,9 +37,19 @@ describe('startConsumer', () => {
     (await register.getSingleMetric(name)!.get()).values[0]?.value ?? 0;
 
   const stalledOut: string[] = [];
-  const start = (processor: TestProcessor, concurrency = CONCURRENCY): Consumer =>
+  const start = (
+    processor: TestProcessor,
+    concurrency = CONCURRENCY,
+    lockDurationMs?: number,
+  ): Consumer =>
     (consumer = startConsumer({
-      config: { redis: redisUrl(), queueName: queue.name, prefix: PREFIX, concurrency },
+      config: {
+        redis: redisUrl(),
+        queueName: queue.name,
+        prefix: PREFIX,
+        concurrency,
+        ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
+      },
       processor,
       pipeline,
       logger: capturedLogger().logger,
@@ -99,6 +109,34 @@ describe('startConsumer', () => {
     );
     expect(started.active()).toBe(0);
     expect(await gauge()).toBe(0);
+  });
+
+  it.each([
+    ['WORKER_LOCK_DURATION_MS', 1_500, 1_500],
+    ["BullMQ's own 30 s by default", undefined, 30_000],
+  ])('locks a job it holds for %s', async (_case, lockDurationMs, expected) => {
+    const release = gate();
+    const started = start(
+      async () => {
+        await release.opened;
+        return result;
+      },
+      1,
+      lockDurationMs,
+    );
+    const job = await queue.add('edit', jobData);
+    await waitFor(() => started.active() === 1, { what: 'the job to be taken' });
+    // The lock BullMQ keeps in Redis while the job is held: its time to live is the duration.
+    const redis = redisClient();
+    try {
+      const ttl = await redis.pttl(`${PREFIX}:${queue.name}:${String(job.id)}:lock`);
+      expect(ttl).toBeGreaterThan(expected / 2);
+      expect(ttl).toBeLessThanOrEqual(expected);
+    } finally {
+      redis.disconnect();
+      release.open();
+    }
+    await waitFor(async () => (await job.getState()) === 'completed', { what: 'the job to end' });
   });
 
   /** How a run may end, and the state BullMQ leaves its job in. */

@@ -1,3 +1,5 @@
+import { DEFAULT_LOCK_DURATION_MS } from '@darkroom/worker';
+
 export interface ChaosOptions {
   /** Edit jobs to run. @defaultValue 2000 */
   jobs?: number;
@@ -15,6 +17,11 @@ export interface ChaosOptions {
   redisRestarts?: number;
   /** How long Redis stays down per restart. @defaultValue 2000 */
   redisDownMs?: number;
+  /**
+   * The workers' WORKER_LOCK_DURATION_MS: how long a SIGKILLed worker's jobs stay locked before
+   * another takes them. @defaultValue the worker's own (BullMQ's 30 s)
+   */
+  lockDurationMs?: number;
   /** The emulator's and the workers' time factor. @defaultValue 0.01 */
   timeFactor?: number;
   /** Seed of the chaos schedule and the injected faults. @defaultValue 7 */
@@ -47,6 +54,7 @@ export function chaosSettings(options: ChaosOptions = {}): ChaosSettings {
     sigterms: options.sigterms ?? 1,
     redisRestarts: options.redisRestarts ?? 1,
     redisDownMs: options.redisDownMs ?? 2_000,
+    lockDurationMs: options.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS,
     timeFactor: options.timeFactor ?? 0.01,
     seed: options.seed ?? 7,
     timeoutMs: options.timeoutMs ?? 15 * 60_000,

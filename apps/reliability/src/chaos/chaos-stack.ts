@@ -107,6 +107,7 @@ function startFixture(settings: ChaosSettings, faults: FaultConfig): Promise<Sta
     env: {
       WORKER_CONCURRENCY: String(settings.concurrency),
       WORKER_DRAIN_TIMEOUT_MS: String(DRAIN_TIMEOUT_MS),
+      WORKER_LOCK_DURATION_MS: String(settings.lockDurationMs),
       API_TIMEOUT_MS: String(API_TIMEOUT_MS),
       LOG_LEVEL: 'info',
     },
