@@ -1,4 +1,4 @@
-import { writePsdBuffer, type Psd } from 'ag-psd';
+import { writePsdBuffer, type Layer, type PixelData, type Psd } from 'ag-psd';
 import sharp from 'sharp';
 import { localisedBannerRecipe, productCutoutRecipe } from '@darkroom/jobs';
 import {
@@ -11,6 +11,28 @@ import {
   type Rgb,
   type Rgba,
 } from './drawing';
+
+/**
+ * An 8-bit RGB PSD of `layers`, bottom first, whose stored composite is `composite` (by default
+ * the layers flattened).
+ */
+function layeredPsd(
+  width: number,
+  height: number,
+  layers: Layer[],
+  composite: PixelData = flatten(width, height, layers),
+): Buffer {
+  const psd: Psd = {
+    width,
+    height,
+    channels: 3,
+    bitsPerChannel: 8,
+    colorMode: 3,
+    children: layers,
+    imageData: composite,
+  };
+  return writePsdBuffer(psd, { generateThumbnail: false });
+}
 
 /**
  * A layered poster made on the spot (Darkroom ships no image files): a gradient background, a sun
@@ -45,16 +67,7 @@ export function posterPsd(width = 1200, height = 800): Buffer {
     if (sunX * sunX + sunY * sunY <= r * r) return [255, 200, 40, 255];
     return [40 + (160 * y) / height, 90 + (100 * x) / width, 200, 255];
   });
-  const psd: Psd = {
-    width,
-    height,
-    channels: 3,
-    bitsPerChannel: 8,
-    colorMode: 3,
-    children: [sky, sun, badge],
-    imageData: pixelData(width, height, composite),
-  };
-  return writePsdBuffer(psd, { generateThumbnail: false });
+  return layeredPsd(width, height, [sky, sun, badge], pixelData(width, height, composite));
 }
 
 /** A colour between `a` (t = 0) and `b` (t = 1). */
@@ -237,16 +250,7 @@ export function productCardPsd(): Buffer {
       colour: [90, 90, 100],
     }),
   ];
-  const psd: Psd = {
-    width,
-    height,
-    channels: 3,
-    bitsPerChannel: 8,
-    colorMode: 3,
-    children: layers,
-    imageData: flatten(width, height, layers),
-  };
-  return writePsdBuffer(psd, { generateThumbnail: false });
+  return layeredPsd(width, height, layers);
 }
 
 /**
@@ -270,14 +274,5 @@ export function bannerPsd(width = 1200, height = 400): Buffer {
     layer('Button', 60, 190, 260, 64, () => [240, 90, 70, 255]),
     textLayer('Button label', 90, 202, 'Shop now', { fontSize: 40, colour: [255, 255, 255] }),
   ];
-  const psd: Psd = {
-    width,
-    height,
-    channels: 3,
-    bitsPerChannel: 8,
-    colorMode: 3,
-    children: layers,
-    imageData: flatten(width, height, layers),
-  };
-  return writePsdBuffer(psd, { generateThumbnail: false });
+  return layeredPsd(width, height, layers);
 }
