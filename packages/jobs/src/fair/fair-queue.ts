@@ -522,13 +522,14 @@ export async function admitEdits(
 }
 
 /**
- * How long an edit waits delayed before it parks: an enqueue (or a worker) adds it delayed by
- * this, then parks it at once, taking it out of the delayed set. The delay only matters if the
- * park never happened (a crash in between): the edit then wakes, finds itself not admitted and
- * parks itself. Each edit draws its wake between this and twice this, so a backlog enqueued at
- * once does not wake at once.
+ * How long an edit a worker parks waits delayed before it is parked: the worker moves it to the
+ * delayed set due this far out, then parks it at once, taking it out of the delayed set. The delay
+ * only matters if the park never happened (the worker killed, or Redis gone, in between): the
+ * edit then wakes, finds itself not admitted and parks itself again, so it is late by this much
+ * at most. A worker parks at most its concurrency at once, so wakes drawn between this and twice
+ * this do not come as a herd.
  */
-export const PARK_RECHECK_MS = 30 * 60 * 1000;
+export const PARK_RECHECK_MS = 30_000;
 
 /** A parked edit's first recheck: between one and two {@link PARK_RECHECK_MS} from now. */
 export function parkRecheckDelay(): number {
