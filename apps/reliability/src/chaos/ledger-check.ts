@@ -220,6 +220,17 @@ function checkFailed(ledger: Ledger, id: string, job: EditJob): void {
     ledger.breaches.push(`job ${id}: failed ${reason}, which no injected fault explains`);
 }
 
+/** Where an unfinished job was: its step, its Adobe job and its attempts. */
+function unfinishedDetail(job: Job<EditJobData>): string {
+  const { step, polls, submits, remoteJobId } = job.data;
+  return [
+    `step ${step}`,
+    `${submits ?? 0} submits, ${polls ?? 0} polls`,
+    remoteJobId ? `Adobe job ${remoteJobId}` : 'not submitted',
+    `picked up ${job.attemptsStarted} times`,
+  ].join(', ');
+}
+
 /**
  * Checks every job's outcome against the ledger, adding a breach for each broken guarantee:
  * every job ended completed or failed, extra submits are explained, no submit after a
@@ -244,7 +255,7 @@ export async function checkLedger(sources: LedgerSources): Promise<LedgerTally> 
     checkCheckpoint(ledger, id, job, location);
     if (state === 'completed') await checkCompleted(ledger, id, job, out);
     else if (state === 'failed') checkFailed(ledger, id, job);
-    else breaches.push(`job ${id} ended ${state}`);
+    else breaches.push(`job ${id} ended ${state} (${unfinishedDetail(job)})`);
   }
   const finalCounts = await ledger.edits.counts();
   for (const state of ['active', 'delayed', 'waiting', 'prioritized'] as const) {
